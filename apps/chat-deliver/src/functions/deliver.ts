@@ -1,0 +1,3 @@
+import { createDeliverHandler, deliverDepsFromEnv } from '@relay/chat-handlers';
+
+export const handler = createDeliverHandler(deliverDepsFromEnv());

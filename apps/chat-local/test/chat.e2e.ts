@@ -1,0 +1,178 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ChatClient, startLocalRuntime, type LocalRuntime } from '@relay/chat-local-runtime';
+import { createDocumentClient } from '@relay/chat-store';
+
+jest.setTimeout(60_000);
+
+let runtime: LocalRuntime;
+const clients: ChatClient[] = [];
+
+async function connect(userId: string): Promise<ChatClient> {
+  const client = await ChatClient.connect(runtime.wsUrl, await runtime.issueToken(userId, `User ${userId}`));
+  clients.push(client);
+  return client;
+}
+
+async function joined(userId: string, roomId: string): Promise<ChatClient> {
+  const client = await connect(userId);
+  expect(await client.request({ action: 'join', roomId })).toMatchObject({ type: 'ack', action: 'join', roomId });
+  return client;
+}
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({ onError: () => undefined });
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await runtime.settle();
+});
+
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+describe('local chat over real WebSockets', () => {
+  it('delivers a message to both users in a room, with the sender taken from the token', async () => {
+    const alice = await joined('alice', 'room-two-users');
+    const bob = await joined('bob', 'room-two-users');
+
+    const ack = await alice.request({
+      action: 'send',
+      roomId: 'room-two-users',
+      clientMessageId: 'hello-1',
+      body: 'hi bob',
+      senderId: 'mallory', // ignored: identity comes from the token only
+    });
+    expect(ack).toMatchObject({ type: 'ack', action: 'send', seq: 1, duplicate: false });
+
+    for (const client of [alice, bob]) {
+      const message = await client.next((f) => f.type === 'message' && f['clientMessageId'] === 'hello-1');
+      expect(message).toMatchObject({ roomId: 'room-two-users', seq: 1, senderId: 'alice', senderName: 'User alice', body: 'hi bob' });
+    }
+  });
+
+  it('refuses the handshake without a valid token', async () => {
+    await expect(ChatClient.connect(runtime.wsUrl, 'not-a-jwt')).rejects.toThrow('handshake refused: 401');
+    const forged = (await runtime.issueToken('eve')).slice(0, -4) + 'AAAA';
+    await expect(ChatClient.connect(runtime.wsUrl, forged)).rejects.toThrow('handshake refused: 401');
+  });
+
+  it('pages history newest first with a cursor', async () => {
+    const carol = await joined('carol', 'room-history');
+    for (let i = 1; i <= 7; i++) {
+      await carol.request({ action: 'send', roomId: 'room-history', clientMessageId: `h${i}`, body: `message ${i}` });
+    }
+    const seqs: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await carol.request({ action: 'history', roomId: 'room-history', limit: 3, cursor });
+      expect(page['type']).toBe('history');
+      seqs.push(...(page['items'] as { seq: number }[]).map((m) => m.seq));
+      cursor = (page['cursor'] as string | null) ?? undefined;
+    } while (cursor);
+    expect(seqs).toEqual([7, 6, 5, 4, 3, 2, 1]);
+  });
+
+  it('stores and delivers a duplicate clientMessageId once', async () => {
+    const dave = await joined('dave', 'room-dupes');
+    const erin = await joined('erin', 'room-dupes');
+    const frame = { action: 'send', roomId: 'room-dupes', clientMessageId: 'retry-me', body: 'once' };
+    const first = await dave.request(frame);
+    const second = await dave.request(frame);
+    expect(first).toMatchObject({ duplicate: false, seq: 1 });
+    expect(second).toMatchObject({ duplicate: true, seq: 1, sentAt: first['sentAt'] });
+
+    await runtime.settle();
+    const history = await erin.request({ action: 'history', roomId: 'room-dupes' });
+    expect(history['items']).toHaveLength(1);
+    expect(erin.messages('room-dupes')).toHaveLength(1);
+  });
+
+  it('answers malformed, unknown, oversized and invalid frames with error frames and keeps the socket', async () => {
+    const frank = await joined('frank', 'room-errors');
+    frank.sendRaw('{"action": "send", oops');
+    expect(await frank.next((f) => f.type === 'error' && f['code'] === 'malformed_frame')).toBeDefined();
+
+    expect(await frank.request({ action: 'teleport' })).toMatchObject({ type: 'error', code: 'unknown_action' });
+    expect(await frank.request({ action: 'send', roomId: 'room-errors' })).toMatchObject({
+      type: 'error',
+      code: 'invalid_request',
+      message: expect.stringContaining('clientMessageId'),
+    });
+    expect(await frank.request({ action: 'send', roomId: 'room-errors', clientMessageId: 'big', body: 'x'.repeat(40_000) })).toMatchObject({
+      type: 'error',
+      code: 'message_too_large',
+    });
+    frank.sendRaw(JSON.stringify({ action: 'send', roomId: 'room-errors', clientMessageId: 'huge', body: 'y'.repeat(200_000) }));
+    expect(await frank.next((f) => f['code'] === 'payload_too_large')).toMatchObject({ type: 'error' });
+    expect(await frank.request({ action: 'send', roomId: 'room-not-joined', clientMessageId: 'x', body: 'x' })).toMatchObject({
+      code: 'not_a_member',
+    });
+
+    // The socket is still good and nothing invalid was stored.
+    expect(await frank.request({ action: 'send', roomId: 'room-errors', clientMessageId: 'ok', body: 'still here' })).toMatchObject({ seq: 1 });
+    const history = await frank.request({ action: 'history', roomId: 'room-errors' });
+    expect((history['items'] as { body: string }[]).map((m) => m.body)).toEqual(['still here']);
+  });
+
+  it('removes a vanished recipient on 410 Gone while delivering to the rest', async () => {
+    const grace = await joined('grace', 'room-gone');
+    // A connection whose $disconnect never ran (best effort on AWS): its rows remain, its socket does not.
+    const db = createDocumentClient({ endpoint: runtime.dynamoEndpoint, region: 'us-east-1' });
+    const ghost = { connectionId: 'GhostConnId0000=', userId: 'ghost', name: 'Ghost', expiresAt: 4102444800 };
+    await db.send(new PutCommand({ TableName: runtime.tables.connections, Item: { ...ghost, connectedAt: '2026-01-01T00:00:00Z' } }));
+    await db.send(new PutCommand({ TableName: runtime.tables.memberships, Item: { ...ghost, roomId: 'room-gone', joinedAt: '2026-01-01T00:00:00Z' } }));
+    expect(await grace.request({ action: 'members', roomId: 'room-gone' })).toMatchObject({ members: expect.arrayContaining([{ userId: 'ghost', name: 'Ghost' }]) });
+
+    await grace.request({ action: 'send', roomId: 'room-gone', clientMessageId: 'to-ghost', body: 'anyone?' });
+    await grace.next((f) => f['clientMessageId'] === 'to-ghost' && f.type === 'message');
+    await runtime.settle();
+
+    const members = await grace.request({ action: 'members', roomId: 'room-gone' });
+    expect(members['members']).toEqual([{ userId: 'grace', name: 'User grace' }]);
+    db.destroy();
+  });
+
+  it('cleans up connection and memberships on $disconnect', async () => {
+    const heidi = await joined('heidi', 'room-leavers');
+    const ivan = await joined('ivan', 'room-leavers');
+    await heidi.close();
+    await runtime.settle();
+    const members = await ivan.request({ action: 'members', roomId: 'room-leavers' });
+    expect(members['members']).toEqual([{ userId: 'ivan', name: 'User ivan' }]);
+  });
+
+  it('delivers one message to all of 1,000 connections in a room', async () => {
+    const followers = await Promise.all(Array.from({ length: 1000 }, (_, i) => joined(`fan-${i}`, 'room-1k')));
+    const artist = await joined('artist', 'room-1k');
+    await artist.request({ action: 'send', roomId: 'room-1k', clientMessageId: 'drop', body: 'new single out now' });
+    await Promise.all(followers.map((f) => f.next((m) => m.type === 'message' && m['clientMessageId'] === 'drop', 30_000)));
+    expect(followers.every((f) => f.messages('room-1k').length === 1)).toBe(true);
+    expect(runtime.pump.failed).toHaveLength(0);
+  });
+
+  it('serves the management API: GET info, POST data, DELETE closes, 410 after', async () => {
+    const before = new Set(runtime.gateway.connectionIds());
+    const judy = await connect('judy');
+    const [id] = runtime.gateway.connectionIds().filter((c) => !before.has(c));
+    const url = `${runtime.managementEndpoint}/@connections/${encodeURIComponent(id!)}`;
+
+    const info = await fetch(url);
+    expect(info.status).toBe(200);
+    expect(await info.json()).toMatchObject({ ConnectedAt: expect.any(String), Identity: { SourceIp: expect.any(String) } });
+
+    expect((await fetch(url, { method: 'POST', body: '{"type":"ping"}' })).status).toBe(200);
+    expect(await judy.next((f) => f.type === 'ping')).toEqual({ type: 'ping' });
+
+    const closed = new Promise((resolve) => judy.socket.once('close', resolve));
+    expect((await fetch(url, { method: 'DELETE' })).status).toBe(204);
+    await closed;
+    const gone = await fetch(url, { method: 'POST', body: 'x' });
+    expect(gone.status).toBe(410);
+    expect(gone.headers.get('x-amzn-errortype')).toBe('GoneException');
+
+    const plain = await fetch(runtime.wsUrl.replace('ws://', 'http://'));
+    expect(plain.status).toBe(426);
+  });
+});

@@ -1,0 +1,3 @@
+import { connectDepsFromEnv, createConnectHandler } from '@relay/chat-handlers';
+
+export const handler = createConnectHandler(connectDepsFromEnv());

@@ -1,0 +1,3 @@
+import { createDefaultHandler, handlerDepsFromEnv } from '@relay/chat-handlers';
+
+export const handler = createDefaultHandler(handlerDepsFromEnv());

@@ -1,0 +1,3 @@
+import { createDisconnectHandler, handlerDepsFromEnv } from '@relay/chat-handlers';
+
+export const handler = createDisconnectHandler(handlerDepsFromEnv());

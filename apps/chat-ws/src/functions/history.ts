@@ -1,0 +1,3 @@
+import { createHistoryHandler, handlerDepsFromEnv } from '@relay/chat-handlers';
+
+export const handler = createHistoryHandler(handlerDepsFromEnv());

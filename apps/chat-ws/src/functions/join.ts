@@ -1,0 +1,3 @@
+import { createJoinHandler, handlerDepsFromEnv } from '@relay/chat-handlers';
+
+export const handler = createJoinHandler(handlerDepsFromEnv());

@@ -1,0 +1,3 @@
+import { createLeaveHandler, handlerDepsFromEnv } from '@relay/chat-handlers';
+
+export const handler = createLeaveHandler(handlerDepsFromEnv());

@@ -1,0 +1,3 @@
+import { createMembersHandler, handlerDepsFromEnv } from '@relay/chat-handlers';
+
+export const handler = createMembersHandler(handlerDepsFromEnv());

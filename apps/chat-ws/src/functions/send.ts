@@ -1,0 +1,3 @@
+import { createSendHandler, handlerDepsFromEnv } from '@relay/chat-handlers';
+
+export const handler = createSendHandler(handlerDepsFromEnv());

@@ -1,0 +1,53 @@
+import nx from '@nx/eslint-plugin';
+
+/**
+ * One lint config for the workspace. Project boundaries come from tags:
+ *   type:app | type:stack | type:loadtest may use type:lib; libs use only libs.
+ *   scope:chat and scope:broadcast may use scope:platform; scope:platform uses only itself.
+ */
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  {
+    ignores: ['**/dist', '**/node_modules', '**/cdktf.out', '**/.nx', '**/.tools', 'reports', 'tmp'],
+  },
+  {
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:stack', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:loadtest', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'scope:chat', onlyDependOnLibsWithTags: ['scope:chat', 'scope:platform'] },
+            { sourceTag: 'scope:broadcast', onlyDependOnLibsWithTags: ['scope:broadcast', 'scope:chat', 'scope:platform'] },
+            { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform'] },
+          ],
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@cdktf/provider-aws',
+              message:
+                'Import the resource module directly (e.g. @cdktf/provider-aws/lib/dynamodb-table): the barrel makes synth ~10x slower.',
+            },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/jest.config.js', 'jest.preset.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off', '@nx/enforce-module-boundaries': 'off' },
+  },
+];

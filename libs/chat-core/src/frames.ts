@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './limits';
+import { ChatError } from './errors';
+
+export const roomIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'roomId must be 1-128 characters of A-Z a-z 0-9 _ . : -');
+
+const requestId = z.string().max(128).optional();
+const pageLimit = z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE);
+const cursor = z.string().max(2048).optional();
+
+export const joinRequestSchema = z.object({ action: z.literal('join'), roomId: roomIdSchema, requestId });
+export const leaveRequestSchema = z.object({ action: z.literal('leave'), roomId: roomIdSchema, requestId });
+export const membersRequestSchema = z.object({
+  action: z.literal('members'),
+  roomId: roomIdSchema,
+  cursor,
+  limit: pageLimit,
+  requestId,
+});
+export const historyRequestSchema = z.object({
+  action: z.literal('history'),
+  roomId: roomIdSchema,
+  cursor,
+  limit: pageLimit,
+  requestId,
+});
+export const sendRequestSchema = z.object({
+  action: z.literal('send'),
+  roomId: roomIdSchema,
+  clientMessageId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'clientMessageId must be 1-64 characters of A-Z a-z 0-9 _ -'),
+  body: z.string().min(1, 'body must not be empty'),
+  requestId,
+});
+
+export type JoinRequest = z.infer<typeof joinRequestSchema>;
+export type LeaveRequest = z.infer<typeof leaveRequestSchema>;
+export type MembersRequest = z.infer<typeof membersRequestSchema>;
+export type HistoryRequest = z.infer<typeof historyRequestSchema>;
+export type SendRequest = z.infer<typeof sendRequestSchema>;
+
+/** A stored chat message, exactly as fanned out to room members. */
+export interface ChatMessage {
+  roomId: string;
+  seq: number;
+  senderId: string;
+  senderName: string;
+  clientMessageId: string;
+  body: string;
+  sentAt: string;
+}
+
+export type ServerFrame =
+  | { type: 'ack'; action: string; requestId?: string; [key: string]: unknown }
+  | ({ type: 'message' } & ChatMessage)
+  | { type: 'history'; requestId?: string; roomId: string; items: ChatMessage[]; cursor: string | null }
+  | {
+      type: 'members';
+      requestId?: string;
+      roomId: string;
+      members: { userId: string; name: string }[];
+      cursor: string | null;
+    }
+  | { type: 'error'; code: string; message: string; requestId?: string; details?: unknown };
+
+/** Parses the raw frame text into JSON, failing with a stable code instead of a SyntaxError. */
+export function parseFrameJson(raw: string | null | undefined): unknown {
+  if (raw === null || raw === undefined || raw === '') {
+    throw new ChatError('malformed_frame', 'frame is empty; expected a JSON object');
+  }
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ChatError('malformed_frame', 'frame is not valid JSON');
+  }
+}
+
+/** Validates a parsed frame against the route's schema, reporting every field problem at once. */
+export function parseRequest<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => ({
+      path: issue.path.join('.'),
+      message: issue.message,
+    }));
+    const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+    throw new ChatError('invalid_request', summary, issues);
+  }
+  return result.data;
+}
+
+/** requestId for echoing in errors, read defensively from frames that failed validation. */
+export function requestIdOf(value: unknown): string | undefined {
+  if (value && typeof value === 'object' && 'requestId' in value) {
+    const id = (value as { requestId: unknown }).requestId;
+    if (typeof id === 'string' && id.length <= 128) return id;
+  }
+  return undefined;
+}

@@ -1,0 +1,107 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { chatMessageSchema, messageFrame } from '@relay/chat-core';
+import type { HandlerDeps } from './deps';
+import { removeConnection } from './cleanup';
+import type { ConnectionPoster } from './poster';
+import { forEachBounded } from './pool';
+import { backoffDelay, DEFAULT_RETRY, isGone, isRetryable, sleep, type RetryPolicy } from './retry';
+
+export interface DeliverDeps extends HandlerDeps {
+  poster: ConnectionPoster;
+  concurrency: number;
+  retry?: RetryPolicy;
+}
+
+export interface FanoutReport {
+  recipients: number;
+  delivered: number;
+  gone: number;
+  failed: number;
+  retries: number;
+}
+
+type Outcome = 'delivered' | 'gone' | 'failed';
+
+/**
+ * DynamoDB Streams consumer. Records are handled in order; the first record whose fan-out cannot
+ * run (its member query failed) is reported in batchItemFailures so Lambda retries from there
+ * and earlier records are not sent twice. A failure to reach one recipient does not fail the
+ * record: re-running it would re-send to everyone else, and the client recovers via history.
+ */
+export function createDeliverHandler(deps: DeliverDeps) {
+  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    for (const record of event.Records) {
+      try {
+        await deliverRecord(deps, record);
+      } catch (error) {
+        deps.logger.error('fan-out failed; asking Lambda to retry from this record', {
+          error: error as Error,
+          sequenceNumber: record.dynamodb?.SequenceNumber,
+        });
+        return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
+      }
+    }
+    return { batchItemFailures: [] };
+  };
+}
+
+export async function deliverRecord(deps: DeliverDeps, record: DynamoDBRecord): Promise<FanoutReport | undefined> {
+  if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) return undefined;
+  const parsed = chatMessageSchema.safeParse(unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>));
+  if (!parsed.success) {
+    // Retrying a record that can never parse would stall the shard; log it for the on-call instead.
+    deps.logger.error('skipping malformed message record', {
+      sequenceNumber: record.dynamodb.SequenceNumber,
+      issues: parsed.error.issues,
+    });
+    return undefined;
+  }
+  const message = parsed.data;
+  const frame = JSON.stringify(messageFrame(message));
+  const report: FanoutReport = { recipients: 0, delivered: 0, gone: 0, failed: 0, retries: 0 };
+  for await (const connectionIds of deps.stores.memberships.connectionIdPages(message.roomId)) {
+    report.recipients += connectionIds.length;
+    await forEachBounded(connectionIds, deps.concurrency, async (connectionId) => {
+      report[await postWithRetry(deps, connectionId, frame, report)]++;
+    });
+  }
+  const log = report.failed > 0 ? deps.logger.warn.bind(deps.logger) : deps.logger.info.bind(deps.logger);
+  log('fan-out done', { roomId: message.roomId, seq: message.seq, ...report });
+  return report;
+}
+
+async function postWithRetry(
+  deps: DeliverDeps,
+  connectionId: string,
+  frame: string,
+  report: FanoutReport,
+): Promise<Outcome> {
+  const policy = deps.retry ?? DEFAULT_RETRY;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await deps.poster.post(connectionId, frame);
+      return 'delivered';
+    } catch (error) {
+      if (isGone(error)) {
+        await removeGoneRecipient(deps, connectionId);
+        return 'gone';
+      }
+      if (!isRetryable(error) || attempt + 1 >= policy.maxAttempts) {
+        deps.logger.warn('could not deliver to connection', { connectionId, error: error as Error, attempt });
+        return 'failed';
+      }
+      report.retries++;
+      await sleep(backoffDelay(policy, attempt));
+    }
+  }
+}
+
+async function removeGoneRecipient(deps: DeliverDeps, connectionId: string): Promise<void> {
+  try {
+    await removeConnection(deps, connectionId);
+  } catch (error) {
+    deps.logger.warn('410 cleanup failed; TTL will reap the rows', { connectionId, error: error as Error });
+  }
+}

@@ -1,0 +1,11 @@
+export type { WebSocketEvent, WebSocketHandler, WebSocketResult } from './events';
+export type { HandlerDeps, ConnectDeps } from './deps';
+export { createConnectHandler } from './connect';
+export { createDisconnectHandler } from './disconnect';
+export { createJoinHandler, createLeaveHandler, createMembersHandler, createHistoryHandler } from './rooms';
+export { createSendHandler } from './send';
+export { createDefaultHandler, KNOWN_ACTIONS } from './default-route';
+export { createDeliverHandler, deliverRecord, type DeliverDeps, type FanoutReport } from './deliver';
+export { createManagementPoster, type ConnectionPoster } from './poster';
+export { DEFAULT_RETRY, type RetryPolicy } from './retry';
+export { handlerDepsFromEnv, connectDepsFromEnv, deliverDepsFromEnv } from './env';

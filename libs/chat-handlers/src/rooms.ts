@@ -1,0 +1,76 @@
+import {
+  ChatError,
+  decodeCursor,
+  encodeCursor,
+  historyRequestSchema,
+  joinRequestSchema,
+  leaveRequestSchema,
+  membersRequestSchema,
+} from '@relay/chat-core';
+import type { MembershipRecord } from '@relay/chat-store';
+import type { HandlerDeps } from './deps';
+import type { WebSocketHandler } from './events';
+import { wsRoute } from './route';
+
+/** The membership row doubles as the caller's identity for room actions: one read does both. */
+export async function requireMembership(
+  deps: HandlerDeps,
+  roomId: string,
+  connectionId: string,
+): Promise<MembershipRecord> {
+  const membership = await deps.stores.memberships.get(roomId, connectionId);
+  if (!membership) throw new ChatError('not_a_member', `join room ${roomId} first`);
+  return membership;
+}
+
+export function createJoinHandler(deps: HandlerDeps): WebSocketHandler {
+  return wsRoute(deps, joinRequestSchema, async ({ connectionId, now }, request) => {
+    const connection = await deps.stores.connections.get(connectionId);
+    if (!connection) throw new ChatError('unauthorized', 'connection is not registered; reconnect');
+    await deps.stores.memberships.join({
+      roomId: request.roomId,
+      connectionId,
+      userId: connection.userId,
+      name: connection.name,
+      joinedAt: now.toISOString(),
+      expiresAt: connection.expiresAt,
+    });
+    return { type: 'ack', action: 'join', requestId: request.requestId, roomId: request.roomId };
+  });
+}
+
+export function createLeaveHandler(deps: HandlerDeps): WebSocketHandler {
+  return wsRoute(deps, leaveRequestSchema, async ({ connectionId }, request) => {
+    await deps.stores.memberships.leave(request.roomId, connectionId);
+    return { type: 'ack', action: 'leave', requestId: request.requestId, roomId: request.roomId };
+  });
+}
+
+export function createMembersHandler(deps: HandlerDeps): WebSocketHandler {
+  return wsRoute(deps, membersRequestSchema, async ({ connectionId }, request) => {
+    await requireMembership(deps, request.roomId, connectionId);
+    const page = await deps.stores.memberships.list(
+      request.roomId,
+      request.limit,
+      decodeCursor(request.cursor, request.roomId),
+    );
+    // One user may be online on several connections; a presence list names each user once per page.
+    const seen = new Set<string>();
+    const members = page.items
+      .filter((m) => !seen.has(m.userId) && seen.add(m.userId))
+      .map((m) => ({ userId: m.userId, name: m.name }));
+    return { type: 'members', requestId: request.requestId, roomId: request.roomId, members, cursor: encodeCursor(page.lastKey) };
+  });
+}
+
+export function createHistoryHandler(deps: HandlerDeps): WebSocketHandler {
+  return wsRoute(deps, historyRequestSchema, async ({ connectionId }, request) => {
+    await requireMembership(deps, request.roomId, connectionId);
+    const page = await deps.stores.messages.history(
+      request.roomId,
+      request.limit,
+      decodeCursor(request.cursor, request.roomId),
+    );
+    return { type: 'history', requestId: request.requestId, roomId: request.roomId, items: page.items, cursor: encodeCursor(page.lastKey) };
+  });
+}

@@ -1,0 +1,230 @@
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import { MAX_PAYLOAD_BYTES } from '@relay/chat-core';
+import { listen, type RunningServer } from '@relay/local-dynamo';
+import type { WsLambda, WsResult } from './lambda-types';
+import { TokenBucket } from './token-bucket';
+import { connectEvent, disconnectEvent, messageEvent, newConnectionId, selectRoute, type EventContext } from './ws-events';
+
+export interface GatewayOptions {
+  port?: number;
+  stage: string;
+  /** Management API limit (posts per second, burst); unlimited when absent. */
+  managementRateLimit?: { ratePerSecond: number; burst: number };
+  onError?: (message: string, error: unknown) => void;
+}
+
+interface Connection {
+  socket: WebSocket;
+  ctx: EventContext;
+  lastActiveAt: number;
+}
+
+/** Frames larger than this are cut off by the socket itself (close 1009) instead of buffered. */
+const HARD_SOCKET_LIMIT = 4 * MAX_PAYLOAD_BYTES;
+const MANAGEMENT_PATH = /^(?:\/[^/@]+)?\/@connections\/([^/?]+)$/;
+
+/**
+ * A local API Gateway WebSocket API: $connect decides the handshake, frames are routed on
+ * `action` and their route response is sent back, close runs $disconnect, and the
+ * `@connections` management API posts to sockets (410 when gone, 429 when throttled).
+ */
+export class LocalWebSocketGateway {
+  private readonly connections = new Map<string, Connection>();
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: HARD_SOCKET_LIMIT });
+  private readonly server = createServer((req, res) => this.handleHttp(req, res));
+  private routes: Record<string, WsLambda> = {};
+  private routeKeys: ReadonlySet<string> = new Set();
+  private readonly bucket?: TokenBucket;
+  private running?: RunningServer;
+  private inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: GatewayOptions) {
+    if (options.managementRateLimit) {
+      this.bucket = new TokenBucket(options.managementRateLimit.ratePerSecond, options.managementRateLimit.burst);
+    }
+    this.server.on('upgrade', (req, socket, head) => void this.handleUpgrade(req, socket, head));
+  }
+
+  /**
+   * routeKey ($connect, $disconnect, $default, or an action) to handler. Set after start()
+   * because handlers read the management endpoint from their environment when they load.
+   */
+  setRoutes(routes: Record<string, WsLambda>): void {
+    this.routes = { ...routes };
+    this.routeKeys = new Set(Object.keys(routes).filter((k) => !k.startsWith('$')));
+  }
+
+  async start(): Promise<{ wsUrl: string; managementEndpoint: string }> {
+    this.running = await listen(this.server, this.options.port ?? 0);
+    return { wsUrl: this.wsUrl, managementEndpoint: this.managementEndpoint };
+  }
+
+  get wsUrl(): string {
+    return `ws://127.0.0.1:${this.port}/${this.options.stage}`;
+  }
+
+  /** What the SDK's ApiGatewayManagementApiClient takes as `endpoint`. */
+  get managementEndpoint(): string {
+    return `http://127.0.0.1:${this.port}/${this.options.stage}`;
+  }
+
+  private get port(): number {
+    if (!this.running) throw new Error('gateway is not started');
+    return this.running.port;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Open connection ids, as API Gateway would name them in events. */
+  connectionIds(): string[] {
+    return [...this.connections.keys()];
+  }
+
+  /** Ends every socket (running $disconnect for each), then stops listening. */
+  async stop(): Promise<void> {
+    const closed = [...this.connections.values()].map(
+      ({ socket }) => new Promise<void>((resolve) => {
+        socket.once('close', () => resolve());
+        socket.terminate();
+      }),
+    );
+    await Promise.all(closed);
+    await this.settle();
+    await this.running?.close();
+  }
+
+  /** Resolves once every handler invocation started so far has finished. */
+  async settle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async invoke(routeKey: string, event: Record<string, unknown>): Promise<WsResult | 'crashed' | undefined> {
+    const handler = this.routes[routeKey];
+    if (!handler) return undefined;
+    const run = handler(event).then(
+      (result) => result ?? undefined,
+      (error: unknown) => {
+        this.options.onError?.(`${routeKey} handler threw`, error);
+        return 'crashed' as const;
+      },
+    );
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run));
+    return run;
+  }
+
+  private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const ctx: EventContext = {
+      connectionId: newConnectionId(),
+      connectedAt: Date.now(),
+      domainName: req.headers.host ?? '127.0.0.1',
+      stage: this.options.stage,
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      userAgent: req.headers['user-agent'],
+    };
+    const result = await this.invoke('$connect', connectEvent(ctx, req));
+    const status = result === 'crashed' ? 500 : (result?.statusCode ?? 200);
+    if (status < 200 || status >= 300) {
+      const body = result !== 'crashed' && result?.body ? result.body : '';
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.register(ws, ctx));
+  }
+
+  private register(socket: WebSocket, ctx: EventContext): void {
+    const connection: Connection = { socket, ctx, lastActiveAt: Date.now() };
+    this.connections.set(ctx.connectionId, connection);
+    socket.on('message', (data: Buffer, isBinary) => {
+      connection.lastActiveAt = Date.now();
+      void this.handleFrame(connection, data, isBinary);
+    });
+    socket.on('error', (error) => this.options.onError?.('socket error', error));
+    socket.on('close', (code, reason) => {
+      this.connections.delete(ctx.connectionId);
+      void this.invoke('$disconnect', disconnectEvent(ctx, code, reason.toString('utf8')));
+    });
+  }
+
+  private async handleFrame(connection: Connection, data: Buffer, isBinary: boolean): Promise<void> {
+    const { ctx, socket } = connection;
+    if (data.length > MAX_PAYLOAD_BYTES) {
+      // API Gateway would drop the socket; a clear error frame keeps the client's other work alive.
+      sendIfOpen(socket, errorFrame('payload_too_large', `payload is ${data.length} bytes; the limit is ${MAX_PAYLOAD_BYTES}`));
+      return;
+    }
+    const body = isBinary ? data.toString('base64') : data.toString('utf8');
+    const routeKey = isBinary ? '$default' : selectRoute(body, this.routeKeys);
+    const event = messageEvent(ctx, routeKey, body, isBinary);
+    const result = await this.invoke(routeKey, event);
+    if (result === 'crashed') {
+      // What API Gateway sends when the integration fails.
+      sendIfOpen(socket, JSON.stringify({ message: 'Internal server error', connectionId: ctx.connectionId, requestId: (event.requestContext as { requestId: string }).requestId }));
+    } else if (result?.body) {
+      sendIfOpen(socket, result.body);
+    }
+  }
+
+  private handleHttp(req: IncomingMessage, res: ServerResponse): void {
+    const match = MANAGEMENT_PATH.exec(req.url ?? '');
+    if (!match) {
+      res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket upgrade required\n');
+      return;
+    }
+    const [, rawId = ''] = match;
+    const connectionId = decodeURIComponent(rawId);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => this.handleManagement(req.method ?? 'GET', connectionId, Buffer.concat(chunks), res));
+  }
+
+  private handleManagement(method: string, connectionId: string, body: Buffer, res: ServerResponse): void {
+    const connection = this.connections.get(connectionId);
+    if (!connection || connection.socket.readyState !== WebSocket.OPEN) {
+      return managementError(res, 410, 'GoneException', `connection ${connectionId} is gone`);
+    }
+    if (method === 'POST') {
+      if (this.bucket && !this.bucket.take()) {
+        return managementError(res, 429, 'LimitExceededException', 'rate exceeded');
+      }
+      if (body.length > MAX_PAYLOAD_BYTES) {
+        return managementError(res, 413, 'PayloadTooLargeException', 'data exceeds 128 KB');
+      }
+      connection.socket.send(body.toString('utf8'));
+      res.writeHead(200).end();
+    } else if (method === 'GET') {
+      const { ctx, lastActiveAt } = connection;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          ConnectedAt: new Date(ctx.connectedAt).toISOString(),
+          LastActiveAt: new Date(lastActiveAt).toISOString(),
+          Identity: { SourceIp: ctx.sourceIp, UserAgent: ctx.userAgent },
+        }),
+      );
+    } else if (method === 'DELETE') {
+      connection.socket.close(1000, 'closed by server');
+      res.writeHead(204).end();
+    } else {
+      managementError(res, 405, 'BadRequestException', `method ${method} not allowed`);
+    }
+  }
+}
+
+function managementError(res: ServerResponse, status: number, type: string, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type }).end(JSON.stringify({ message }));
+}
+
+function errorFrame(code: string, message: string): string {
+  return JSON.stringify({ type: 'error', code, message });
+}
+
+function sendIfOpen(socket: WebSocket, data: string): void {
+  if (socket.readyState === WebSocket.OPEN) socket.send(data);
+}

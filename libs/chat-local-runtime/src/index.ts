@@ -1,0 +1,7 @@
+export { startLocalRuntime, LOCAL_AUTH, type LocalRuntime, type LocalRuntimeOptions } from './runtime';
+export { LocalWebSocketGateway, type GatewayOptions } from './gateway';
+export { StreamPump, type StreamPumpOptions } from './stream-pump';
+export { handlerModulePath, type HandlerSource } from './handler-modules';
+export { workspaceRoot } from './workspace';
+export type { WsLambda, StreamLambda } from './lambda-types';
+export { ChatClient, type Frame } from './chat-client';

@@ -1,0 +1,19 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface DynamoClientOptions {
+  region?: string;
+  /** Set only for the local emulator; on AWS the SDK resolves the regional endpoint. */
+  endpoint?: string;
+}
+
+export function createDocumentClient(options: DynamoClientOptions = {}): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({ region: options.region, endpoint: options.endpoint });
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}

@@ -1,0 +1,32 @@
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface ConnectionRecord {
+  connectionId: string;
+  userId: string;
+  name: string;
+  connectedAt: string;
+  /** Epoch seconds; DynamoDB TTL reaps rows whose $disconnect never ran. */
+  expiresAt: number;
+}
+
+export class ConnectionsRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async put(connection: ConnectionRecord): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: connection }));
+  }
+
+  async get(connectionId: string): Promise<ConnectionRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { connectionId }, ConsistentRead: true }),
+    );
+    return Item as ConnectionRecord | undefined;
+  }
+
+  async delete(connectionId: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: { connectionId } }));
+  }
+}

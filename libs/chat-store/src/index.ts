@@ -1,0 +1,6 @@
+export * from './tables';
+export * from './client';
+export * from './connections';
+export * from './memberships';
+export * from './messages';
+export * from './stores';

@@ -1,0 +1,126 @@
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createTables, startDynalite, type RunningServer } from '@relay/local-dynamo';
+import { createDocumentClient } from './client';
+import { MembershipsRepository } from './memberships';
+import { MessagesRepository } from './messages';
+import { chatTableNames, createTableInputs } from './tables';
+
+const tables = chatTableNames('store-test');
+let dynamo: RunningServer;
+let db: DynamoDBDocumentClient;
+let messages: MessagesRepository;
+let memberships: MembershipsRepository;
+
+beforeAll(async () => {
+  process.env['AWS_ACCESS_KEY_ID'] = 'local';
+  process.env['AWS_SECRET_ACCESS_KEY'] = 'local';
+  dynamo = await startDynalite();
+  await createTables(dynamo.url, createTableInputs(tables));
+  db = createDocumentClient({ endpoint: dynamo.url, region: 'us-east-1' });
+  messages = new MessagesRepository(db, tables);
+  memberships = new MembershipsRepository(db, tables.memberships);
+});
+
+afterAll(async () => {
+  db.destroy();
+  await dynamo.close();
+});
+
+const draft = (roomId: string, clientMessageId: string, body = `body of ${clientMessageId}`) => ({
+  roomId,
+  senderId: 'u1',
+  senderName: 'User One',
+  clientMessageId,
+  body,
+});
+
+async function storedMessages(roomId: string) {
+  const { Items = [] } = await db.send(
+    new QueryCommand({ TableName: tables.messages, KeyConditionExpression: 'roomId = :r', ExpressionAttributeValues: { ':r': roomId } }),
+  );
+  return Items;
+}
+
+describe('MessagesRepository.append', () => {
+  it('assigns strictly increasing per-room sequence numbers', async () => {
+    const a = await messages.append(draft('seq-a', 'm1'));
+    const b = await messages.append(draft('seq-a', 'm2'));
+    const other = await messages.append(draft('seq-b', 'm1'));
+    expect([a.message.seq, b.message.seq, other.message.seq]).toEqual([1, 2, 1]);
+  });
+
+  it('stores a retried clientMessageId once and returns the stored copy', async () => {
+    const first = await messages.append(draft('dup', 'same'));
+    const retry = await messages.append(draft('dup', 'same'), new Date('2030-01-01T00:00:00Z'));
+    expect(retry).toEqual({ message: first.message, duplicate: true });
+    expect(await storedMessages('dup')).toHaveLength(1);
+  });
+
+  it('stores one message when the same clientMessageId races', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, () => messages.append(draft('race', 'x'))));
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.message.seq)).size).toBe(1);
+    expect(await storedMessages('race')).toHaveLength(1);
+  });
+
+  it('scopes idempotency to the sender', async () => {
+    await messages.append(draft('scoped', 'same'));
+    const otherSender = await messages.append({ ...draft('scoped', 'same'), senderId: 'u2' });
+    expect(otherSender.duplicate).toBe(false);
+  });
+
+  it('refuses a reused clientMessageId with a different body', async () => {
+    await messages.append(draft('reuse', 'id-1', 'first'));
+    await expect(messages.append(draft('reuse', 'id-1', 'second'))).rejects.toMatchObject({ code: 'invalid_request' });
+    expect((await storedMessages('reuse')).map((m) => m['body'])).toEqual(['first']);
+  });
+
+  it('repairs a claim whose message was never written (writer died in between)', async () => {
+    const first = await messages.append(draft('crash', 'c0'));
+    // What a crashed first attempt leaves: the claim for seq 2 but no message 2.
+    const { createHash } = await import('node:crypto');
+    const bodyHash = createHash('sha256').update('body of c1').digest('base64url');
+    await db.send(new PutCommand({ TableName: tables.rooms, Item: { roomId: 'crash', sk: 'claim#u1#c1', seq: 2, bodyHash, expiresAt: 4102444800 } }));
+    const retry = await messages.append(draft('crash', 'c1'));
+    expect(retry.duplicate).toBe(true);
+    expect(retry.message).toMatchObject({ seq: 2, body: 'body of c1' });
+    expect((await storedMessages('crash')).map((m) => m['seq'])).toEqual([first.message.seq, 2]);
+  });
+});
+
+describe('MessagesRepository.history', () => {
+  it('pages newest first', async () => {
+    for (let i = 1; i <= 5; i++) await messages.append(draft('hist', `h${i}`));
+    const page1 = await messages.history('hist', 2);
+    const page2 = await messages.history('hist', 2, page1.lastKey);
+    const page3 = await messages.history('hist', 2, page2.lastKey);
+    expect([...page1.items, ...page2.items, ...page3.items].map((m) => m.seq)).toEqual([5, 4, 3, 2, 1]);
+  });
+});
+
+describe('MembershipsRepository', () => {
+  const member = (roomId: string, connectionId: string) => ({
+    roomId,
+    connectionId,
+    userId: `user-${connectionId}`,
+    name: connectionId,
+    joinedAt: '2026-01-01T00:00:00Z',
+    expiresAt: 4102444800,
+  });
+
+  it('removes every membership of a connection through the by-connection index', async () => {
+    for (const room of ['r1', 'r2', 'r3']) await memberships.join(member(room, 'conn-a'));
+    await memberships.join(member('r1', 'conn-b'));
+    expect((await memberships.removeConnection('conn-a')).sort()).toEqual(['r1', 'r2', 'r3']);
+    expect(await memberships.roomsOf('conn-a')).toEqual([]);
+    expect((await memberships.list('r1', 10)).items.map((m) => m.connectionId)).toEqual(['conn-b']);
+  });
+
+  it('pages the connection ids of a room with Query', async () => {
+    for (let i = 0; i < 7; i++) await memberships.join(member('paged', `c${i}`));
+    const pages: string[][] = [];
+    for await (const page of memberships.connectionIdPages('paged', 3)) pages.push(page);
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
+    expect(pages.flat().sort()).toEqual(['c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6']);
+  });
+});

@@ -1,0 +1,19 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConnectionsRepository } from './connections';
+import { MembershipsRepository } from './memberships';
+import { MessagesRepository } from './messages';
+import type { ChatTableNames } from './tables';
+
+export interface ChatStores {
+  connections: ConnectionsRepository;
+  memberships: MembershipsRepository;
+  messages: MessagesRepository;
+}
+
+export function createChatStores(db: DynamoDBDocumentClient, tables: ChatTableNames): ChatStores {
+  return {
+    connections: new ConnectionsRepository(db, tables.connections),
+    memberships: new MembershipsRepository(db, tables.memberships),
+    messages: new MessagesRepository(db, tables),
+  };
+}

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { listen, type RunningServer } from './dynalite-server';
+
+export interface StreamSource {
+  tableName: string;
+  keyAttributes: string[];
+}
+
+export type RecordListener = (record: DynamoDBRecord) => void;
+
+type AttributeMap = Record<string, unknown>;
+
+/**
+ * A transparent proxy in front of the emulator. dynalite has no Streams API, so the tap turns
+ * every successful PutItem (and BatchWriteItem put) on a watched table into a NEW_IMAGE INSERT
+ * record in the exact Lambda event shape, in commit order. It also counts calls by operation.
+ * It cannot see MODIFY/REMOVE; the chat only ever inserts messages.
+ */
+export class DynamoStreamTap {
+  private readonly sources = new Map<string, StreamSource>();
+  private readonly listeners = new Set<RecordListener>();
+  private readonly counts = new Map<string, number>();
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  private sequence = 0n;
+  private readonly streamLabel = new Date().toISOString().replace(/Z$/, '');
+
+  constructor(
+    private readonly targetUrl: string,
+    sources: StreamSource[],
+    private readonly region = 'us-east-1',
+  ) {
+    for (const source of sources) this.sources.set(source.tableName, source);
+  }
+
+  onRecord(listener: RecordListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** DynamoDB API calls seen since the last reset, by operation name. */
+  callCounts(): Record<string, number> {
+    return Object.fromEntries(this.counts);
+  }
+
+  resetCounts(): void {
+    this.counts.clear();
+  }
+
+  async listen(port = 0): Promise<RunningServer> {
+    const server = createServer((req, res) => void this.forward(req, res));
+    const running = await listen(server, port);
+    return {
+      ...running,
+      close: async () => {
+        await running.close();
+        this.agent.destroy();
+      },
+    };
+  }
+
+  private async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
+    this.counts.set(operation, (this.counts.get(operation) ?? 0) + 1);
+    const target = new URL(this.targetUrl);
+    const upstream = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: target.host },
+        agent: this.agent,
+      },
+      async (upstreamRes) => {
+        const responseBody = await readBody(upstreamRes);
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        res.end(responseBody);
+        if (upstreamRes.statusCode === 200) this.capture(operation, body);
+      },
+    );
+    upstream.on('error', (error) => {
+      res.writeHead(502, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb#InternalServerError', message: error.message }));
+    });
+    upstream.end(body);
+  }
+
+  private capture(operation: string, body: Buffer): void {
+    if (operation !== 'PutItem' && operation !== 'BatchWriteItem') return;
+    const input = JSON.parse(body.toString('utf8')) as {
+      TableName?: string;
+      Item?: AttributeMap;
+      RequestItems?: Record<string, { PutRequest?: { Item: AttributeMap } }[]>;
+    };
+    if (operation === 'PutItem' && input.TableName && input.Item) {
+      this.emit(input.TableName, input.Item);
+    }
+    for (const [table, writes] of Object.entries(input.RequestItems ?? {})) {
+      for (const write of writes) if (write.PutRequest) this.emit(table, write.PutRequest.Item);
+    }
+  }
+
+  private emit(tableName: string, item: AttributeMap): void {
+    const source = this.sources.get(tableName);
+    if (!source || this.listeners.size === 0) return;
+    const record: DynamoDBRecord = {
+      eventID: randomUUID().replaceAll('-', ''),
+      eventName: 'INSERT',
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: this.region,
+      eventSourceARN: `arn:aws:dynamodb:${this.region}:000000000000:table/${tableName}/stream/${this.streamLabel}`,
+      dynamodb: {
+        ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
+        Keys: Object.fromEntries(source.keyAttributes.map((k) => [k, item[k]])) as never,
+        NewImage: item as never,
+        SequenceNumber: (++this.sequence).toString().padStart(21, '0'),
+        SizeBytes: Buffer.byteLength(JSON.stringify(item)),
+        StreamViewType: 'NEW_IMAGE',
+      },
+    };
+    for (const listener of this.listeners) listener(record);
+  }
+}
+
+function readBody(stream: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    stream.on('error', reject);
+  });
+}

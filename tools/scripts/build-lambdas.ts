@@ -1,0 +1,74 @@
+/**
+ * Builds every Lambda of one app: apps/<app>/src/functions/<name>.ts becomes
+ * dist/apps/<app>/<name>/index.js (esbuild, one bundle per function, AWS SDK included so the
+ * deployed code runs the SDK version we tested) and dist/apps/<app>/<name>.zip.
+ * Zips are byte-for-byte reproducible (sorted entries, fixed timestamps), so an unchanged
+ * function keeps its hash and Terraform does not redeploy it.
+ * Usage: tsx tools/scripts/build-lambdas.ts <projectRoot> <outDir>
+ */
+import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { createWriteStream, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ZipFile } from 'yazl';
+
+/** Lambda's runtime; esbuild lowers syntax only as far as this needs. */
+const NODE_TARGET = 'node24';
+const FIXED_MTIME = new Date('1980-01-01T00:00:00Z');
+
+async function zipDirectory(dir: string, zipPath: string): Promise<void> {
+  const zip = new ZipFile();
+  for (const file of readdirSync(dir).sort()) {
+    zip.addBuffer(readFileSync(path.join(dir, file)), file, { mtime: FIXED_MTIME, mode: 0o100644 });
+  }
+  zip.end();
+  await new Promise<void>((resolve, reject) => {
+    zip.outputStream.pipe(createWriteStream(zipPath)).on('close', resolve).on('error', reject);
+  });
+}
+
+async function main(): Promise<void> {
+  const [projectRoot, outDir] = process.argv.slice(2);
+  if (!projectRoot || !outDir) throw new Error('usage: build-lambdas.ts <projectRoot> <outDir>');
+  const functionsDir = path.join(projectRoot, 'src', 'functions');
+  const names = readdirSync(functionsDir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))
+    .map((f) => f.slice(0, -3))
+    .sort();
+  if (names.length === 0) throw new Error(`no functions in ${functionsDir}`);
+  rmSync(outDir, { recursive: true, force: true });
+
+  const manifest: Record<string, { zip: string; sha256: string; bytes: number }> = {};
+  for (const name of names) {
+    const bundleDir = path.join(outDir, name);
+    await build({
+      entryPoints: [path.join(functionsDir, `${name}.ts`)],
+      outfile: path.join(bundleDir, 'index.js'),
+      bundle: true,
+      platform: 'node',
+      target: NODE_TARGET,
+      format: 'cjs',
+      minify: true,
+      sourcemap: 'linked',
+      sourcesContent: false,
+      legalComments: 'none',
+      tsconfig: 'tsconfig.base.json',
+      logLevel: 'warning',
+    });
+    const zipPath = path.join(outDir, `${name}.zip`);
+    await zipDirectory(bundleDir, zipPath);
+    const bytes = readFileSync(zipPath);
+    manifest[name] = {
+      zip: path.basename(zipPath),
+      sha256: createHash('sha256').update(bytes).digest('base64'),
+      bytes: bytes.length,
+    };
+    console.log(`${path.join(outDir, name)}.zip  ${(bytes.length / 1024).toFixed(1)} KiB`);
+  }
+  writeFileSync(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
