@@ -63,9 +63,10 @@ export class MembershipsRepository {
 
   /**
    * Streams the connection ids of a room page by page (Query, never Scan), so fan-out can
-   * start posting to the first page while later pages are still being read.
+   * start posting to the first page while later pages are still being read. Without a
+   * pageSize, DynamoDB's 1 MB page decides: several thousand members per call.
    */
-  async *connectionIdPages(roomId: string, pageSize = 1000): AsyncGenerator<string[]> {
+  async *connectionIdPages(roomId: string, pageSize?: number): AsyncGenerator<string[]> {
     let startKey: PageKey | undefined;
     do {
       const result = await this.db.send(

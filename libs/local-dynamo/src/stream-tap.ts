@@ -10,6 +10,9 @@ export interface StreamSource {
 
 export type RecordListener = (record: DynamoDBRecord) => void;
 
+/** Decides, per request, whether the tap answers with a DynamoDB server error instead of forwarding. */
+export type FaultRule = (operation: string, body: string) => boolean;
+
 type AttributeMap = Record<string, unknown>;
 
 /**
@@ -21,6 +24,7 @@ type AttributeMap = Record<string, unknown>;
 export class DynamoStreamTap {
   private readonly sources = new Map<string, StreamSource>();
   private readonly listeners = new Set<RecordListener>();
+  private readonly faults = new Set<FaultRule>();
   private readonly counts = new Map<string, number>();
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
   private sequence = 0n;
@@ -37,6 +41,15 @@ export class DynamoStreamTap {
   onRecord(listener: RecordListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Failure injection: matching requests get a real 500 InternalServerError over HTTP, so the
+   * SDK's own error handling and retries run. Returns a function that removes the rule.
+   */
+  failWhen(rule: FaultRule): () => void {
+    this.faults.add(rule);
+    return () => this.faults.delete(rule);
   }
 
   /** DynamoDB API calls seen since the last reset, by operation name. */
@@ -64,6 +77,12 @@ export class DynamoStreamTap {
     const body = await readBody(req);
     const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
     this.counts.set(operation, (this.counts.get(operation) ?? 0) + 1);
+    const text = body.toString('utf8');
+    if ([...this.faults].some((rule) => rule(operation, text))) {
+      res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'injected fault' }));
+      return;
+    }
     const target = new URL(this.targetUrl);
     const upstream = request(
       {
