@@ -47,6 +47,11 @@ export default [
     },
   },
   {
+    // In tests a wrong assumption behind `!` fails the test anyway.
+    files: ['**/*.spec.ts', '**/*.e2e.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
     files: ['**/jest.config.js', 'jest.preset.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off', '@nx/enforce-module-boundaries': 'off' },
   },
