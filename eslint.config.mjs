@@ -2,7 +2,7 @@ import nx from '@nx/eslint-plugin';
 
 /**
  * One lint config for the workspace. Project boundaries come from tags:
- *   type:app | type:stack | type:loadtest may use type:lib; libs use only libs.
+ *   type:app | type:stack | type:loadtest | type:tool may use type:lib; libs use only libs.
  *   scope:chat and scope:broadcast may use scope:platform; scope:platform uses only itself.
  */
 export default [
@@ -24,6 +24,7 @@ export default [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:stack', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:loadtest', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'scope:chat', onlyDependOnLibsWithTags: ['scope:chat', 'scope:platform'] },
             { sourceTag: 'scope:broadcast', onlyDependOnLibsWithTags: ['scope:broadcast', 'scope:chat', 'scope:platform'] },

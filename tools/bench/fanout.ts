@@ -86,7 +86,8 @@ async function benchSize(runtime: RuntimeProcess, n: number) {
     await Promise.all(arrivals);
     for (const follower of followers) {
       const arrival = follower.frames.find((f) => f.frame['clientMessageId'] === id && f.frame.type === 'message');
-      latencies.push(arrival!.at - t0);
+      if (!arrival) throw new Error(`${id} resolved but was not recorded`);
+      latencies.push(arrival.at - t0);
     }
     await runtime.call('settle');
     const counts = await runtime.call<Record<string, number>>('counts');

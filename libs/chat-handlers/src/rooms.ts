@@ -6,8 +6,10 @@ import {
   joinRequestSchema,
   leaveRequestSchema,
   membersRequestSchema,
+  type ServerFrame,
 } from '@relay/chat-core';
-import type { MembershipRecord } from '@relay/chat-store';
+import type { MembershipRecord, Page, PageKey } from '@relay/chat-store';
+import type { z } from 'zod';
 import type { HandlerDeps } from './deps';
 import type { WebSocketHandler } from './events';
 import { wsRoute } from './route';
@@ -46,31 +48,51 @@ export function createLeaveHandler(deps: HandlerDeps): WebSocketHandler {
   });
 }
 
-export function createMembersHandler(deps: HandlerDeps): WebSocketHandler {
-  return wsRoute(deps, membersRequestSchema, async ({ connectionId }, request) => {
+interface PagedRequest {
+  roomId: string;
+  limit: number;
+  cursor?: string;
+  requestId?: string;
+}
+
+/**
+ * A members-only read of one page inside the room's partition. The cursor is checked against
+ * the room, so paging can never cross into another room.
+ */
+function roomPageRoute<R extends PagedRequest, T>(
+  deps: HandlerDeps,
+  schema: z.ZodType<R>,
+  readPage: (roomId: string, limit: number, startKey?: PageKey) => Promise<Page<T>>,
+  toFrame: (request: R, items: T[], cursor: string | null) => ServerFrame,
+): WebSocketHandler {
+  return wsRoute(deps, schema, async ({ connectionId }, request) => {
     await requireMembership(deps, request.roomId, connectionId);
-    const page = await deps.stores.memberships.list(
-      request.roomId,
-      request.limit,
-      decodeCursor(request.cursor, request.roomId),
-    );
-    // One user may be online on several connections; a presence list names each user once per page.
-    const seen = new Set<string>();
-    const members = page.items
-      .filter((m) => !seen.has(m.userId) && seen.add(m.userId))
-      .map((m) => ({ userId: m.userId, name: m.name }));
-    return { type: 'members', requestId: request.requestId, roomId: request.roomId, members, cursor: encodeCursor(page.lastKey) };
+    const page = await readPage(request.roomId, request.limit, decodeCursor(request.cursor, request.roomId));
+    return toFrame(request, page.items, encodeCursor(page.lastKey));
   });
 }
 
+export function createMembersHandler(deps: HandlerDeps): WebSocketHandler {
+  return roomPageRoute(
+    deps,
+    membersRequestSchema,
+    (roomId, limit, startKey) => deps.stores.memberships.list(roomId, limit, startKey),
+    (request, items, cursor) => {
+      // One user may be online on several connections; a presence list names each user once per page.
+      const seen = new Set<string>();
+      const members = items
+        .filter((m) => !seen.has(m.userId) && seen.add(m.userId))
+        .map((m) => ({ userId: m.userId, name: m.name }));
+      return { type: 'members', requestId: request.requestId, roomId: request.roomId, members, cursor };
+    },
+  );
+}
+
 export function createHistoryHandler(deps: HandlerDeps): WebSocketHandler {
-  return wsRoute(deps, historyRequestSchema, async ({ connectionId }, request) => {
-    await requireMembership(deps, request.roomId, connectionId);
-    const page = await deps.stores.messages.history(
-      request.roomId,
-      request.limit,
-      decodeCursor(request.cursor, request.roomId),
-    );
-    return { type: 'history', requestId: request.requestId, roomId: request.roomId, items: page.items, cursor: encodeCursor(page.lastKey) };
-  });
+  return roomPageRoute(
+    deps,
+    historyRequestSchema,
+    (roomId, limit, startKey) => deps.stores.messages.history(roomId, limit, startKey),
+    (request, items, cursor) => ({ type: 'history', requestId: request.requestId, roomId: request.roomId, items, cursor }),
+  );
 }
