@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: lint, typecheck, unit/integration/e2e tests and builds of every project through Nx
+// `npm test`: lint, typecheck, unit/integration/e2e tests, builds and synth of every project through Nx
 // (cached where pure), then one closing line summed from each project's Jest JSON report,
 // including the ones Nx restored from cache.
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,7 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const reports = path.join(root, 'reports', 'jest');
-const targets = process.env.RELAY_TEST_TARGETS ?? 'lint,typecheck,test,build';
+const targets = process.env.RELAY_TEST_TARGETS ?? 'lint,typecheck,test,build,synth';
 const extra = process.argv.slice(2);
 
 rmSync(reports, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { z } from 'zod';
 import type { TokenSettings } from '@relay/chat-core';
 import { createChatStores, createDocumentClient } from '@relay/chat-store';
@@ -20,11 +21,21 @@ const baseEnv = z.object({
   CHAT_MESSAGES_TABLE: z.string().min(3),
 });
 
-const connectEnv = baseEnv.extend({
-  AUTH_TOKEN_SECRET: z.string().min(32),
-  AUTH_ISSUER: z.string().min(1),
-  AUTH_AUDIENCE: z.string().min(1),
-});
+/** The token secret is read from SSM on AWS (AUTH_TOKEN_SECRET_PARAMETER) and given directly locally. */
+const connectEnv = baseEnv
+  .extend({
+    AUTH_TOKEN_SECRET: z.string().min(32).optional(),
+    AUTH_TOKEN_SECRET_PARAMETER: z.string().startsWith('/').optional(),
+    AUTH_ISSUER: z.string().min(1),
+    AUTH_AUDIENCE: z.string().min(1),
+  })
+  .refine((e) => (e.AUTH_TOKEN_SECRET === undefined) !== (e.AUTH_TOKEN_SECRET_PARAMETER === undefined), {
+    message: 'set exactly one of AUTH_TOKEN_SECRET and AUTH_TOKEN_SECRET_PARAMETER',
+    path: ['AUTH_TOKEN_SECRET'],
+  });
+
+/** Rotating the secret in SSM reaches every warm container within this long. */
+const SECRET_CACHE_SECONDS = 300;
 
 const deliverEnv = baseEnv.extend({
   WS_MANAGEMENT_ENDPOINT: z.url(),
@@ -59,12 +70,18 @@ export function handlerDepsFromEnv(env = process.env): HandlerDeps {
 
 export function connectDepsFromEnv(env = process.env): ConnectDeps {
   const config = readEnv(connectEnv, env);
-  const settings: TokenSettings = {
-    secret: config.AUTH_TOKEN_SECRET,
-    issuer: config.AUTH_ISSUER,
-    audience: config.AUTH_AUDIENCE,
+  const settings = (secret: string): TokenSettings => ({ secret, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
+  const direct = config.AUTH_TOKEN_SECRET;
+  if (direct !== undefined) return { ...baseDeps(config), tokenSettings: async () => settings(direct) };
+  const parameterName = config.AUTH_TOKEN_SECRET_PARAMETER as string;
+  return {
+    ...baseDeps(config),
+    tokenSettings: async () => {
+      const secret = await getParameter(parameterName, { decrypt: true, maxAge: SECRET_CACHE_SECONDS });
+      if (!secret) throw new Error(`SSM parameter ${parameterName} is empty`);
+      return settings(secret);
+    },
   };
-  return { ...baseDeps(config), tokenSettings: async () => settings };
 }
 
 export function deliverDepsFromEnv(env = process.env): DeliverDeps {

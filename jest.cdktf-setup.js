@@ -1,0 +1,2 @@
+// Registers cdktf's Jest matchers (toHaveResourceWithProperties, toBeValidTerraform, ...).
+require('cdktf').Testing.setupJest();

@@ -1,0 +1,56 @@
+import type { ChatTableKey } from '@relay/chat-store';
+import type { Statement } from '@relay/infra-constructs';
+
+export interface ChatResourceArns {
+  tables: Record<ChatTableKey, string>;
+  authSecretParameter: string;
+  /** arn:aws:execute-api:<region>:<account>:<api-id>/<stage> */
+  apiStage: string;
+  messagesStream: string;
+  deadLetterQueue: string;
+}
+
+const table = (arns: ChatResourceArns, key: ChatTableKey, actions: string[]): Statement => ({
+  sid: [key, ...actions].map((w) => w.replace(/^./, (c) => c.toUpperCase())).join(''),
+  actions: actions.map((a) => `dynamodb:${a}`),
+  resources: [arns.tables[key]],
+});
+
+const disconnectCleanup = (arns: ChatResourceArns): Statement[] => [
+  { sid: 'MembershipsByConnection', actions: ['dynamodb:Query'], resources: [`${arns.tables.memberships}/index/*`] },
+  table(arns, 'memberships', ['BatchWriteItem']),
+  table(arns, 'connections', ['DeleteItem']),
+];
+
+/**
+ * What each chat function may do, and nothing more. A function missing here has no entry
+ * in this record and fails to synthesize, so a new route cannot ship without a decision.
+ */
+export const CHAT_FUNCTION_ACCESS: Record<string, (arns: ChatResourceArns) => Statement[]> = {
+  connect: (arns) => [
+    table(arns, 'connections', ['PutItem']),
+    { sid: 'AuthSecret', actions: ['ssm:GetParameter'], resources: [arns.authSecretParameter] },
+  ],
+  disconnect: disconnectCleanup,
+  default: () => [],
+  join: (arns) => [table(arns, 'connections', ['GetItem']), table(arns, 'memberships', ['PutItem'])],
+  leave: (arns) => [table(arns, 'memberships', ['DeleteItem'])],
+  members: (arns) => [table(arns, 'memberships', ['GetItem', 'Query'])],
+  history: (arns) => [table(arns, 'memberships', ['GetItem']), table(arns, 'messages', ['Query'])],
+  send: (arns) => [
+    table(arns, 'memberships', ['GetItem']),
+    table(arns, 'rooms', ['UpdateItem', 'PutItem', 'GetItem']),
+    table(arns, 'messages', ['PutItem', 'GetItem']),
+  ],
+  deliver: (arns) => [
+    table(arns, 'memberships', ['Query']),
+    ...disconnectCleanup(arns),
+    {
+      sid: 'MessagesStream',
+      actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
+      resources: [arns.messagesStream],
+    },
+    { sid: 'PostToConnections', actions: ['execute-api:ManageConnections'], resources: [`${arns.apiStage}/POST/@connections/*`] },
+    { sid: 'OnFailureDestination', actions: ['sqs:SendMessage'], resources: [arns.deadLetterQueue] },
+  ],
+};

@@ -1,0 +1,198 @@
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import path from 'node:path';
+import { Apigatewayv2Api } from '@cdktf/provider-aws/lib/apigatewayv2-api';
+import { Apigatewayv2Deployment } from '@cdktf/provider-aws/lib/apigatewayv2-deployment';
+import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-integration';
+import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
+import { Apigatewayv2RouteResponse } from '@cdktf/provider-aws/lib/apigatewayv2-route-response';
+import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { CHAT_FUNCTIONS, ROUTE_SELECTION_EXPRESSION, type ChatFunction } from '@relay/chat-core';
+import { chatTableNames, type ChatTableKey, type ChatTableNames } from '@relay/chat-store';
+import type { Environment } from '@relay/platform-config';
+import { CHAT_FUNCTION_ACCESS } from './chat-permissions';
+import { ChatTables } from './chat-tables';
+import { NodeFunction } from '@relay/infra-constructs';
+
+export interface ChatWebSocketApiProps {
+  env: Environment;
+  /** Resource name prefix, e.g. relay-dev or relay-dev-alice. */
+  prefix: string;
+  /** Directory holding <app>/<function>.zip from the build (dist/apps). */
+  artifactsDir: string;
+  /** SSM SecureString holding the token secret. */
+  authSecretParameter: { name: string; arn: string };
+  auth: { issuer: string; audience: string };
+  functions?: readonly ChatFunction[];
+}
+
+export const STAGE_NAME = 'live';
+
+/**
+ * The serverless chat: DynamoDB tables, the API Gateway WebSocket API with one Lambda per
+ * route (each with its own least-privilege role), and the stream-driven delivery function
+ * with bisecting, finite retries, partial batch responses and a dead-letter queue.
+ */
+export class ChatWebSocketApi extends Construct {
+  readonly api: Apigatewayv2Api;
+  readonly stage: Apigatewayv2Stage;
+  readonly tables: ChatTables;
+  readonly functions: Record<string, NodeFunction> = {};
+  readonly deadLetterQueue: SqsQueue;
+  readonly webSocketUrl: string;
+  readonly tableNames: ChatTableNames;
+
+  constructor(scope: Construct, id: string, props: ChatWebSocketApiProps) {
+    super(scope, id);
+    const { env, prefix } = props;
+    const names = chatTableNames(`${prefix}-chat`);
+    this.tableNames = names;
+    this.tables = new ChatTables(this, 'tables', { env, names });
+
+    this.api = new Apigatewayv2Api(this, 'api', {
+      name: `${prefix}-chat`,
+      protocolType: 'WEBSOCKET',
+      routeSelectionExpression: ROUTE_SELECTION_EXPRESSION,
+    });
+    const apiStageArn = `arn:aws:execute-api:${env.region}:${env.accountId}:${this.api.id}/${STAGE_NAME}`;
+    const managementEndpoint = `https://${this.api.id}.execute-api.${env.region}.amazonaws.com/${STAGE_NAME}`;
+    this.deadLetterQueue = new SqsQueue(this, 'delivery-dlq', {
+      name: `${prefix}-chat-delivery-dlq`,
+      messageRetentionSeconds: 14 * 24 * 3600,
+      sqsManagedSseEnabled: true,
+    });
+
+    const tableArns = Object.fromEntries(
+      (Object.keys(names) as ChatTableKey[]).map((key) => [key, this.tables.tables[key].arn]),
+    ) as Record<ChatTableKey, string>;
+    const arns = {
+      tables: tableArns,
+      authSecretParameter: props.authSecretParameter.arn,
+      apiStage: apiStageArn,
+      messagesStream: this.tables.tables.messages.streamArn,
+      deadLetterQueue: this.deadLetterQueue.arn,
+    };
+    const sharedEnv = {
+      CHAT_CONNECTIONS_TABLE: names.connections,
+      CHAT_MEMBERSHIPS_TABLE: names.memberships,
+      CHAT_ROOMS_TABLE: names.rooms,
+      CHAT_MESSAGES_TABLE: names.messages,
+    };
+    const envFor: Record<string, Record<string, string>> = {
+      connect: {
+        AUTH_TOKEN_SECRET_PARAMETER: props.authSecretParameter.name,
+        AUTH_ISSUER: props.auth.issuer,
+        AUTH_AUDIENCE: props.auth.audience,
+      },
+      deliver: { WS_MANAGEMENT_ENDPOINT: managementEndpoint, DELIVERY_CONCURRENCY: String(env.lambda.deliveryConcurrency) },
+    };
+
+    const routes: Apigatewayv2Route[] = [];
+    for (const fn of props.functions ?? CHAT_FUNCTIONS) {
+      const access = CHAT_FUNCTION_ACCESS[fn.name];
+      if (!access) throw new Error(`no IAM access is declared for chat function "${fn.name}" (chat-permissions.ts)`);
+      const isDeliver = 'stream' in fn.trigger;
+      const lambda = new NodeFunction(this, fn.name, {
+        env,
+        functionName: `${prefix}-chat-${fn.name}`,
+        zipPath: path.join(props.artifactsDir, fn.app, `${fn.name}.zip`),
+        environment: { ...sharedEnv, ...envFor[fn.name] },
+        statements: access(arns),
+        timeoutSeconds: isDeliver ? 60 : 10,
+        reservedConcurrency: isDeliver ? env.lambda.reservedDeliverConcurrency : undefined,
+      });
+      this.functions[fn.name] = lambda;
+      if ('routeKey' in fn.trigger) routes.push(this.addRoute(fn.name, fn.trigger.routeKey, lambda));
+      else this.addStreamConsumer(lambda, env);
+    }
+
+    const deployment = new Apigatewayv2Deployment(this, 'deployment', {
+      apiId: this.api.id,
+      triggers: { redeployment: Fn.sha1(Fn.jsonencode(routes.map((r) => [r.id, r.target]))) },
+      lifecycle: { createBeforeDestroy: true },
+      dependsOn: routes,
+    });
+    const accessLogs = new CloudwatchLogGroup(this, 'access-logs', {
+      name: `/aws/apigateway/${prefix}-chat`,
+      retentionInDays: env.retention.logDays,
+    });
+    const production = env.kind === 'prod';
+    this.stage = new Apigatewayv2Stage(this, 'stage', {
+      apiId: this.api.id,
+      name: STAGE_NAME,
+      deploymentId: deployment.id,
+      defaultRouteSettings: {
+        throttlingBurstLimit: production ? 5000 : 500,
+        throttlingRateLimit: production ? 10000 : 200,
+        detailedMetricsEnabled: production,
+        dataTraceEnabled: false,
+      },
+      accessLogSettings: {
+        destinationArn: accessLogs.arn,
+        format: JSON.stringify({
+          requestId: '$context.requestId',
+          connectionId: '$context.connectionId',
+          routeKey: '$context.routeKey',
+          eventType: '$context.eventType',
+          status: '$context.status',
+          integrationError: '$context.integrationErrorMessage',
+          latencyMs: '$context.integrationLatency',
+        }),
+      },
+    });
+    this.webSocketUrl = `${this.api.apiEndpoint}/${STAGE_NAME}`;
+  }
+
+  private addRoute(name: string, routeKey: string, lambda: NodeFunction): Apigatewayv2Route {
+    const integration = new Apigatewayv2Integration(this, `${name}-integration`, {
+      apiId: this.api.id,
+      integrationType: 'AWS_PROXY',
+      integrationMethod: 'POST',
+      integrationUri: lambda.function.invokeArn,
+    });
+    // Two-way routes: the handler's return value is the reply frame on the caller's socket.
+    const twoWay = routeKey !== '$connect' && routeKey !== '$disconnect';
+    const route = new Apigatewayv2Route(this, `${name}-route`, {
+      apiId: this.api.id,
+      routeKey,
+      target: `integrations/${integration.id}`,
+      routeResponseSelectionExpression: twoWay ? '$default' : undefined,
+    });
+    if (twoWay) {
+      new Apigatewayv2RouteResponse(this, `${name}-route-response`, {
+        apiId: this.api.id,
+        routeId: route.id,
+        routeResponseKey: '$default',
+      });
+    }
+    new LambdaPermission(this, `${name}-invoke`, {
+      action: 'lambda:InvokeFunction',
+      functionName: lambda.function.functionName,
+      principal: 'apigateway.amazonaws.com',
+      sourceArn: `${this.api.executionArn}/*/${routeKey}`,
+    });
+    return route;
+  }
+
+  private addStreamConsumer(lambda: NodeFunction, env: Environment): void {
+    new LambdaEventSourceMapping(this, 'deliver-stream', {
+      eventSourceArn: this.tables.tables.messages.streamArn,
+      functionName: lambda.function.arn,
+      startingPosition: 'LATEST',
+      batchSize: 100,
+      maximumBatchingWindowInSeconds: 0,
+      // Rooms fan out in parallel; records of one room (one partition key) stay in order.
+      parallelizationFactor: env.kind === 'prod' ? 10 : 2,
+      bisectBatchOnFunctionError: true,
+      maximumRetryAttempts: 5,
+      maximumRecordAgeInSeconds: 3600,
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      destinationConfig: { onFailure: { destinationArn: this.deadLetterQueue.arn } },
+      dependsOn: [lambda.function],
+    });
+  }
+}

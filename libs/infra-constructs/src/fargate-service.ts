@@ -1,0 +1,231 @@
+import { Construct } from 'constructs';
+import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
+import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
+import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
+import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
+import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers';
+import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
+import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import type { Environment } from '@relay/platform-config';
+import { assumeRolePolicy, policyDocument, type Statement } from './iam';
+
+export interface FargateServiceProps {
+  env: Environment;
+  prefix: string;
+  serviceName: string;
+  vpcId: string;
+  subnetIds: string[];
+  containerPort: number;
+  healthCheckPath: string;
+  imageTag: string;
+  environment?: Record<string, string>;
+  /** Container env vars filled from SSM parameters: name to parameter ARN. */
+  secrets?: Record<string, string>;
+  /** What the running service may do (its task role). */
+  taskStatements: Statement[];
+  /** With a certificate the ALB listens on 443 and redirects 80; without, plain HTTP on 80. */
+  certificateArn?: string;
+}
+
+/** ECS on Fargate behind an ALB: Spot outside prod, image from a lifecycle-managed ECR repo. */
+export class FargateService extends Construct {
+  readonly cluster: EcsCluster;
+  readonly service: EcsService;
+  readonly repository: EcrRepository;
+  readonly loadBalancer: Lb;
+
+  constructor(scope: Construct, id: string, props: FargateServiceProps) {
+    super(scope, id);
+    const { env, prefix, serviceName } = props;
+    const name = `${prefix}-${serviceName}`;
+    const short = name.slice(0, 32);
+    const production = env.kind === 'prod';
+
+    this.repository = new EcrRepository(this, 'repository', {
+      name,
+      imageTagMutability: 'IMMUTABLE',
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfiguration: [{ encryptionType: 'AES256' }],
+      forceDelete: !production,
+    });
+    new EcrLifecyclePolicy(this, 'repository-lifecycle', {
+      repository: this.repository.name,
+      policy: JSON.stringify({
+        rules: [
+          {
+            rulePriority: 1,
+            description: 'untagged layers expire fast',
+            selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: env.retention.ecrUntaggedDays },
+            action: { type: 'expire' },
+          },
+          {
+            rulePriority: 2,
+            description: `keep the last ${env.retention.ecrKeepImages} images`,
+            selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: env.retention.ecrKeepImages },
+            action: { type: 'expire' },
+          },
+        ],
+      }),
+    });
+
+    this.cluster = new EcsCluster(this, 'cluster', {
+      name,
+      setting: [{ name: 'containerInsights', value: production ? 'enabled' : 'disabled' }],
+    });
+    const capacityProvider = env.fargate.spot ? 'FARGATE_SPOT' : 'FARGATE';
+    new EcsClusterCapacityProviders(this, 'capacity', {
+      clusterName: this.cluster.name,
+      capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+      defaultCapacityProviderStrategy: [{ capacityProvider, weight: 1 }],
+    });
+    const logs = new CloudwatchLogGroup(this, 'logs', { name: `/ecs/${name}`, retentionInDays: env.retention.logDays });
+
+    const secretArns = Object.values(props.secrets ?? {});
+    const executionRole = this.role('execution', `${short}-exec`, env, [
+      { sid: 'PullToken', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
+      { sid: 'PullImage', actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], resources: [this.repository.arn] },
+      { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logs.arn}:*`] },
+      ...(secretArns.length ? [{ sid: 'Secrets', actions: ['ssm:GetParameters'], resources: secretArns }] : []),
+    ]);
+    const taskRole = this.role('task', `${short}-task`, env, props.taskStatements);
+
+    const container = {
+      name: serviceName,
+      image: `${this.repository.repositoryUrl}:${props.imageTag}`,
+      essential: true,
+      portMappings: [{ containerPort: props.containerPort, protocol: 'tcp' }],
+      environment: Object.entries(props.environment ?? {}).map(([n, value]) => ({ name: n, value })),
+      secrets: Object.entries(props.secrets ?? {}).map(([n, valueFrom]) => ({ name: n, valueFrom })),
+      logConfiguration: {
+        logDriver: 'awslogs',
+        options: { 'awslogs-group': logs.name, 'awslogs-region': env.region, 'awslogs-stream-prefix': serviceName },
+      },
+      // Fargate Spot gives two minutes' notice; let the app drain for all of it.
+      stopTimeout: 120,
+      readonlyRootFilesystem: true,
+      user: '1000:1000',
+      linuxParameters: { initProcessEnabled: true },
+    };
+    const task = new EcsTaskDefinition(this, 'task', {
+      family: name,
+      cpu: String(env.fargate.cpu),
+      memory: String(env.fargate.memoryMb),
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'ARM64' },
+      executionRoleArn: executionRole.arn,
+      taskRoleArn: taskRole.arn,
+      containerDefinitions: JSON.stringify([container]),
+    });
+
+    const albSg = new SecurityGroup(this, 'alb-sg', { name: `${short}-alb`, vpcId: props.vpcId, description: `${name} load balancer` });
+    const taskSg = new SecurityGroup(this, 'task-sg', { name: `${short}-task`, vpcId: props.vpcId, description: `${name} tasks` });
+    const listenPort = props.certificateArn ? 443 : 80;
+    for (const port of props.certificateArn ? [80, 443] : [80]) {
+      new VpcSecurityGroupIngressRule(this, `alb-in-${port}`, {
+        securityGroupId: albSg.id, ipProtocol: 'tcp', fromPort: port, toPort: port, cidrIpv4: '0.0.0.0/0', description: 'public HTTP(S)',
+      });
+    }
+    new VpcSecurityGroupEgressRule(this, 'alb-to-tasks', {
+      securityGroupId: albSg.id, ipProtocol: 'tcp', fromPort: props.containerPort, toPort: props.containerPort, referencedSecurityGroupId: taskSg.id,
+    });
+    new VpcSecurityGroupIngressRule(this, 'tasks-from-alb', {
+      securityGroupId: taskSg.id, ipProtocol: 'tcp', fromPort: props.containerPort, toPort: props.containerPort, referencedSecurityGroupId: albSg.id,
+    });
+    new VpcSecurityGroupEgressRule(this, 'tasks-to-aws', {
+      securityGroupId: taskSg.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0', description: 'AWS APIs and ECR',
+    });
+
+    this.loadBalancer = new Lb(this, 'alb', {
+      name: short,
+      loadBalancerType: 'application',
+      internal: false,
+      securityGroups: [albSg.id],
+      subnets: props.subnetIds,
+      dropInvalidHeaderFields: true,
+      enableDeletionProtection: production,
+    });
+    const targets = new LbTargetGroup(this, 'targets', {
+      name: short,
+      port: props.containerPort,
+      protocol: 'HTTP',
+      targetType: 'ip',
+      vpcId: props.vpcId,
+      deregistrationDelay: '30',
+      healthCheck: { path: props.healthCheckPath, matcher: '200', interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
+    });
+    new LbListener(this, 'listener', {
+      loadBalancerArn: this.loadBalancer.arn,
+      port: listenPort,
+      protocol: props.certificateArn ? 'HTTPS' : 'HTTP',
+      certificateArn: props.certificateArn,
+      sslPolicy: props.certificateArn ? 'ELBSecurityPolicy-TLS13-1-2-2021-06' : undefined,
+      defaultAction: [{ type: 'forward', targetGroupArn: targets.arn }],
+    });
+    if (props.certificateArn) {
+      new LbListener(this, 'redirect-http', {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: 80,
+        protocol: 'HTTP',
+        defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
+      });
+    }
+
+    this.service = new EcsService(this, 'service', {
+      name: serviceName,
+      cluster: this.cluster.arn,
+      taskDefinition: task.arn,
+      desiredCount: env.fargate.desiredCount,
+      capacityProviderStrategy: [{ capacityProvider, weight: 1 }],
+      networkConfiguration: { subnets: props.subnetIds, securityGroups: [taskSg.id], assignPublicIp: true },
+      loadBalancer: [{ targetGroupArn: targets.arn, containerName: serviceName, containerPort: props.containerPort }],
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      healthCheckGracePeriodSeconds: 30,
+      propagateTags: 'SERVICE',
+      // Autoscaling and the off-hours schedule own the count once the service exists.
+      lifecycle: { ignoreChanges: ['desired_count'] },
+      dependsOn: [targets],
+    });
+    const scaling = new AppautoscalingTarget(this, 'scaling', {
+      serviceNamespace: 'ecs',
+      scalableDimension: 'ecs:service:DesiredCount',
+      resourceId: `service/${this.cluster.name}/${this.service.name}`,
+      minCapacity: env.fargate.minCount,
+      maxCapacity: env.fargate.maxCount,
+    });
+    new AppautoscalingPolicy(this, 'cpu-tracking', {
+      name: `${name}-cpu`,
+      policyType: 'TargetTrackingScaling',
+      serviceNamespace: scaling.serviceNamespace,
+      scalableDimension: scaling.scalableDimension,
+      resourceId: scaling.resourceId,
+      targetTrackingScalingPolicyConfiguration: {
+        targetValue: 60,
+        predefinedMetricSpecification: { predefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+        scaleInCooldown: 120,
+        scaleOutCooldown: 30,
+      },
+    });
+  }
+
+  private role(id: string, roleName: string, env: Environment, statements: Statement[]): IamRole {
+    const role = new IamRole(this, `${id}-role`, {
+      name: roleName,
+      assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': env.accountId } }),
+    });
+    if (statements.length > 0) {
+      new IamRolePolicy(this, `${id}-policy`, { role: role.id, name: 'least-privilege', policy: policyDocument(statements) });
+    }
+    return role;
+  }
+}

@@ -1,0 +1,69 @@
+/** IAM policy documents as plain data, so the policy Aspect and tests can read them back. */
+export interface Statement {
+  sid?: string;
+  actions: string[];
+  resources: string[];
+  conditions?: Record<string, Record<string, string | string[]>>;
+}
+
+export function policyDocument(statements: Statement[]): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: statements.map((s) => ({
+      ...(s.sid ? { Sid: s.sid } : {}),
+      Effect: 'Allow',
+      Action: s.actions,
+      Resource: s.resources,
+      ...(s.conditions ? { Condition: s.conditions } : {}),
+    })),
+  });
+}
+
+export function assumeRolePolicy(service: string, conditions?: Statement['conditions']): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: service },
+        Action: 'sts:AssumeRole',
+        ...(conditions ? { Condition: conditions } : {}),
+      },
+    ],
+  });
+}
+
+/** Actions that AWS only authorises on Resource "*"; nothing else may use it. */
+export const RESOURCE_STAR_ACTIONS: ReadonlySet<string> = new Set([
+  'ecr:GetAuthorizationToken',
+  'cloudwatch:PutMetricData',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+]);
+
+const asArray = (value: unknown): string[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(String);
+
+/** Wildcard actions anywhere, and Resource "*" except for actions that allow nothing else. */
+export function policyViolations(document: string): string[] {
+  let parsed: { Statement?: unknown };
+  try {
+    parsed = JSON.parse(document) as { Statement?: unknown };
+  } catch {
+    return ['policy is not valid JSON'];
+  }
+  const problems: string[] = [];
+  for (const statement of asArray(parsed.Statement).length ? (parsed.Statement as Record<string, unknown>[]) : []) {
+    if (statement['Effect'] !== 'Allow') continue;
+    const actions = asArray(statement['Action']);
+    const resources = asArray(statement['Resource']);
+    for (const action of actions) {
+      if (action === '*' || action.endsWith(':*')) problems.push(`wildcard action "${action}"`);
+    }
+    if (statement['NotAction'] !== undefined) problems.push('NotAction in an Allow statement');
+    if (resources.includes('*')) {
+      const unjustified = actions.filter((a) => !RESOURCE_STAR_ACTIONS.has(a));
+      if (unjustified.length > 0) problems.push(`Resource "*" for ${unjustified.join(', ')}`);
+    }
+  }
+  return problems;
+}

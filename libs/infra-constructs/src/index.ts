@@ -1,0 +1,13 @@
+export { RelayStack, type RelayStackProps } from './relay-stack';
+export { StateBackend, StateBucket, type StateBackendProps } from './state-backend';
+export { SecureBucket, type SecureBucketProps } from './secure-bucket';
+export { NodeFunction, LAMBDA_RUNTIME, type NodeFunctionProps } from './node-function';
+export { FargateService, type FargateServiceProps } from './fargate-service';
+export { OffHoursSchedule, type OffHoursScheduleProps } from './off-hours-schedule';
+export { StaticSite } from './static-site';
+export { Network } from './network';
+export { Alarms, type AlarmsProps } from './alarms';
+export { RuntimeParameters } from './runtime-parameters';
+export { TaggingAspect } from './tagging-aspect';
+export { PolicyAspect, findViolations, type Violation } from './policy-aspect';
+export { policyDocument, assumeRolePolicy, policyViolations, RESOURCE_STAR_ACTIONS, type Statement } from './iam';

@@ -1,0 +1,35 @@
+import { Aspects, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { Environment } from '@relay/platform-config';
+import { PolicyAspect } from './policy-aspect';
+import { StateBackend } from './state-backend';
+import { TaggingAspect } from './tagging-aspect';
+
+export interface RelayStackProps {
+  env: Environment;
+  /** Component name, e.g. chat: used in tags and the state key. */
+  component: string;
+  backend?: 's3' | 'local';
+}
+
+/** Base for every Relay stack: one environment and its account, tagged and policy-checked. */
+export class RelayStack extends TerraformStack {
+  readonly env: Environment;
+
+  constructor(scope: Construct, id: string, props: RelayStackProps) {
+    super(scope, id);
+    this.env = props.env;
+    new StateBackend(this, 'state', { env: props.env, component: props.component, kind: props.backend });
+    Aspects.of(this).add(
+      new TaggingAspect({
+        env: props.env.name,
+        service: props.component,
+        owner: props.env.owner,
+        'cost-center': props.env.costCenter,
+        'managed-by': 'cdktf',
+        ...(props.env.ttlHours !== undefined ? { ttl: `${props.env.ttlHours}h` } : {}),
+      }),
+    );
+    Aspects.of(this).add(new PolicyAspect());
+  }
+}

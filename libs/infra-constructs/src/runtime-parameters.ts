@@ -1,0 +1,41 @@
+import { Construct } from 'constructs';
+import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
+import { parameterPath, type Environment } from '@relay/platform-config';
+
+/**
+ * Runtime configuration in SSM Parameter Store under /relay/<env>/…: apps read it at start,
+ * nothing is baked into code. Secrets are created with a placeholder that terraform never
+ * overwrites, so their real values never enter state or plans.
+ */
+export class RuntimeParameters extends Construct {
+  readonly parameters: Record<string, SsmParameter> = {};
+
+  parameter(key: string): SsmParameter {
+    const parameter = this.parameters[key];
+    if (!parameter) throw new Error(`no runtime parameter "${key}" was declared`);
+    return parameter;
+  }
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { env: Environment; values?: Record<string, string>; secrets?: string[] },
+  ) {
+    super(scope, id);
+    for (const [key, value] of Object.entries(props.values ?? {})) {
+      this.parameters[key] = new SsmParameter(this, key.replaceAll('/', '-'), {
+        name: parameterPath(props.env, ...key.split('/')),
+        type: 'String',
+        value,
+      });
+    }
+    for (const key of props.secrets ?? []) {
+      this.parameters[key] = new SsmParameter(this, key.replaceAll('/', '-'), {
+        name: parameterPath(props.env, ...key.split('/')),
+        type: 'SecureString',
+        value: 'set-me: aws ssm put-parameter --overwrite',
+        lifecycle: { ignoreChanges: ['value'] },
+      });
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { stateLocation, type Environment } from '@relay/platform-config';
+import { SecureBucket } from './secure-bucket';
+
+export interface StateBackendProps {
+  env: Environment;
+  /** Component name: the state key is <component>/<env>.tfstate. */
+  component: string;
+  /** local is only for a bootstrap stack's first apply, before the state bucket exists. */
+  kind?: 's3' | 'local';
+}
+
+/**
+ * Points a stack at its environment's account and nothing else: the AWS provider and the S3
+ * backend both assume the environment's deploy role, and `allowed_account_ids` makes a plan
+ * whose credentials land in any other account fail before it reads or changes anything.
+ */
+export class StateBackend extends Construct {
+  constructor(scope: Construct, id: string, props: StateBackendProps) {
+    super(scope, id);
+    const stack = TerraformStack.of(this);
+    const { env } = props;
+    const session = `relay-${stack.node.id}`.slice(0, 64);
+    new AwsProvider(stack, 'aws', {
+      region: env.region,
+      allowedAccountIds: [env.accountId],
+      assumeRole: [{ roleArn: env.deployRoleArn, sessionName: session }],
+    });
+    if ((props.kind ?? 's3') === 'local') {
+      new LocalBackend(stack, { path: `${stack.node.id}.tfstate` });
+      return;
+    }
+    const state = stateLocation(env, props.component);
+    new S3Backend(stack, {
+      bucket: state.bucket,
+      key: state.key,
+      region: state.region,
+      encrypt: true,
+      assumeRole: { roleArn: env.deployRoleArn, sessionName: session },
+    });
+    // S3-native locking (Terraform >= 1.10); cdktf 0.21's backend config has no field for it.
+    stack.addOverride('terraform.backend.s3.use_lockfile', true);
+  }
+}
+
+/** The account's state bucket: versioned (state history), encrypted, private, never destroyed. */
+export class StateBucket extends Construct {
+  readonly bucketName: string;
+
+  constructor(scope: Construct, id: string, props: { env: Environment }) {
+    super(scope, id);
+    this.bucketName = stateLocation(props.env, 'any').bucket;
+    const { bucket } = new SecureBucket(this, 'bucket', { bucketName: this.bucketName, versioned: true });
+    bucket.addOverride('lifecycle.prevent_destroy', true);
+    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+      bucket: bucket.id,
+      rule: [
+        {
+          id: 'expire-old-state-versions',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          noncurrentVersionExpiration: [{ noncurrentDays: 90, newerNoncurrentVersions: 20 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
+        },
+      ],
+    });
+  }
+}

@@ -1,0 +1,88 @@
+import type { EnvironmentInput } from './schema';
+
+/**
+ * The accounts. dev, stag and prod are separate AWS accounts; previews live in dev.
+ * These ids are the single place to change when the organisation's accounts are created.
+ */
+export const ACCOUNTS = {
+  dev: '111111111111',
+  stag: '222222222222',
+  prod: '333333333333',
+} as const;
+
+export const REGION = 'ap-northeast-2';
+
+const roles = (account: string) => ({
+  deployRoleArn: `arn:aws:iam::${account}:role/relay-deploy`,
+  planRoleArn: `arn:aws:iam::${account}:role/relay-plan`,
+});
+
+const SEOUL_OFF_HOURS = {
+  timezone: 'Asia/Seoul',
+  // Weeknights 21:00 to 08:00 and all weekend: the services only start on weekday mornings.
+  stopCron: 'cron(0 21 ? * MON-FRI *)',
+  startCron: 'cron(0 8 ? * MON-FRI *)',
+};
+
+export const CATALOGUE: Record<'dev' | 'stag' | 'prod', EnvironmentInput> = {
+  dev: {
+    name: 'dev',
+    kind: 'dev',
+    accountId: ACCOUNTS.dev,
+    region: REGION,
+    ...roles(ACCOUNTS.dev),
+    owner: 'platform',
+    costCenter: 'relay-nonprod',
+    lambda: { memoryMb: 256, deliveryConcurrency: 32 },
+    fargate: { cpu: 256, memoryMb: 512, desiredCount: 1, minCount: 0, maxCount: 2, spot: true },
+    offHours: SEOUL_OFF_HOURS,
+    retention: { logDays: 7, ecrKeepImages: 5, ecrUntaggedDays: 1 },
+    protection: { deletionProtection: false, pointInTimeRecovery: false },
+    alarms: { emails: [], deliveryLagMs: 1000 },
+  },
+  stag: {
+    name: 'stag',
+    kind: 'stag',
+    accountId: ACCOUNTS.stag,
+    region: REGION,
+    ...roles(ACCOUNTS.stag),
+    owner: 'platform',
+    costCenter: 'relay-nonprod',
+    lambda: { memoryMb: 512, deliveryConcurrency: 64 },
+    fargate: { cpu: 512, memoryMb: 1024, desiredCount: 1, minCount: 0, maxCount: 4, spot: true },
+    offHours: SEOUL_OFF_HOURS,
+    retention: { logDays: 14, ecrKeepImages: 10, ecrUntaggedDays: 1 },
+    protection: { deletionProtection: false, pointInTimeRecovery: true },
+    alarms: { emails: ['relay-oncall@example.com'], deliveryLagMs: 500 },
+  },
+  prod: {
+    name: 'prod',
+    kind: 'prod',
+    accountId: ACCOUNTS.prod,
+    region: REGION,
+    ...roles(ACCOUNTS.prod),
+    owner: 'platform',
+    costCenter: 'relay-prod',
+    lambda: { memoryMb: 1024, deliveryConcurrency: 128, reservedDeliverConcurrency: 200 },
+    fargate: { cpu: 1024, memoryMb: 2048, desiredCount: 2, minCount: 2, maxCount: 20, spot: false },
+    offHours: null,
+    retention: { logDays: 90, ecrKeepImages: 50, ecrUntaggedDays: 7 },
+    protection: { deletionProtection: true, pointInTimeRecovery: true },
+    alarms: { emails: ['relay-oncall@example.com'], deliveryLagMs: 200 },
+  },
+};
+
+/** A developer's preview: the dev account, the smallest sizes, and a TTL for the sweep. */
+export function previewInput(developer: string): EnvironmentInput {
+  const dev = CATALOGUE.dev;
+  return {
+    ...dev,
+    name: `dev-${developer}`,
+    kind: 'preview',
+    owner: developer,
+    lambda: { memoryMb: 256, deliveryConcurrency: 16 },
+    fargate: { cpu: 256, memoryMb: 512, desiredCount: 1, minCount: 0, maxCount: 1, spot: true },
+    retention: { logDays: 3, ecrKeepImages: 3, ecrUntaggedDays: 1 },
+    ttlHours: 72,
+  };
+}

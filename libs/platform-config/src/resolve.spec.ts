@@ -1,0 +1,75 @@
+import { CATALOGUE } from './catalogue';
+import { EnvironmentError, resolveEnvironment, validateCatalogue } from './resolve';
+import { resourcePrefix, stateLocation, parameterPath } from './naming';
+
+describe('resolveEnvironment', () => {
+  it('puts dev, stag and prod in three different accounts, previews in dev', () => {
+    const [dev, stag, prod] = ['dev', 'stag', 'prod'].map(resolveEnvironment);
+    expect(new Set([dev!.accountId, stag!.accountId, prod!.accountId]).size).toBe(3);
+    const preview = resolveEnvironment('dev-alice');
+    expect(preview).toMatchObject({ name: 'dev-alice', kind: 'preview', accountId: dev!.accountId, owner: 'alice', ttlHours: 72 });
+  });
+
+  it.each(['qa', 'production', 'DEV', '', 'dev-', 'dev-Alice', 'dev-a', 'dev-alice_b', 'dev-averyveryverylongname', 'prod-alice'])(
+    'rejects %p with a clear error',
+    (name) => {
+      expect(() => resolveEnvironment(name)).toThrow(EnvironmentError);
+      expect(() => resolveEnvironment(name)).toThrow(/environment|preview name/);
+    },
+  );
+
+  it('keeps prod protected and non-prod on Spot with off-hours', () => {
+    const prod = resolveEnvironment('prod');
+    expect(prod.protection).toEqual({ deletionProtection: true, pointInTimeRecovery: true });
+    expect(prod.fargate.spot).toBe(false);
+    expect(prod.offHours).toBeNull();
+    for (const name of ['dev', 'stag', 'dev-bob']) {
+      const env = resolveEnvironment(name);
+      expect(env.fargate.spot).toBe(true);
+      expect(env.offHours?.timezone).toBe('Asia/Seoul');
+    }
+  });
+});
+
+describe('validateCatalogue', () => {
+  it('accepts the catalogue as shipped', () => {
+    expect(validateCatalogue().map((e) => e.name)).toEqual(['dev', 'stag', 'prod']);
+  });
+
+  it('reports every problem at once: bad account id, role in another account, unprotected prod, shared account', () => {
+    const broken = {
+      dev: { ...CATALOGUE.dev, accountId: '12345' },
+      stag: { ...CATALOGUE.stag, deployRoleArn: `arn:aws:iam::${CATALOGUE.prod.accountId}:role/relay-deploy` },
+      prod: { ...CATALOGUE.prod, protection: { deletionProtection: false, pointInTimeRecovery: true } },
+      prod2: { ...CATALOGUE.prod, name: 'prod', accountId: CATALOGUE.stag.accountId, deployRoleArn: CATALOGUE.stag.deployRoleArn, planRoleArn: CATALOGUE.stag.planRoleArn },
+    };
+    let message = '';
+    try {
+      validateCatalogue(broken);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('accountId: must be a 12-digit AWS account id');
+    expect(message).toContain('roles must live in the environment’s own account');
+    expect(message).toContain('prod must keep deletion protection');
+    expect(message).toContain('must each have their own account');
+  });
+
+  it('rejects an invalid Fargate size and an invalid log retention', () => {
+    const bad = { dev: { ...CATALOGUE.dev, fargate: { ...CATALOGUE.dev.fargate, memoryMb: 700 }, retention: { ...CATALOGUE.dev.retention, logDays: 10 } } };
+    expect(() => validateCatalogue(bad)).toThrow(/not a valid Fargate size[\s\S]*logDays: must be one of/);
+  });
+});
+
+describe('naming', () => {
+  it('derives prefixes, SSM paths and state locations from the environment', () => {
+    const preview = resolveEnvironment('dev-carol');
+    expect(resourcePrefix(preview)).toBe('relay-dev-carol');
+    expect(parameterPath(preview, 'chat', 'ws-url')).toBe('/relay/dev-carol/chat/ws-url');
+    expect(stateLocation(preview, 'chat')).toEqual({
+      bucket: `relay-tfstate-${preview.accountId}-ap-northeast-2`,
+      key: 'chat/dev-carol.tfstate',
+      region: 'ap-northeast-2',
+    });
+  });
+});

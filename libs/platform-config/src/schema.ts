@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+export const accountIdSchema = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const regionSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as ap-northeast-2');
+const roleArnSchema = z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'must be an IAM role ARN');
+
+/** CloudWatch Logs accepts only these retention periods. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const retentionDays = z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+  message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+});
+
+/** Valid Fargate cpu/memory pairs (MiB) for the sizes we use. */
+const FARGATE_MEMORY: Record<number, number[]> = {
+  256: [512, 1024, 2048],
+  512: [1024, 2048, 3072, 4096],
+  1024: [2048, 3072, 4096, 5120, 6144, 7168, 8192],
+  2048: [4096, 5120, 6144, 7168, 8192, 16384],
+};
+
+const scheduleCron = z.string().regex(/^cron\(.+\)$/, 'must be an EventBridge Scheduler cron(...) expression');
+
+export const environmentSchema = z
+  .object({
+    name: z.string().regex(/^(dev|stag|prod)(-[a-z][a-z0-9]{1,15})?$/),
+    kind: z.enum(['dev', 'stag', 'prod', 'preview']),
+    accountId: accountIdSchema,
+    region: regionSchema,
+    /** Role that terraform apply assumes; plan uses the read-only role. */
+    deployRoleArn: roleArnSchema,
+    planRoleArn: roleArnSchema,
+    owner: z.string().min(1),
+    costCenter: z.string().min(1),
+    lambda: z.object({
+      memoryMb: z.number().int().min(128).max(10240),
+      deliveryConcurrency: z.number().int().min(1).max(1000),
+      reservedDeliverConcurrency: z.number().int().min(1).optional(),
+    }),
+    fargate: z
+      .object({
+        cpu: z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048)]),
+        memoryMb: z.number().int(),
+        desiredCount: z.number().int().min(0),
+        minCount: z.number().int().min(0),
+        maxCount: z.number().int().min(1),
+        spot: z.boolean(),
+      })
+      .refine((f) => FARGATE_MEMORY[f.cpu]?.includes(f.memoryMb), { message: 'cpu/memory is not a valid Fargate size' })
+      .refine((f) => f.minCount <= f.desiredCount && f.desiredCount <= f.maxCount, {
+        message: 'needs minCount <= desiredCount <= maxCount',
+      }),
+    /** Non-prod services sleep at night; null keeps them running. */
+    offHours: z
+      .object({ timezone: z.string().min(1), stopCron: scheduleCron, startCron: scheduleCron })
+      .nullable(),
+    retention: z.object({
+      logDays: retentionDays,
+      ecrKeepImages: z.number().int().min(1),
+      ecrUntaggedDays: z.number().int().min(1),
+    }),
+    protection: z.object({ deletionProtection: z.boolean(), pointInTimeRecovery: z.boolean() }),
+    alarms: z.object({ emails: z.array(z.email()), deliveryLagMs: z.number().int().positive() }),
+    /** Previews only: when the sweep may destroy it. */
+    ttlHours: z.number().int().positive().optional(),
+  })
+  .refine((e) => e.deployRoleArn.split(':')[4] === e.accountId && e.planRoleArn.split(':')[4] === e.accountId, {
+    message: 'deploy and plan roles must live in the environment’s own account',
+    path: ['deployRoleArn'],
+  })
+  .refine((e) => e.kind !== 'prod' || (e.protection.deletionProtection && e.protection.pointInTimeRecovery), {
+    message: 'prod must keep deletion protection and point-in-time recovery',
+    path: ['protection'],
+  })
+  .refine((e) => (e.kind === 'preview') === (e.ttlHours !== undefined), {
+    message: 'previews, and only previews, carry ttlHours',
+    path: ['ttlHours'],
+  });
+
+export type Environment = z.infer<typeof environmentSchema>;
+export type EnvironmentInput = z.input<typeof environmentSchema>;

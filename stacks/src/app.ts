@@ -1,0 +1,24 @@
+import { App } from 'cdktf';
+import { BootstrapStack } from './bootstrap-stack';
+import { ChatStack } from './chat-stack';
+import { PlatformStack } from './platform-stack';
+import type { StackPlan } from './selection';
+import { WebStack } from './web-stack';
+
+export interface BuildOptions {
+  outdir: string;
+  /** dist/apps of the build: <app>/<function>.zip */
+  artifactsDir: string;
+}
+
+/** Creates the selected stacks; each one reads only its own environment. */
+export function buildApp(plans: StackPlan[], options: BuildOptions): App {
+  const app = new App({ outdir: options.outdir });
+  for (const { id, component, env } of plans) {
+    if (component === 'bootstrap') new BootstrapStack(app, id, { env });
+    if (component === 'chat') new ChatStack(app, id, { env, artifactsDir: options.artifactsDir });
+    if (component === 'platform') new PlatformStack(app, id, { env });
+    if (component === 'web') new WebStack(app, id, { env });
+  }
+  return app;
+}

@@ -1,0 +1,135 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { writeStubArtifacts } from '@relay/chat-infra';
+import { policyViolations } from '@relay/infra-constructs';
+import { resolveEnvironment } from '@relay/platform-config';
+import { buildApp } from '../src/app';
+import { selectStacks } from '../src/selection';
+
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
+interface StackJson {
+  provider: { aws: { allowed_account_ids: string[]; assume_role: { role_arn: string }[]; region: string }[] };
+  terraform: { backend: { s3?: Record<string, unknown>; local?: Record<string, unknown> } };
+  resource: Resources;
+}
+
+const artifactsDir = writeStubArtifacts(mkdtempSync(path.join(tmpdir(), 'relay-stubs-')));
+
+/** Synthesizes like `nx run stacks:synth` (validations and aspects included) and reads the JSON back. */
+function synthesize(vars: Record<string, string>): Record<string, StackJson> {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'relay-synth-'));
+  buildApp(selectStacks(vars), { outdir, artifactsDir }).synth();
+  const stacksDir = path.join(outdir, 'stacks');
+  return Object.fromEntries(
+    readdirSync(stacksDir).map((id) => [id, JSON.parse(readFileSync(path.join(stacksDir, id, 'cdk.tf.json'), 'utf8')) as StackJson]),
+  );
+}
+
+const all = synthesize({});
+const preview = synthesize({ RELAY_PREVIEW: 'erin' });
+const resourcesOf = (stack: StackJson, type: string) => Object.values(stack.resource[type] ?? {});
+
+describe('synth of every environment', () => {
+  it('writes one stack per component and environment', () => {
+    expect(Object.keys(all).sort()).toEqual(
+      ['bootstrap', 'chat', 'platform', 'web'].flatMap((c) => ['dev', 'prod', 'stag'].map((e) => `${c}-${e}`)).sort(),
+    );
+    expect(Object.keys(preview)).toEqual(['chat-dev-erin']);
+  });
+
+  it.each(Object.keys(all))('%s: provider and backend are pinned to the environment’s own account', (id) => {
+    const env = resolveEnvironment(id.split('-').slice(1).join('-'));
+    const stack = all[id]!;
+    expect(stack.provider.aws).toEqual([
+      expect.objectContaining({ allowed_account_ids: [env.accountId], region: env.region, assume_role: [expect.objectContaining({ role_arn: env.deployRoleArn })] }),
+    ]);
+    const backend = stack.terraform.backend;
+    if (id.startsWith('bootstrap-')) {
+      expect(backend.local).toBeDefined();
+    } else {
+      expect(backend.s3).toMatchObject({
+        bucket: `relay-tfstate-${env.accountId}-${env.region}`,
+        key: `${id.split('-')[0]}/${env.name}.tfstate`,
+        use_lockfile: true,
+        encrypt: true,
+        assume_role: { role_arn: env.deployRoleArn },
+      });
+    }
+  });
+
+  it('never grants a wildcard action or an unjustified Resource "*"', () => {
+    for (const [id, stack] of Object.entries({ ...all, ...preview })) {
+      for (const type of ['aws_iam_role_policy', 'aws_iam_policy']) {
+        for (const policy of resourcesOf(stack, type)) {
+          expect({ id, problems: policyViolations(policy['policy'] as string) }).toEqual({ id, problems: [] });
+        }
+      }
+    }
+  });
+
+  it('protects prod data and keeps non-prod cheap: Spot and off-hours schedules', () => {
+    for (const table of resourcesOf(all['chat-prod']!, 'aws_dynamodb_table')) {
+      expect(table).toMatchObject({ deletion_protection_enabled: true, point_in_time_recovery: { enabled: true } });
+    }
+    expect(resourcesOf(all['platform-prod']!, 'aws_ecs_service')[0]).toMatchObject({ capacity_provider_strategy: [{ capacity_provider: 'FARGATE' }] });
+    expect(resourcesOf(all['platform-prod']!, 'aws_scheduler_schedule')).toHaveLength(0);
+    for (const env of ['dev', 'stag']) {
+      expect(resourcesOf(all[`platform-${env}`]!, 'aws_ecs_service')[0]).toMatchObject({ capacity_provider_strategy: [{ capacity_provider: 'FARGATE_SPOT' }] });
+      const schedules = resourcesOf(all[`platform-${env}`]!, 'aws_scheduler_schedule');
+      expect(schedules.map((s) => s['schedule_expression_timezone'])).toEqual(['Asia/Seoul', 'Asia/Seoul']);
+    }
+  });
+
+  it('puts runtime configuration in SSM under /relay/<env>/ and never a secret value', () => {
+    const params = resourcesOf(all['chat-stag']!, 'aws_ssm_parameter');
+    expect(params.map((p) => p['name']).sort()).toEqual([
+      '/relay/stag/chat/auth-token-secret',
+      '/relay/stag/chat/tables/connections',
+      '/relay/stag/chat/tables/memberships',
+      '/relay/stag/chat/tables/messages',
+      '/relay/stag/chat/tables/rooms',
+      '/relay/stag/chat/ws-url',
+    ]);
+    expect(params.find((p) => p['type'] === 'SecureString')).toMatchObject({ lifecycle: { ignore_changes: ['value'] } });
+  });
+
+  it('isolates a preview by name prefix, state key and TTL tag inside the dev account', () => {
+    const stack = preview['chat-dev-erin']!;
+    const dev = resolveEnvironment('dev');
+    expect(stack.provider.aws[0]!.allowed_account_ids).toEqual([dev.accountId]);
+    expect(stack.terraform.backend.s3).toMatchObject({ key: 'chat/dev-erin.tfstate' });
+    const namingKeys = ['name', 'function_name', 'alarm_name', 'bucket'];
+    for (const [type, byName] of Object.entries(stack.resource)) {
+      for (const resource of Object.values(byName)) {
+        for (const key of namingKeys) {
+          const value = resource[key];
+          if (typeof value === 'string' && !value.startsWith('${')) {
+            expect({ type, key, value }).toEqual({ type, key, value: expect.stringMatching(/^(\/aws\/(lambda|apigateway)\/|\/relay\/)?relay-dev-erin|^\/relay\/dev-erin\/|^least-privilege$|^live$/) });
+          }
+        }
+        if (resource['tags']) expect(resource['tags']).toMatchObject({ env: 'dev-erin', owner: 'erin', ttl: '72h' });
+      }
+    }
+  });
+
+  it('matches the reviewed snapshot of chat-dev (stub artifacts, pinned versions)', () => {
+    expect(all['chat-dev']).toMatchSnapshot();
+  });
+});
+
+describe('stack selection', () => {
+  it('synthesizes one environment without the others', () => {
+    expect(selectStacks({ RELAY_ENVS: 'stag', RELAY_COMPONENTS: 'chat,web' }).map((p) => p.id)).toEqual(['chat-stag', 'web-stag']);
+  });
+
+  it.each([
+    [{ RELAY_ENVS: 'qa' }, /RELAY_ENVS takes dev, stag, prod; "qa" is not one/],
+    [{ RELAY_ENVS: 'dev-alice' }, /previews: RELAY_PREVIEW=<name>/],
+    [{ RELAY_PREVIEW: 'Bad_Name' }, /preview name "Bad_Name" is invalid/],
+    [{ RELAY_COMPONENTS: 'database' }, /unknown component "database"/],
+    [{ RELAY_PREVIEW: 'zed', RELAY_COMPONENTS: 'web' }, /nothing to synthesize/],
+  ])('rejects %p before any synth', (vars, message) => {
+    expect(() => selectStacks(vars)).toThrow(message);
+  });
+});

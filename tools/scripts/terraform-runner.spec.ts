@@ -1,0 +1,44 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { commandsFor, PLAN_FILE, RunnerError } from './terraform-runner';
+
+function outdirWith(...stacks: string[]): string {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'relay-out-'));
+  for (const id of stacks) mkdirSync(path.join(outdir, 'stacks', id), { recursive: true });
+  return outdir;
+}
+
+const summary = (commands: { cwd: string; args: string[] }[]) => commands.map((c) => `${path.basename(c.cwd)}:${c.args[0]}`);
+
+describe('terraform runner', () => {
+  it('plans an environment stack by stack in dependency order, never a neighbour env', () => {
+    const outdir = outdirWith('web-dev', 'chat-dev', 'bootstrap-dev', 'platform-dev', 'chat-dev-alice', 'chat-stag');
+    expect(summary(commandsFor('plan', 'dev', { outdir }))).toEqual([
+      'bootstrap-dev:init', 'bootstrap-dev:plan', 'bootstrap-dev:show',
+      'platform-dev:init', 'platform-dev:plan', 'platform-dev:show',
+      'chat-dev:init', 'chat-dev:plan', 'chat-dev:show',
+      'web-dev:init', 'web-dev:plan', 'web-dev:show',
+    ]);
+  });
+
+  it('applies only a saved plan', () => {
+    const outdir = outdirWith('chat-stag', 'web-stag');
+    expect(() => commandsFor('apply', 'stag', { outdir })).toThrow(/no saved plan: apply only applies a reviewed plan/);
+    for (const id of ['chat-stag', 'web-stag']) writeFileSync(path.join(outdir, 'stacks', id, PLAN_FILE), 'plan');
+    const apply = commandsFor('apply', 'stag', { outdir }).filter((c) => c.args[0] === 'apply');
+    expect(apply.map((c) => c.args.at(-1))).toEqual([PLAN_FILE, PLAN_FILE]);
+  });
+
+  it('destroys previews only, in reverse order', () => {
+    const outdir = outdirWith('chat-dev-bob', 'chat-prod');
+    expect(summary(commandsFor('destroy', 'dev-bob', { outdir }))).toEqual(['chat-dev-bob:init', 'chat-dev-bob:destroy']);
+    expect(() => commandsFor('destroy', 'prod', { outdir })).toThrow(RunnerError);
+    expect(() => commandsFor('destroy', 'prod', { outdir })).toThrow('destroy is for previews only');
+  });
+
+  it('rejects unknown environments and missing synth output clearly', () => {
+    expect(() => commandsFor('plan', 'qa', { outdir: outdirWith() })).toThrow('unknown environment "qa"');
+    expect(() => commandsFor('plan', 'prod', { outdir: outdirWith('chat-dev') })).toThrow(/no synthesized stacks for prod/);
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * Usage: node --import tsx tools/scripts/terraform.ts <plan|apply|destroy> <env> [--dry-run] [--components chat,web]
+ * Behind the stacks project's plan:<env>, apply:<env> and destroy:preview targets.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { run, type Action } from './terraform-runner';
+
+const root = path.resolve(__dirname, '..', '..');
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { 'dry-run': { type: 'boolean', default: false }, components: { type: 'string' } },
+});
+const [action, envName] = positionals;
+try {
+  if (!['plan', 'apply', 'destroy'].includes(action ?? '') || !envName) {
+    throw new Error('usage: terraform.ts <plan|apply|destroy> <env> [--dry-run] [--components chat,web]');
+  }
+  run(action as Action, envName, {
+    outdir: process.env['CDKTF_OUTDIR'] ?? path.join(root, 'cdktf.out'),
+    dryRun: values['dry-run'],
+    components: values.components?.split(','),
+  }, root);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
