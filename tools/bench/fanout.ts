@@ -4,11 +4,10 @@
  * from just before the send frame leaves to the message frame's arrival. Prints DynamoDB
  * calls per message (send path + fan-out) and p50/p95/max delivery latency per N.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { signToken } from '@relay/chat-core';
 import { ChatClient, LOCAL_AUTH } from '@relay/chat-local-runtime';
+import { LocalRuntimeProcess } from '../scripts/local-runtime-client';
 
 const { values } = parseArgs({
   options: { sizes: { type: 'string', default: '100,1000,5000' }, messages: { type: 'string', default: '5' } },
@@ -17,37 +16,6 @@ const sizes = values.sizes.split(',').map(Number);
 const messagesPerSize = Number(values.messages);
 if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !(messagesPerSize >= 1)) {
   throw new Error('--sizes takes positive integers, --messages a positive integer');
-}
-
-class RuntimeProcess {
-  private nextId = 0;
-  private readonly pending = new Map<number, (result: unknown) => void>();
-  private constructor(private readonly child: ChildProcess, readonly wsUrl: string) {
-    child.on('message', (m: { id?: number; result?: unknown }) => {
-      if (m.id !== undefined) this.pending.get(m.id)?.(m.result);
-    });
-  }
-
-  static start(): Promise<RuntimeProcess> {
-    const child = fork(path.join(__dirname, 'runtime-process.ts'), [], {
-      execArgv: ['--import', 'tsx', '--disable-warning=NodeVersionSupportWarning'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    return new Promise((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`runtime process exited with ${code}`)));
-      child.on('message', (m: { ready?: { wsUrl: string } }) => {
-        if (m.ready) resolve(new RuntimeProcess(child, m.ready.wsUrl));
-      });
-    });
-  }
-
-  call<T>(op: string): Promise<T> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve as (r: unknown) => void);
-      this.child.send({ id, op });
-    });
-  }
 }
 
 async function inBatches<T>(count: number, batch: number, make: (i: number) => Promise<T>): Promise<T[]> {
@@ -62,7 +30,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
-async function benchSize(runtime: RuntimeProcess, n: number) {
+async function benchSize(runtime: LocalRuntimeProcess, n: number) {
   const room = `bench-${n}`;
   const join = async (userId: string) => {
     const client = await ChatClient.connect(runtime.wsUrl, await signToken({ userId, name: userId }, LOCAL_AUTH));
@@ -111,7 +79,7 @@ async function benchSize(runtime: RuntimeProcess, n: number) {
 }
 
 async function main(): Promise<void> {
-  const runtime = await RuntimeProcess.start();
+  const runtime = await LocalRuntimeProcess.start();
   console.log(`fan-out through the local runtime (${messagesPerSize} messages per size; runtime in its own process)`);
   console.log('connections  dynamo calls/msg  p50 ms   p95 ms   max ms   calls by operation');
   for (const n of sizes) {
@@ -120,7 +88,7 @@ async function main(): Promise<void> {
       `${String(r.n).padStart(11)}  ${r.callsPerMessage.padStart(16)}  ${r.p50.padStart(6)}  ${r.p95.padStart(7)}  ${r.max.padStart(7)}   ${r.breakdown}`,
     );
   }
-  await runtime.call('stop');
+  await runtime.stop();
 }
 
 main().catch((error: unknown) => {

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // `npm test`: lint, typecheck, unit/integration/e2e tests, builds and synth of every project through Nx
-// (cached where pure), then one closing line summed from each project's Jest JSON report,
-// including the ones Nx restored from cache.
+// (cached where pure) and the k6 smoke run against the local runtime, then one closing line summed
+// from each project's Jest JSON report (including those Nx restored from cache) and k6's thresholds.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const reports = path.join(root, 'reports', 'jest');
-const targets = process.env.RELAY_TEST_TARGETS ?? 'lint,typecheck,test,build,synth';
+const targets = process.env.RELAY_TEST_TARGETS ?? 'lint,typecheck,test,build,synth,smoke';
+const k6Reports = path.join(root, 'reports', 'k6');
+const started = Date.now();
 const extra = process.argv.slice(2);
 
 rmSync(reports, { recursive: true, force: true });
@@ -27,6 +29,20 @@ for (const file of files.sort()) {
   failed += result.numFailedTests;
   skipped += result.numPendingTests + (result.numTodoTests ?? 0);
   console.log(`  ${file.replace(/\.json$/, '').padEnd(24)} ${result.numPassedTests} passed, ${result.numFailedTests} failed`);
+}
+// k6 smoke runs: each threshold is a test; only summaries written by this run count.
+const k6Summaries = existsSync(k6Reports)
+  ? readdirSync(k6Reports, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => path.join(k6Reports, d.name, 'summary.json'))
+      .filter((f) => existsSync(f) && statSync(f).mtimeMs >= started)
+  : [];
+for (const file of k6Summaries.sort()) {
+  const thresholds = Object.values(JSON.parse(readFileSync(file, 'utf8')).metrics).flatMap((m) => Object.values(m.thresholds ?? {}));
+  const ok = thresholds.filter((t) => t.ok).length;
+  passed += ok;
+  failed += thresholds.length - ok;
+  console.log(`  ${`k6 ${path.basename(path.dirname(file))}`.padEnd(24)} ${ok} passed, ${thresholds.length - ok} failed`);
 }
 if (nx.status !== 0 && failed === 0) failed = 1; // a lint/typecheck/build failure is a failure too
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

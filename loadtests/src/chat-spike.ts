@@ -1,0 +1,105 @@
+/**
+ * chat-spike: followers pour into the artist's room (ramping arrival rate: ramp, hold, drop)
+ * while the artist keeps posting. Every follower measures each delivery's latency from the
+ * server's sentAt, and at the end checks that every message stored while it was in the room
+ * reached it: chat_delivered is that fraction over all followers.
+ *   k6 run -e PROFILE=smoke -e WS_URL=ws://… -e USERS_FILE=… loadtests/src/chat-spike.ts
+ */
+import { check } from 'k6';
+import exec from 'k6/execution';
+import { Counter, Rate, Trend } from 'k6/metrics';
+import { ChatSocket, isMessage, latestSeq, sleep } from './lib/chat-socket.ts';
+import { Users, wsUrl } from './lib/env.ts';
+import { profileNamed, totalSeconds } from './lib/profiles.ts';
+import { summaryOutputs } from './lib/summary.ts';
+import { CHAT_THRESHOLDS } from './lib/thresholds.ts';
+
+const { name, profile } = profileNamed(__ENV['PROFILE']);
+const url = wsUrl();
+const users = new Users();
+
+const deliveryMs = new Trend('chat_delivery_ms', true);
+const delivered = new Rate('chat_delivered');
+const posts = new Counter('chat_posts');
+
+const iterationsPerSecond = Math.max(1, Math.ceil(profile.peakFollowersPerSecond / profile.followersPerIteration));
+
+export const options = {
+  scenarios: {
+    followers: {
+      executor: 'ramping-arrival-rate',
+      exec: 'follower',
+      startRate: 0,
+      timeUnit: '1s',
+      preAllocatedVUs: profile.preAllocatedVUs,
+      maxVUs: profile.maxVUs,
+      stages: [
+        { target: iterationsPerSecond, duration: `${profile.rampSeconds}s` },
+        { target: iterationsPerSecond, duration: `${profile.holdSeconds}s` },
+        { target: 0, duration: `${profile.dropSeconds}s` },
+      ],
+      gracefulStop: `${profile.sessionSeconds + profile.graceMs / 1000 + 10}s`,
+    },
+    artist: {
+      executor: 'per-vu-iterations',
+      exec: 'artist',
+      vus: 1,
+      iterations: 1,
+      maxDuration: `${totalSeconds(profile) + 30}s`,
+    },
+  },
+  thresholds: CHAT_THRESHOLDS,
+  tags: { profile: name },
+};
+
+export function setup(): { roomId: string } {
+  return { roomId: `spike-${Date.now()}` };
+}
+
+export async function follower(data: { roomId: string }): Promise<void> {
+  const first = exec.scenario.iterationInTest * profile.followersPerIteration;
+  const sessions = Array.from({ length: profile.followersPerIteration }, (_, i) => followOnce(data.roomId, users.follower(first + i)));
+  await Promise.all(sessions);
+}
+
+async function followOnce(roomId: string, token: string): Promise<void> {
+  const socket = new ChatSocket(url, token, { role: 'follower' });
+  const seen = new Set<number>();
+  socket.onFrame = (frame) => {
+    if (!isMessage(frame) || frame.roomId !== roomId) return;
+    seen.add(frame.seq);
+    deliveryMs.add(Date.now() - Date.parse(frame.sentAt));
+  };
+  if (!check(await socket.opened(), { 'follower connected': (ok) => ok })) return;
+  const joined = await socket.request({ action: 'join', roomId });
+  if (!check(joined, { 'follower joined': (f) => f?.type === 'ack' })) return socket.close();
+  // Everything stored after this point must reach this follower.
+  const startSeq = latestSeq(await socket.request({ action: 'history', roomId, limit: 1 }));
+  await sleep(profile.sessionSeconds * 1000);
+  const endReply = await socket.request({ action: 'history', roomId, limit: 1 });
+  check(endReply, { 'history answered': (f) => f?.type === 'history' });
+  const endSeq = latestSeq(endReply);
+  const deadline = Date.now() + profile.graceMs;
+  const missing = () => Array.from({ length: endSeq - startSeq }, (_, i) => startSeq + 1 + i).filter((s) => !seen.has(s));
+  while (missing().length > 0 && Date.now() < deadline) await sleep(50);
+  for (let seq = startSeq + 1; seq <= endSeq; seq++) delivered.add(seen.has(seq));
+  await socket.request({ action: 'leave', roomId }, 2000);
+  socket.close();
+}
+
+export async function artist(data: { roomId: string }): Promise<void> {
+  const socket = new ChatSocket(url, users.artist, { role: 'artist' });
+  if (!check(await socket.opened(), { 'artist connected': (ok) => ok })) return;
+  check(await socket.request({ action: 'join', roomId: data.roomId }), { 'artist joined': (f) => f?.type === 'ack' });
+  // Post until the last followers have arrived and settled in.
+  const stopAt = Date.now() + (profile.rampSeconds + profile.holdSeconds + profile.dropSeconds + profile.sessionSeconds / 2) * 1000;
+  for (let n = 0; Date.now() < stopAt; n++) {
+    const ack = await socket.request({ action: 'send', roomId: data.roomId, clientMessageId: `post-${n}`, body: `new drop #${n}` });
+    check(ack, { 'post stored': (f) => f?.type === 'ack' && f['duplicate'] === false });
+    posts.add(1);
+    await sleep(profile.postIntervalMs);
+  }
+  socket.close();
+}
+
+export const handleSummary = summaryOutputs('chat-spike');

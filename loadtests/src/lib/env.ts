@@ -1,0 +1,39 @@
+import { SharedArray } from 'k6/data';
+
+/** Run configuration from -e flags; a missing WS_URL is an error, not a silent default. */
+export function wsUrl(): string {
+  const url = __ENV['WS_URL'];
+  if (!url || !/^wss?:\/\//.test(url)) throw new Error('WS_URL must be set to the ws:// or wss:// API URL (see README, load tests)');
+  return url;
+}
+
+interface SeededUsers {
+  artist: { userId: string; token: string };
+  followers: { userId: string; token: string }[];
+}
+
+/**
+ * Tokens written by the seed target (index 0 is the artist), loaded once and shared
+ * read-only across VUs: VUs index into it, they never copy it.
+ */
+export class Users {
+  private readonly tokens: string[];
+
+  constructor(file = __ENV['USERS_FILE']) {
+    if (!file) throw new Error('USERS_FILE must point at the seeded users (npx nx run loadtests:seed)');
+    this.tokens = new SharedArray<string>('users', () => {
+      const seeded = JSON.parse(open(file)) as SeededUsers;
+      return [seeded.artist.token, ...seeded.followers.map((f) => f.token)];
+    });
+    if (this.tokens.length < 2) throw new Error(`${file} holds no followers`);
+  }
+
+  get artist(): string {
+    return this.tokens[0] as string;
+  }
+
+  /** Followers are reused round-robin when a run needs more sockets than seeded users. */
+  follower(index: number): string {
+    return this.tokens[1 + (index % (this.tokens.length - 1))] as string;
+  }
+}

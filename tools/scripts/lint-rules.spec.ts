@@ -1,0 +1,33 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** Lints a snippet as if it were the given file, with the workspace's real ESLint config. */
+function lint(code: string, filePath: string): { ruleId: string; message: string }[] {
+  const result = spawnSync('npx', ['eslint', '--format', 'json', '--stdin', '--stdin-filename', filePath], {
+    cwd: root,
+    input: code,
+    encoding: 'utf8',
+  });
+  const [report] = JSON.parse(result.stdout) as { messages: { ruleId: string; message: string }[] }[];
+  return report?.messages ?? [];
+}
+
+describe('workspace lint rules', () => {
+  jest.setTimeout(30_000);
+
+  it('forbids the @cdktf/provider-aws barrel and allows deep imports', () => {
+    const barrel = lint("import { DynamodbTable } from '@cdktf/provider-aws';\nexport const t = DynamodbTable;\n", 'libs/infra-constructs/src/x.ts');
+    expect(barrel).toEqual([expect.objectContaining({ ruleId: 'no-restricted-imports', message: expect.stringContaining('~10x slower') })]);
+    const deep = lint("import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';\nexport const t = DynamodbTable;\n", 'libs/infra-constructs/src/x.ts');
+    expect(deep).toEqual([]);
+  });
+
+  it('keeps platform libraries free of product code', () => {
+    const messages = lint("import { CHAT_FUNCTIONS } from '@relay/chat-core';\nexport const f = CHAT_FUNCTIONS;\n", 'libs/infra-constructs/src/x.ts');
+    expect(messages).toEqual([
+      expect.objectContaining({ ruleId: '@nx/enforce-module-boundaries', message: expect.stringContaining('scope:platform') }),
+    ]);
+  });
+});

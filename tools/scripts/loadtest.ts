@@ -1,0 +1,138 @@
+/**
+ * Runs k6 scenarios end to end:
+ *   node --import tsx tools/scripts/loadtest.ts --scenarios chat-spike --profile local-spike --target local
+ *   node --import tsx tools/scripts/loadtest.ts --scenarios chat-spike --profile nightly --target remote   (WS_URL, USERS_FILE set)
+ * Local: builds k6 if needed, starts the local runtime in its own process, seeds users, runs
+ * each scenario, stops everything. Prints k6's threshold table, the delta against the
+ * previous run and k6's own CPU use; exits non-zero if any threshold failed.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { LOCAL_AUTH } from '@relay/chat-local-runtime';
+import { compareSummaries } from './k6-compare';
+import { LocalRuntimeProcess } from './local-runtime-client';
+import { seedUsers, writeUsers } from './seed-users';
+
+const root = path.resolve(__dirname, '..', '..');
+const SCENARIOS = ['chat-spike', 'chat-steady'];
+/** Users to seed per profile: at least the peak number of concurrent sockets. */
+const SEED_COUNT: Record<string, number> = { smoke: 200, 'local-spike': 2000, nightly: 12000 };
+
+interface RunResult {
+  scenario: string;
+  exitCode: number;
+  cpuSeconds: number;
+  wallSeconds: number;
+}
+
+function ensureK6(): string {
+  if (process.env['K6_BIN']) return process.env['K6_BIN'];
+  const install = spawnSync('bash', [path.join(root, 'tools/k6/install.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (install.status !== 0) throw new Error('could not provide k6 (tools/k6/install.sh failed)');
+  return path.join(root, '.tools/bin/k6');
+}
+
+/** utime + stime of a live process, in seconds (Linux /proc). */
+function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+async function runK6(k6: string, scenario: string, env: Record<string, string>, reportDir: string): Promise<RunResult> {
+  mkdirSync(reportDir, { recursive: true });
+  const summary = path.join(reportDir, 'summary.json');
+  if (existsSync(summary)) copyFileSync(summary, path.join(reportDir, 'previous-summary.json'));
+  const args = ['run', '--no-usage-report', '--quiet', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), path.join(root, 'loadtests/src', `${scenario}.ts`)];
+  const started = Date.now();
+  const child = spawn(k6, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      K6_AUTO_EXTENSION_RESOLUTION: 'false',
+      K6_NO_USAGE_REPORT: 'true',
+      K6_WEB_DASHBOARD: 'true',
+      K6_WEB_DASHBOARD_HOST: '127.0.0.1',
+      K6_WEB_DASHBOARD_PORT: '-1',
+      K6_WEB_DASHBOARD_EXPORT: path.join(reportDir, 'report.html'),
+    },
+  });
+  let cpuSeconds = 0;
+  const sampler = setInterval(() => (cpuSeconds = cpuSecondsOf(child.pid ?? -1) ?? cpuSeconds), 250);
+  const exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+  clearInterval(sampler);
+  return { scenario, exitCode, cpuSeconds, wallSeconds: (Date.now() - started) / 1000 };
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      scenarios: { type: 'string', default: 'chat-spike' },
+      profile: { type: 'string', default: 'smoke' },
+      target: { type: 'string', default: 'local' },
+      'report-dir': { type: 'string', default: path.join(root, 'reports/k6') },
+      /** Extra k6 -e variables, e.g. --set PEAK_FOLLOWERS_PER_SECOND=80 */
+      set: { type: 'string', multiple: true, default: [] },
+    },
+  });
+  const scenarios = values.scenarios.split(',');
+  const unknown = scenarios.filter((s) => !SCENARIOS.includes(s));
+  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}: expected ${SCENARIOS.join(', ')}`);
+  const seedCount = SEED_COUNT[values.profile];
+  if (seedCount === undefined) throw new Error(`unknown profile "${values.profile}": expected ${Object.keys(SEED_COUNT).join(', ')}`);
+  if (values.target !== 'local' && values.target !== 'remote') throw new Error('--target is local or remote');
+
+  const k6 = ensureK6();
+  let runtime: LocalRuntimeProcess | undefined;
+  let wsUrl = process.env['WS_URL'];
+  let usersFile = process.env['USERS_FILE'];
+  try {
+    if (values.target === 'local') {
+      runtime = await LocalRuntimeProcess.start();
+      wsUrl = runtime.wsUrl;
+      usersFile = path.join(values['report-dir'], `users-${values.profile}.json`);
+      writeUsers(usersFile, await seedUsers(seedCount, LOCAL_AUTH));
+    }
+    if (!wsUrl || !usersFile) throw new Error('--target remote needs WS_URL and USERS_FILE (npx nx run loadtests:seed)');
+
+    const results: RunResult[] = [];
+    for (const scenario of scenarios) {
+      const reportDir = path.join(values['report-dir'], `${scenario}-${values.profile}`);
+      const extra = Object.fromEntries(
+        values.set.map((pair) => {
+          const [key, ...rest] = pair.split('=');
+          if (!key || rest.length === 0) throw new Error(`--set takes KEY=VALUE, got "${pair}"`);
+          return [key, rest.join('=')];
+        }),
+      );
+      const result = await runK6(k6, scenario, { ...extra, PROFILE: values.profile, WS_URL: wsUrl, USERS_FILE: usersFile, REPORT_DIR: reportDir }, reportDir);
+      results.push(result);
+      const previous = path.join(reportDir, 'previous-summary.json');
+      const current = path.join(reportDir, 'summary.json');
+      if (existsSync(previous) && existsSync(current)) {
+        console.log(`${scenario} against the previous run:\n${compareSummaries(JSON.parse(readFileSync(previous, 'utf8')), JSON.parse(readFileSync(current, 'utf8')))}\n`);
+      }
+      console.log(
+        `${scenario}: k6 exit ${result.exitCode}, k6 CPU ${result.cpuSeconds.toFixed(1)} s over ${result.wallSeconds.toFixed(1)} s ` +
+          `(${((result.cpuSeconds / result.wallSeconds) * 100).toFixed(0)}% of one core); reports in ${path.relative(root, reportDir)}/\n`,
+      );
+    }
+    return results.some((r) => r.exitCode !== 0) ? 1 : 0;
+  } finally {
+    await runtime?.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,51 @@
+/**
+ * Runs the local runtime in its own process (own event loop, own core), so load generators
+ * and benchmarks do not measure themselves. Talks to it over IPC.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export class LocalRuntimeProcess {
+  private nextId = 0;
+  private readonly pending = new Map<number, (result: unknown) => void>();
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly wsUrl: string,
+  ) {
+    child.on('message', (m: { id?: number; result?: unknown }) => {
+      if (m.id !== undefined) this.pending.get(m.id)?.(m.result);
+    });
+  }
+
+  static start(): Promise<LocalRuntimeProcess> {
+    const child = fork(path.join(__dirname, 'local-runtime-process.ts'), [], {
+      execArgv: ['--import', 'tsx', '--disable-warning=NodeVersionSupportWarning'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    return new Promise((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`local runtime process exited with ${code}`)));
+      child.on('message', (m: { ready?: { wsUrl: string } }) => {
+        if (m.ready) resolve(new LocalRuntimeProcess(child, m.ready.wsUrl));
+      });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  call<T>(op: 'counts' | 'reset' | 'settle' | 'stop'): Promise<T> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve as (r: unknown) => void);
+      this.child.send({ id, op });
+    });
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    await this.call('stop');
+    await exited;
+  }
+}

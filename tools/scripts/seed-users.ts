@@ -1,0 +1,63 @@
+/**
+ * Seeds load-test users: the chat has no user table (identity is the token), so seeding
+ * means issuing one token per user, signed like the real issuer would.
+ *   node --import tsx tools/scripts/seed-users.ts --count 1000 --out reports/k6/users.json
+ *   … --secret-parameter /relay/stag/chat/auth-token-secret   (deployed env: secret from SSM)
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { signToken, type TokenSettings } from '@relay/chat-core';
+import { LOCAL_AUTH } from '@relay/chat-local-runtime';
+
+export interface SeededUsers {
+  artist: { userId: string; token: string };
+  followers: { userId: string; token: string }[];
+}
+
+export async function seedUsers(count: number, settings: TokenSettings, runId = `${Date.now()}`): Promise<SeededUsers> {
+  if (!Number.isInteger(count) || count < 1) throw new Error(`--count must be a positive integer, got ${count}`);
+  const issue = async (userId: string) => ({ userId, token: await signToken({ userId, name: userId }, settings, '3h') });
+  const followers: SeededUsers['followers'] = [];
+  for (let i = 0; i < count; i++) followers.push(await issue(`lt-${runId}-fan-${i}`));
+  return { artist: await issue(`lt-${runId}-artist`), followers };
+}
+
+export function writeUsers(file: string, users: SeededUsers): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(users));
+}
+
+async function secretFromSsm(name: string): Promise<string> {
+  const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
+  const client = new SSMClient({});
+  const { Parameter } = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+  if (!Parameter?.Value) throw new Error(`SSM parameter ${name} is empty`);
+  return Parameter.Value;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      count: { type: 'string', default: '100' },
+      out: { type: 'string', default: 'reports/k6/users.json' },
+      'secret-parameter': { type: 'string' },
+      issuer: { type: 'string', default: 'relay' },
+      audience: { type: 'string', default: 'relay-chat' },
+    },
+  });
+  const parameter = values['secret-parameter'];
+  const settings = parameter
+    ? { secret: await secretFromSsm(parameter), issuer: values.issuer, audience: values.audience }
+    : LOCAL_AUTH;
+  const users = await seedUsers(Number(values.count), settings);
+  writeUsers(values.out, users);
+  console.log(`seeded ${users.followers.length} followers and 1 artist into ${values.out} (${parameter ? `secret ${parameter}` : 'local runtime secret'})`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
