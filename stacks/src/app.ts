@@ -1,3 +1,4 @@
+import type { RoleMode } from '@relay/infra-constructs';
 import { App } from 'cdktf';
 import { BootstrapStack } from './bootstrap-stack';
 import { ChatStack } from './chat-stack';
@@ -9,16 +10,19 @@ export interface BuildOptions {
   outdir: string;
   /** dist/apps of the build: <app>/<function>.zip */
   artifactsDir: string;
+  /** Which role terraform assumes: deploy, plan (read-only), or ambient (CI's own OIDC session). */
+  role?: RoleMode;
 }
 
 /** Creates the selected stacks; each one reads only its own environment. */
 export function buildApp(plans: StackPlan[], options: BuildOptions): App {
   const app = new App({ outdir: options.outdir });
   for (const { id, component, env } of plans) {
-    if (component === 'bootstrap') new BootstrapStack(app, id, { env });
-    if (component === 'chat') new ChatStack(app, id, { env, artifactsDir: options.artifactsDir });
-    if (component === 'platform') new PlatformStack(app, id, { env });
-    if (component === 'web') new WebStack(app, id, { env });
+    const role = options.role;
+    if (component === 'bootstrap') new BootstrapStack(app, id, { env, role });
+    if (component === 'chat') new ChatStack(app, id, { env, artifactsDir: options.artifactsDir, role });
+    if (component === 'platform') new PlatformStack(app, id, { env, role });
+    if (component === 'web') new WebStack(app, id, { env, role });
   }
   return app;
 }

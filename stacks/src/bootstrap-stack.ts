@@ -2,18 +2,29 @@ import type { Construct } from 'constructs';
 import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { assumeRolePolicy, RelayStack, StateBucket } from '@relay/infra-constructs';
-import type { Environment } from '@relay/platform-config';
+import { assumeRolePolicy, GithubDeployIdentity, RelayStack, StateBucket } from '@relay/infra-constructs';
+import type { RoleMode } from '@relay/infra-constructs';
+import { GITHUB_REPOSITORY, type Environment } from '@relay/platform-config';
 
 /**
- * bootstrap-<env>: what every other stack of an account needs first: the state bucket and
- * API Gateway's permission to write logs (an account-wide setting, so it lives here, once).
+ * bootstrap-<env>: what every other stack of an account needs first: the state bucket, the
+ * GitHub OIDC provider with the plan and deploy roles, and API Gateway's permission to write
+ * logs (account-wide settings, so they live here, once). An administrator applies it.
  * It starts on local state (the bucket does not exist yet); see the README for the migration.
  */
 export class BootstrapStack extends RelayStack {
-  constructor(scope: Construct, id: string, props: { env: Environment; backend?: 's3' | 'local' }) {
-    super(scope, id, { env: props.env, component: 'bootstrap', backend: props.backend ?? 'local' });
+  constructor(scope: Construct, id: string, props: { env: Environment; backend?: 's3' | 'local'; role?: RoleMode }) {
+    super(scope, id, { env: props.env, component: 'bootstrap', backend: props.backend ?? 'local', role: props.role });
     new StateBucket(this, 'state-bucket', { env: props.env });
+    new GithubDeployIdentity(this, 'github', {
+      env: props.env,
+      repository: GITHUB_REPOSITORY,
+      applyEnvironments: [
+        { environment: props.env.name, workflow: 'deploy.yml' },
+        // Previews live in the dev account and are applied by the preview workflow.
+        ...(props.env.kind === 'dev' ? [{ environment: 'preview', workflow: 'preview.yml' }] : []),
+      ],
+    });
     const logsRole = new IamRole(this, 'apigateway-logs', {
       name: 'relay-apigateway-cloudwatch',
       assumeRolePolicy: assumeRolePolicy('apigateway.amazonaws.com', { StringEquals: { 'aws:SourceAccount': props.env.accountId } }),

@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { ChatWebSocketApi, STAGE_NAME } from '@relay/chat-infra';
 import { Alarms, RelayStack, RuntimeParameters } from '@relay/infra-constructs';
+import type { RoleMode } from '@relay/infra-constructs';
 import { resourcePrefix, type Environment } from '@relay/platform-config';
 
 export const AUTH = { issuer: 'relay', audience: 'relay-chat' };
@@ -10,8 +11,8 @@ export const AUTH = { issuer: 'relay', audience: 'relay-chat' };
 export class ChatStack extends RelayStack {
   readonly chat: ChatWebSocketApi;
 
-  constructor(scope: Construct, id: string, props: { env: Environment; artifactsDir: string }) {
-    super(scope, id, { env: props.env, component: 'chat' });
+  constructor(scope: Construct, id: string, props: { env: Environment; artifactsDir: string; role?: RoleMode }) {
+    super(scope, id, { env: props.env, component: 'chat', role: props.role });
     const prefix = resourcePrefix(props.env);
     const secrets = new RuntimeParameters(this, 'secrets', { env: props.env, secrets: ['chat/auth-token-secret'] });
     const secret = secrets.parameter('chat/auth-token-secret');

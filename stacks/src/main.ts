@@ -2,11 +2,20 @@ import path from 'node:path';
 import { buildApp } from './app';
 import { selectStacks } from './selection';
 
-/** `nx run stacks:synth`: writes cdktf.out/stacks/<stack>/cdk.tf.json for the selected stacks. */
+/**
+ * `nx run stacks:synth`: writes cdktf.out/stacks/<stack>/cdk.tf.json for the selected stacks.
+ * RELAY_ROLE=plan makes provider and backend assume the read-only plan role; RELAY_ROLE=ambient
+ * assumes nothing (CI, whose OIDC session is already the plan or the deploy role).
+ */
 function main(): void {
   const root = path.resolve(__dirname, '..', '..');
   const plans = selectStacks(process.env);
+  const role = process.env['RELAY_ROLE'] ?? 'deploy';
+  if (role !== 'deploy' && role !== 'plan' && role !== 'ambient') {
+    throw new Error(`RELAY_ROLE is deploy, plan or ambient, not "${role}"`);
+  }
   const app = buildApp(plans, {
+    role,
     outdir: process.env['CDKTF_OUTDIR'] ?? path.join(root, 'cdktf.out'),
     artifactsDir: process.env['RELAY_ARTIFACTS_DIR'] ?? path.join(root, 'dist', 'apps'),
   });

@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import { TerraformOutput, TerraformVariable } from 'cdktf';
 import { chatTableNames } from '@relay/chat-store';
 import { Alarms, FargateService, Network, OffHoursSchedule, RelayStack } from '@relay/infra-constructs';
+import type { RoleMode } from '@relay/infra-constructs';
 import { parameterPath, resourcePrefix, type Environment } from '@relay/platform-config';
 
 export const BROADCAST_PORT = 8080;
@@ -12,8 +13,8 @@ export const BROADCAST_PORT = 8080;
  * a reference to another stack.
  */
 export class PlatformStack extends RelayStack {
-  constructor(scope: Construct, id: string, props: { env: Environment }) {
-    super(scope, id, { env: props.env, component: 'platform' });
+  constructor(scope: Construct, id: string, props: { env: Environment; role?: RoleMode }) {
+    super(scope, id, { env: props.env, component: 'platform', role: props.role });
     const { env } = props;
     const prefix = resourcePrefix(env);
     const imageTag = new TerraformVariable(this, 'broadcast_image_tag', {

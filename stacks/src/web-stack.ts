@@ -1,12 +1,13 @@
 import type { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { RelayStack, RuntimeParameters, StaticSite } from '@relay/infra-constructs';
+import type { RoleMode } from '@relay/infra-constructs';
 import { resourcePrefix, type Environment } from '@relay/platform-config';
 
 /** web-<env>: the static web client behind CloudFront. */
 export class WebStack extends RelayStack {
-  constructor(scope: Construct, id: string, props: { env: Environment }) {
-    super(scope, id, { env: props.env, component: 'web' });
+  constructor(scope: Construct, id: string, props: { env: Environment; role?: RoleMode }) {
+    super(scope, id, { env: props.env, component: 'web', role: props.role });
     const site = new StaticSite(this, 'site', { env: props.env, prefix: resourcePrefix(props.env) });
     new RuntimeParameters(this, 'config', {
       env: props.env,

@@ -133,3 +133,24 @@ describe('stack selection', () => {
     expect(() => selectStacks(vars)).toThrow(message);
   });
 });
+
+describe('plan role', () => {
+  it('lets pull requests synthesize stacks that assume only the read-only plan role', () => {
+    const outdir = mkdtempSync(path.join(tmpdir(), 'relay-plan-role-'));
+    buildApp(selectStacks({ RELAY_ENVS: 'prod', RELAY_COMPONENTS: 'chat' }), { outdir, artifactsDir, role: 'plan' }).synth();
+    const stack = JSON.parse(readFileSync(path.join(outdir, 'stacks', 'chat-prod', 'cdk.tf.json'), 'utf8')) as StackJson;
+    const prod = resolveEnvironment('prod');
+    expect(stack.provider.aws[0]!.assume_role[0]!.role_arn).toBe(prod.planRoleArn);
+    expect(stack.terraform.backend.s3).toMatchObject({ assume_role: { role_arn: prod.planRoleArn } });
+  });
+});
+
+describe('ambient credentials (CI)', () => {
+  it('assumes no role but still pins the account, so one saved plan serves plan and apply roles', () => {
+    const outdir = mkdtempSync(path.join(tmpdir(), 'relay-ambient-'));
+    buildApp(selectStacks({ RELAY_ENVS: 'stag', RELAY_COMPONENTS: 'web' }), { outdir, artifactsDir, role: 'ambient' }).synth();
+    const stack = JSON.parse(readFileSync(path.join(outdir, 'stacks', 'web-stag', 'cdk.tf.json'), 'utf8')) as StackJson;
+    expect(stack.provider.aws[0]).toEqual({ allowed_account_ids: [resolveEnvironment('stag').accountId], region: 'ap-northeast-2' });
+    expect(stack.terraform.backend.s3).not.toHaveProperty('assume_role');
+  });
+});

@@ -1,5 +1,5 @@
 export { RelayStack, type RelayStackProps } from './relay-stack';
-export { StateBackend, StateBucket, type StateBackendProps } from './state-backend';
+export { StateBackend, StateBucket, type StateBackendProps, type RoleMode } from './state-backend';
 export { SecureBucket, type SecureBucketProps } from './secure-bucket';
 export { NodeFunction, LAMBDA_RUNTIME, type NodeFunctionProps } from './node-function';
 export { FargateService, type FargateServiceProps } from './fargate-service';
@@ -11,3 +11,5 @@ export { RuntimeParameters } from './runtime-parameters';
 export { TaggingAspect } from './tagging-aspect';
 export { PolicyAspect, findViolations, type Violation } from './policy-aspect';
 export { policyDocument, assumeRolePolicy, policyViolations, RESOURCE_STAR_ACTIONS, type Statement } from './iam';
+export { GithubDeployIdentity, type GithubDeployIdentityProps } from './github-deploy-identity';
+export { deployStatements, type DeployScope } from './deploy-permissions';

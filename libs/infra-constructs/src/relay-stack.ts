@@ -2,7 +2,7 @@ import { Aspects, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Environment } from '@relay/platform-config';
 import { PolicyAspect } from './policy-aspect';
-import { StateBackend } from './state-backend';
+import { StateBackend, type RoleMode } from './state-backend';
 import { TaggingAspect } from './tagging-aspect';
 
 export interface RelayStackProps {
@@ -10,6 +10,7 @@ export interface RelayStackProps {
   /** Component name, e.g. chat: used in tags and the state key. */
   component: string;
   backend?: 's3' | 'local';
+  role?: RoleMode;
 }
 
 /** Base for every Relay stack: one environment and its account, tagged and policy-checked. */
@@ -19,7 +20,7 @@ export class RelayStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: RelayStackProps) {
     super(scope, id);
     this.env = props.env;
-    new StateBackend(this, 'state', { env: props.env, component: props.component, kind: props.backend });
+    new StateBackend(this, 'state', { env: props.env, component: props.component, kind: props.backend, role: props.role });
     Aspects.of(this).add(
       new TaggingAspect({
         env: props.env.name,

@@ -5,12 +5,21 @@ import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucke
 import { stateLocation, type Environment } from '@relay/platform-config';
 import { SecureBucket } from './secure-bucket';
 
+export type RoleMode = 'deploy' | 'plan' | 'ambient';
+
 export interface StateBackendProps {
   env: Environment;
   /** Component name: the state key is <component>/<env>.tfstate. */
   component: string;
   /** local is only for a bootstrap stack's first apply, before the state bucket exists. */
   kind?: 's3' | 'local';
+  /**
+   * deploy (default): assume the env's deploy role (people with SSO credentials);
+   * plan: assume the read-only plan role; ambient: assume nothing and use the caller's
+   * credentials as they are (CI, whose OIDC session already is the right role, so a plan made
+   * read-only can be applied by the deploy role). allowed_account_ids guards every mode.
+   */
+  role?: RoleMode;
 }
 
 /**
@@ -24,10 +33,11 @@ export class StateBackend extends Construct {
     const stack = TerraformStack.of(this);
     const { env } = props;
     const session = `relay-${stack.node.id}`.slice(0, 64);
+    const roleArn = { deploy: env.deployRoleArn, plan: env.planRoleArn, ambient: undefined }[props.role ?? 'deploy'];
     new AwsProvider(stack, 'aws', {
       region: env.region,
       allowedAccountIds: [env.accountId],
-      assumeRole: [{ roleArn: env.deployRoleArn, sessionName: session }],
+      assumeRole: roleArn ? [{ roleArn, sessionName: session }] : undefined,
     });
     if ((props.kind ?? 's3') === 'local') {
       new LocalBackend(stack, { path: `${stack.node.id}.tfstate` });
@@ -39,7 +49,7 @@ export class StateBackend extends Construct {
       key: state.key,
       region: state.region,
       encrypt: true,
-      assumeRole: { roleArn: env.deployRoleArn, sessionName: session },
+      assumeRole: roleArn ? { roleArn, sessionName: session } : undefined,
     });
     // S3-native locking (Terraform >= 1.10); cdktf 0.21's backend config has no field for it.
     stack.addOverride('terraform.backend.s3.use_lockfile', true);

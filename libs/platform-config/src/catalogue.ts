@@ -12,6 +12,9 @@ export const ACCOUNTS = {
 
 export const REGION = 'ap-northeast-2';
 
+/** The GitHub repository whose workflows may plan and deploy (OIDC trust). */
+export const GITHUB_REPOSITORY = 'relay-chat/relay';
+
 const roles = (account: string) => ({
   deployRoleArn: `arn:aws:iam::${account}:role/relay-deploy`,
   planRoleArn: `arn:aws:iam::${account}:role/relay-plan`,

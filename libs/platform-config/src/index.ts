@@ -1,9 +1,10 @@
 export { environmentSchema, accountIdSchema, type Environment, type EnvironmentInput } from './schema';
-export { ACCOUNTS, REGION, CATALOGUE, previewInput } from './catalogue';
+export { ACCOUNTS, REGION, GITHUB_REPOSITORY, CATALOGUE, previewInput } from './catalogue';
 export {
   resolveEnvironment,
   validateCatalogue,
   previewName,
+  previewNameForBranch,
   EnvironmentError,
   BASE_ENVIRONMENTS,
   type BaseEnvironmentName,

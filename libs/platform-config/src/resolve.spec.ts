@@ -1,5 +1,5 @@
 import { CATALOGUE } from './catalogue';
-import { EnvironmentError, resolveEnvironment, validateCatalogue } from './resolve';
+import { EnvironmentError, previewNameForBranch, resolveEnvironment, validateCatalogue } from './resolve';
 import { resourcePrefix, stateLocation, parameterPath } from './naming';
 
 describe('resolveEnvironment', () => {
@@ -71,5 +71,18 @@ describe('naming', () => {
       key: 'chat/dev-carol.tfstate',
       region: 'ap-northeast-2',
     });
+  });
+});
+
+describe('previewNameForBranch', () => {
+  it('turns any branch into a valid, stable, distinct preview name', () => {
+    expect(previewNameForBranch('feature/Chat-Rooms')).toBe('featurechatrooms');
+    expect(previewNameForBranch('123-fix')).toBe('b123fix');
+    const long1 = previewNameForBranch('feature/very-long-branch-name-one');
+    const long2 = previewNameForBranch('feature/very-long-branch-name-two');
+    expect(long1).toHaveLength(15);
+    expect(long1).not.toBe(long2);
+    expect(previewNameForBranch('feature/very-long-branch-name-one')).toBe(long1);
+    for (const name of [long1, long2]) expect(resolveEnvironment(`dev-${name}`).kind).toBe('preview');
   });
 });

@@ -67,3 +67,18 @@ export function validateCatalogue(catalogue: Record<string, EnvironmentInput> = 
   if (errors.length > 0) throw new EnvironmentError(errors.join('\n'));
   return envs;
 }
+
+/**
+ * A valid, stable preview name for a git branch: lowercase letters and digits, starting with a
+ * letter, at most 16 characters; a short hash keeps different long branches apart.
+ */
+export function previewNameForBranch(branch: string): string {
+  const cleaned = branch.toLowerCase().replace(/^refs\/heads\//, '').replace(/[^a-z0-9]/g, '');
+  let hash = 2166136261;
+  for (const ch of branch) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619) >>> 0;
+  const suffix = hash.toString(36).slice(0, 5);
+  const base = /^[a-z]/.test(cleaned) ? cleaned : `b${cleaned}`;
+  const name = base.length <= 16 ? base : `${base.slice(0, 10)}${suffix}`;
+  previewName(name);
+  return name;
+}

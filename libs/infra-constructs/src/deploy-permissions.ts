@@ -1,0 +1,169 @@
+import type { Statement } from './iam';
+
+export interface DeployScope {
+  accountId: string;
+  region: string;
+  /** Resource name prefix the role may manage, e.g. relay-stag. */
+  prefix: string;
+  /** The environment name in SSM paths, e.g. stag. */
+  envName: string;
+  stateBucket: string;
+}
+
+const crud = (service: string, verbs: string[], nouns: string[]) => verbs.flatMap((v) => nouns.map((n) => `${service}:${v}${n}`));
+
+/**
+ * What terraform may do when it applies Relay's stacks in one account: every action spelled out,
+ * on resources named with the environment's prefix wherever the service can scope by name.
+ * Describe/List calls that AWS only authorises on "*" are listed in RESOURCE_STAR_ACTIONS.
+ */
+export function deployStatements(s: DeployScope): Statement[] {
+  const arn = (service: string, resource: string, region = s.region) => `arn:aws:${service}:${region}:${s.accountId}:${resource}`;
+  const tagging = (service: string) => [`${service}:TagResource`, `${service}:UntagResource`, `${service}:ListTagsForResource`];
+  return [
+    {
+      sid: 'StateReadWrite',
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'],
+      resources: [`arn:aws:s3:::${s.stateBucket}`, `arn:aws:s3:::${s.stateBucket}/*`],
+    },
+    {
+      sid: 'DynamoDbTables',
+      actions: [
+        ...crud('dynamodb', ['Create', 'Delete', 'Describe', 'Update'], ['Table']),
+        'dynamodb:DescribeTimeToLive', 'dynamodb:UpdateTimeToLive', 'dynamodb:DescribeContinuousBackups', 'dynamodb:UpdateContinuousBackups',
+        'dynamodb:DescribeStream', 'dynamodb:TagResource', 'dynamodb:UntagResource', 'dynamodb:ListTagsOfResource',
+      ],
+      resources: [arn('dynamodb', `table/${s.prefix}-*`)],
+    },
+    {
+      sid: 'LambdaFunctions',
+      actions: [
+        ...crud('lambda', ['Create', 'Delete', 'Get'], ['Function']),
+        'lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:ListVersionsByFunction',
+        'lambda:GetFunctionCodeSigningConfig', 'lambda:PutFunctionConcurrency', 'lambda:DeleteFunctionConcurrency', 'lambda:GetFunctionConcurrency',
+        'lambda:AddPermission', 'lambda:RemovePermission', 'lambda:GetPolicy', 'lambda:TagResource', 'lambda:UntagResource', 'lambda:ListTags',
+        'lambda:GetRuntimeManagementConfig', 'lambda:GetFunctionRecursionConfig',
+      ],
+      resources: [arn('lambda', `function:${s.prefix}-*`)],
+    },
+    {
+      sid: 'LambdaEventSourceMappings',
+      actions: crud('lambda', ['Create', 'Get', 'Update', 'Delete'], ['EventSourceMapping']),
+      resources: [arn('lambda', 'event-source-mapping:*')],
+    },
+    {
+      sid: 'ApiGateway',
+      actions: ['apigateway:GET', 'apigateway:POST', 'apigateway:PUT', 'apigateway:PATCH', 'apigateway:DELETE'],
+      resources: [`arn:aws:apigateway:${s.region}::/apis`, `arn:aws:apigateway:${s.region}::/apis/*`, `arn:aws:apigateway:${s.region}::/tags/*`],
+    },
+    {
+      sid: 'ServiceRoles',
+      actions: [
+        ...crud('iam', ['Create', 'Delete', 'Get', 'Update', 'Tag', 'Untag'], ['Role']),
+        'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy', 'iam:ListRolePolicies',
+        'iam:ListAttachedRolePolicies', 'iam:ListInstanceProfilesForRole', 'iam:PassRole',
+      ],
+      resources: [`arn:aws:iam::${s.accountId}:role/${s.prefix}-*`],
+    },
+    {
+      sid: 'Logs',
+      actions: ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:DescribeLogGroups', ...tagging('logs')],
+      resources: [arn('logs', `log-group:/aws/lambda/${s.prefix}-*`), arn('logs', `log-group:/aws/apigateway/${s.prefix}-*`), arn('logs', `log-group:/ecs/${s.prefix}-*`), arn('logs', 'log-group::log-stream:')],
+    },
+    {
+      sid: 'QueuesTopicsAlarms',
+      actions: [
+        'sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes', 'sqs:TagQueue', 'sqs:UntagQueue', 'sqs:ListQueueTags',
+        'sns:CreateTopic', 'sns:DeleteTopic', 'sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:Unsubscribe',
+        'sns:GetSubscriptionAttributes', 'sns:ListSubscriptionsByTopic', ...tagging('sns'),
+        'cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms', ...tagging('cloudwatch'),
+      ],
+      resources: [arn('sqs', `${s.prefix}-*`), arn('sns', `${s.prefix}-*`), arn('cloudwatch', `alarm:${s.prefix}-*`)],
+    },
+    {
+      sid: 'RuntimeParameters',
+      actions: ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:GetParameters', 'ssm:DeleteParameter', 'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource', 'ssm:ListTagsForResource'],
+      resources: [arn('ssm', `parameter/relay/${s.envName}/*`)],
+    },
+    {
+      sid: 'WebBuckets',
+      actions: [
+        's3:CreateBucket', 's3:DeleteBucket', 's3:ListBucket',
+        ...crud('s3', ['Get', 'Put'], ['BucketPolicy', 'BucketPublicAccessBlock', 'EncryptionConfiguration', 'BucketVersioning', 'BucketOwnershipControls', 'BucketTagging', 'LifecycleConfiguration']),
+        's3:DeleteBucketPolicy', 's3:GetBucketAcl', 's3:GetBucketCORS', 's3:GetBucketWebsite', 's3:GetBucketLogging', 's3:GetReplicationConfiguration',
+        's3:GetBucketRequestPayment', 's3:GetBucketObjectLockConfiguration', 's3:GetAccelerateConfiguration',
+      ],
+      resources: [`arn:aws:s3:::${s.prefix}-*`],
+    },
+    {
+      sid: 'CloudFront',
+      actions: [
+        ...crud('cloudfront', ['Create', 'Update', 'Delete', 'Get'], ['Distribution', 'OriginAccessControl']),
+        'cloudfront:GetDistributionConfig', 'cloudfront:TagResource', 'cloudfront:UntagResource', 'cloudfront:ListTagsForResource',
+      ],
+      resources: [`arn:aws:cloudfront::${s.accountId}:distribution/*`, `arn:aws:cloudfront::${s.accountId}:origin-access-control/*`],
+    },
+    {
+      sid: 'ContainerRegistryAndCluster',
+      actions: [
+        'ecr:CreateRepository', 'ecr:DeleteRepository', 'ecr:DescribeRepositories', 'ecr:PutLifecyclePolicy', 'ecr:GetLifecyclePolicy',
+        'ecr:DeleteLifecyclePolicy', 'ecr:PutImageScanningConfiguration', 'ecr:TagResource', 'ecr:UntagResource', 'ecr:ListTagsForResource',
+        'ecs:CreateCluster', 'ecs:DeleteCluster', 'ecs:DescribeClusters', 'ecs:PutClusterCapacityProviders', 'ecs:UpdateClusterSettings',
+        'ecs:CreateService', 'ecs:UpdateService', 'ecs:DeleteService', 'ecs:DescribeServices', 'ecs:TagResource', 'ecs:UntagResource', 'ecs:ListTagsForResource',
+      ],
+      resources: [arn('ecr', `repository/${s.prefix}-*`), arn('ecs', `cluster/${s.prefix}-*`), arn('ecs', `service/${s.prefix}-*/*`)],
+    },
+    {
+      sid: 'TaskDefinitions',
+      actions: ['ecs:RegisterTaskDefinition', 'ecs:DeregisterTaskDefinition', 'ecs:DescribeTaskDefinition'],
+      resources: [arn('ecs', `task-definition/${s.prefix}-*:*`)],
+    },
+    {
+      sid: 'LoadBalancing',
+      actions: [
+        ...crud('elasticloadbalancing', ['Create', 'Delete', 'Modify'], ['LoadBalancer', 'TargetGroup', 'Listener']),
+        'elasticloadbalancing:ModifyLoadBalancerAttributes', 'elasticloadbalancing:ModifyTargetGroupAttributes', 'elasticloadbalancing:SetSecurityGroups',
+        'elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags',
+      ],
+      resources: [
+        arn('elasticloadbalancing', `loadbalancer/app/${s.prefix}-*/*`),
+        arn('elasticloadbalancing', `targetgroup/${s.prefix}-*/*`),
+        arn('elasticloadbalancing', `listener/app/${s.prefix}-*/*`),
+      ],
+    },
+    {
+      sid: 'Network',
+      actions: [
+        'ec2:CreateVpc', 'ec2:DeleteVpc', 'ec2:ModifyVpcAttribute', 'ec2:CreateSubnet', 'ec2:DeleteSubnet', 'ec2:ModifySubnetAttribute',
+        'ec2:CreateInternetGateway', 'ec2:DeleteInternetGateway', 'ec2:AttachInternetGateway', 'ec2:DetachInternetGateway',
+        'ec2:CreateRouteTable', 'ec2:DeleteRouteTable', 'ec2:CreateRoute', 'ec2:DeleteRoute', 'ec2:AssociateRouteTable', 'ec2:DisassociateRouteTable',
+        'ec2:CreateSecurityGroup', 'ec2:DeleteSecurityGroup', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress',
+        'ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:CreateTags', 'ec2:DeleteTags',
+      ],
+      resources: [arn('ec2', 'vpc/*'), arn('ec2', 'subnet/*'), arn('ec2', 'internet-gateway/*'), arn('ec2', 'route-table/*'), arn('ec2', 'security-group/*'), arn('ec2', 'security-group-rule/*')],
+      conditions: { StringEquals: { 'aws:ResourceAccount': s.accountId } },
+    },
+    {
+      sid: 'SchedulesAndScaling',
+      actions: [
+        'scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule',
+        'scheduler:CreateScheduleGroup', 'scheduler:DeleteScheduleGroup', 'scheduler:GetScheduleGroup', ...tagging('scheduler'),
+        'application-autoscaling:RegisterScalableTarget', 'application-autoscaling:DeregisterScalableTarget',
+        'application-autoscaling:PutScalingPolicy', 'application-autoscaling:DeleteScalingPolicy', ...tagging('application-autoscaling'),
+      ],
+      resources: [arn('scheduler', `schedule/${s.prefix}-*/*`), arn('scheduler', `schedule-group/${s.prefix}-*`), arn('application-autoscaling', 'scalable-target/*')],
+    },
+    {
+      sid: 'ReadOnlyDiscovery',
+      actions: [
+        'ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeInternetGateways', 'ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups',
+        'ec2:DescribeSecurityGroupRules', 'ec2:DescribeAvailabilityZones', 'ec2:DescribeVpcAttribute', 'ec2:DescribeNetworkInterfaces',
+        'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeLoadBalancerAttributes', 'elasticloadbalancing:DescribeTargetGroups',
+        'elasticloadbalancing:DescribeTargetGroupAttributes', 'elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeTags',
+        'application-autoscaling:DescribeScalableTargets', 'application-autoscaling:DescribeScalingPolicies',
+        'ssm:DescribeParameters', 'sts:GetCallerIdentity',
+      ],
+      resources: ['*'],
+    },
+  ];
+}

@@ -1,0 +1,54 @@
+import 'cdktf/lib/testing/adapters/jest';
+import { Testing } from 'cdktf';
+import { resolveEnvironment } from '@relay/platform-config';
+import { GithubDeployIdentity } from './github-deploy-identity';
+import { policyViolations, RESOURCE_STAR_ACTIONS } from './iam';
+
+const env = resolveEnvironment('prod');
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
+const synth = JSON.parse(
+  Testing.synthScope((scope) => {
+    new GithubDeployIdentity(scope, 'gh', { env, repository: 'acme/relay', applyEnvironments: [{ environment: 'prod', workflow: 'deploy.yml' }] });
+  }),
+) as { resource: Resources };
+const roles = Object.values(synth.resource['aws_iam_role']!);
+const role = (name: string) => roles.find((r) => r['name'] === name)!;
+const trust = (name: string) => JSON.parse(role(name)['assume_role_policy'] as string).Statement[0];
+
+describe('GithubDeployIdentity', () => {
+  it('lets only deploy.yml on main inside the prod GitHub Environment assume the deploy role', () => {
+    expect(trust('relay-deploy')).toMatchObject({
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: {
+        StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+        StringLike: {
+          'token.actions.githubusercontent.com:sub': [
+            'repo:acme/relay:environment:prod:job_workflow_ref:acme/relay/.github/workflows/deploy.yml@refs/heads/main',
+          ],
+        },
+      },
+    });
+  });
+
+  it('gives pull requests and main only the read-only plan role', () => {
+    expect(trust('relay-plan').Condition.StringLike['token.actions.githubusercontent.com:sub']).toEqual([
+      'repo:acme/relay:pull_request:job_workflow_ref:acme/relay/.github/workflows/pr.yml@*',
+      'repo:acme/relay:ref:refs/heads/main:job_workflow_ref:acme/relay/.github/workflows/plan-env.yml@refs/heads/main',
+    ]);
+    const attachments = Object.values(synth.resource['aws_iam_role_policy_attachment']!);
+    expect(attachments.map((a) => a['policy_arn'])).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
+  });
+
+  it('spells out every deploy action and scopes resources to the environment', () => {
+    const policies = Object.values(synth.resource['aws_iam_role_policy']!).map((p) => JSON.parse(p['policy'] as string));
+    for (const policy of policies) expect(policyViolations(JSON.stringify(policy))).toEqual([]);
+    const deploy = policies.find((p) => p.Statement.some((s: { Sid: string }) => s.Sid === 'DynamoDbTables'));
+    for (const statement of deploy.Statement as { Action: string[]; Resource: string[] }[]) {
+      for (const resource of statement.Resource) {
+        if (resource === '*') expect(statement.Action.every((a) => RESOURCE_STAR_ACTIONS.has(a))).toBe(true);
+        else expect(resource).toMatch(/333333333333|relay-prod|relay-tfstate-333333333333|^arn:aws:apigateway:ap-northeast-2::/);
+      }
+    }
+    expect(deploy.Statement.find((s: { Sid: string }) => s.Sid === 'ServiceRoles').Resource).toEqual(['arn:aws:iam::333333333333:role/relay-prod-*']);
+  });
+});

@@ -1,0 +1,99 @@
+import { Construct } from 'constructs';
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { resourcePrefix, stateLocation, type Environment } from '@relay/platform-config';
+import { deployStatements } from './deploy-permissions';
+import { policyDocument } from './iam';
+
+const ISSUER = 'token.actions.githubusercontent.com';
+
+export interface GithubDeployIdentityProps {
+  env: Environment;
+  /** owner/name of the GitHub repository. */
+  repository: string;
+  /** GitHub Environments whose deploy.yml jobs may apply (e.g. prod; dev also serves previews). */
+  applyEnvironments: { environment: string; workflow: string }[];
+}
+
+/**
+ * GitHub Actions' way into one account, without long-lived keys:
+ * - relay-plan: read-only (plus the state lock), for pull requests (pr.yml) and main (plan-env.yml);
+ * - relay-deploy: applies, only from the named workflow on main inside a matching GitHub
+ *   Environment (prod's has required reviewers).
+ * AWS evaluates `sub` (and `aud`) of GitHub's token, so the repository's OIDC subject template
+ * must include job_workflow_ref (README, "Accounts and identity"); the trust policies below then
+ * pin both the environment and the workflow file and ref.
+ */
+export class GithubDeployIdentity extends Construct {
+  readonly planRole: IamRole;
+  readonly applyRole: IamRole;
+
+  constructor(scope: Construct, id: string, props: GithubDeployIdentityProps) {
+    super(scope, id);
+    const { env, repository } = props;
+    const provider = new IamOpenidConnectProvider(this, 'github', {
+      url: `https://${ISSUER}`,
+      clientIdList: ['sts.amazonaws.com'],
+    });
+    const trust = (subjects: string[]) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Federated: provider.arn },
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Condition: {
+              StringEquals: { [`${ISSUER}:aud`]: 'sts.amazonaws.com' },
+              StringLike: { [`${ISSUER}:sub`]: subjects },
+            },
+          },
+        ],
+      });
+    const workflowRef = (file: string, ref: string) => `job_workflow_ref:${repository}/.github/workflows/${file}@${ref}`;
+    const state = stateLocation(env, 'any');
+
+    this.planRole = new IamRole(this, 'plan', {
+      name: 'relay-plan',
+      maxSessionDuration: 3600,
+      assumeRolePolicy: trust([
+        `repo:${repository}:pull_request:${workflowRef('pr.yml', '*')}`,
+        // deploy.yml plans through the reusable plan-env.yml, whose path is the job's workflow ref.
+        `repo:${repository}:ref:refs/heads/main:${workflowRef('plan-env.yml', 'refs/heads/main')}`,
+      ]),
+    });
+    new IamRolePolicyAttachment(this, 'plan-read-only', { role: this.planRole.name, policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' });
+    new IamRolePolicy(this, 'plan-state-lock', {
+      role: this.planRole.id,
+      name: 'state-lock',
+      policy: policyDocument([
+        { sid: 'ReadState', actions: ['s3:GetObject', 's3:ListBucket'], resources: [`arn:aws:s3:::${state.bucket}`, `arn:aws:s3:::${state.bucket}/*`] },
+        { sid: 'HoldLock', actions: ['s3:PutObject', 's3:DeleteObject'], resources: [`arn:aws:s3:::${state.bucket}/*.tflock`] },
+      ]),
+    });
+
+    this.applyRole = new IamRole(this, 'apply', {
+      name: 'relay-deploy',
+      maxSessionDuration: 3600,
+      assumeRolePolicy: trust(
+        props.applyEnvironments.map(({ environment, workflow }) => `repo:${repository}:environment:${environment}:${workflowRef(workflow, 'refs/heads/main')}`),
+      ),
+    });
+    new IamRolePolicy(this, 'apply-policy', {
+      role: this.applyRole.id,
+      name: 'deploy-relay-stacks',
+      policy: policyDocument(
+        deployStatements({
+          accountId: env.accountId,
+          region: env.region,
+          // In the dev account previews are relay-dev-<name>: the dev prefix covers them.
+          prefix: resourcePrefix(env),
+          envName: env.name,
+          stateBucket: state.bucket,
+        }),
+      ),
+    });
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Markdown summary of the saved plans of one environment (resources to add, change, destroy
+ * per stack), for a pull request's job summary:
+ *   node --import tsx tools/scripts/plan-summary.ts <env> >> "$GITHUB_STEP_SUMMARY"
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { PLAN_JSON } from './terraform-runner';
+
+interface PlanJson {
+  resource_changes?: { address: string; change: { actions: string[] } }[];
+}
+
+export interface StackChanges {
+  stack: string;
+  add: number;
+  change: number;
+  destroy: number;
+  replaced: string[];
+}
+
+/** Counts like `terraform plan` does: a replacement is one add and one destroy. */
+export function countChanges(stack: string, plan: PlanJson): StackChanges {
+  const counts: StackChanges = { stack, add: 0, change: 0, destroy: 0, replaced: [] };
+  for (const { address, change } of plan.resource_changes ?? []) {
+    const actions = change.actions;
+    if (actions.includes('create')) counts.add++;
+    if (actions.includes('delete')) counts.destroy++;
+    if (actions.includes('update')) counts.change++;
+    if (actions.includes('create') && actions.includes('delete')) counts.replaced.push(address);
+  }
+  return counts;
+}
+
+export function markdown(env: string, stacks: StackChanges[]): string {
+  const rows = stacks.map((s) => `| \`${s.stack}\` | ${s.add} | ${s.change} | ${s.destroy}${s.destroy > 0 ? ' ⚠️' : ''} |`);
+  const replaced = stacks.flatMap((s) => s.replaced.map((a) => `- \`${s.stack}\`: \`${a}\``));
+  return [
+    `### Terraform plan: ${env}`,
+    '',
+    '| stack | add | change | destroy |',
+    '|---|---:|---:|---:|',
+    ...rows,
+    ...(replaced.length ? ['', '**Replaced (destroyed, then created):**', ...replaced] : []),
+    '',
+  ].join('\n');
+}
+
+if (require.main === module) {
+  const env = process.argv[2];
+  if (!env) {
+    console.error('usage: plan-summary.ts <env>');
+    process.exit(2);
+  }
+  const stacksDir = path.resolve(__dirname, '..', '..', process.env['CDKTF_OUTDIR'] ?? 'cdktf.out', 'stacks');
+  const ids = readdirSync(stacksDir).filter((id) => id.endsWith(`-${env}`) && existsSync(path.join(stacksDir, id, PLAN_JSON)));
+  const stacks = ids.map((id) => countChanges(id, JSON.parse(readFileSync(path.join(stacksDir, id, PLAN_JSON), 'utf8')) as PlanJson));
+  console.log(markdown(env, stacks));
+}
