@@ -1,7 +1,8 @@
 import type { Construct } from 'constructs';
 import { TerraformOutput, TerraformVariable } from 'cdktf';
+import { followsTable } from '@relay/broadcast-service';
 import { chatTableNames } from '@relay/chat-store';
-import { Alarms, FargateService, Network, OffHoursSchedule, RelayStack } from '@relay/infra-constructs';
+import { Alarms, DesignedTable, FargateService, Network, OffHoursSchedule, RelayStack } from '@relay/infra-constructs';
 import type { RoleMode } from '@relay/infra-constructs';
 import { parameterPath, resourcePrefix, type Environment } from '@relay/platform-config';
 
@@ -25,6 +26,7 @@ export class PlatformStack extends RelayStack {
     const network = new Network(this, 'network', { prefix });
     const tables = chatTableNames(`${prefix}-chat`);
     const tableArn = (name: string) => `arn:aws:dynamodb:${env.region}:${env.accountId}:table/${name}`;
+    const follows = new DesignedTable(this, 'follows', { design: followsTable, name: `${prefix}-broadcast-follows`, env });
     const parameterArn = (...parts: string[]) => `arn:aws:ssm:${env.region}:${env.accountId}:parameter${parameterPath(env, ...parts)}`;
 
     const broadcast = new FargateService(this, 'broadcast', {
@@ -43,11 +45,15 @@ export class PlatformStack extends RelayStack {
         CHAT_MEMBERSHIPS_TABLE: tables.memberships,
         CHAT_ROOMS_TABLE: tables.rooms,
         CHAT_MESSAGES_TABLE: tables.messages,
+        FOLLOWS_TABLE: `${prefix}-broadcast-follows`,
+        AUTH_ISSUER: 'relay',
+        AUTH_AUDIENCE: 'relay-chat',
       },
       secrets: { AUTH_TOKEN_SECRET: parameterArn('chat', 'auth-token-secret') },
       taskStatements: [
         { sid: 'RoomCounterAndClaims', actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:GetItem'], resources: [tableArn(tables.rooms)] },
-        { sid: 'Messages', actions: ['dynamodb:PutItem', 'dynamodb:GetItem'], resources: [tableArn(tables.messages)] },
+        { sid: 'Messages', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DescribeTable'], resources: [tableArn(tables.messages)] },
+        { sid: 'Follows', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], resources: [follows.table.arn] },
       ],
     });
     if (env.offHours) {

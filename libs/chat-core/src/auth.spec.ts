@@ -19,6 +19,11 @@ describe('verifyToken', () => {
     await expect(verifyToken(token, settings)).resolves.toEqual({ userId: 'u-1', name: 'Ada' });
   });
 
+  it('carries roles, and only well-formed ones', async () => {
+    const token = await signToken({ userId: 'a-1', name: 'Artist', roles: ['artist'] }, settings);
+    await expect(verifyToken(token, settings)).resolves.toEqual({ userId: 'a-1', name: 'Artist', roles: ['artist'] });
+  });
+
   it.each([
     ['missing', undefined, 'missing token'],
     ['garbage', 'abc.def.ghi', 'invalid token'],

@@ -4,6 +4,8 @@ import { ChatError } from './errors';
 export interface Identity {
   userId: string;
   name: string;
+  /** e.g. "artist": who may broadcast. Empty for ordinary users. */
+  roles?: string[];
 }
 
 export interface TokenSettings {
@@ -38,7 +40,9 @@ export async function verifyToken(token: string | undefined, settings: TokenSett
     });
     const userId = payload.sub as string;
     const name = typeof payload['name'] === 'string' ? payload['name'] : userId;
-    return { userId, name: name.slice(0, 64) };
+    const claimed = payload['roles'];
+    const roles = Array.isArray(claimed) ? claimed.filter((r): r is string => typeof r === 'string') : [];
+    return { userId, name: name.slice(0, 64), ...(roles.length ? { roles } : {}) };
   } catch (error) {
     if (error instanceof joseErrors.JOSEError) {
       throw new ChatError('unauthorized', `invalid token: ${error.code}`);
@@ -53,7 +57,7 @@ export async function signToken(
   settings: TokenSettings,
   expiresIn: string | number = '12h',
 ): Promise<string> {
-  return new SignJWT({ name: identity.name })
+  return new SignJWT({ name: identity.name, ...(identity.roles?.length ? { roles: identity.roles } : {}) })
     .setProtectedHeader({ alg: ALGORITHM })
     .setSubject(identity.userId)
     .setIssuer(settings.issuer)

@@ -8,10 +8,10 @@ export function encodeCursor(key: Key | undefined): string | null {
 }
 
 /**
- * Decodes a cursor and checks it belongs to the room being paged, so a client cannot use a
- * cursor to start reading inside another room's partition.
+ * Decodes a cursor and checks it belongs to the partition being paged (a room, by default), so
+ * a client cannot use a cursor to start reading inside another partition.
  */
-export function decodeCursor(cursor: string | undefined, roomId: string): Key | undefined {
+export function decodeCursor(cursor: string | undefined, partition: string, partitionAttribute = 'roomId'): Key | undefined {
   if (cursor === undefined) return undefined;
   let key: unknown;
   try {
@@ -24,7 +24,7 @@ export function decodeCursor(cursor: string | undefined, roomId: string): Key | 
     typeof key === 'object' &&
     !Array.isArray(key) &&
     Object.values(key).every((v) => typeof v === 'string' || typeof v === 'number') &&
-    (key as Key)['roomId'] === roomId;
-  if (!valid) throw new ChatError('invalid_request', 'cursor is not valid for this room');
+    (key as Key)[partitionAttribute] === partition;
+  if (!valid) throw new ChatError('invalid_request', `cursor is not valid for this ${partitionAttribute === 'roomId' ? 'room' : partitionAttribute}`);
   return key as Key;
 }

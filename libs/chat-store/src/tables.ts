@@ -75,9 +75,13 @@ export function chatTableNames(prefix: string): ChatTableNames {
   };
 }
 
-/** CreateTable input for a table of this design: on-demand billing, as in every environment. */
+/** CreateTable input for a table of a chat design: on-demand billing, as in every environment. */
 export function createTableInput(key: ChatTableKey, tableName: string): CreateTableCommandInput {
-  const table: TableDefinition = chatTables[key];
+  return tableInput(chatTables[key], tableName);
+}
+
+/** CreateTable input for any table designed with TableDefinition. */
+export function tableInput(table: TableDefinition, tableName: string): CreateTableCommandInput {
   const keys = [table.partitionKey, table.sortKey, ...(table.globalSecondaryIndexes ?? []).flatMap((i) => [i.partitionKey, i.sortKey])];
   const attributes = new Map(keys.filter((k) => k !== undefined).map((k) => [k.name, k.type]));
   const keySchema = (pk: KeyAttribute, sk?: KeyAttribute) => [

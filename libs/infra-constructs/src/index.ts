@@ -13,3 +13,4 @@ export { PolicyAspect, findViolations, type Violation } from './policy-aspect';
 export { policyDocument, assumeRolePolicy, policyViolations, RESOURCE_STAR_ACTIONS, type Statement } from './iam';
 export { GithubDeployIdentity, type GithubDeployIdentityProps } from './github-deploy-identity';
 export { deployStatements, type DeployScope } from './deploy-permissions';
+export { DesignedTable, designedTableConfig, type TableDesign } from './designed-table';

@@ -1,0 +1,194 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import path from 'node:path';
+import { artistRoom, followsTable, loadConfig, startBroadcastService, type RunningService } from '@relay/broadcast-service';
+import { signToken } from '@relay/chat-core';
+import { ChatClient, LOCAL_AUTH, startLocalRuntime, type LocalRuntime } from '@relay/chat-local-runtime';
+import { tableInput } from '@relay/chat-store';
+import { createTables } from '@relay/local-dynamo';
+
+jest.setTimeout(60_000);
+
+let runtime: LocalRuntime;
+let service: RunningService;
+let env: Record<string, string>;
+const FOLLOWS = 'relay-local-follows';
+
+const token = (userId: string, roles?: string[]) => signToken({ userId, name: `User ${userId}`, roles }, LOCAL_AUTH);
+
+async function post(artistId: string, body: unknown, headers: Record<string, string>) {
+  const res = await fetch(`${service.url}/v1/artists/${artistId}/posts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({ onError: () => undefined });
+  await createTables(runtime.dynamoEndpoint, [tableInput(followsTable, FOLLOWS)]);
+  env = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    DYNAMODB_ENDPOINT: runtime.dynamoEndpoint,
+    CHAT_ROOMS_TABLE: runtime.tables.rooms,
+    CHAT_MESSAGES_TABLE: runtime.tables.messages,
+    CHAT_CONNECTIONS_TABLE: runtime.tables.connections,
+    CHAT_MEMBERSHIPS_TABLE: runtime.tables.memberships,
+    FOLLOWS_TABLE: FOLLOWS,
+    AUTH_TOKEN_SECRET: LOCAL_AUTH.secret,
+    AUTH_ISSUER: LOCAL_AUTH.issuer,
+    AUTH_AUDIENCE: LOCAL_AUTH.audience,
+    POSTS_PER_MINUTE: '5',
+    LOG_LEVEL: 'silent',
+  };
+  service = await startBroadcastService(loadConfig(env));
+});
+
+afterAll(async () => {
+  await service?.drain('test end');
+  await runtime?.stop();
+});
+
+describe('broadcast API over real HTTP', () => {
+  it('delivers an artist post to a connected follower through the chat tables and Streams', async () => {
+    const follower = await ChatClient.connect(runtime.wsUrl, await token('fan-1'));
+    expect(await follower.request({ action: 'join', roomId: artistRoom('a1') })).toMatchObject({ type: 'ack' });
+    const auth = { authorization: `Bearer ${await token('a1', ['artist'])}` };
+
+    const first = await post('a1', { body: 'new single out now' }, { ...auth, 'idempotency-key': 'drop-1' });
+    expect(first).toEqual({ status: 201, json: { roomId: 'artist-a1', seq: 1, sentAt: expect.any(String), duplicate: false } });
+    expect(await follower.next((f) => f.type === 'message' && f['clientMessageId'] === 'drop-1')).toMatchObject({
+      roomId: 'artist-a1', senderId: 'a1', senderName: 'User a1', body: 'new single out now', seq: 1,
+    });
+
+    const retry = await post('a1', { body: 'new single out now' }, { ...auth, 'idempotency-key': 'drop-1' });
+    expect(retry).toEqual({ status: 200, json: { ...first.json, duplicate: true } });
+    const reused = await post('a1', { body: 'something else' }, { ...auth, 'idempotency-key': 'drop-1' });
+    expect(reused).toMatchObject({ status: 409, json: { error: 'idempotency_conflict' } });
+    await runtime.settle();
+    expect(follower.messages(artistRoom('a1'))).toHaveLength(1);
+    await follower.close();
+  });
+
+  it('answers bad requests with 400 and a clear message, and stores nothing', async () => {
+    const auth = { authorization: `Bearer ${await token('a2', ['artist'])}` };
+    const cases: [unknown, Record<string, string>, RegExp][] = [
+      [{}, { 'idempotency-key': 'k1' }, /body/],
+      [{ body: '' }, { 'idempotency-key': 'k2' }, /body must not be empty/],
+      [{ body: 'x', senderId: 'mallory' }, { 'idempotency-key': 'k3' }, /senderId|Unrecognized/i],
+      [{ body: 'x' }, {}, /idempotency-key/i],
+      [{ body: 'x' }, { 'idempotency-key': 'has space' }, /Idempotency-Key must be/],
+      ['{"body": "x", oops', { 'idempotency-key': 'k4' }, /JSON/i],
+    ];
+    for (const [body, headers, message] of cases) {
+      const res = await post('a2', body, { ...auth, ...headers });
+      expect({ status: res.status, message: String(res.json['message']) }).toEqual({ status: 400, message: expect.stringMatching(message) });
+    }
+    expect((await fetch(`${service.url}/v1/artists/a2/posts`, { method: 'POST', headers: auth })).status).toBe(400);
+    const reader = await ChatClient.connect(runtime.wsUrl, await token('reader'));
+    await reader.request({ action: 'join', roomId: artistRoom('a2') });
+    expect(await reader.request({ action: 'history', roomId: artistRoom('a2') })).toMatchObject({ items: [] });
+    await reader.close();
+  });
+
+  it('lets only the artist post as the artist', async () => {
+    expect((await post('a3', { body: 'x' }, { 'idempotency-key': 'k' })).status).toBe(401);
+    const fan = { authorization: `Bearer ${await token('a3')}` };
+    expect(await post('a3', { body: 'x' }, { ...fan, 'idempotency-key': 'k' })).toMatchObject({ status: 403 });
+    const otherArtist = { authorization: `Bearer ${await token('a4', ['artist'])}` };
+    expect(await post('a3', { body: 'x' }, { ...otherArtist, 'idempotency-key': 'k' })).toMatchObject({ status: 403 });
+  });
+
+  it('rate-limits posts per artist', async () => {
+    const auth = { authorization: `Bearer ${await token('a5', ['artist'])}` };
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await post('a5', { body: `post ${i}` }, { ...auth, 'idempotency-key': `r${i}` })).status);
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 429, 429]);
+    const otherArtist = { authorization: `Bearer ${await token('a6', ['artist'])}` };
+    expect((await post('a6', { body: 'still fine' }, { ...otherArtist, 'idempotency-key': 'x' })).status).toBe(201);
+  });
+
+  it('does not let junk or anonymous requests spend an artist quota', async () => {
+    for (let i = 0; i < 8; i++) {
+      expect((await post('a10', { body: 'x' }, { 'idempotency-key': `anon${i}` })).status).toBe(401);
+      expect((await post('a10', { nope: true }, { authorization: `Bearer ${await token('a10', ['artist'])}`, 'idempotency-key': `bad${i}` })).status).toBe(400);
+    }
+    const auth = { authorization: `Bearer ${await token('a10', ['artist'])}` };
+    expect((await post('a10', { body: 'the real post' }, { ...auth, 'idempotency-key': 'real' })).status).toBe(201);
+  });
+
+  it('follows, lists and unfollows, each user only for themselves', async () => {
+    const as = async (userId: string) => ({ authorization: `Bearer ${await token(userId)}` });
+    for (const fan of ['f1', 'f2', 'f3']) {
+      const res = await fetch(`${service.url}/v1/artists/a7/followers/${fan}`, { method: 'PUT', headers: await as(fan) });
+      expect(res.status).toBe(204);
+    }
+    expect((await fetch(`${service.url}/v1/artists/a7/followers/f1`, { method: 'PUT', headers: await as('f2') })).status).toBe(403);
+    await fetch(`${service.url}/v1/artists/a7/followers/f2`, { method: 'DELETE', headers: await as('f2') });
+    const page1 = (await (await fetch(`${service.url}/v1/artists/a7/followers?limit=1`, { headers: await as('f1') })).json()) as { followers: string[]; cursor: string };
+    const page2 = (await (await fetch(`${service.url}/v1/artists/a7/followers?limit=5&cursor=${page1.cursor}`, { headers: await as('f1') })).json()) as { followers: string[] };
+    expect([...page1.followers, ...page2.followers]).toEqual(['f1', 'f3']);
+    const foreignCursor = (await fetch(`${service.url}/v1/artists/a8/followers?cursor=${page1.cursor}`, { headers: await as('f1') })).status;
+    expect(foreignCursor).toBe(400);
+  });
+
+  it('reports readiness', async () => {
+    expect(await (await fetch(`${service.url}/health/live`)).json()).toEqual({ status: 'ok' });
+    expect((await fetch(`${service.url}/health/ready`)).status).toBe(200);
+  });
+});
+
+describe('the built service process', () => {
+  const bundle = path.resolve(__dirname, '../../../dist/apps/broadcast-api/main.js');
+
+  it('drains on SIGTERM: refuses new connections, finishes the request in flight, exits 0', async () => {
+    if (!existsSync(bundle)) throw new Error(`${bundle} is missing: the test target depends on build`);
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const child: ChildProcess = spawn(process.execPath, [bundle], { env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const logs: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        logs.push(chunk.toString());
+        if (logs.join('').includes('Server listening')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`service exited early with ${code}`)));
+    });
+    const url = `http://127.0.0.1:${port}`;
+    const auth = `Bearer ${await token('a9', ['artist'])}`;
+    const payload = JSON.stringify({ body: 'posted while the task was being stopped' });
+
+    // A request whose body is still arriving when SIGTERM lands.
+    const inFlight = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(`${url}/v1/artists/a9/posts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: auth, 'idempotency-key': 'during-drain' },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write(payload.slice(0, 10));
+      setTimeout(() => {
+        child.kill('SIGTERM');
+        setTimeout(() => req.end(payload.slice(10)), 500);
+      }, 200);
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+
+    await new Promise((r) => setTimeout(r, 350));
+    await expect(fetch(`${url}/health/live`)).rejects.toThrow();
+    const response = await inFlight;
+    expect(response.status).toBe(201);
+    expect(JSON.parse(response.body)).toMatchObject({ roomId: 'artist-a9', duplicate: false });
+    expect(await exited).toBe(0);
+    expect(logs.join('')).toContain('drained');
+  });
+});

@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { followsTable, loadConfig, startBroadcastService, type RunningService } from '@relay/broadcast-service';
+import { LOCAL_AUTH, startLocalRuntime, workspaceRoot, type HandlerSource, type LocalRuntime } from '@relay/chat-local-runtime';
+import { tableInput } from '@relay/chat-store';
+import { createTables, type RunningServer } from '@relay/local-dynamo';
+import { startWebServer } from './web-server';
+
+export interface LocalStackOptions {
+  gatewayPort?: number;
+  broadcastPort?: number;
+  webPort?: number;
+  handlers?: HandlerSource;
+  logLevel?: string;
+}
+
+export interface LocalStack {
+  runtime: LocalRuntime;
+  broadcast: RunningService;
+  webUrl: string;
+  stop(): Promise<void>;
+}
+
+const FOLLOWS_TABLE = 'relay-local-follows';
+
+/** The whole product on 127.0.0.1: the chat runtime, the broadcast service and the web client. */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const root = workspaceRoot();
+  const webRoot = path.join(root, 'dist', 'apps', 'web');
+  if (!existsSync(path.join(webRoot, 'index.html'))) {
+    const built = spawnSync('npx', ['vite', 'build', '--config', path.join(root, 'apps/web/vite.config.ts'), '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('building the web client failed');
+  }
+
+  const runtime = await startLocalRuntime({ gatewayPort: options.gatewayPort, handlers: options.handlers, logLevel: options.logLevel });
+  let broadcast: RunningService | undefined;
+  let web: RunningServer | undefined;
+  try {
+    await createTables(runtime.dynamoEndpoint, [tableInput(followsTable, FOLLOWS_TABLE)]);
+    broadcast = await startBroadcastService(
+      loadConfig({
+        PORT: String(options.broadcastPort ?? 0),
+        HOST: '127.0.0.1',
+        AWS_REGION: 'us-east-1',
+        DYNAMODB_ENDPOINT: runtime.dynamoEndpoint,
+        CHAT_ROOMS_TABLE: runtime.tables.rooms,
+        CHAT_MESSAGES_TABLE: runtime.tables.messages,
+        CHAT_CONNECTIONS_TABLE: runtime.tables.connections,
+        CHAT_MEMBERSHIPS_TABLE: runtime.tables.memberships,
+        FOLLOWS_TABLE,
+        AUTH_TOKEN_SECRET: LOCAL_AUTH.secret,
+        AUTH_ISSUER: LOCAL_AUTH.issuer,
+        AUTH_AUDIENCE: LOCAL_AUTH.audience,
+        LOG_LEVEL: options.logLevel === 'DEBUG' ? 'debug' : 'warn',
+      }),
+    );
+    web = await startWebServer({
+      port: options.webPort ?? 0,
+      root: webRoot,
+      config: { wsUrl: runtime.wsUrl, broadcastUrl: broadcast.url, devTokenUrl: '/dev/token' },
+      issueToken: (userId) => runtime.issueToken(userId, userId),
+    });
+  } catch (error) {
+    await broadcast?.drain('startup failed');
+    await runtime.stop();
+    throw error;
+  }
+  const webServer = web;
+  const service = broadcast;
+  return {
+    runtime,
+    broadcast: service,
+    webUrl: webServer.url,
+    async stop() {
+      await webServer.close();
+      await service.drain('stop');
+      await runtime.stop();
+    },
+  };
+}

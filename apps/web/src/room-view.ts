@@ -1,0 +1,132 @@
+import type { ChatConnection, Frame } from './connection';
+
+export interface ChatMessage {
+  roomId: string;
+  seq: number;
+  senderId: string;
+  senderName: string;
+  clientMessageId: string;
+  body: string;
+  sentAt: string;
+}
+
+const PAGE = 30;
+const NEAR_TOP_PX = 40;
+
+/**
+ * One room on screen: messages in seq order (deduplicated, so a retry or a history page never
+ * shows one twice), older pages loaded when scrolled to the top, gaps after a reconnect filled
+ * from history, and the presence list.
+ */
+export class RoomView {
+  private readonly messages = new Map<number, ChatMessage>();
+  private olderCursor: string | null = null;
+  private loadingOlder = false;
+
+  constructor(
+    private readonly connection: ChatConnection,
+    private readonly roomId: string,
+    private readonly elements: { messages: HTMLElement; members: HTMLElement; error: HTMLElement },
+  ) {
+    elements.messages.addEventListener('scroll', () => {
+      if (elements.messages.scrollTop < NEAR_TOP_PX) void this.loadOlder();
+    });
+  }
+
+  /** On every (re)connect: join, then newest history (fills whatever was missed), then presence. */
+  async enter(): Promise<void> {
+    const joined = await this.connection.request({ action: 'join', roomId: this.roomId });
+    if (joined.type === 'error') return this.showError(joined);
+    const page = await this.connection.request({ action: 'history', roomId: this.roomId, limit: PAGE });
+    if (page.type === 'error') return this.showError(page);
+    if (this.messages.size === 0) this.olderCursor = (page['cursor'] as string | null) ?? null;
+    this.add(page['items'] as ChatMessage[], true);
+    await this.refreshMembers();
+  }
+
+  onFrame(frame: Frame): void {
+    if (frame.type === 'message' && frame['roomId'] === this.roomId) {
+      const message = frame as unknown as ChatMessage;
+      const newest = Math.max(0, ...this.messages.keys());
+      this.add([message], this.nearBottom());
+      // A jump in seq means deliveries were missed (e.g. while reconnecting): ask history.
+      if (newest > 0 && message.seq > newest + 1) void this.enter();
+    }
+  }
+
+  async send(body: string): Promise<void> {
+    const clientMessageId = crypto.randomUUID().replaceAll('-', '');
+    const ack = await this.connection.request({ action: 'send', roomId: this.roomId, clientMessageId, body });
+    if (ack.type === 'error') this.showError(ack);
+    else this.elements.error.hidden = true;
+  }
+
+  async refreshMembers(): Promise<void> {
+    const reply = await this.connection.request({ action: 'members', roomId: this.roomId, limit: 100 });
+    if (reply.type !== 'members') return;
+    const items = (reply['members'] as { userId: string; name: string }[]).map((m) => {
+      const li = document.createElement('li');
+      li.textContent = m.name;
+      li.dataset['userId'] = m.userId;
+      return li;
+    });
+    this.elements.members.replaceChildren(...items);
+  }
+
+  private async loadOlder(): Promise<void> {
+    if (!this.olderCursor || this.loadingOlder) return;
+    this.loadingOlder = true;
+    try {
+      const page = await this.connection.request({ action: 'history', roomId: this.roomId, limit: PAGE, cursor: this.olderCursor });
+      if (page.type === 'error') return this.showError(page);
+      const before = this.elements.messages.scrollHeight;
+      this.add(page['items'] as ChatMessage[], false);
+      // Keep the reader where they were while older messages appear above.
+      this.elements.messages.scrollTop += this.elements.messages.scrollHeight - before;
+      this.olderCursor = (page['cursor'] as string | null) ?? null;
+    } finally {
+      this.loadingOlder = false;
+    }
+  }
+
+  private add(items: ChatMessage[], scrollToEnd: boolean): void {
+    let changed = false;
+    for (const m of items) {
+      if (this.messages.has(m.seq)) continue;
+      this.messages.set(m.seq, m);
+      changed = true;
+    }
+    if (!changed) return;
+    const ordered = [...this.messages.values()].sort((a, b) => a.seq - b.seq);
+    this.elements.messages.replaceChildren(...ordered.map(renderMessage));
+    if (scrollToEnd) this.elements.messages.scrollTop = this.elements.messages.scrollHeight;
+  }
+
+  private nearBottom(): boolean {
+    const el = this.elements.messages;
+    return el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+  }
+
+  private showError(frame: Frame): void {
+    this.elements.error.textContent = `${String(frame['code'] ?? 'error')}: ${String(frame['message'] ?? '')}`;
+    this.elements.error.hidden = false;
+  }
+}
+
+function renderMessage(m: ChatMessage): HTMLElement {
+  const row = document.createElement('div');
+  row.className = 'message';
+  row.dataset['seq'] = String(m.seq);
+  const who = document.createElement('span');
+  who.className = 'who';
+  who.textContent = m.senderName;
+  const body = document.createElement('span');
+  body.className = 'body';
+  body.textContent = m.body;
+  const when = document.createElement('time');
+  when.className = 'when';
+  when.dateTime = m.sentAt;
+  when.textContent = new Date(m.sentAt).toLocaleTimeString();
+  row.append(who, body, when);
+  return row;
+}

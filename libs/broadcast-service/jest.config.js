@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../jest.preset.js'),
+  displayName: 'broadcast-service',
+  rootDir: __dirname,
+};

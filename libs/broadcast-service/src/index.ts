@@ -1,0 +1,4 @@
+export { loadConfig, type BroadcastConfig } from './config';
+export { buildBroadcastApp, artistRoom, type BroadcastDeps } from './app';
+export { startBroadcastService, type RunningService } from './server';
+export { FollowsRepository, followsTable, FOLLOWERS_BY_USER_INDEX } from './follows';
