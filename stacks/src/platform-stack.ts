@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import { TerraformOutput, TerraformVariable } from 'cdktf';
 import { followsTable } from '@relay/broadcast-service';
 import { chatTableNames } from '@relay/chat-store';
-import { Alarms, DesignedTable, FargateService, Network, OffHoursSchedule, RelayStack } from '@relay/infra-constructs';
+import { Alarms, DesignedTable, FargateService, Network, OffHoursSchedule, RelayStack, RuntimeParameters } from '@relay/infra-constructs';
 import type { RoleMode } from '@relay/infra-constructs';
 import { parameterPath, resourcePrefix, type Environment } from '@relay/platform-config';
 
@@ -73,6 +73,7 @@ export class PlatformStack extends RelayStack {
       tableNames: [],
       loadBalancerArnSuffix: broadcast.loadBalancer.arnSuffix,
     });
+    new RuntimeParameters(this, 'config', { env, values: { 'broadcast/url': `http://${broadcast.loadBalancer.dnsName}` } });
     new TerraformOutput(this, 'broadcast_url', { value: `http://${broadcast.loadBalancer.dnsName}` });
     new TerraformOutput(this, 'broadcast_repository', { value: broadcast.repository.repositoryUrl });
   }

@@ -16,7 +16,7 @@ import { LocalRuntimeProcess } from './local-runtime-client';
 import { seedUsers, writeUsers } from './seed-users';
 
 const root = path.resolve(__dirname, '..', '..');
-const SCENARIOS = ['chat-spike', 'chat-steady'];
+const SCENARIOS = ['chat-spike', 'chat-steady', 'broadcast-api'];
 /** Users to seed per profile: at least the peak number of concurrent sockets. */
 const SEED_COUNT: Record<string, number> = { smoke: 200, 'local-spike': 2000, nightly: 12000 };
 
@@ -91,11 +91,13 @@ async function main(): Promise<number> {
   const k6 = ensureK6();
   let runtime: LocalRuntimeProcess | undefined;
   let wsUrl = process.env['WS_URL'];
+  let broadcastUrl = process.env['BROADCAST_URL'] ?? '';
   let usersFile = process.env['USERS_FILE'];
   try {
     if (values.target === 'local') {
       runtime = await LocalRuntimeProcess.start();
       wsUrl = runtime.wsUrl;
+      broadcastUrl = runtime.broadcastUrl;
       usersFile = path.join(values['report-dir'], `users-${values.profile}.json`);
       writeUsers(usersFile, await seedUsers(seedCount, LOCAL_AUTH));
     }
@@ -111,7 +113,7 @@ async function main(): Promise<number> {
           return [key, rest.join('=')];
         }),
       );
-      const result = await runK6(k6, scenario, { ...extra, PROFILE: values.profile, WS_URL: wsUrl, USERS_FILE: usersFile, REPORT_DIR: reportDir }, reportDir);
+      const result = await runK6(k6, scenario, { ...extra, PROFILE: values.profile, WS_URL: wsUrl, BROADCAST_URL: broadcastUrl, USERS_FILE: usersFile, REPORT_DIR: reportDir }, reportDir);
       results.push(result);
       const previous = path.join(reportDir, 'previous-summary.json');
       const current = path.join(reportDir, 'summary.json');

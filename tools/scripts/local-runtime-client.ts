@@ -1,5 +1,5 @@
 /**
- * Runs the local runtime in its own process (own event loop, own core), so load generators
+ * Runs the local stack (chat runtime and broadcast service) in its own process (own event loop, own core), so load generators
  * and benchmarks do not measure themselves. Talks to it over IPC.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -12,6 +12,7 @@ export class LocalRuntimeProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly wsUrl: string,
+    readonly broadcastUrl: string,
   ) {
     child.on('message', (m: { id?: number; result?: unknown }) => {
       if (m.id !== undefined) this.pending.get(m.id)?.(m.result);
@@ -25,8 +26,8 @@ export class LocalRuntimeProcess {
     });
     return new Promise((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`local runtime process exited with ${code}`)));
-      child.on('message', (m: { ready?: { wsUrl: string } }) => {
-        if (m.ready) resolve(new LocalRuntimeProcess(child, m.ready.wsUrl));
+      child.on('message', (m: { ready?: { wsUrl: string; broadcastUrl: string } }) => {
+        if (m.ready) resolve(new LocalRuntimeProcess(child, m.ready.wsUrl, m.ready.broadcastUrl));
       });
     });
   }

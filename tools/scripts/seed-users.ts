@@ -12,15 +12,22 @@ import { LOCAL_AUTH } from '@relay/chat-local-runtime';
 
 export interface SeededUsers {
   artist: { userId: string; token: string };
+  /** Artists (role "artist") for the broadcast API spike; the per-artist post limit spreads load. */
+  artists: { userId: string; token: string }[];
   followers: { userId: string; token: string }[];
 }
 
+/** Enough artists that a spike stays within each artist's posts-per-minute limit. */
+export const ARTIST_COUNT = 60;
+
 export async function seedUsers(count: number, settings: TokenSettings, runId = `${Date.now()}`): Promise<SeededUsers> {
   if (!Number.isInteger(count) || count < 1) throw new Error(`--count must be a positive integer, got ${count}`);
-  const issue = async (userId: string) => ({ userId, token: await signToken({ userId, name: userId }, settings, '3h') });
+  const issue = async (userId: string, roles?: string[]) => ({ userId, token: await signToken({ userId, name: userId, roles }, settings, '3h') });
   const followers: SeededUsers['followers'] = [];
   for (let i = 0; i < count; i++) followers.push(await issue(`lt-${runId}-fan-${i}`));
-  return { artist: await issue(`lt-${runId}-artist`), followers };
+  const artists: SeededUsers['artists'] = [];
+  for (let i = 0; i < ARTIST_COUNT; i++) artists.push(await issue(`lt-${runId}-artist-${i}`, ['artist']));
+  return { artist: await issue(`lt-${runId}-artist`, ['artist']), artists, followers };
 }
 
 export function writeUsers(file: string, users: SeededUsers): void {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { HandlerSource } from '@relay/chat-local-runtime';
-import { startLocalStack } from './local-stack';
+import { startLocalStack } from '@relay/local-stack';
 
 /** `npm start`: the whole product on 127.0.0.1, no AWS account needed. Ctrl-C stops it cleanly. */
 async function main(): Promise<void> {

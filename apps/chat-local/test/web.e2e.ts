@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ChatClient } from '@relay/chat-local-runtime';
-import { startLocalStack, type LocalStack } from '../src/local-stack';
+import { startLocalStack, type LocalStack } from '@relay/local-stack';
 
 jest.setTimeout(90_000);
 
@@ -30,7 +30,7 @@ afterAll(async () => {
 async function open(user: string, room: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 900, height: 600 } });
   page.on('pageerror', (error) => console.error(`[${user}] ${error.message}`));
-  await page.goto(`${stack.webUrl}/?room=${room}&user=${user}`);
+  await page.goto(`${stack.webUrl ?? ''}/?room=${room}&user=${user}`);
   await page.waitForSelector('#status[data-state="open"]');
   return page;
 }

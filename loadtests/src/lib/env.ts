@@ -9,7 +9,21 @@ export function wsUrl(): string {
 
 interface SeededUsers {
   artist: { userId: string; token: string };
+  artists: { userId: string; token: string }[];
   followers: { userId: string; token: string }[];
+}
+
+/** The broadcast API's base URL (http:// or https://). */
+export function broadcastUrl(): string {
+  const url = __ENV['BROADCAST_URL'];
+  if (!url || !/^https?:\/\//.test(url)) throw new Error('BROADCAST_URL must be set to the broadcast API (see README, load tests)');
+  return url.replace(/\/$/, '');
+}
+
+/** Artists with role "artist", for posting through the broadcast API. */
+export function seededArtists(file = __ENV['USERS_FILE']): { length: number; [index: number]: { userId: string; token: string } } {
+  if (!file) throw new Error('USERS_FILE must point at the seeded users (npx nx run loadtests:seed)');
+  return new SharedArray('artists', () => (JSON.parse(open(file)) as SeededUsers).artists);
 }
 
 /**

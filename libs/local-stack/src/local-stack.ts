@@ -13,12 +13,15 @@ export interface LocalStackOptions {
   webPort?: number;
   handlers?: HandlerSource;
   logLevel?: string;
+  /** Serve the web client (default true); load tests and benchmarks leave it out. */
+  web?: boolean;
 }
 
 export interface LocalStack {
   runtime: LocalRuntime;
   broadcast: RunningService;
-  webUrl: string;
+  /** Undefined when started with web: false. */
+  webUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -28,7 +31,8 @@ const FOLLOWS_TABLE = 'relay-local-follows';
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const root = workspaceRoot();
   const webRoot = path.join(root, 'dist', 'apps', 'web');
-  if (!existsSync(path.join(webRoot, 'index.html'))) {
+  const serveWeb = options.web ?? true;
+  if (serveWeb && !existsSync(path.join(webRoot, 'index.html'))) {
     const built = spawnSync('npx', ['vite', 'build', '--config', path.join(root, 'apps/web/vite.config.ts'), '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
     if (built.status !== 0) throw new Error('building the web client failed');
   }
@@ -55,7 +59,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         LOG_LEVEL: options.logLevel === 'DEBUG' ? 'debug' : 'warn',
       }),
     );
-    web = await startWebServer({
+    web = !serveWeb ? undefined : await startWebServer({
       port: options.webPort ?? 0,
       root: webRoot,
       config: { wsUrl: runtime.wsUrl, broadcastUrl: broadcast.url, devTokenUrl: '/dev/token' },
@@ -71,9 +75,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     runtime,
     broadcast: service,
-    webUrl: webServer.url,
+    webUrl: webServer?.url,
     async stop() {
-      await webServer.close();
+      await webServer?.close();
       await service.drain('stop');
       await runtime.stop();
     },

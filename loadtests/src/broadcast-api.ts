@@ -1,0 +1,80 @@
+/**
+ * broadcast-api: a REST spike against the Fargate broadcast service: artists post at a ramping
+ * arrival rate (ramp, hold, drop), each post with its own Idempotency-Key, spread over the
+ * seeded artists so their per-artist limit is not what is being measured.
+ *   k6 run -e PROFILE=smoke -e BROADCAST_URL=http://… -e USERS_FILE=… loadtests/src/broadcast-api.ts
+ */
+import { check } from 'k6';
+import exec from 'k6/execution';
+import http from 'k6/http';
+import { Counter } from 'k6/metrics';
+import { broadcastUrl, seededArtists } from './lib/env.ts';
+import { summaryOutputs } from './lib/summary.ts';
+
+interface PostProfile {
+  peakPostsPerSecond: number;
+  rampSeconds: number;
+  holdSeconds: number;
+  dropSeconds: number;
+  preAllocatedVUs: number;
+  maxVUs: number;
+}
+
+const PROFILES: Record<string, PostProfile> = {
+  smoke: { peakPostsPerSecond: 10, rampSeconds: 3, holdSeconds: 5, dropSeconds: 2, preAllocatedVUs: 10, maxVUs: 30 },
+  'local-spike': { peakPostsPerSecond: 40, rampSeconds: 10, holdSeconds: 20, dropSeconds: 5, preAllocatedVUs: 30, maxVUs: 100 },
+  nightly: { peakPostsPerSecond: 150, rampSeconds: 30, holdSeconds: 60, dropSeconds: 15, preAllocatedVUs: 100, maxVUs: 400 },
+};
+const profileName = __ENV['PROFILE'] ?? 'smoke';
+function postProfile(name: string): PostProfile {
+  const found = PROFILES[name];
+  if (!found) throw new Error(`unknown PROFILE "${name}": expected one of ${Object.keys(PROFILES).join(', ')}`);
+  return found;
+}
+const profile = postProfile(profileName);
+const base = broadcastUrl();
+const artists = seededArtists();
+const posts = new Counter('chat_posts');
+
+export const options = {
+  scenarios: {
+    posts: {
+      executor: 'ramping-arrival-rate',
+      exec: 'post',
+      startRate: 0,
+      timeUnit: '1s',
+      preAllocatedVUs: profile.preAllocatedVUs,
+      maxVUs: profile.maxVUs,
+      stages: [
+        { target: profile.peakPostsPerSecond, duration: `${profile.rampSeconds}s` },
+        { target: profile.peakPostsPerSecond, duration: `${profile.holdSeconds}s` },
+        { target: 0, duration: `${profile.dropSeconds}s` },
+      ],
+    },
+  },
+  thresholds: {
+    http_req_duration: [{ threshold: 'p(95)<200', abortOnFail: true, delayAbortEval: '10s' }],
+    http_req_failed: [{ threshold: 'rate<0.01', abortOnFail: true, delayAbortEval: '10s' }],
+    checks: [{ threshold: 'rate>0.99', abortOnFail: true, delayAbortEval: '10s' }],
+    dropped_iterations: ['count==0'],
+  },
+  tags: { profile: profileName },
+};
+
+export function setup(): { run: string } {
+  return { run: `b${Date.now()}` };
+}
+
+export function post(data: { run: string }): void {
+  const n = exec.scenario.iterationInTest;
+  const artist = artists[n % artists.length];
+  if (!artist) throw new Error('USERS_FILE holds no artists');
+  const res = http.post(`${base}/v1/artists/${artist.userId}/posts`, JSON.stringify({ body: `drop #${n}` }), {
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${artist.token}`, 'idempotency-key': `${data.run}-${n}` },
+    tags: { name: 'POST /v1/artists/{artistId}/posts' },
+  });
+  check(res, { 'post stored (201)': (r) => r.status === 201 });
+  posts.add(1);
+}
+
+export const handleSummary = summaryOutputs('broadcast-api');
