@@ -9,6 +9,7 @@ import exec from 'k6/execution';
 import http from 'k6/http';
 import { Counter } from 'k6/metrics';
 import { broadcastUrl, seededArtists } from './lib/env.ts';
+import { pickProfile } from './lib/profiles.ts';
 import { summaryOutputs } from './lib/summary.ts';
 
 interface PostProfile {
@@ -25,13 +26,7 @@ const PROFILES: Record<string, PostProfile> = {
   'local-spike': { peakPostsPerSecond: 40, rampSeconds: 10, holdSeconds: 20, dropSeconds: 5, preAllocatedVUs: 30, maxVUs: 100 },
   nightly: { peakPostsPerSecond: 150, rampSeconds: 30, holdSeconds: 60, dropSeconds: 15, preAllocatedVUs: 100, maxVUs: 400 },
 };
-const profileName = __ENV['PROFILE'] ?? 'smoke';
-function postProfile(name: string): PostProfile {
-  const found = PROFILES[name];
-  if (!found) throw new Error(`unknown PROFILE "${name}": expected one of ${Object.keys(PROFILES).join(', ')}`);
-  return found;
-}
-const profile = postProfile(profileName);
+const { name: profileName, profile } = pickProfile(PROFILES);
 const base = broadcastUrl();
 const artists = seededArtists();
 const posts = new Counter('chat_posts');

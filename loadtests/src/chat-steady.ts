@@ -9,6 +9,7 @@ import exec from 'k6/execution';
 import { Counter, Rate, Trend } from 'k6/metrics';
 import { ChatSocket, isMessage, sleep } from './lib/chat-socket.ts';
 import { Users, wsUrl } from './lib/env.ts';
+import { pickProfile } from './lib/profiles.ts';
 import { summaryOutputs } from './lib/summary.ts';
 import { CHAT_THRESHOLDS } from './lib/thresholds.ts';
 
@@ -25,13 +26,7 @@ const PROFILES: Record<string, SteadyProfile> = {
   'local-spike': { users: 100, rooms: 5, durationSeconds: 60, messagesPerSession: 10, thinkMs: [500, 2000] },
   nightly: { users: 2000, rooms: 50, durationSeconds: 600, messagesPerSession: 20, thinkMs: [1000, 5000] },
 };
-const profileName = __ENV['PROFILE'] ?? 'smoke';
-function steadyProfile(name: string): SteadyProfile {
-  const found = PROFILES[name];
-  if (!found) throw new Error(`unknown PROFILE "${name}": expected one of ${Object.keys(PROFILES).join(', ')}`);
-  return found;
-}
-const profile = steadyProfile(profileName);
+const { name: profileName, profile } = pickProfile(PROFILES);
 
 const url = wsUrl();
 const users = new Users();

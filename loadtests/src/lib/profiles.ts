@@ -46,11 +46,17 @@ const OVERRIDES = {
   MAX_VUS: 'maxVUs',
 } as const;
 
+/** The profile named by -e PROFILE (default smoke) from a scenario's table, or a clear error. */
+export function pickProfile<T>(profiles: Record<string, T>, name = __ENV['PROFILE'] ?? 'smoke'): { name: string; profile: T } {
+  const profile = profiles[name];
+  if (!profile) throw new Error(`unknown PROFILE "${name}": expected one of ${Object.keys(profiles).join(', ')}`);
+  return { name, profile };
+}
+
 export function profileNamed(name: string | undefined): { name: string; profile: Profile } {
-  const key = name ?? 'smoke';
-  const base = PROFILES[key];
-  if (!base) throw new Error(`unknown PROFILE "${key}": expected one of ${Object.keys(PROFILES).join(', ')}`);
-  const profile = { ...base };
+  const picked = pickProfile(PROFILES, name ?? 'smoke');
+  const key = picked.name;
+  const profile = { ...picked.profile };
   for (const [variable, field] of Object.entries(OVERRIDES)) {
     const raw = __ENV[variable];
     if (raw === undefined) continue;
