@@ -4,7 +4,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { assumeRolePolicy, GithubDeployIdentity, RelayStack, StateBucket } from '@relay/infra-constructs';
 import type { RoleMode } from '@relay/infra-constructs';
-import { GITHUB_REPOSITORY, type Environment } from '@relay/platform-config';
+import { GITHUB_REPOSITORY, parameterPath, type Environment } from '@relay/platform-config';
 
 /**
  * bootstrap-<env>: what every other stack of an account needs first: the state bucket, the
@@ -24,6 +24,15 @@ export class BootstrapStack extends RelayStack {
         // Previews live in the dev account and are applied by the preview workflow.
         ...(props.env.kind === 'dev' ? [{ environment: 'preview', workflow: 'preview.yml' }] : []),
       ],
+      // The nightly spike runs against stag only.
+      loadTest:
+        props.env.kind === 'stag'
+          ? {
+              environment: 'stag',
+              workflow: 'nightly-spike.yml',
+              parameters: ['chat/ws-url', 'broadcast/url', 'chat/auth-token-secret'].map((k) => parameterPath(props.env, ...k.split('/'))),
+            }
+          : undefined,
     });
     const logsRole = new IamRole(this, 'apigateway-logs', {
       name: 'relay-apigateway-cloudwatch',

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
       `  @connections API  ${runtime.managementEndpoint}/@connections/{connectionId}`,
       `  DynamoDB (local)  ${runtime.dynamoEndpoint}`,
       `  tables            ${Object.values(runtime.tables).join(', ')}`,
-      `  handlers          ${values.handlers}`,
+      `  handlers          ${values.handlers} on node ${process.version}`,
       '',
       `  demo token        ${token}`,
       `  try               npx wscat -c '${runtime.wsUrl}?token=${token}'`,

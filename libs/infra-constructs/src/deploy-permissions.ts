@@ -96,6 +96,16 @@ export function deployStatements(s: DeployScope): Statement[] {
       resources: [`arn:aws:s3:::${s.prefix}-*`],
     },
     {
+      sid: 'WebContent',
+      actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+      resources: [`arn:aws:s3:::${s.prefix}-web-*/*`],
+    },
+    {
+      sid: 'CloudFrontInvalidation',
+      actions: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
+      resources: [`arn:aws:cloudfront::${s.accountId}:distribution/*`],
+    },
+    {
       sid: 'CloudFront',
       actions: [
         ...crud('cloudfront', ['Create', 'Update', 'Delete', 'Get'], ['Distribution', 'OriginAccessControl']),

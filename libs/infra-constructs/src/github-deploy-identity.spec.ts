@@ -15,6 +15,30 @@ const roles = Object.values(synth.resource['aws_iam_role']!);
 const role = (name: string) => roles.find((r) => r['name'] === name)!;
 const trust = (name: string) => JSON.parse(role(name)['assume_role_policy'] as string).Statement[0];
 
+describe('GithubDeployIdentity load-test role', () => {
+  it('lets only the nightly spike in stag read exactly its run parameters', () => {
+    const stag = resolveEnvironment('stag');
+    const json = JSON.parse(
+      Testing.synthScope((scope) => {
+        new GithubDeployIdentity(scope, 'gh', {
+          env: stag,
+          repository: 'acme/relay',
+          applyEnvironments: [{ environment: 'stag', workflow: 'deploy.yml' }],
+          loadTest: { environment: 'stag', workflow: 'nightly-spike.yml', parameters: ['/relay/stag/chat/ws-url'] },
+        });
+      }),
+    ) as { resource: Resources };
+    const loadtest = Object.values(json.resource['aws_iam_role']!).find((r) => r['name'] === 'relay-loadtest')!;
+    expect(JSON.parse(loadtest['assume_role_policy'] as string).Statement[0].Condition.StringLike['token.actions.githubusercontent.com:sub']).toEqual([
+      'repo:acme/relay:environment:stag:job_workflow_ref:acme/relay/.github/workflows/nightly-spike.yml@refs/heads/main',
+    ]);
+    const policy = Object.values(json.resource['aws_iam_role_policy']!).find((p) => p['name'] === 'read-run-parameters')!;
+    expect(JSON.parse(policy['policy'] as string).Statement).toEqual([
+      { Sid: 'RunParameters', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: ['arn:aws:ssm:ap-northeast-2:222222222222:parameter/relay/stag/chat/ws-url'] },
+    ]);
+  });
+});
+
 describe('GithubDeployIdentity', () => {
   it('lets only deploy.yml on main inside the prod GitHub Environment assume the deploy role', () => {
     expect(trust('relay-deploy')).toMatchObject({

