@@ -90,15 +90,18 @@ export class RoomView {
   }
 
   private add(items: ChatMessage[], scrollToEnd: boolean): void {
-    let changed = false;
-    for (const m of items) {
-      if (this.messages.has(m.seq)) continue;
-      this.messages.set(m.seq, m);
-      changed = true;
+    const fresh = items.filter((m) => !this.messages.has(m.seq));
+    if (fresh.length === 0) return;
+    const newest = Math.max(0, ...this.messages.keys());
+    for (const m of fresh) this.messages.set(m.seq, m);
+    const [only] = fresh;
+    if (fresh.length === 1 && only && only.seq > newest) {
+      // The common case, a live delivery: append instead of rebuilding the list.
+      this.elements.messages.append(renderMessage(only));
+    } else {
+      const ordered = [...this.messages.values()].sort((a, b) => a.seq - b.seq);
+      this.elements.messages.replaceChildren(...ordered.map(renderMessage));
     }
-    if (!changed) return;
-    const ordered = [...this.messages.values()].sort((a, b) => a.seq - b.seq);
-    this.elements.messages.replaceChildren(...ordered.map(renderMessage));
     if (scrollToEnd) this.elements.messages.scrollTop = this.elements.messages.scrollHeight;
   }
 

@@ -97,7 +97,8 @@ export class DynamoStreamTap {
         const responseBody = await readBody(upstreamRes);
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
         res.end(responseBody);
-        if (upstreamRes.statusCode === 200) this.capture(operation, body);
+        // Parsing every put body is wasted work when nothing consumes the stream.
+        if (upstreamRes.statusCode === 200 && this.listeners.size > 0) this.capture(operation, body);
       },
     );
     upstream.on('error', (error) => {
@@ -124,7 +125,7 @@ export class DynamoStreamTap {
 
   private emit(tableName: string, item: AttributeMap): void {
     const source = this.sources.get(tableName);
-    if (!source || this.listeners.size === 0) return;
+    if (!source) return;
     const record: DynamoDBRecord = {
       eventID: randomUUID().replaceAll('-', ''),
       eventName: 'INSERT',
