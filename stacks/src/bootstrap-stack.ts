@@ -2,8 +2,7 @@ import type { Construct } from 'constructs';
 import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { assumeRolePolicy, GithubDeployIdentity, RelayStack, StateBucket } from '@relay/infra-constructs';
-import type { RoleMode } from '@relay/infra-constructs';
+import { assumeRolePolicy, GithubDeployIdentity, RelayStack, StateBucket, type RoleMode } from '@relay/infra-constructs';
 import { GITHUB_REPOSITORY, parameterPath, type Environment } from '@relay/platform-config';
 
 /**

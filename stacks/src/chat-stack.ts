@@ -1,8 +1,7 @@
 import type { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { ChatWebSocketApi, STAGE_NAME } from '@relay/chat-infra';
-import { Alarms, RelayStack, RuntimeParameters } from '@relay/infra-constructs';
-import type { RoleMode } from '@relay/infra-constructs';
+import { Alarms, RelayStack, RuntimeParameters, type RoleMode } from '@relay/infra-constructs';
 import { resourcePrefix, type Environment } from '@relay/platform-config';
 
 export const AUTH = { issuer: 'relay', audience: 'relay-chat' };

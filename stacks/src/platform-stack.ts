@@ -2,8 +2,7 @@ import type { Construct } from 'constructs';
 import { TerraformOutput, TerraformVariable } from 'cdktf';
 import { followsTable } from '@relay/broadcast-service';
 import { chatTableNames } from '@relay/chat-store';
-import { Alarms, DesignedTable, FargateService, Network, OffHoursSchedule, RelayStack, RuntimeParameters } from '@relay/infra-constructs';
-import type { RoleMode } from '@relay/infra-constructs';
+import { Alarms, DesignedTable, FargateService, Network, OffHoursSchedule, RelayStack, RuntimeParameters, type RoleMode } from '@relay/infra-constructs';
 import { parameterPath, resourcePrefix, type Environment } from '@relay/platform-config';
 
 export const BROADCAST_PORT = 8080;
@@ -26,7 +25,8 @@ export class PlatformStack extends RelayStack {
     const network = new Network(this, 'network', { prefix });
     const tables = chatTableNames(`${prefix}-chat`);
     const tableArn = (name: string) => `arn:aws:dynamodb:${env.region}:${env.accountId}:table/${name}`;
-    const follows = new DesignedTable(this, 'follows', { design: followsTable, name: `${prefix}-broadcast-follows`, env });
+    const followsName = `${prefix}-broadcast-follows`;
+    const follows = new DesignedTable(this, 'follows', { design: followsTable, name: followsName, env });
     const parameterArn = (...parts: string[]) => `arn:aws:ssm:${env.region}:${env.accountId}:parameter${parameterPath(env, ...parts)}`;
 
     const broadcast = new FargateService(this, 'broadcast', {
@@ -45,7 +45,7 @@ export class PlatformStack extends RelayStack {
         CHAT_MEMBERSHIPS_TABLE: tables.memberships,
         CHAT_ROOMS_TABLE: tables.rooms,
         CHAT_MESSAGES_TABLE: tables.messages,
-        FOLLOWS_TABLE: `${prefix}-broadcast-follows`,
+        FOLLOWS_TABLE: followsName,
         AUTH_ISSUER: 'relay',
         AUTH_AUDIENCE: 'relay-chat',
       },

@@ -1,7 +1,6 @@
 import type { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
-import { RelayStack, RuntimeParameters, StaticSite } from '@relay/infra-constructs';
-import type { RoleMode } from '@relay/infra-constructs';
+import { RelayStack, RuntimeParameters, StaticSite, type RoleMode } from '@relay/infra-constructs';
 import { resourcePrefix, type Environment } from '@relay/platform-config';
 
 /** web-<env>: the static web client behind CloudFront. */

@@ -25,9 +25,7 @@ function nx(cwd: string, cacheDir: string, args: string[]): { seconds: number; t
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) throw new Error(`nx ${args.join(' ')} failed:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-2000)}`);
-  const tasks = Number(/Successfully ran targets? .* for (\d+) projects?/.exec(result.stdout)?.[1] ?? NaN);
-  const taskCount = (result.stdout.match(/^> nx run /gm) ?? []).length;
-  return { seconds, tasks: Number.isNaN(taskCount) ? tasks : taskCount };
+  return { seconds, tasks: (result.stdout.match(/^> nx run /gm) ?? []).length };
 }
 
 function main(): void {
