@@ -13,13 +13,15 @@ export class ChatStack extends RelayStack {
   constructor(scope: Construct, id: string, props: { env: Environment; artifactsDir: string; role?: RoleMode }) {
     super(scope, id, { env: props.env, component: 'chat', role: props.role });
     const prefix = resourcePrefix(props.env);
-    const secrets = new RuntimeParameters(this, 'secrets', { env: props.env, secrets: ['chat/auth-token-secret'] });
+    const secrets = new RuntimeParameters(this, 'secrets', { env: props.env, secrets: ['chat/auth-token-secret', 'chat/cursor-secret'] });
     const secret = secrets.parameter('chat/auth-token-secret');
+    const cursorSecret = secrets.parameter('chat/cursor-secret');
     this.chat = new ChatWebSocketApi(this, 'chat', {
       env: props.env,
       prefix,
       artifactsDir: props.artifactsDir,
       authSecretParameter: { name: secret.name, arn: secret.arn },
+      cursorSecretParameter: { name: cursorSecret.name, arn: cursorSecret.arn },
       auth: AUTH,
     });
     const tables = this.chat.tables.tables;

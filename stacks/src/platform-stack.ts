@@ -49,7 +49,7 @@ export class PlatformStack extends RelayStack {
         AUTH_ISSUER: 'relay',
         AUTH_AUDIENCE: 'relay-chat',
       },
-      secrets: { AUTH_TOKEN_SECRET: parameterArn('chat', 'auth-token-secret') },
+      secrets: { AUTH_TOKEN_SECRET: parameterArn('chat', 'auth-token-secret'), CURSOR_SECRET: parameterArn('chat', 'cursor-secret') },
       taskStatements: [
         { sid: 'RoomCounterAndClaims', actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:GetItem'], resources: [tableArn(tables.rooms)] },
         { sid: 'Messages', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DescribeTable'], resources: [tableArn(tables.messages)] },

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeStubArtifacts } from '@relay/chat-infra';
+import { checkSecret } from '@relay/chat-core';
 import { policyViolations } from '@relay/infra-constructs';
 import { resolveEnvironment } from '@relay/platform-config';
 import { buildApp } from '../src/app';
@@ -85,13 +86,32 @@ describe('synth of every environment', () => {
     const params = resourcesOf(all['chat-stag']!, 'aws_ssm_parameter');
     expect(params.map((p) => p['name']).sort()).toEqual([
       '/relay/stag/chat/auth-token-secret',
+      '/relay/stag/chat/cursor-secret',
       '/relay/stag/chat/tables/connections',
       '/relay/stag/chat/tables/memberships',
       '/relay/stag/chat/tables/messages',
       '/relay/stag/chat/tables/rooms',
       '/relay/stag/chat/ws-url',
     ]);
-    expect(params.find((p) => p['type'] === 'SecureString')).toMatchObject({ lifecycle: { ignore_changes: ['value'] } });
+    const secure = params.filter((p) => p['type'] === 'SecureString');
+    expect(secure).toHaveLength(2);
+    for (const secret of secure) {
+      expect(secret).toMatchObject({ lifecycle: { ignore_changes: ['value'] } });
+      // Until someone sets it, every consumer refuses the value (checkSecret fails closed on this prefix).
+      expect(() => checkSecret(String(secret['value']), String(secret['name']))).toThrow('still holds the placeholder');
+    }
+  });
+
+  it('gives the paging routes and the broadcast service the cursor secret, and nothing else gets it', () => {
+    const fns = resourcesOf(all['chat-stag']!, 'aws_lambda_function');
+    const withCursor = fns
+      .filter((f) => (f['environment'] as { variables: Record<string, string> }).variables['CURSOR_SECRET_PARAMETER'])
+      .map((f) => f['function_name'])
+      .sort();
+    expect(withCursor).toEqual(['relay-stag-chat-history', 'relay-stag-chat-members']);
+    const task = resourcesOf(all['platform-stag']!, 'aws_ecs_task_definition')[0]!;
+    const secrets = (JSON.parse(String(task['container_definitions'])) as { secrets: { name: string }[] }[])[0]!.secrets.map((x) => x.name).sort();
+    expect(secrets).toEqual(['AUTH_TOKEN_SECRET', 'CURSOR_SECRET']);
   });
 
   it('isolates a preview by name prefix, state key and TTL tag inside the dev account', () => {

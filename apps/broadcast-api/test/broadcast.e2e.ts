@@ -44,6 +44,7 @@ beforeAll(async () => {
     AUTH_TOKEN_SECRET: LOCAL_AUTH.secret,
     AUTH_ISSUER: LOCAL_AUTH.issuer,
     AUTH_AUDIENCE: LOCAL_AUTH.audience,
+    CURSOR_SECRET: 'c'.repeat(40),
     POSTS_PER_MINUTE: '5',
     LOG_LEVEL: 'silent',
   };
@@ -70,7 +71,7 @@ describe('broadcast API over real HTTP', () => {
     const retry = await post('a1', { body: 'new single out now' }, { ...auth, 'idempotency-key': 'drop-1' });
     expect(retry).toEqual({ status: 200, json: { ...first.json, duplicate: true } });
     const reused = await post('a1', { body: 'something else' }, { ...auth, 'idempotency-key': 'drop-1' });
-    expect(reused).toMatchObject({ status: 409, json: { error: 'idempotency_conflict' } });
+    expect(reused).toMatchObject({ status: 409, json: { type: 'error', code: 'idempotency_conflict', requestId: expect.any(String) } });
     await runtime.settle();
     expect(follower.messages(artistRoom('a1'))).toHaveLength(1);
     await follower.close();
@@ -136,6 +137,79 @@ describe('broadcast API over real HTTP', () => {
     expect([...page1.followers, ...page2.followers]).toEqual(['f1', 'f3']);
     const foreignCursor = (await fetch(`${service.url}/v1/artists/a8/followers?cursor=${page1.cursor}`, { headers: await as('f1') })).status;
     expect(foreignCursor).toBe(400);
+  });
+
+  it("refuses a post into another artist's room over REST, and lets no follower post there over WebSocket", async () => {
+    const fan = await ChatClient.connect(runtime.wsUrl, await token('fan-b'));
+    await fan.request({ action: 'join', roomId: artistRoom('b1') });
+    const artistA = { authorization: `Bearer ${await token('a11', ['artist'])}` };
+    for (const roomId of [artistRoom('b1'), 'lobby', 'Artist-a11']) {
+      const res = await post('a11', { body: 'hijack', roomId }, { ...artistA, 'idempotency-key': `h-${roomId}` });
+      expect(res).toMatchObject({ status: 403, json: { code: 'forbidden' } });
+    }
+    expect(await post('a11', { body: 'mine', roomId: artistRoom('a11') }, { ...artistA, 'idempotency-key': 'own' })).toMatchObject({ status: 201 });
+    expect(await fan.request({ action: 'send', roomId: artistRoom('b1'), clientMessageId: 'x', body: 'hi' })).toMatchObject({ code: 'forbidden' });
+    await runtime.settle();
+    expect(fan.messages(artistRoom('b1'))).toHaveLength(0);
+    expect(await fan.request({ action: 'history', roomId: artistRoom('b1') })).toMatchObject({ items: [] });
+    await fan.close();
+  });
+
+  it('answers every error with one stable code per status, in the chat error shape', async () => {
+    const fan = { authorization: `Bearer ${await token('fan-c')}` };
+    const checks: [Promise<Response>, number, string][] = [
+      [fetch(`${service.url}/v1/artists/a12/followers/someone-else`, { method: 'PUT', headers: fan }), 403, 'forbidden'],
+      [fetch(`${service.url}/v1/nope`, { headers: fan }), 404, 'not_found'],
+      [fetch(`${service.url}/v1/artists/a12/posts`, { method: 'POST', headers: { ...fan, 'content-type': 'application/json', 'idempotency-key': 'k' }, body: JSON.stringify({ body: 'x'.repeat(200_000) }) }), 413, 'payload_too_large'],
+      [fetch(`${service.url}/v1/artists/a12/posts`, { method: 'POST', headers: { ...fan, 'content-type': 'application/xml', 'idempotency-key': 'k' }, body: '<x/>' }), 415, 'unsupported_media_type'],
+      [fetch(`${service.url}/v1/artists/a12/followers`), 401, 'unauthorized'],
+      [fetch(`${service.url}/v1/artists/a12/followers?limit=0`, { headers: fan }), 400, 'invalid_request'],
+    ];
+    for (const [pending, status, code] of checks) {
+      const res = await pending;
+      expect({ status: res.status, json: await res.json() }).toEqual({
+        status,
+        json: { type: 'error', code, message: expect.any(String), requestId: expect.any(String), ...(status === 400 ? { details: expect.anything() } : {}) },
+      });
+    }
+  });
+
+  it('spends the limit only on posts it stores, and answers a stored retry even when the limit is reached', async () => {
+    const auth = { authorization: `Bearer ${await token('a13', ['artist'])}` };
+    const big = 'x'.repeat(40_000);
+    for (let i = 0; i < 6; i++) {
+      expect((await post('a13', { body: 'hi', roomId: artistRoom('other') }, { ...auth, 'idempotency-key': `f${i}` })).status).toBe(403);
+      expect((await post('a13', { body: big }, { ...auth, 'idempotency-key': `big${i}` })).status).toBe(413);
+    }
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await post('a13', { body: `post ${i}` }, { ...auth, 'idempotency-key': `p${i}` })).status);
+    expect(statuses).toEqual([201, 201, 201, 201, 201]);
+    // The quota (5) is used up: a new post is refused, a conflicting key is still a 409, a retry gets its stored result.
+    expect(await post('a13', { body: 'one more' }, { ...auth, 'idempotency-key': 'p9' })).toMatchObject({ status: 429, json: { code: 'rate_limited' } });
+    expect(await post('a13', { body: 'changed' }, { ...auth, 'idempotency-key': 'p0' })).toMatchObject({ status: 409, json: { code: 'idempotency_conflict' } });
+    expect(await post('a13', { body: 'post 2' }, { ...auth, 'idempotency-key': 'p2' })).toMatchObject({ status: 200, json: { duplicate: true, seq: 3 } });
+  });
+
+  it('seals follower cursors: tampered or foreign ones are a 400, never a 500', async () => {
+    const as = { authorization: `Bearer ${await token('f9')}` };
+    for (const fan of ['g1', 'g2', 'g3']) {
+      await fetch(`${service.url}/v1/artists/a14/followers/${fan}`, { method: 'PUT', headers: { authorization: `Bearer ${await token(fan)}` } });
+    }
+    const page = (await (await fetch(`${service.url}/v1/artists/a14/followers?limit=1`, { headers: as })).json()) as { cursor: string };
+    expect(Buffer.from(page.cursor, 'base64url').toString('latin1')).not.toContain('g1');
+    const raw = Buffer.from(page.cursor, 'base64url');
+    raw[5]! ^= 0x40;
+    const bad = [raw.toString('base64url'), Buffer.from(JSON.stringify({ artistId: 'a14', userId: { S: 'x' } })).toString('base64url'), '%%%', 'A'.repeat(2048)];
+    for (const cursor of bad) {
+      const res = await fetch(`${service.url}/v1/artists/a14/followers?cursor=${encodeURIComponent(cursor)}`, { headers: as });
+      expect({ status: res.status, code: ((await res.json()) as { code: string }).code }).toEqual({ status: 400, code: 'invalid_request' });
+    }
+  });
+
+  it('publishes an OpenAPI document generated from its schemas', async () => {
+    const doc = (await (await fetch(`${service.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths['/v1/artists/{artistId}/posts']!['post']!.responses).sort()).toEqual(['200', '201', '400', '401', '403', '409', '413', '415', '429', '500']);
   });
 
   it('reports readiness', async () => {

@@ -1,4 +1,13 @@
+import {
+  ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
+  GetConnectionCommand,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { HttpRequest } from '@smithy/core/protocols';
+import { Hash } from '@smithy/core/serde';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { ChatClient, startLocalRuntime, type LocalRuntime } from '@relay/chat-local-runtime';
 import { createDocumentClient } from '@relay/chat-store';
 
@@ -152,27 +161,123 @@ describe('local chat over real WebSockets', () => {
     expect(runtime.pump.failed).toHaveLength(0);
   });
 
-  it('serves the management API: GET info, POST data, DELETE closes, 410 after', async () => {
+  it('serves the management API to signed callers: GET info, POST data, DELETE closes, 410 after', async () => {
     const before = new Set(runtime.gateway.connectionIds());
     const judy = await connect('judy');
     const [id] = runtime.gateway.connectionIds().filter((c) => !before.has(c));
-    const url = `${runtime.managementEndpoint}/@connections/${encodeURIComponent(id!)}`;
+    const ConnectionId = id!;
 
-    const info = await fetch(url);
-    expect(info.status).toBe(200);
-    expect(await info.json()).toMatchObject({ ConnectedAt: expect.any(String), Identity: { SourceIp: expect.any(String) } });
+    const info = await runtime.management.send(new GetConnectionCommand({ ConnectionId }));
+    expect(info).toMatchObject({ ConnectedAt: expect.any(Date), Identity: { SourceIp: expect.any(String) } });
 
-    expect((await fetch(url, { method: 'POST', body: '{"type":"ping"}' })).status).toBe(200);
+    await runtime.management.send(new PostToConnectionCommand({ ConnectionId, Data: Buffer.from('{"type":"ping"}') }));
     expect(await judy.next((f) => f.type === 'ping')).toEqual({ type: 'ping' });
 
     const closed = new Promise((resolve) => judy.socket.once('close', resolve));
-    expect((await fetch(url, { method: 'DELETE' })).status).toBe(204);
+    await runtime.management.send(new DeleteConnectionCommand({ ConnectionId }));
     await closed;
-    const gone = await fetch(url, { method: 'POST', body: 'x' });
-    expect(gone.status).toBe(410);
-    expect(gone.headers.get('x-amzn-errortype')).toBe('GoneException');
+    await expect(runtime.management.send(new PostToConnectionCommand({ ConnectionId, Data: Buffer.from('x') }))).rejects.toMatchObject({
+      name: 'GoneException',
+    });
 
     const plain = await fetch(runtime.wsUrl.replace('ws://', 'http://'));
     expect(plain.status).toBe(426);
+  });
+
+  it('refuses unsigned, wrongly signed, tampered and stale @connections calls: a client that learns an id cannot forge frames', async () => {
+    const before = new Set(runtime.gateway.connectionIds());
+    const victim = await connect('victim');
+    const [id] = runtime.gateway.connectionIds().filter((c) => !before.has(c));
+    const url = `${runtime.managementEndpoint}/@connections/${encodeURIComponent(id!)}`;
+    const forged = '{"type":"message","roomId":"lobby","seq":1,"senderId":"admin","body":"forged"}';
+
+    for (const method of ['GET', 'POST', 'DELETE']) {
+      const res = await fetch(url, { method, ...(method === 'POST' ? { body: forged } : {}) });
+      expect({ method, status: res.status, type: res.headers.get('x-amzn-errortype') }).toEqual({ method, status: 403, type: 'ForbiddenException' });
+    }
+    // Signed with the SDK, but with a key the runtime did not hand out.
+    const stranger = new ApiGatewayManagementApiClient({
+      endpoint: runtime.managementEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: runtime.gateway.managementCredentials.accessKeyId, secretAccessKey: 'guessed-secret' },
+    });
+    await expect(stranger.send(new PostToConnectionCommand({ ConnectionId: id!, Data: Buffer.from(forged) }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 403 },
+    });
+    stranger.destroy();
+    // A signed request whose body was swapped in transit.
+    const signer = new SignatureV4({ credentials: runtime.gateway.managementCredentials, region: 'us-east-1', service: 'execute-api', sha256: Hash.bind(null, 'sha256') });
+    const target = new URL(url);
+    const signed = await signer.sign(
+      new HttpRequest({ method: 'POST', protocol: 'http:', hostname: target.hostname, port: Number(target.port), path: target.pathname, headers: { host: target.host }, body: '{"type":"ok"}' }),
+    );
+    const swapped = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body: forged });
+    expect(swapped.status).toBe(403);
+    // A correctly signed request replayed after AWS's 15-minute window.
+    const stale = await signer.sign(
+      new HttpRequest({ method: 'POST', protocol: 'http:', hostname: target.hostname, port: Number(target.port), path: target.pathname, headers: { host: target.host }, body: forged }),
+      { signingDate: new Date(Date.now() - 20 * 60 * 1000) },
+    );
+    expect((await fetch(url, { method: 'POST', headers: stale.headers as Record<string, string>, body: forged })).status).toBe(403);
+
+    await runtime.settle();
+    expect(victim.frames.some(({ frame }) => frame['body'] === 'forged')).toBe(false);
+    expect(victim.socket.readyState).toBe(victim.socket.OPEN);
+  });
+
+  it('lets only the owning artist post into an artist room; followers join, read and receive', async () => {
+    const artist = await ChatClient.connect(runtime.wsUrl, await runtime.issueToken('star', 'The Star', ['artist']));
+    clients.push(artist);
+    const fan = await joined('fan-of-star', 'artist-star');
+    const impostor = await ChatClient.connect(runtime.wsUrl, await runtime.issueToken('rival', 'Rival', ['artist']));
+    clients.push(impostor);
+    for (const client of [artist, impostor]) expect(await client.request({ action: 'join', roomId: 'artist-star' })).toMatchObject({ type: 'ack' });
+
+    const post = { action: 'send', roomId: 'artist-star', body: 'hello fans' };
+    expect(await fan.request({ ...post, clientMessageId: 'f1' })).toMatchObject({ type: 'error', code: 'forbidden' });
+    expect(await impostor.request({ ...post, clientMessageId: 'i1' })).toMatchObject({ type: 'error', code: 'forbidden' });
+    expect(await artist.request({ ...post, clientMessageId: 'a1' })).toMatchObject({ type: 'ack', seq: expect.any(Number), duplicate: false });
+    expect(await fan.next((f) => f.type === 'message' && f['clientMessageId'] === 'a1')).toMatchObject({ senderId: 'star', senderName: 'The Star' });
+    const history = await fan.request({ action: 'history', roomId: 'artist-star' });
+    expect((history['items'] as { senderId: string }[]).map((m) => m.senderId)).toEqual(['star']);
+    // The prefix is reserved in any case: a look-alike room is nobody's to post in.
+    expect(await fan.request({ action: 'join', roomId: 'Artist-star' })).toMatchObject({ type: 'ack' });
+    expect(await fan.request({ ...post, roomId: 'Artist-star', clientMessageId: 'f2' })).toMatchObject({ code: 'forbidden' });
+  });
+
+  it('refuses a token with an empty or oversized subject at $connect', async () => {
+    for (const userId of ['', 'x'.repeat(129)]) {
+      await expect(ChatClient.connect(runtime.wsUrl, await runtime.issueToken(userId, 'Someone'))).rejects.toThrow('handshake refused: 401');
+    }
+  });
+
+  it('hands out opaque cursors and answers tampered or foreign ones with invalid_request', async () => {
+    const room = 'room-cursors';
+    const members = await Promise.all(['m1', 'm2', 'm3'].map((u) => joined(u, room)));
+    const reader = members[0]!;
+    for (let i = 0; i < 3; i++) await reader.request({ action: 'send', roomId: room, clientMessageId: `c${i}`, body: `b${i}` });
+    const page = await reader.request({ action: 'members', roomId: room, limit: 1 });
+    const cursor = page['cursor'] as string;
+    const ids = runtime.gateway.connectionIds();
+    const decoded = Buffer.from(cursor, 'base64url').toString('latin1');
+    expect(ids.some((id) => decoded.includes(id) || cursor.includes(Buffer.from(id).toString('base64url')))).toBe(false);
+    const next = await reader.request({ action: 'members', roomId: room, limit: 5, cursor });
+    expect(next['type']).toBe('members');
+
+    const historyCursor = (await reader.request({ action: 'history', roomId: room, limit: 1 }))['cursor'] as string;
+    const raw = Buffer.from(historyCursor, 'base64url');
+    raw[raw.length - 1]! ^= 1;
+    const tampered = [
+      raw.toString('base64url'),
+      Buffer.from(JSON.stringify({ roomId: room, seq: { N: '1' } })).toString('base64url'),
+      Buffer.from(JSON.stringify({ roomId: room, seq: 'x'.repeat(2000) })).toString('base64url').slice(0, 2048),
+      cursor, // a members cursor is not a history cursor
+    ];
+    for (const bad of tampered) {
+      expect(await reader.request({ action: 'history', roomId: room, cursor: bad })).toMatchObject({ type: 'error', code: 'invalid_request' });
+    }
+    // A member of two rooms cannot carry one room's cursor into the other.
+    expect(await reader.request({ action: 'join', roomId: 'room-cursors-other' })).toMatchObject({ type: 'ack' });
+    expect(await reader.request({ action: 'members', roomId: 'room-cursors-other', cursor })).toMatchObject({ code: 'invalid_request' });
   });
 });

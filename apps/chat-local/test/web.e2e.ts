@@ -1,3 +1,4 @@
+import { DeleteConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -81,7 +82,7 @@ describe('web client in headless Chromium', () => {
     await writer.request({ action: 'join', roomId: 'resilient' });
 
     // Drop every browser connection from the server side, as API Gateway does at its 2 h limit.
-    for (const id of ids) await fetch(`${stack.runtime.managementEndpoint}/@connections/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    for (const ConnectionId of ids) await stack.runtime.management.send(new DeleteConnectionCommand({ ConnectionId }));
     await page.waitForSelector('#status[data-state="reconnecting"]');
     await writer.request({ action: 'send', roomId: 'resilient', clientMessageId: 'while-away', body: 'sent while you were away' });
     await page.waitForSelector('#status[data-state="open"]', { timeout: 30_000 });

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isChatError, verifyToken, type Identity, type TokenSettings } from '@relay/chat-core';
+import { errorResponse } from './errors';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,7 +17,7 @@ export function authenticate(settings: TokenSettings) {
       request.identity = await verifyToken(token, settings);
     } catch (error) {
       if (!isChatError(error)) throw error;
-      return reply.code(401).send({ error: 'unauthorized', message: error.message });
+      return reply.code(401).send(errorResponse(401, error.message, String(request.id)));
     }
   };
 }

@@ -7,6 +7,7 @@ const valid = {
   CHAT_MEMBERSHIPS_TABLE: 'memberships',
   FOLLOWS_TABLE: 'follows',
   AUTH_TOKEN_SECRET: 's'.repeat(32),
+  CURSOR_SECRET: 'c'.repeat(32),
 };
 
 describe('loadConfig', () => {
@@ -22,5 +23,11 @@ describe('loadConfig', () => {
       message = (error as Error).message;
     }
     for (const variable of ['FOLLOWS_TABLE', 'AUTH_TOKEN_SECRET', 'PORT', 'DRAIN_SECONDS']) expect(message).toContain(`${variable}:`);
+  });
+
+  it('fails closed on a placeholder or missing secret, saying what to run', () => {
+    const placeholder = 'set-me: aws ssm put-parameter --overwrite and a long tail';
+    expect(() => loadConfig({ ...valid, AUTH_TOKEN_SECRET: placeholder })).toThrow(/AUTH_TOKEN_SECRET: .*placeholder.*aws ssm put-parameter/);
+    expect(() => loadConfig({ ...valid, CURSOR_SECRET: undefined })).toThrow(/CURSOR_SECRET: .*not set/);
   });
 });

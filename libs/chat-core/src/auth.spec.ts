@@ -52,6 +52,21 @@ describe('verifyToken', () => {
     expect(await rejection(verifyToken(token, settings))).toMatchObject({ code: 'unauthorized' });
   });
 
+  it.each([
+    ['an empty', ''],
+    ['an oversized', 'u'.repeat(129)],
+  ])('refuses %s subject, so no message is ever stored for a sender nobody can be', async (_label, sub) => {
+    const key = new TextEncoder().encode(settings.secret);
+    const token = await new SignJWT({ name: 'x' }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub)
+      .setIssuer(settings.issuer).setAudience(settings.audience).setExpirationTime('1h').sign(key);
+    expect(await rejection(verifyToken(token, settings))).toMatchObject({ code: 'unauthorized', status: 401 });
+  });
+
+  it('cuts a long display name without splitting an emoji', async () => {
+    const token = await signToken({ userId: 'u', name: `${'n'.repeat(63)}\u{1F600}` }, settings);
+    expect((await verifyToken(token, settings)).name).toBe('n'.repeat(63));
+  });
+
   it('refuses a secret too short for HS256', async () => {
     await expect(verifyToken('a.b.c', { ...settings, secret: 'short' })).rejects.toThrow('at least 32 bytes');
   });

@@ -1,5 +1,6 @@
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { ChatError } from './errors';
+import { checkUserId, cleanDisplayName } from './identity';
 
 export interface Identity {
   userId: string;
@@ -38,11 +39,10 @@ export async function verifyToken(token: string | undefined, settings: TokenSett
       audience: settings.audience,
       requiredClaims: ['sub', 'exp'],
     });
-    const userId = payload.sub as string;
-    const name = typeof payload['name'] === 'string' ? payload['name'] : userId;
+    const userId = checkUserId(payload.sub);
     const claimed = payload['roles'];
-    const roles = Array.isArray(claimed) ? claimed.filter((r): r is string => typeof r === 'string') : [];
-    return { userId, name: name.slice(0, 64), ...(roles.length ? { roles } : {}) };
+    const roles = Array.isArray(claimed) ? claimed.filter((r): r is string => typeof r === 'string' && r.length <= 32) : [];
+    return { userId, name: cleanDisplayName(payload['name'], userId), ...(roles.length ? { roles } : {}) };
   } catch (error) {
     if (error instanceof joseErrors.JOSEError) {
       throw new ChatError('unauthorized', `invalid token: ${error.code}`);

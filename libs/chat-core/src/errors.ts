@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   message_too_large: 413,
   unauthorized: 401,
   not_a_member: 403,
+  forbidden: 403,
   internal_error: 500,
 } as const;
 

@@ -1,6 +1,5 @@
 import { ChatError } from './errors';
 import { parseFrameJson, parseRequest, requestIdOf, sendRequestSchema, historyRequestSchema } from './frames';
-import { decodeCursor, encodeCursor } from './cursor';
 
 describe('frames', () => {
   it('parses a valid send frame', () => {
@@ -28,6 +27,14 @@ describe('frames', () => {
     expect(() => parseRequest(historyRequestSchema, { action: 'history', roomId: 'r', limit: 1000 })).toThrow(ChatError);
   });
 
+  it('refuses a body with a lone surrogate (a split emoji) instead of storing broken text', () => {
+    const split = '\u{1F600}'.slice(0, 1);
+    expect(() => parseRequest(sendRequestSchema, { action: 'send', roomId: 'r', clientMessageId: 'c', body: `a${split}` })).toThrow(
+      expect.objectContaining({ code: 'invalid_request' }),
+    );
+    expect(parseRequest(sendRequestSchema, { action: 'send', roomId: 'r', clientMessageId: 'c', body: '\u{1F600}' }).body).toBe('\u{1F600}');
+  });
+
   it('echoes only a sane requestId', () => {
     expect(requestIdOf({ requestId: 'abc' })).toBe('abc');
     expect(requestIdOf({ requestId: 'x'.repeat(500) })).toBeUndefined();
@@ -35,18 +42,3 @@ describe('frames', () => {
   });
 });
 
-describe('cursor', () => {
-  it('round-trips a key of the same room', () => {
-    const cursor = encodeCursor({ roomId: 'r1', seq: 42 });
-    expect(decodeCursor(cursor!, 'r1')).toEqual({ roomId: 'r1', seq: 42 });
-    expect(encodeCursor(undefined)).toBeNull();
-  });
-
-  it('rejects a cursor of another room or a forged one', () => {
-    const other = encodeCursor({ roomId: 'secret-room', seq: 1 })!;
-    expect(() => decodeCursor(other, 'r1')).toThrow('not valid for this room');
-    expect(() => decodeCursor('!!!', 'r1')).toThrow(ChatError);
-    const nested = Buffer.from(JSON.stringify({ roomId: 'r1', seq: { N: '1' } })).toString('base64url');
-    expect(() => decodeCursor(nested, 'r1')).toThrow(ChatError);
-  });
-});

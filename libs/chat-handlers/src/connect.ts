@@ -18,6 +18,7 @@ export function createConnectHandler(deps: ConnectDeps): WebSocketHandler {
         connectionId,
         userId: identity.userId,
         name: identity.name,
+        ...(identity.roles ? { roles: identity.roles } : {}),
         connectedAt: at.toISOString(),
         expiresAt: epochSeconds(at) + CONNECTION_TTL_SECONDS,
       });

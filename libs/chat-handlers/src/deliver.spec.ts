@@ -20,7 +20,6 @@ const records: DynamoDBRecord[] = [];
 const clients: ChatClient[] = [];
 
 beforeAll(async () => {
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
   dynamo = await startDynalite();
   tap = new DynamoStreamTap(dynamo.url, [{ tableName: tables.messages, keyAttributes: ['roomId', 'seq'] }]);
   tap.onRecord((r) => records.push(r));
@@ -30,6 +29,8 @@ beforeAll(async () => {
   // A management API that allows 200 posts/s with a burst of 10: fan-out to 60 must hit 429s.
   gateway = new LocalWebSocketGateway({ stage: 'test', managementRateLimit: { ratePerSecond: 200, burst: 10 } });
   await gateway.start();
+  // The poster signs with the environment's credentials, as on Lambda; the gateway checks them.
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: gateway.managementCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: gateway.managementCredentials.secretAccessKey });
 });
 
 afterAll(async () => {

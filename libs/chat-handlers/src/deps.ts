@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { TokenSettings } from '@relay/chat-core';
+import type { CursorCodec, TokenSettings } from '@relay/chat-core';
 import type { ChatStores } from '@relay/chat-store';
 
 export interface HandlerDeps {
@@ -11,6 +11,11 @@ export interface HandlerDeps {
 export interface ConnectDeps extends HandlerDeps {
   /** Resolved lazily so the secret can come from SSM and be cached across invocations. */
   tokenSettings: () => Promise<TokenSettings>;
+}
+
+export interface PagingDeps extends HandlerDeps {
+  /** Seals and opens pagination cursors; resolved lazily like the token secret. */
+  cursors: () => Promise<CursorCodec>;
 }
 
 export function now(deps: HandlerDeps): Date {

@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { z } from 'zod';
-import type { TokenSettings } from '@relay/chat-core';
+import { checkSecret, CursorCodec, type TokenSettings } from '@relay/chat-core';
 import { createChatStores, createDocumentClient } from '@relay/chat-store';
-import type { ConnectDeps, HandlerDeps } from './deps';
+import type { ConnectDeps, HandlerDeps, PagingDeps } from './deps';
 import type { DeliverDeps } from './deliver';
 import { createManagementPoster } from './poster';
 
@@ -21,21 +21,36 @@ const baseEnv = z.object({
   CHAT_MESSAGES_TABLE: z.string().min(3),
 });
 
-/** The token secret is read from SSM on AWS (AUTH_TOKEN_SECRET_PARAMETER) and given directly locally. */
-const connectEnv = baseEnv
-  .extend({
-    AUTH_TOKEN_SECRET: z.string().min(32).optional(),
-    AUTH_TOKEN_SECRET_PARAMETER: z.string().startsWith('/').optional(),
-    AUTH_ISSUER: z.string().min(1),
-    AUTH_AUDIENCE: z.string().min(1),
-  })
-  .refine((e) => (e.AUTH_TOKEN_SECRET === undefined) !== (e.AUTH_TOKEN_SECRET_PARAMETER === undefined), {
-    message: 'set exactly one of AUTH_TOKEN_SECRET and AUTH_TOKEN_SECRET_PARAMETER',
-    path: ['AUTH_TOKEN_SECRET'],
-  });
+/**
+ * A secret comes from SSM on AWS (<NAME>_PARAMETER, decrypted, cached) and directly locally
+ * (<NAME>); exactly one of the two is set. A placeholder or short value fails closed.
+ */
+function secretEnv<N extends string>(name: N) {
+  return z
+    .object({ [name]: z.string().optional(), [`${name}_PARAMETER`]: z.string().startsWith('/').optional() })
+    .refine((e) => (e[name] === undefined) !== (e[`${name}_PARAMETER`] === undefined), {
+      message: `set exactly one of ${name} and ${name}_PARAMETER`,
+      path: [name],
+    });
+}
 
-/** Rotating the secret in SSM reaches every warm container within this long. */
+/** Rotating a secret in SSM reaches every warm container within this long. */
 const SECRET_CACHE_SECONDS = 300;
+
+function secretSource(env: Record<string, unknown>, name: string): () => Promise<string> {
+  const direct = env[name];
+  if (typeof direct === 'string') {
+    const checked = checkSecret(direct, name);
+    return async () => checked;
+  }
+  const parameterName = env[`${name}_PARAMETER`] as string;
+  return async () => checkSecret(await getParameter(parameterName, { decrypt: true, maxAge: SECRET_CACHE_SECONDS }), parameterName);
+}
+
+const connectEnv = baseEnv
+  .extend({ AUTH_ISSUER: z.string().min(1), AUTH_AUDIENCE: z.string().min(1) })
+  .and(secretEnv('AUTH_TOKEN_SECRET'));
+const pagingEnv = baseEnv.and(secretEnv('CURSOR_SECRET'));
 
 const deliverEnv = baseEnv.extend({
   WS_MANAGEMENT_ENDPOINT: z.url(),
@@ -70,16 +85,24 @@ export function handlerDepsFromEnv(env = process.env): HandlerDeps {
 
 export function connectDepsFromEnv(env = process.env): ConnectDeps {
   const config = readEnv(connectEnv, env);
-  const settings = (secret: string): TokenSettings => ({ secret, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
-  const direct = config.AUTH_TOKEN_SECRET;
-  if (direct !== undefined) return { ...baseDeps(config), tokenSettings: async () => settings(direct) };
-  const parameterName = config.AUTH_TOKEN_SECRET_PARAMETER as string;
+  const secret = secretSource(config, 'AUTH_TOKEN_SECRET');
   return {
     ...baseDeps(config),
-    tokenSettings: async () => {
-      const secret = await getParameter(parameterName, { decrypt: true, maxAge: SECRET_CACHE_SECONDS });
-      if (!secret) throw new Error(`SSM parameter ${parameterName} is empty`);
-      return settings(secret);
+    tokenSettings: async (): Promise<TokenSettings> => ({ secret: await secret(), issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+  };
+}
+
+/** history and members hand out cursors sealed with the cursor secret. */
+export function pagingDepsFromEnv(env = process.env): PagingDeps {
+  const config = readEnv(pagingEnv, env);
+  const secret = secretSource(config, 'CURSOR_SECRET');
+  let codec: { secret: string; codec: CursorCodec } | undefined;
+  return {
+    ...baseDeps(config),
+    cursors: async () => {
+      const current = await secret();
+      if (codec?.secret !== current) codec = { secret: current, codec: new CursorCodec(current) };
+      return codec.codec;
     },
   };
 }

@@ -1,5 +1,5 @@
 export type { WebSocketEvent, WebSocketHandler, WebSocketResult } from './events';
-export type { HandlerDeps, ConnectDeps } from './deps';
+export type { HandlerDeps, ConnectDeps, PagingDeps } from './deps';
 export { createConnectHandler } from './connect';
 export { createDisconnectHandler } from './disconnect';
 export { createJoinHandler, createLeaveHandler, createMembersHandler, createHistoryHandler } from './rooms';
@@ -8,4 +8,4 @@ export { createDefaultHandler, KNOWN_ACTIONS } from './default-route';
 export { createDeliverHandler, deliverRecord, type DeliverDeps, type FanoutReport } from './deliver';
 export { createManagementPoster, type ConnectionPoster } from './poster';
 export { DEFAULT_RETRY, type RetryPolicy } from './retry';
-export { handlerDepsFromEnv, connectDepsFromEnv, deliverDepsFromEnv } from './env';
+export { handlerDepsFromEnv, connectDepsFromEnv, deliverDepsFromEnv, pagingDepsFromEnv } from './env';

@@ -1,16 +1,15 @@
 import {
   ChatError,
-  decodeCursor,
-  encodeCursor,
   historyRequestSchema,
   joinRequestSchema,
   leaveRequestSchema,
   membersRequestSchema,
+  type CursorKind,
   type ServerFrame,
 } from '@relay/chat-core';
 import type { MembershipRecord, Page, PageKey } from '@relay/chat-store';
 import type { z } from 'zod';
-import type { HandlerDeps } from './deps';
+import type { HandlerDeps, PagingDeps } from './deps';
 import type { WebSocketHandler } from './events';
 import { wsRoute } from './route';
 
@@ -34,6 +33,7 @@ export function createJoinHandler(deps: HandlerDeps): WebSocketHandler {
       connectionId,
       userId: connection.userId,
       name: connection.name,
+      ...(connection.roles?.length ? { roles: connection.roles } : {}),
       joinedAt: now.toISOString(),
       expiresAt: connection.expiresAt,
     });
@@ -56,25 +56,28 @@ interface PagedRequest {
 }
 
 /**
- * A members-only read of one page inside the room's partition. The cursor is checked against
- * the room, so paging can never cross into another room.
+ * A members-only read of one page inside the room's partition. The cursor is sealed and bound
+ * to this kind of read in this room, so paging can never cross into another room or reveal keys.
  */
 function roomPageRoute<R extends PagedRequest, T>(
-  deps: HandlerDeps,
+  deps: PagingDeps,
+  kind: CursorKind,
   schema: z.ZodType<R>,
   readPage: (roomId: string, limit: number, startKey?: PageKey) => Promise<Page<T>>,
   toFrame: (request: R, items: T[], cursor: string | null) => ServerFrame,
 ): WebSocketHandler {
   return wsRoute(deps, schema, async ({ connectionId }, request) => {
     await requireMembership(deps, request.roomId, connectionId);
-    const page = await readPage(request.roomId, request.limit, decodeCursor(request.cursor, request.roomId));
-    return toFrame(request, page.items, encodeCursor(page.lastKey));
+    const cursors = await deps.cursors();
+    const page = await readPage(request.roomId, request.limit, cursors.decode(kind, request.roomId, 'roomId', request.cursor));
+    return toFrame(request, page.items, cursors.encode(kind, request.roomId, page.lastKey));
   });
 }
 
-export function createMembersHandler(deps: HandlerDeps): WebSocketHandler {
+export function createMembersHandler(deps: PagingDeps): WebSocketHandler {
   return roomPageRoute(
     deps,
+    'members',
     membersRequestSchema,
     (roomId, limit, startKey) => deps.stores.memberships.list(roomId, limit, startKey),
     (request, items, cursor) => {
@@ -88,9 +91,10 @@ export function createMembersHandler(deps: HandlerDeps): WebSocketHandler {
   );
 }
 
-export function createHistoryHandler(deps: HandlerDeps): WebSocketHandler {
+export function createHistoryHandler(deps: PagingDeps): WebSocketHandler {
   return roomPageRoute(
     deps,
+    'history',
     historyRequestSchema,
     (roomId, limit, startKey) => deps.stores.messages.history(roomId, limit, startKey),
     (request, items, cursor) => ({ type: 'history', requestId: request.requestId, roomId: request.roomId, items, cursor }),

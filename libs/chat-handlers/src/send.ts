@@ -1,4 +1,4 @@
-import { ChatError, MAX_FRAME_BYTES, messageFrame, sendRequestSchema, utf8Bytes } from '@relay/chat-core';
+import { ChatError, MAX_FRAME_BYTES, mayPost, messageFrame, sendRequestSchema, utf8Bytes } from '@relay/chat-core';
 import type { HandlerDeps } from './deps';
 import type { WebSocketHandler } from './events';
 import { requireMembership } from './rooms';
@@ -10,6 +10,9 @@ const SIZE_PROBE = { seq: Number.MAX_SAFE_INTEGER, sentAt: '2000-01-01T00:00:00.
 export function createSendHandler(deps: HandlerDeps): WebSocketHandler {
   return wsRoute(deps, sendRequestSchema, async ({ connectionId, now }, request) => {
     const sender = await requireMembership(deps, request.roomId, connectionId);
+    if (!mayPost(sender, request.roomId)) {
+      throw new ChatError('forbidden', `room ${request.roomId} is an artist's broadcast room: only that artist posts there`);
+    }
     const draft = {
       roomId: request.roomId,
       senderId: sender.userId,

@@ -4,6 +4,7 @@ import type { Statement } from '@relay/infra-constructs';
 export interface ChatResourceArns {
   tables: Record<ChatTableKey, string>;
   authSecretParameter: string;
+  cursorSecretParameter: string;
   /** arn:aws:execute-api:<region>:<account>:<api-id>/<stage> */
   apiStage: string;
   messagesStream: string;
@@ -14,6 +15,12 @@ const table = (arns: ChatResourceArns, key: ChatTableKey, actions: string[]): St
   sid: [key, ...actions].map((w) => w.replace(/^./, (c) => c.toUpperCase())).join(''),
   actions: actions.map((a) => `dynamodb:${a}`),
   resources: [arns.tables[key]],
+});
+
+const cursorSecret = (arns: ChatResourceArns): Statement => ({
+  sid: 'CursorSecret',
+  actions: ['ssm:GetParameter'],
+  resources: [arns.cursorSecretParameter],
 });
 
 const disconnectCleanup = (arns: ChatResourceArns): Statement[] => [
@@ -35,8 +42,8 @@ export const CHAT_FUNCTION_ACCESS: Record<string, (arns: ChatResourceArns) => St
   default: () => [],
   join: (arns) => [table(arns, 'connections', ['GetItem']), table(arns, 'memberships', ['PutItem'])],
   leave: (arns) => [table(arns, 'memberships', ['DeleteItem'])],
-  members: (arns) => [table(arns, 'memberships', ['GetItem', 'Query'])],
-  history: (arns) => [table(arns, 'memberships', ['GetItem']), table(arns, 'messages', ['Query'])],
+  members: (arns) => [table(arns, 'memberships', ['GetItem', 'Query']), cursorSecret(arns)],
+  history: (arns) => [table(arns, 'memberships', ['GetItem']), table(arns, 'messages', ['Query']), cursorSecret(arns)],
   send: (arns) => [
     table(arns, 'memberships', ['GetItem']),
     table(arns, 'rooms', ['UpdateItem', 'PutItem', 'GetItem']),

@@ -23,6 +23,7 @@ function synth(env: Environment): string {
       prefix: `relay-${env.name}`,
       artifactsDir,
       authSecretParameter: { name: '/relay/x/chat/auth-token-secret', arn: 'arn:aws:ssm:ap-northeast-2:111111111111:parameter/relay/x/chat/auth-token-secret' },
+      cursorSecretParameter: { name: '/relay/x/chat/cursor-secret', arn: 'arn:aws:ssm:ap-northeast-2:111111111111:parameter/relay/x/chat/cursor-secret' },
       auth: { issuer: 'relay', audience: 'relay-chat' },
     });
   });

@@ -26,6 +26,8 @@ export interface ChatWebSocketApiProps {
   artifactsDir: string;
   /** SSM SecureString holding the token secret. */
   authSecretParameter: { name: string; arn: string };
+  /** SSM SecureString holding the key that seals pagination cursors. */
+  cursorSecretParameter: { name: string; arn: string };
   auth: { issuer: string; audience: string };
   functions?: readonly ChatFunction[];
 }
@@ -72,6 +74,7 @@ export class ChatWebSocketApi extends Construct {
     const arns = {
       tables: tableArns,
       authSecretParameter: props.authSecretParameter.arn,
+      cursorSecretParameter: props.cursorSecretParameter.arn,
       apiStage: apiStageArn,
       messagesStream: this.tables.tables.messages.streamArn,
       deadLetterQueue: this.deadLetterQueue.arn,
@@ -88,6 +91,8 @@ export class ChatWebSocketApi extends Construct {
         AUTH_ISSUER: props.auth.issuer,
         AUTH_AUDIENCE: props.auth.audience,
       },
+      history: { CURSOR_SECRET_PARAMETER: props.cursorSecretParameter.name },
+      members: { CURSOR_SECRET_PARAMETER: props.cursorSecretParameter.name },
       deliver: { WS_MANAGEMENT_ENDPOINT: managementEndpoint, DELIVERY_CONCURRENCY: String(env.lambda.deliveryConcurrency) },
     };
 

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { MAX_PAYLOAD_BYTES } from '@relay/chat-core';
 import { listen, type RunningServer } from '@relay/local-dynamo';
 import type { WsLambda, WsResult } from './lambda-types';
+import { verifyManagementSignature, type ManagementCredentials } from './management-auth';
 import { TokenBucket } from './token-bucket';
 import { connectEvent, disconnectEvent, messageEvent, newConnectionId, selectRoute, type EventContext } from './ws-events';
 
@@ -12,6 +14,8 @@ export interface GatewayOptions {
   stage: string;
   /** Management API limit (posts per second, burst); unlimited when absent. */
   managementRateLimit?: { ratePerSecond: number; burst: number };
+  /** What @connections callers must sign with (SigV4); random per gateway unless given. */
+  managementCredentials?: ManagementCredentials;
   onError?: (message: string, error: unknown) => void;
 }
 
@@ -24,6 +28,15 @@ interface Connection {
 /** Frames larger than this are cut off by the socket itself (close 1009) instead of buffered. */
 const HARD_SOCKET_LIMIT = 4 * MAX_PAYLOAD_BYTES;
 const MANAGEMENT_PATH = /^(?:\/[^/@]+)?\/@connections\/([^/?]+)$/;
+
+/** decodeURIComponent that answers undefined for a malformed escape instead of throwing. */
+function decodePathSegment(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * A local API Gateway WebSocket API: $connect decides the handshake, frames are routed on
@@ -39,12 +52,24 @@ export class LocalWebSocketGateway {
   private readonly bucket?: TokenBucket;
   private running?: RunningServer;
   private inFlight = new Set<Promise<unknown>>();
+  readonly managementCredentials: ManagementCredentials;
 
   constructor(private readonly options: GatewayOptions) {
     if (options.managementRateLimit) {
       this.bucket = new TokenBucket(options.managementRateLimit.ratePerSecond, options.managementRateLimit.burst);
     }
-    this.server.on('upgrade', (req, socket, head) => void this.handleUpgrade(req, socket, head));
+    this.managementCredentials = options.managementCredentials ?? {
+      accessKeyId: 'LOCALRELAYMANAGEMENT',
+      secretAccessKey: randomBytes(30).toString('base64url'),
+    };
+    // Whatever a client sends, the server answers and stays up: no request can throw out of here.
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => undefined); // a peer that resets mid-handshake is its own problem
+      this.handleUpgrade(req, socket, head).catch((error: unknown) => {
+        this.options.onError?.('upgrade failed', error);
+        refuseUpgrade(socket, 400, JSON.stringify({ message: 'bad request' }));
+      });
+    });
   }
 
   /**
@@ -126,15 +151,12 @@ export class LocalWebSocketGateway {
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
       userAgent: req.headers['user-agent'],
     };
-    const result = await this.invoke('$connect', connectEvent(ctx, req));
+    const event = connectEvent(ctx, req);
+    if (!event) return refuseUpgrade(socket, 400, JSON.stringify({ message: 'invalid request target' }));
+    const result = await this.invoke('$connect', event);
     const status = result === 'crashed' ? 500 : (result?.statusCode ?? 200);
     if (status < 200 || status >= 300) {
-      const body = result !== 'crashed' && result?.body ? result.body : '';
-      socket.end(
-        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\n` +
-          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
-      return;
+      return refuseUpgrade(socket, status, result !== 'crashed' && result?.body ? result.body : '');
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.register(ws, ctx));
   }
@@ -173,16 +195,35 @@ export class LocalWebSocketGateway {
   }
 
   private handleHttp(req: IncomingMessage, res: ServerResponse): void {
-    const match = MANAGEMENT_PATH.exec(req.url ?? '');
+    const url = req.url ?? '';
+    const path = url.split('?')[0] ?? '';
+    const match = MANAGEMENT_PATH.exec(path);
     if (!match) {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket upgrade required\n');
       return;
     }
-    const [, rawId = ''] = match;
-    const connectionId = decodeURIComponent(rawId);
+    const connectionId = decodePathSegment(match[1] ?? '');
+    if (connectionId === undefined) return managementError(res, 400, 'BadRequestException', 'connection id is not validly percent-encoded');
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => this.handleManagement(req.method ?? 'GET', connectionId, Buffer.concat(chunks), res));
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_PAYLOAD_BYTES + 1) chunks.push(chunk); // past the limit we only count
+    });
+    req.on('error', () => undefined);
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      verifyManagementSignature(req, path, body, this.managementCredentials)
+        .then((refused) => {
+          if (refused) return managementError(res, 403, 'ForbiddenException', `@connections needs a SigV4 signature: ${refused}`);
+          if (size > MAX_PAYLOAD_BYTES) return managementError(res, 413, 'PayloadTooLargeException', 'data exceeds 128 KB');
+          this.handleManagement(req.method ?? 'GET', connectionId, body, res);
+        })
+        .catch((error: unknown) => {
+          this.options.onError?.('management request failed', error);
+          if (!res.headersSent) managementError(res, 400, 'BadRequestException', 'bad request');
+        });
+    });
   }
 
   private handleManagement(method: string, connectionId: string, body: Buffer, res: ServerResponse): void {
@@ -194,18 +235,16 @@ export class LocalWebSocketGateway {
       if (this.bucket && !this.bucket.take()) {
         return managementError(res, 429, 'LimitExceededException', 'rate exceeded');
       }
-      if (body.length > MAX_PAYLOAD_BYTES) {
-        return managementError(res, 413, 'PayloadTooLargeException', 'data exceeds 128 KB');
-      }
       connection.socket.send(body.toString('utf8'));
       res.writeHead(200).end();
     } else if (method === 'GET') {
       const { ctx, lastActiveAt } = connection;
       res.writeHead(200, { 'content-type': 'application/json' }).end(
+        // API Gateway's wire names (the SDK maps them to ConnectedAt, Identity.SourceIp, ...).
         JSON.stringify({
-          ConnectedAt: new Date(ctx.connectedAt).toISOString(),
-          LastActiveAt: new Date(lastActiveAt).toISOString(),
-          Identity: { SourceIp: ctx.sourceIp, UserAgent: ctx.userAgent },
+          connectedAt: new Date(ctx.connectedAt).toISOString(),
+          lastActiveAt: new Date(lastActiveAt).toISOString(),
+          identity: { sourceIp: ctx.sourceIp, userAgent: ctx.userAgent },
         }),
       );
     } else if (method === 'DELETE') {
@@ -219,6 +258,14 @@ export class LocalWebSocketGateway {
 
 function managementError(res: ServerResponse, status: number, type: string, message: string): void {
   res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type }).end(JSON.stringify({ message }));
+}
+
+function refuseUpgrade(socket: Duplex, status: number, body: string): void {
+  if (socket.destroyed) return;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function errorFrame(code: string, message: string): string {

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { CHAT_FUNCTIONS, signToken, type ChatFunction, type TokenSettings } from '@relay/chat-core';
 import { chatTableNames, chatTables, createTableInputs, type ChatTableNames } from '@relay/chat-store';
 import { createTables, DynamoStreamTap, startDynalite } from '@relay/local-dynamo';
@@ -14,6 +16,8 @@ export interface LocalRuntimeOptions {
   handlers?: HandlerSource;
   functions?: readonly ChatFunction[];
   auth?: TokenSettings;
+  /** Seals pagination cursors; a fresh random one per runtime unless given. */
+  cursorSecret?: string;
   deliveryConcurrency?: number;
   managementRateLimit?: { ratePerSecond: number; burst: number };
   /** Powertools log level for the handlers (default WARN, so the runtime's own output stays readable). */
@@ -27,11 +31,13 @@ export interface LocalRuntime {
   dynamoEndpoint: string;
   tables: ChatTableNames;
   gateway: LocalWebSocketGateway;
+  /** A signed client of the local @connections API, as the deliver Lambda has one on AWS. */
+  management: ApiGatewayManagementApiClient;
   pump: StreamPump;
   /** DynamoDB calls by operation since the last reset. */
   dynamoCalls(): Record<string, number>;
   resetDynamoCalls(): void;
-  issueToken(userId: string, name?: string): Promise<string>;
+  issueToken(userId: string, name?: string, roles?: string[]): Promise<string>;
   /** Waits until every handler invocation and stream record so far has been processed. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -74,9 +80,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
-    // Local endpoints only: never let a developer's real credentials sign these requests.
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    // Local endpoints only: never let a developer's real credentials sign these requests. The
+    // gateway's @connections API checks SigV4 signatures made with exactly these (random) keys.
+    AWS_ACCESS_KEY_ID: gateway.managementCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: gateway.managementCredentials.secretAccessKey,
     AWS_SESSION_TOKEN: '',
     DYNAMODB_ENDPOINT: tapServer.url,
     CHAT_CONNECTIONS_TABLE: tables.connections,
@@ -86,6 +93,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     AUTH_TOKEN_SECRET: auth.secret,
     AUTH_ISSUER: auth.issuer,
     AUTH_AUDIENCE: auth.audience,
+    CURSOR_SECRET: options.cursorSecret ?? randomBytes(32).toString('base64url'),
     WS_MANAGEMENT_ENDPOINT: managementEndpoint,
     DELIVERY_CONCURRENCY: String(options.deliveryConcurrency ?? 64),
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env['POWERTOOLS_LOG_LEVEL'] ?? 'WARN',
@@ -113,18 +121,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await gateway.settle();
   };
 
+  const management = new ApiGatewayManagementApiClient({
+    endpoint: managementEndpoint,
+    region: 'us-east-1',
+    credentials: gateway.managementCredentials,
+  });
   return {
     wsUrl,
     managementEndpoint,
+    management,
     dynamoEndpoint: tapServer.url,
     tables,
     gateway,
     pump: streamPump,
     dynamoCalls: () => tap.callCounts(),
     resetDynamoCalls: () => tap.resetCounts(),
-    issueToken: (userId, name = userId) => signToken({ userId, name }, auth),
+    issueToken: (userId, name = userId, roles) => signToken({ userId, name, ...(roles?.length ? { roles } : {}) }, auth),
     settle,
     async stop() {
+      management.destroy();
       await gateway.stop();
       await streamPump.stop();
       await tapServer.close();

@@ -35,8 +35,14 @@ function requestContext(ctx: EventContext, routeKey: string, eventType: string, 
   };
 }
 
+/** The $connect event, or undefined when the request target is not a URL path (answered 400). */
 export function connectEvent(ctx: EventContext, req: IncomingMessage) {
-  const url = new URL(req.url ?? '/', 'http://local');
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://local');
+  } catch {
+    return undefined;
+  }
   const query: Record<string, string> = {};
   const multiQuery: Record<string, string[]> = {};
   for (const [key, value] of url.searchParams) {

@@ -4,6 +4,8 @@ export interface ConnectionRecord {
   connectionId: string;
   userId: string;
   name: string;
+  /** The token's roles (e.g. artist), copied into memberships so room rules need no extra read. */
+  roles?: string[];
   connectedAt: string;
   /** Epoch seconds; DynamoDB TTL reaps rows whose $disconnect never ran. */
   expiresAt: number;

@@ -13,6 +13,7 @@ export interface MembershipRecord {
   connectionId: string;
   userId: string;
   name: string;
+  roles?: string[];
   joinedAt: string;
   expiresAt: number;
 }

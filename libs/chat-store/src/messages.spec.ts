@@ -82,9 +82,54 @@ describe('MessagesRepository.append', () => {
     const bodyHash = createHash('sha256').update('body of c1').digest('base64url');
     await db.send(new PutCommand({ TableName: tables.rooms, Item: { roomId: 'crash', sk: 'claim#u1#c1', seq: 2, bodyHash, expiresAt: 4102444800 } }));
     const retry = await messages.append(draft('crash', 'c1'));
-    expect(retry.duplicate).toBe(true);
+    // The crashed attempt was never acknowledged: this retry stored the message, so it is no duplicate.
+    expect(retry.duplicate).toBe(false);
     expect(retry.message).toMatchObject({ seq: 2, body: 'body of c1' });
     expect((await storedMessages('crash')).map((m) => m['seq'])).toEqual([first.message.seq, 2]);
+  });
+});
+
+describe('MessagesRepository.append under a racing twin', () => {
+  /** A client of the real table whose first message write waits at a gate, as a slow writer would. */
+  function heldAtMessageWrite() {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const held = new Promise<void>((resolve) => (reached = resolve));
+    let armed = true;
+    const slow = {
+      send: async (command: unknown) => {
+        if (armed && command instanceof PutCommand && command.input.TableName === tables.messages) {
+          armed = false;
+          reached();
+          await gate;
+        }
+        return db.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    return { repository: new MessagesRepository(slow, tables), held, release };
+  }
+
+  it('acks the original attempt with its stored message when its retry stored it first', async () => {
+    const slow = heldAtMessageWrite();
+    const original = slow.repository.append(draft('twin', 't1'));
+    await slow.held; // claimed, about to write the message
+    const retry = await messages.append(draft('twin', 't1'));
+    slow.release();
+    const first = await original;
+    expect(retry).toMatchObject({ duplicate: false, message: { seq: 1, body: 'body of t1' } });
+    expect(first).toEqual({ message: retry.message, duplicate: true });
+    expect(await storedMessages('twin')).toHaveLength(1);
+  });
+
+  it('says duplicate: false on exactly one attempt of generated concurrent retries', async () => {
+    for (let round = 0; round < 5; round++) {
+      const attempts = 2 + round;
+      const results = await Promise.all(Array.from({ length: attempts }, () => messages.append(draft('many-twins', `m${round}`))));
+      expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.message.seq)).size).toBe(1);
+    }
+    expect(await storedMessages('many-twins')).toHaveLength(5);
   });
 });
 

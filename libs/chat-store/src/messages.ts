@@ -14,7 +14,11 @@ export interface NewMessage {
 
 export interface AppendResult {
   message: ChatMessage;
-  /** True when this clientMessageId was already stored: the stored copy is returned. */
+  /**
+   * False for exactly one attempt per (room, sender, clientMessageId): the one whose write stored
+   * the message. Every other attempt (a retry, or a concurrent twin that lost) gets the stored copy
+   * with true. An attempt that failed before storing anything leaves the next one to say false.
+   */
   duplicate: boolean;
 }
 
@@ -48,7 +52,7 @@ export class MessagesRepository {
    * A lost race leaves a gap in the sequence; order is still strict.
    */
   async append(input: NewMessage, now = new Date()): Promise<AppendResult> {
-    const bodyHash = createHash('sha256').update(input.body).digest('base64url');
+    const bodyHash = hashBody(input.body);
     const seq = await this.nextSeq(input.roomId);
     const claimKey = { roomId: input.roomId, sk: claimSk(input) };
     try {
@@ -61,11 +65,23 @@ export class MessagesRepository {
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return { message: await this.completeClaimed(input, bodyHash, now), duplicate: true };
+      return this.completeClaimed(input, bodyHash, now);
     }
-    const message = toMessage(input, seq, now);
-    await this.putMessage(message);
-    return { message, duplicate: false };
+    return this.storeUnder(input, seq, now);
+  }
+
+  /**
+   * What an earlier attempt with this idempotency key left: nothing, a claim for the same body
+   * (a retry, to be answered from storage), or a claim for another body (a conflict). Lets a
+   * caller decide before spending anything, e.g. a rate limit, on a request that stores nothing new.
+   */
+  async priorAttempt(input: NewMessage): Promise<'none' | 'same' | 'conflict'> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.rooms, Key: { roomId: input.roomId, sk: claimSk(input) }, ConsistentRead: true }),
+    );
+    const claim = Item as Claim | undefined;
+    if (!claim) return 'none';
+    return claim.bodyHash === hashBody(input.body) ? 'same' : 'conflict';
   }
 
   async get(roomId: string, seq: number): Promise<ChatMessage | undefined> {
@@ -105,7 +121,7 @@ export class MessagesRepository {
     return seq;
   }
 
-  private async completeClaimed(input: NewMessage, bodyHash: string, now: Date): Promise<ChatMessage> {
+  private async completeClaimed(input: NewMessage, bodyHash: string, now: Date): Promise<AppendResult> {
     const { Item } = await this.db.send(
       new GetCommand({
         TableName: this.tables.rooms,
@@ -119,16 +135,24 @@ export class MessagesRepository {
       throw new ChatError('invalid_request', 'clientMessageId was already used for a different message');
     }
     const stored = await this.get(input.roomId, claim.seq);
-    if (stored) return stored;
-    const message = toMessage(input, claim.seq, now);
+    if (stored) return { message: stored, duplicate: true };
+    return this.storeUnder(input, claim.seq, now);
+  }
+
+  /**
+   * Writes the message under its claimed number. Losing the conditional put means a twin attempt
+   * (a retry racing this one) stored it first: that is success for this sender, not an error.
+   */
+  private async storeUnder(input: NewMessage, seq: number, now: Date): Promise<AppendResult> {
+    const message = toMessage(input, seq, now);
     try {
       await this.putMessage(message);
-      return message;
+      return { message, duplicate: false };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const winner = await this.get(input.roomId, claim.seq);
-      if (!winner) throw new Error(`message ${input.roomId}/${claim.seq} vanished after a conditional put race`);
-      return winner;
+      const winner = await this.get(input.roomId, seq);
+      if (!winner) throw new Error(`message ${input.roomId}/${seq} vanished after a conditional put race`);
+      return { message: winner, duplicate: true };
     }
   }
 
@@ -141,6 +165,10 @@ export class MessagesRepository {
       }),
     );
   }
+}
+
+function hashBody(body: string): string {
+  return createHash('sha256').update(body).digest('base64url');
 }
 
 function claimSk(input: NewMessage): string {

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { followsTable, loadConfig, startBroadcastService, type RunningService } from '@relay/broadcast-service';
@@ -56,6 +57,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         AUTH_TOKEN_SECRET: LOCAL_AUTH.secret,
         AUTH_ISSUER: LOCAL_AUTH.issuer,
         AUTH_AUDIENCE: LOCAL_AUTH.audience,
+        CURSOR_SECRET: randomBytes(32).toString('base64url'),
         LOG_LEVEL: options.logLevel === 'DEBUG' ? 'debug' : 'warn',
       }),
     );

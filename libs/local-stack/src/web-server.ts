@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import sirv from 'sirv';
 import { listen, type RunningServer } from '@relay/local-dynamo';
 
@@ -18,6 +18,14 @@ const USER = /^[A-Za-z0-9_-]{1,32}$/;
 export async function startWebServer(options: WebServerOptions): Promise<RunningServer> {
   const assets = sirv(options.root, { single: true, etag: true });
   const server = createServer((req, res) => {
+    // Whatever the request target, answer it: a bad one is the client's 400, never a crash.
+    try {
+      route(req, res);
+    } catch {
+      if (!res.headersSent) res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'bad request' }));
+    }
+  });
+  const route = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://local');
     if (url.pathname === '/config.json') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(options.config));
@@ -29,10 +37,13 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
         res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'user must be 1-32 characters of A-Z a-z 0-9 _ -' }));
         return;
       }
-      void options.issueToken(user).then((token) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token })));
+      options.issueToken(user).then(
+        (token) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token })),
+        () => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'could not issue a token' })),
+      );
       return;
     }
     assets(req, res);
-  });
+  };
   return listen(server, options.port);
 }

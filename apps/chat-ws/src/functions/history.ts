@@ -1,3 +1,3 @@
-import { createHistoryHandler, handlerDepsFromEnv } from '@relay/chat-handlers';
+import { createHistoryHandler, pagingDepsFromEnv } from '@relay/chat-handlers';
 
-export const handler = createHistoryHandler(handlerDepsFromEnv());
+export const handler = createHistoryHandler(pagingDepsFromEnv());

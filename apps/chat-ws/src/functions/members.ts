@@ -1,3 +1,3 @@
-import { createMembersHandler, handlerDepsFromEnv } from '@relay/chat-handlers';
+import { createMembersHandler, pagingDepsFromEnv } from '@relay/chat-handlers';
 
-export const handler = createMembersHandler(handlerDepsFromEnv());
+export const handler = createMembersHandler(pagingDepsFromEnv());
