@@ -8,7 +8,7 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const reports = path.join(root, 'reports', 'jest');
-const targets = process.env.RELAY_TEST_TARGETS ?? 'lint,typecheck,test,build,synth,smoke';
+const targets = process.env.RELAY_TEST_TARGETS ?? 'lint,typecheck,test,build,synth,smoke,contract';
 const k6Reports = path.join(root, 'reports', 'k6');
 const started = Date.now();
 const extra = process.argv.slice(2);
@@ -43,6 +43,22 @@ for (const file of k6Summaries.sort()) {
   passed += ok;
   failed += thresholds.length - ok;
   console.log(`  ${`k6 ${path.basename(path.dirname(file))}`.padEnd(24)} ${ok} passed, ${thresholds.length - ok} failed`);
+}
+// schemathesis contract runs: each JUnit test case (an operation, or the stateful phase) is a test.
+const contractReports = path.join(root, 'reports', 'schemathesis');
+const junitFiles = existsSync(contractReports)
+  ? readdirSync(contractReports, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .flatMap((d) => readdirSync(path.join(contractReports, d.name)).filter((f) => f.endsWith('.xml')).map((f) => path.join(contractReports, d.name, f)))
+      .filter((f) => statSync(f).mtimeMs >= started)
+  : [];
+for (const file of junitFiles.sort()) {
+  const xml = readFileSync(file, 'utf8');
+  const cases = (xml.match(/<testcase\b/g) ?? []).length;
+  const bad = (xml.match(/<(failure|error)\b/g) ?? []).length;
+  passed += cases - bad;
+  failed += bad;
+  console.log(`  ${`schemathesis ${path.basename(path.dirname(file))}`.padEnd(24)} ${cases - bad} passed, ${bad} failed`);
 }
 if (nx.status !== 0 && failed === 0) failed = 1; // a lint/typecheck/build failure is a failure too
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

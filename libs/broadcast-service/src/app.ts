@@ -60,6 +60,9 @@ export function buildBroadcastApp(deps: BroadcastDeps): FastifyInstance {
     // Idle keep-alive sockets close at once on shutdown; busy ones finish their request.
     forceCloseConnections: 'idle',
     bodyLimit: BODY_LIMIT_BYTES,
+    // Room for the longest request line the schemas allow (a 2 KB cursor of 4-byte characters,
+    // percent-encoded), so an over-long one is validated to a documented 400 instead of Node's bare 431.
+    http: { maxHeaderSize: 64 * 1024 },
     // The router's own refusals (malformed escapes, over-long path parameters) in the documented shape too.
     frameworkErrors: (error, request, reply: FastifyReply) => {
       const status = documentedStatus(error.statusCode ?? 400);
@@ -84,7 +87,30 @@ export function buildBroadcastApp(deps: BroadcastDeps): FastifyInstance {
   });
   app.setNotFoundHandler((request, reply) => fail(reply, 404, `no route ${request.method} ${request.url.split('?')[0]}`));
 
+  // Methods per route pattern, so a known path with an unsupported method is a 405 with Allow,
+  // answered before any body parsing (an unknown method must not look like a bad body).
+  const methodsByPattern = new Map<string, { pattern: RegExp; methods: Set<string> }>();
+  app.addHook('onRoute', (route) => {
+    const entry = methodsByPattern.get(route.url) ?? { pattern: new RegExp(`^${route.url.replace(/:[^/]+/g, '[^/]+')}$`), methods: new Set<string>() };
+    for (const method of [route.method].flat()) entry.methods.add(method);
+    methodsByPattern.set(route.url, entry);
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.is404) return;
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = [...methodsByPattern.values()].find((e) => e.pattern.test(path))?.methods;
+    if (allowed) return fail(reply.header('allow', [...allowed].join(', ')), 405, `${request.method} is not allowed here; use ${[...allowed].join(', ')}`);
+  });
+
   app.register(swagger, {
+    // A 204 has no body, so it documents no media type.
+    transformObject: (documents) => {
+      const spec = 'openapiObject' in documents ? documents.openapiObject : documents.swaggerObject;
+      for (const item of Object.values((spec as { paths?: Record<string, Record<string, { responses?: Record<string, { content?: unknown }> }>> }).paths ?? {})) {
+        for (const operation of Object.values(item)) delete operation.responses?.['204']?.content;
+      }
+      return spec;
+    },
     openapi: {
       info: { title: 'Relay broadcast API', version: '1.0.0', description: 'Artists post to their followers; followers manage follows.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
@@ -187,7 +213,10 @@ export function buildBroadcastApp(deps: BroadcastDeps): FastifyInstance {
           summary: "List an artist's followers (opaque cursor paging)",
           security,
           params: z.object({ artistId: idSchema }),
-          querystring: z.object({ limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50), cursor: z.string().max(2048).optional() }),
+          querystring: z.object({
+            limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+            cursor: z.string().regex(/^[A-Za-z0-9_-]{1,2048}$/, 'cursor must be one this API handed out').optional(),
+          }),
           response: { 200: followersPage, ...errors(400, 401) },
         },
         preHandler: auth,
