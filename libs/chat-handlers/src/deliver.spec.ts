@@ -26,8 +26,8 @@ beforeAll(async () => {
   tapServer = await tap.listen();
   await createTables(tapServer.url, createTableInputs(tables));
   stores = createChatStores(createDocumentClient({ endpoint: tapServer.url, region: 'us-east-1' }), tables);
-  // A management API that allows 200 posts/s with a burst of 10: fan-out to 60 must hit 429s.
-  gateway = new LocalWebSocketGateway({ stage: 'test', managementRateLimit: { ratePerSecond: 200, burst: 10 } });
+  // A management API that throttles every third post: fan-out to 60 hits 429s on any machine.
+  gateway = new LocalWebSocketGateway({ stage: 'test', throttleEveryNthPost: 3 });
   await gateway.start();
   // The poster signs with the environment's credentials, as on Lambda; the gateway checks them.
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: gateway.managementCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: gateway.managementCredentials.secretAccessKey });

@@ -14,6 +14,11 @@ export interface GatewayOptions {
   stage: string;
   /** Management API limit (posts per second, burst); unlimited when absent. */
   managementRateLimit?: { ratePerSecond: number; burst: number };
+  /**
+   * Failure tests: answer every Nth POST with 429, whatever the speed of the machine (a rate
+   * limit only trips when the posts outrun it, which a slow, busy box may never do).
+   */
+  throttleEveryNthPost?: number;
   /** What @connections callers must sign with (SigV4); random per gateway unless given. */
   managementCredentials?: ManagementCredentials;
   onError?: (message: string, error: unknown) => void;
@@ -52,6 +57,7 @@ export class LocalWebSocketGateway {
   private readonly bucket?: TokenBucket;
   private running?: RunningServer;
   private inFlight = new Set<Promise<unknown>>();
+  private posts = 0;
   readonly managementCredentials: ManagementCredentials;
 
   constructor(private readonly options: GatewayOptions) {
@@ -232,7 +238,9 @@ export class LocalWebSocketGateway {
       return managementError(res, 410, 'GoneException', `connection ${connectionId} is gone`);
     }
     if (method === 'POST') {
-      if (this.bucket && !this.bucket.take()) {
+      this.posts++;
+      const injected = this.options.throttleEveryNthPost !== undefined && this.posts % this.options.throttleEveryNthPost === 0;
+      if (injected || (this.bucket && !this.bucket.take())) {
         return managementError(res, 429, 'LimitExceededException', 'rate exceeded');
       }
       connection.socket.send(body.toString('utf8'));
