@@ -12,7 +12,7 @@ import { ChatSocket, isMessage, latestSeq, sleep } from './lib/chat-socket.ts';
 import { Users, wsUrl } from './lib/env.ts';
 import { profileNamed, totalSeconds } from './lib/profiles.ts';
 import { summaryOutputs } from './lib/summary.ts';
-import { CHAT_THRESHOLDS } from './lib/thresholds.ts';
+import { chatThresholds, DELIVERY_SAMPLES, thresholdPlan } from './lib/thresholds.ts';
 
 const { name, profile } = profileNamed(__ENV['PROFILE']);
 const url = wsUrl();
@@ -20,6 +20,7 @@ const users = new Users();
 
 const deliveryMs = new Trend('chat_delivery_ms', true);
 const delivered = new Rate('chat_delivered');
+const deliverySamples = new Counter(DELIVERY_SAMPLES);
 const posts = new Counter('chat_posts');
 
 const iterationsPerSecond = Math.max(1, Math.ceil(profile.peakFollowersPerSecond / profile.followersPerIteration));
@@ -48,9 +49,14 @@ export const options = {
       maxDuration: `${totalSeconds(profile) + 30}s`,
     },
   },
-  thresholds: CHAT_THRESHOLDS,
+  thresholds: chatThresholds(thresholdPlan(name, expectedDeliveriesFloor())),
   tags: { profile: name },
 };
+
+/** A quarter of the deliveries the hold phase alone produces: fewer means the run proves little. */
+function expectedDeliveriesFloor(): number {
+  return Math.max(1, Math.floor((profile.peakFollowersPerSecond * profile.holdSeconds * profile.sessionSeconds * (1000 / profile.postIntervalMs)) / 4));
+}
 
 export function setup(): { roomId: string } {
   return { roomId: `spike-${Date.now()}` };
@@ -82,7 +88,10 @@ async function followOnce(roomId: string, token: string): Promise<void> {
   const deadline = Date.now() + profile.graceMs;
   const missing = () => Array.from({ length: endSeq - startSeq }, (_, i) => startSeq + 1 + i).filter((s) => !seen.has(s));
   while (missing().length > 0 && Date.now() < deadline) await sleep(50);
-  for (let seq = startSeq + 1; seq <= endSeq; seq++) delivered.add(seen.has(seq));
+  for (let seq = startSeq + 1; seq <= endSeq; seq++) {
+    delivered.add(seen.has(seq));
+    deliverySamples.add(1);
+  }
   await socket.request({ action: 'leave', roomId }, 2000);
   socket.close();
 }

@@ -11,7 +11,7 @@ import { ChatSocket, isMessage, sleep } from './lib/chat-socket.ts';
 import { Users, wsUrl } from './lib/env.ts';
 import { pickProfile } from './lib/profiles.ts';
 import { summaryOutputs } from './lib/summary.ts';
-import { CHAT_THRESHOLDS } from './lib/thresholds.ts';
+import { chatThresholds, DELIVERY_SAMPLES, thresholdPlan } from './lib/thresholds.ts';
 
 interface SteadyProfile {
   users: number;
@@ -32,6 +32,7 @@ const url = wsUrl();
 const users = new Users();
 const deliveryMs = new Trend('chat_delivery_ms', true);
 const delivered = new Rate('chat_delivered');
+const deliverySamples = new Counter(DELIVERY_SAMPLES);
 const posts = new Counter('chat_posts');
 
 export const options = {
@@ -44,7 +45,8 @@ export const options = {
       gracefulStop: '30s',
     },
   },
-  thresholds: CHAT_THRESHOLDS,
+  // Half of one session's messages per user: fewer delivery checks means the run proves little.
+  thresholds: chatThresholds(thresholdPlan(profileName, Math.max(1, Math.floor((profile.users * profile.messagesPerSession) / 2)))),
   tags: { profile: profileName },
 };
 
@@ -80,7 +82,10 @@ export async function conversation(data: { run: string }): Promise<void> {
   // Our own messages come back through the same fan-out as everyone else's.
   const deadline = Date.now() + 3000;
   while (sent.some((id) => !echoes.has(id)) && Date.now() < deadline) await sleep(50);
-  for (const id of sent) delivered.add(echoes.has(id));
+  for (const id of sent) {
+    delivered.add(echoes.has(id));
+    deliverySamples.add(1);
+  }
   check(await socket.request({ action: 'leave', roomId }), { left: (f) => f?.type === 'ack' });
   socket.close();
 }

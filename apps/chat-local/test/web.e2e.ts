@@ -28,12 +28,36 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function open(user: string, room: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 900, height: 600 } });
-  page.on('pageerror', (error) => console.error(`[${user}] ${error.message}`));
-  await page.goto(`${stack.webUrl ?? ''}/?room=${room}&user=${user}`);
+async function open(user: string, room: string, viewport = { width: 900, height: 600 }): Promise<Page> {
+  const page = await load(`?room=${room}&user=${user}`, viewport);
   await page.waitForSelector('#status[data-state="open"]');
   return page;
+}
+
+async function load(query: string, viewport = { width: 900, height: 600 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  page.on('pageerror', (error) => console.error(`[${query}] ${error.message}`));
+  await page.goto(`${stack.webUrl ?? ''}/${query}`);
+  return page;
+}
+
+type Box = { x: number; y: number; width: number; height: number };
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+async function box(page: Page, selector: string): Promise<Box> {
+  const found = await page.locator(selector).boundingBox();
+  if (!found) throw new Error(`${selector} is not visible`);
+  return found;
+}
+
+async function post(artistId: string, name: string, body: string, key: string): Promise<void> {
+  const token = await stack.runtime.issueToken(artistId, name, ['artist']);
+  const res = await fetch(`${stack.broadcast.url}/v1/artists/${artistId}/posts`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify({ body }),
+  });
+  expect(res.status).toBe(201);
 }
 
 describe('web client in headless Chromium', () => {
@@ -90,5 +114,98 @@ describe('web client in headless Chromium', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'reconnected.png') });
     await page.close();
     await writer.close();
+  });
+
+  it.each([
+    ['a bad room name', '?room=no%20spaces%20here&user=alice', /not a room name.*Change \?room=/],
+    ['an empty user', '?room=lobby&user=', /user name is 1-32.*change \?user=/],
+    ['an over-long user name', '?room=lobby&user=' + 'x'.repeat(40), /user name is 1-32/],
+  ])('tells the person what is wrong and what to do for %s, instead of reconnecting forever', async (label, query, message) => {
+    const page = await load(query);
+    await page.waitForSelector('#status[data-state="refused"]');
+    expect(await page.locator('#error').isVisible()).toBe(true);
+    expect(await page.locator('#error-text').textContent()).toMatch(message);
+    await page.waitForTimeout(1500); // a retry loop would have flipped the state by now
+    expect(await page.locator('#status').getAttribute('data-state')).toBe('refused');
+    await page.screenshot({ path: path.join(SCREENSHOTS, `refused-${label.replaceAll(' ', '-')}.png`) });
+    await page.close();
+  });
+
+  it('wraps long unbroken words inside the message list, clear of the sidebar', async () => {
+    const page = await open('wrapper', 'long-words');
+    const word = 'x'.repeat(600);
+    await page.fill('#text', word);
+    await page.press('#text', 'Enter');
+    await page.waitForSelector(`.message .body:text("${word}")`);
+    const body = await box(page, '.message .body');
+    const list = await box(page, '#messages');
+    expect(body.x + body.width).toBeLessThanOrEqual(list.x + list.width + 1);
+    expect(overlaps(body, await box(page, 'aside'))).toBe(false);
+    expect(await page.locator('#messages').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'long-words.png') });
+    await page.close();
+  });
+
+  it('shows an error without hiding the newest message', async () => {
+    const page = await open('talker', 'error-layout');
+    for (let i = 1; i <= 25; i++) {
+      await page.fill('#text', `line ${i}`);
+      await page.press('#text', 'Enter');
+      await page.waitForSelector(`.message .body:text-is("line ${i}")`);
+    }
+    // A frame the server refuses (too large as delivered) produces an error banner.
+    await page.locator('#text').evaluate((el) => el.removeAttribute('maxlength'));
+    await page.fill('#text', 'y'.repeat(40_000));
+    await page.press('#text', 'Enter');
+    await page.waitForSelector('#error:not([hidden])');
+    expect(await page.locator('#error-text').textContent()).toContain('message_too_large');
+    const last = await box(page, '.message:last-child');
+    const error = await box(page, '#error');
+    expect(overlaps(last, error)).toBe(false);
+    expect(last.y + last.height).toBeLessThanOrEqual(error.y + 1);
+    expect(await page.locator('.message:last-child .body').textContent()).toBe('line 25');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'error-banner.png') });
+    await page.close();
+  });
+
+  it('gives the messages the screen on a phone', async () => {
+    const page = await open('phone', 'lobby', { width: 390, height: 844 });
+    const messages = await box(page, '#messages');
+    const aside = await box(page, 'aside');
+    expect(messages.width).toBeGreaterThan(390 * 0.9);
+    expect(aside.height).toBeLessThan(844 * 0.1);
+    expect(overlaps(messages, aside)).toBe(false);
+    await page.fill('#text', 'hello from a phone');
+    await page.press('#text', 'Enter');
+    await page.waitForSelector('.message .body:text("hello from a phone")');
+    expect(await page.locator('body').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'phone.png') });
+    await page.close();
+  });
+
+  it("marks the artist's posts in their broadcast room with the display name, and lets followers only read", async () => {
+    const fan = await open('fan-7', 'artist-nova');
+    expect(await fan.locator('#composer').isHidden()).toBe(true);
+    expect(await fan.locator('#notice').textContent()).toContain("nova's broadcast room");
+    await post('nova', 'Nova', 'new single out now', 'web-1');
+    await fan.waitForSelector('.message.artist-post .body:text("new single out now")');
+    expect(await fan.locator('.message.artist-post .who').textContent()).toBe('Nova');
+    expect(await fan.locator('.message.artist-post .badge').textContent()).toBe('artist');
+    await fan.screenshot({ path: path.join(SCREENSHOTS, 'artist-post.png') });
+    await fan.close();
+  });
+
+  it('pushes presence: who joins and leaves shows up without waiting for a poll', async () => {
+    const alice = await open('pres-alice', 'presence-room');
+    await alice.waitForSelector('#members li[data-user-id="pres-alice"]');
+    const before = Number((await alice.locator('body').getAttribute('data-presence-events')) ?? 0);
+    const bob = await open('pres-bob', 'presence-room');
+    await alice.waitForSelector('#members li[data-user-id="pres-bob"]', { timeout: 15_000 });
+    await bob.close();
+    await alice.waitForSelector('#members li[data-user-id="pres-bob"]', { state: 'detached', timeout: 15_000 });
+    // Both changes arrived as pushed presence frames (the fallback poll runs every 30 s).
+    expect(Number(await alice.locator('body').getAttribute('data-presence-events'))).toBeGreaterThanOrEqual(before + 2);
+    await alice.screenshot({ path: path.join(SCREENSHOTS, 'presence.png') });
+    await alice.close();
   });
 });

@@ -1,4 +1,10 @@
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'refused';
+
+/** A problem retrying cannot fix (a bad room or user name, no way to sign in): shown, not retried. */
+export class FatalConnectionError extends Error {}
+
+/** After this many handshakes in a row that never opened, the person is told what is going on. */
+const REFUSED_HANDSHAKES_BEFORE_NOTICE = 3;
 
 export interface Frame {
   type?: string;
@@ -25,8 +31,12 @@ export class ChatConnection {
   onState: (state: ConnectionState) => void = () => undefined;
   /** Called on every (re)connect: the place to re-join and fill gaps. */
   onOpen: () => void = () => undefined;
+  /** Something the person should know: why the page is not connected, and what to do. */
+  onProblem: (message: string, fatal: boolean) => void = () => undefined;
   private socket?: WebSocket;
   private attempt = 0;
+  private failedHandshakes = 0;
+  private stopped = false;
   private counter = 0;
   private readonly pending = new Map<string, { resolve: (f: Frame) => void; reject: (e: Error) => void; timer: number }>();
 
@@ -37,6 +47,14 @@ export class ChatConnection {
 
   start(): void {
     void this.open();
+  }
+
+  /** Gives up for good: the socket closes and no reconnect follows. */
+  stop(message: string): void {
+    this.stopped = true;
+    this.onState('refused');
+    this.onProblem(message, true);
+    this.socket?.close();
   }
 
   request(frame: Record<string, unknown>, timeoutMs = 10_000): Promise<Frame> {
@@ -57,12 +75,17 @@ export class ChatConnection {
     let socket: WebSocket;
     try {
       socket = new WebSocket(await this.url());
-    } catch {
+    } catch (error) {
+      if (error instanceof FatalConnectionError) return this.stop(error.message);
+      this.onProblem(`cannot reach the chat (${error instanceof Error ? error.message : String(error)}); retrying`, false);
       return this.retry();
     }
     this.socket = socket;
+    let opened = false;
     socket.onopen = () => {
+      opened = true;
       this.attempt = 0;
+      this.failedHandshakes = 0;
       this.onState('open');
       this.onOpen();
     };
@@ -88,11 +111,17 @@ export class ChatConnection {
         reject(new Error('connection lost'));
       }
       this.pending.clear();
+      if (this.stopped) return;
+      // Browsers hide the handshake's status; repeated refusals are most likely a rejected sign-in.
+      if (!opened && ++this.failedHandshakes === REFUSED_HANDSHAKES_BEFORE_NOTICE) {
+        this.onProblem('the chat keeps refusing the connection: your sign-in may have expired or be invalid. Reload the page to sign in again; retrying meanwhile', false);
+      }
       this.retry();
     };
   }
 
   private retry(): void {
+    if (this.stopped) return;
     this.onState('reconnecting');
     window.setTimeout(() => void this.open(), reconnectDelay(this.attempt++, this.backoff));
   }

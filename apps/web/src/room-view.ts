@@ -1,4 +1,6 @@
+import type { Banner } from './banner';
 import type { ChatConnection, Frame } from './connection';
+import { artistOf } from './rooms';
 
 export interface ChatMessage {
   roomId: string;
@@ -12,6 +14,17 @@ export interface ChatMessage {
 
 const PAGE = 30;
 const NEAR_TOP_PX = 40;
+/** Small rooms get presence pushed (a `presence` frame); this poll only backs up large rooms. */
+const PRESENCE_POLL_MS = 30_000;
+/** Several joins at once cost one refresh. */
+const PRESENCE_DEBOUNCE_MS = 150;
+
+/** What to tell the person for a refused join, by error code. */
+const JOIN_ADVICE: Record<string, string> = {
+  invalid_request: 'the room name is not valid: change ?room= in the address',
+  unauthorized: 'your connection was not recognised: reload the page to sign in again',
+  forbidden: 'you may not enter this room',
+};
 
 /**
  * One room on screen: messages in seq order (deduplicated, so a retry or a history page never
@@ -22,21 +35,31 @@ export class RoomView {
   private readonly messages = new Map<number, ChatMessage>();
   private olderCursor: string | null = null;
   private loadingOlder = false;
+  private presenceTimer?: number;
+  /** Presence frames received: the page exposes the count for its tests. */
+  presenceEvents = 0;
+  private readonly artist: string | undefined;
 
   constructor(
     private readonly connection: ChatConnection,
     private readonly roomId: string,
-    private readonly elements: { messages: HTMLElement; members: HTMLElement; error: HTMLElement },
+    private readonly elements: { messages: HTMLElement; members: HTMLElement; count: HTMLElement },
+    private readonly banner: Banner,
   ) {
+    this.artist = artistOf(roomId);
     elements.messages.addEventListener('scroll', () => {
       if (elements.messages.scrollTop < NEAR_TOP_PX) void this.loadOlder();
     });
+    window.setInterval(() => void this.refreshMembers().catch(() => undefined), PRESENCE_POLL_MS);
   }
 
   /** On every (re)connect: join, then newest history (fills whatever was missed), then presence. */
   async enter(): Promise<void> {
     const joined = await this.connection.request({ action: 'join', roomId: this.roomId });
-    if (joined.type === 'error') return this.showError(joined);
+    if (joined.type === 'error') {
+      const advice = JOIN_ADVICE[String(joined['code'])] ?? 'try again later';
+      return this.banner.show(`could not join #${this.roomId}: ${String(joined['message'] ?? joined['code'])}. What to do: ${advice}`);
+    }
     const page = await this.connection.request({ action: 'history', roomId: this.roomId, limit: PAGE });
     if (page.type === 'error') return this.showError(page);
     if (this.messages.size === 0) this.olderCursor = (page['cursor'] as string | null) ?? null;
@@ -51,6 +74,11 @@ export class RoomView {
       this.add([message], this.nearBottom());
       // A jump in seq means deliveries were missed (e.g. while reconnecting): ask history.
       if (newest > 0 && message.seq > newest + 1) void this.enter();
+    } else if (frame.type === 'presence' && frame['roomId'] === this.roomId) {
+      this.presenceEvents++;
+      document.body.dataset['presenceEvents'] = String(this.presenceEvents);
+      window.clearTimeout(this.presenceTimer);
+      this.presenceTimer = window.setTimeout(() => void this.refreshMembers().catch(() => undefined), PRESENCE_DEBOUNCE_MS);
     }
   }
 
@@ -58,7 +86,7 @@ export class RoomView {
     const clientMessageId = crypto.randomUUID().replaceAll('-', '');
     const ack = await this.connection.request({ action: 'send', roomId: this.roomId, clientMessageId, body });
     if (ack.type === 'error') this.showError(ack);
-    else this.elements.error.hidden = true;
+    else this.banner.hide();
   }
 
   async refreshMembers(): Promise<void> {
@@ -71,6 +99,7 @@ export class RoomView {
       return li;
     });
     this.elements.members.replaceChildren(...items);
+    this.elements.count.textContent = `(${items.length}${reply['cursor'] ? '+' : ''})`;
   }
 
   private async loadOlder(): Promise<void> {
@@ -97,10 +126,10 @@ export class RoomView {
     const [only] = fresh;
     if (fresh.length === 1 && only && only.seq > newest) {
       // The common case, a live delivery: append instead of rebuilding the list.
-      this.elements.messages.append(renderMessage(only));
+      this.elements.messages.append(this.render(only));
     } else {
       const ordered = [...this.messages.values()].sort((a, b) => a.seq - b.seq);
-      this.elements.messages.replaceChildren(...ordered.map(renderMessage));
+      this.elements.messages.replaceChildren(...ordered.map((m) => this.render(m)));
     }
     if (scrollToEnd) this.elements.messages.scrollTop = this.elements.messages.scrollHeight;
   }
@@ -111,18 +140,29 @@ export class RoomView {
   }
 
   private showError(frame: Frame): void {
-    this.elements.error.textContent = `${String(frame['code'] ?? 'error')}: ${String(frame['message'] ?? '')}`;
-    this.elements.error.hidden = false;
+    this.banner.show(`${String(frame['code'] ?? 'error')}: ${String(frame['message'] ?? '')}`);
+  }
+
+  private render(m: ChatMessage): HTMLElement {
+    return renderMessage(m, this.artist !== undefined && m.senderId === this.artist);
   }
 }
 
-function renderMessage(m: ChatMessage): HTMLElement {
+/** A message row; the artist's own posts in their broadcast room carry a badge and the display name. */
+function renderMessage(m: ChatMessage, byArtist: boolean): HTMLElement {
   const row = document.createElement('div');
-  row.className = 'message';
+  row.className = byArtist ? 'message artist-post' : 'message';
   row.dataset['seq'] = String(m.seq);
   const who = document.createElement('span');
   who.className = 'who';
-  who.textContent = m.senderName;
+  who.textContent = m.senderName || m.senderId;
+  who.title = m.senderId;
+  if (byArtist) {
+    const badge = document.createElement('span');
+    badge.className = 'badge';
+    badge.textContent = 'artist';
+    row.append(badge);
+  }
   const body = document.createElement('span');
   body.className = 'body';
   body.textContent = m.body;

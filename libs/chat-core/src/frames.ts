@@ -71,6 +71,7 @@ export type ServerFrame =
       members: { userId: string; name: string }[];
       cursor: string | null;
     }
+  | { type: 'presence'; roomId: string; userId: string; name: string; online: boolean }
   | { type: 'error'; code: string; message: string; requestId?: string; details?: unknown };
 
 /** Parses the raw frame text into JSON, failing with a stable code instead of a SyntaxError. */

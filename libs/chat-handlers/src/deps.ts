@@ -1,11 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CursorCodec, TokenSettings } from '@relay/chat-core';
 import type { ChatStores } from '@relay/chat-store';
+import type { ConnectionPoster } from './poster';
 
 export interface HandlerDeps {
   stores: ChatStores;
   logger: Logger;
   clock?: () => Date;
+  /** Set where the function may post to sockets (presence on join, leave and disconnect). */
+  poster?: ConnectionPoster;
 }
 
 export interface ConnectDeps extends HandlerDeps {

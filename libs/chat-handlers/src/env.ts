@@ -19,6 +19,8 @@ const baseEnv = z.object({
   CHAT_MEMBERSHIPS_TABLE: z.string().min(3),
   CHAT_ROOMS_TABLE: z.string().min(3),
   CHAT_MESSAGES_TABLE: z.string().min(3),
+  /** Where presence changes are posted (join, leave, disconnect); absent elsewhere. */
+  WS_MANAGEMENT_ENDPOINT: z.url().optional(),
 });
 
 /**
@@ -76,6 +78,9 @@ function baseDeps(env: z.infer<typeof baseEnv>): HandlerDeps {
       messages: env.CHAT_MESSAGES_TABLE,
     }),
     logger: new Logger({ serviceName: 'chat' }),
+    ...(env.WS_MANAGEMENT_ENDPOINT
+      ? { poster: createManagementPoster({ endpoint: env.WS_MANAGEMENT_ENDPOINT, region: env.AWS_REGION, maxSockets: 16 }) }
+      : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import type { MembershipRecord, Page, PageKey } from '@relay/chat-store';
 import type { z } from 'zod';
 import type { HandlerDeps, PagingDeps } from './deps';
 import type { WebSocketHandler } from './events';
+import { announcePresence } from './presence';
 import { wsRoute } from './route';
 
 /** The membership row doubles as the caller's identity for room actions: one read does both. */
@@ -37,13 +38,18 @@ export function createJoinHandler(deps: HandlerDeps): WebSocketHandler {
       joinedAt: now.toISOString(),
       expiresAt: connection.expiresAt,
     });
+    await announcePresence(deps, { roomId: request.roomId, userId: connection.userId, name: connection.name, online: true, connectionId });
     return { type: 'ack', action: 'join', requestId: request.requestId, roomId: request.roomId };
   });
 }
 
 export function createLeaveHandler(deps: HandlerDeps): WebSocketHandler {
   return wsRoute(deps, leaveRequestSchema, async ({ connectionId }, request) => {
-    await deps.stores.memberships.leave(request.roomId, connectionId);
+    const membership = await deps.stores.memberships.get(request.roomId, connectionId);
+    if (membership) {
+      await deps.stores.memberships.leave(request.roomId, connectionId);
+      await announcePresence(deps, { roomId: request.roomId, userId: membership.userId, name: membership.name, online: false, connectionId });
+    }
     return { type: 'ack', action: 'leave', requestId: request.requestId, roomId: request.roomId };
   });
 }

@@ -23,6 +23,18 @@ const cursorSecret = (arns: ChatResourceArns): Statement => ({
   resources: [arns.cursorSecretParameter],
 });
 
+/** Presence on join, leave and disconnect: list the room (first page only) and post to its sockets. */
+const presence = (arns: ChatResourceArns): Statement[] => [
+  { sid: 'MembershipsQueryRoom', actions: ['dynamodb:Query'], resources: [arns.tables.memberships] },
+  postToConnections(arns),
+];
+
+const postToConnections = (arns: ChatResourceArns): Statement => ({
+  sid: 'PostToConnections',
+  actions: ['execute-api:ManageConnections'],
+  resources: [`${arns.apiStage}/POST/@connections/*`],
+});
+
 const disconnectCleanup = (arns: ChatResourceArns): Statement[] => [
   { sid: 'MembershipsByConnection', actions: ['dynamodb:Query'], resources: [`${arns.tables.memberships}/index/*`] },
   table(arns, 'memberships', ['BatchWriteItem']),
@@ -38,10 +50,10 @@ export const CHAT_FUNCTION_ACCESS: Record<string, (arns: ChatResourceArns) => St
     table(arns, 'connections', ['PutItem']),
     { sid: 'AuthSecret', actions: ['ssm:GetParameter'], resources: [arns.authSecretParameter] },
   ],
-  disconnect: disconnectCleanup,
+  disconnect: (arns) => [table(arns, 'connections', ['GetItem']), ...disconnectCleanup(arns), ...presence(arns)],
   default: () => [],
-  join: (arns) => [table(arns, 'connections', ['GetItem']), table(arns, 'memberships', ['PutItem'])],
-  leave: (arns) => [table(arns, 'memberships', ['DeleteItem'])],
+  join: (arns) => [table(arns, 'connections', ['GetItem']), table(arns, 'memberships', ['PutItem']), ...presence(arns)],
+  leave: (arns) => [table(arns, 'memberships', ['GetItem', 'DeleteItem']), ...presence(arns)],
   members: (arns) => [table(arns, 'memberships', ['GetItem', 'Query']), cursorSecret(arns)],
   history: (arns) => [table(arns, 'memberships', ['GetItem']), table(arns, 'messages', ['Query']), cursorSecret(arns)],
   send: (arns) => [
@@ -57,7 +69,7 @@ export const CHAT_FUNCTION_ACCESS: Record<string, (arns: ChatResourceArns) => St
       actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
       resources: [arns.messagesStream],
     },
-    { sid: 'PostToConnections', actions: ['execute-api:ManageConnections'], resources: [`${arns.apiStage}/POST/@connections/*`] },
+    postToConnections(arns),
     { sid: 'OnFailureDestination', actions: ['sqs:SendMessage'], resources: [arns.deadLetterQueue] },
   ],
 };
