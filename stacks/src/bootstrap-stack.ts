@@ -20,8 +20,8 @@ export class BootstrapStack extends RelayStack {
       repository: GITHUB_REPOSITORY,
       applyEnvironments: [
         { environment: props.env.name, workflow: 'deploy.yml' },
-        // Previews live in the dev account and are applied by the preview workflow.
-        ...(props.env.kind === 'dev' ? [{ environment: 'preview', workflow: 'preview.yml' }] : []),
+        // Previews live in the dev account: opened from pull requests, swept from main.
+        ...(props.env.kind === 'dev' ? [{ environment: 'preview', workflow: 'preview.yml', refs: ['refs/heads/main', 'refs/pull/*/merge'] }] : []),
       ],
       // The nightly spike runs against stag only.
       loadTest:

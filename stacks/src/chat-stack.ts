@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { ChatWebSocketApi, STAGE_NAME } from '@relay/chat-infra';
 import { Alarms, RelayStack, RuntimeParameters, type RoleMode } from '@relay/infra-constructs';
-import { resourcePrefix, type Environment } from '@relay/platform-config';
+import { resourcePrefix, secretParameter, type Environment } from '@relay/platform-config';
 
 export const AUTH = { issuer: 'relay', audience: 'relay-chat' };
 
@@ -13,9 +13,12 @@ export class ChatStack extends RelayStack {
   constructor(scope: Construct, id: string, props: { env: Environment; artifactsDir: string; role?: RoleMode }) {
     super(scope, id, { env: props.env, component: 'chat', role: props.role });
     const prefix = resourcePrefix(props.env);
-    const secrets = new RuntimeParameters(this, 'secrets', { env: props.env, secrets: ['chat/auth-token-secret', 'chat/cursor-secret'] });
-    const secret = secrets.parameter('chat/auth-token-secret');
-    const cursorSecret = secrets.parameter('chat/cursor-secret');
+    // Secrets are created outside Terraform (tools/scripts/ensure-secrets.ts), so no value ever
+    // enters state or a plan; the stack only refers to them by name.
+    const secret = secretParameter(props.env, 'chat/auth-token-secret');
+    const cursorSecret = secretParameter(props.env, 'chat/cursor-secret');
+    // Earlier versions managed the token secret here: forget it without deleting the parameter.
+    this.addOverride('removed', [{ from: 'aws_ssm_parameter.secrets_chat-auth-token-secret_C04EA4A8', lifecycle: { destroy: false } }]);
     this.chat = new ChatWebSocketApi(this, 'chat', {
       env: props.env,
       prefix,

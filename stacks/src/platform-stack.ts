@@ -3,7 +3,7 @@ import { TerraformOutput, TerraformVariable } from 'cdktf';
 import { followsTable } from '@relay/broadcast-service';
 import { chatTableNames } from '@relay/chat-store';
 import { Alarms, DesignedTable, FargateService, Network, OffHoursSchedule, RelayStack, RuntimeParameters, type RoleMode } from '@relay/infra-constructs';
-import { parameterPath, resourcePrefix, type Environment } from '@relay/platform-config';
+import { resourcePrefix, secretParameter, type Environment } from '@relay/platform-config';
 
 export const BROADCAST_PORT = 8080;
 
@@ -27,7 +27,6 @@ export class PlatformStack extends RelayStack {
     const tableArn = (name: string) => `arn:aws:dynamodb:${env.region}:${env.accountId}:table/${name}`;
     const followsName = `${prefix}-broadcast-follows`;
     const follows = new DesignedTable(this, 'follows', { design: followsTable, name: followsName, env });
-    const parameterArn = (...parts: string[]) => `arn:aws:ssm:${env.region}:${env.accountId}:parameter${parameterPath(env, ...parts)}`;
 
     const broadcast = new FargateService(this, 'broadcast', {
       env,
@@ -49,7 +48,7 @@ export class PlatformStack extends RelayStack {
         AUTH_ISSUER: 'relay',
         AUTH_AUDIENCE: 'relay-chat',
       },
-      secrets: { AUTH_TOKEN_SECRET: parameterArn('chat', 'auth-token-secret'), CURSOR_SECRET: parameterArn('chat', 'cursor-secret') },
+      secrets: { AUTH_TOKEN_SECRET: secretParameter(env, 'chat/auth-token-secret').arn, CURSOR_SECRET: secretParameter(env, 'chat/cursor-secret').arn },
       taskStatements: [
         { sid: 'RoomCounterAndClaims', actions: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:GetItem'], resources: [tableArn(tables.rooms)] },
         { sid: 'Messages', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DescribeTable'], resources: [tableArn(tables.messages)] },

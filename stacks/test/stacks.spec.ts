@@ -2,7 +2,6 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeStubArtifacts } from '@relay/chat-infra';
-import { checkSecret } from '@relay/chat-core';
 import { policyViolations } from '@relay/infra-constructs';
 import { resolveEnvironment } from '@relay/platform-config';
 import { buildApp } from '../src/app';
@@ -82,23 +81,25 @@ describe('synth of every environment', () => {
     }
   });
 
-  it('puts runtime configuration in SSM under /relay/<env>/ and never a secret value', () => {
+  it('puts runtime configuration in SSM under /relay/<env>/ and never a secret, not even a placeholder', () => {
     const params = resourcesOf(all['chat-stag']!, 'aws_ssm_parameter');
     expect(params.map((p) => p['name']).sort()).toEqual([
-      '/relay/stag/chat/auth-token-secret',
-      '/relay/stag/chat/cursor-secret',
       '/relay/stag/chat/tables/connections',
       '/relay/stag/chat/tables/memberships',
       '/relay/stag/chat/tables/messages',
       '/relay/stag/chat/tables/rooms',
       '/relay/stag/chat/ws-url',
     ]);
-    const secure = params.filter((p) => p['type'] === 'SecureString');
-    expect(secure).toHaveLength(2);
-    for (const secret of secure) {
-      expect(secret).toMatchObject({ lifecycle: { ignore_changes: ['value'] } });
-      // Until someone sets it, every consumer refuses the value (checkSecret fails closed on this prefix).
-      expect(() => checkSecret(String(secret['value']), String(secret['name']))).toThrow('still holds the placeholder');
+    for (const stack of [...Object.values(all), ...Object.values(preview)]) {
+      expect(resourcesOf(stack, 'aws_ssm_parameter').filter((p) => p['type'] !== 'String')).toEqual([]);
+    }
+  });
+
+  it('forgets the token secret an earlier version managed, without deleting it', () => {
+    for (const stack of [all['chat-stag']!, preview['chat-dev-erin']!]) {
+      expect((stack as unknown as { removed: unknown }).removed).toEqual([
+        { from: 'aws_ssm_parameter.secrets_chat-auth-token-secret_C04EA4A8', lifecycle: { destroy: false } },
+      ]);
     }
   });
 

@@ -37,6 +37,15 @@ describe('terraform runner', () => {
     expect(() => commandsFor('destroy', 'prod', { outdir })).toThrow('destroy is for previews only');
   });
 
+  it('plans a pull request without refresh or lock, and never applies for one', () => {
+    const outdir = outdirWith('chat-prod');
+    const plan = commandsFor('plan', 'prod', { outdir, pullRequest: true }).find((c) => c.args[0] === 'plan')!;
+    expect(plan.args).toEqual(expect.arrayContaining(['-refresh=false', '-lock=false']));
+    expect(commandsFor('plan', 'prod', { outdir }).find((c) => c.args[0] === 'plan')!.args).not.toContain('-refresh=false');
+    writeFileSync(path.join(outdir, 'stacks', 'chat-prod', PLAN_FILE), 'plan');
+    expect(() => commandsFor('apply', 'prod', { outdir, pullRequest: true })).toThrow('a pull request never applies');
+  });
+
   it('rejects unknown environments and missing synth output clearly', () => {
     expect(() => commandsFor('plan', 'qa', { outdir: outdirWith() })).toThrow('unknown environment "qa"');
     expect(() => commandsFor('plan', 'prod', { outdir: outdirWith('chat-dev') })).toThrow(/no synthesized stacks for prod/);

@@ -26,6 +26,11 @@ export interface RunOptions {
   dryRun?: boolean;
   /** Only these components (default: every synthesized one). */
   components?: string[];
+  /**
+   * A pull request's plan: with the PR plan role, which reads only the state objects, so it
+   * neither refreshes (no reads of live resources) nor takes the lock (no writes at all).
+   */
+  pullRequest?: boolean;
   log?: (line: string) => void;
 }
 
@@ -63,8 +68,10 @@ export function commandsFor(action: Action, envName: string, options: RunOptions
     const cwd = path.join(options.outdir, 'stacks', id);
     const init = { cwd, args: ['init', '-input=false', '-no-color'] };
     if (action === 'plan') {
-      return [init, { cwd, args: ['plan', '-input=false', '-no-color', `-out=${PLAN_FILE}`] }, { cwd, args: ['show', '-json', PLAN_FILE], stdoutFile: PLAN_JSON }];
+      const readOnly = options.pullRequest ? ['-refresh=false', '-lock=false'] : [];
+      return [init, { cwd, args: ['plan', '-input=false', '-no-color', ...readOnly, `-out=${PLAN_FILE}`] }, { cwd, args: ['show', '-json', PLAN_FILE], stdoutFile: PLAN_JSON }];
     }
+    if (options.pullRequest) throw new RunnerError('--pull-request plans only: a pull request never applies or destroys');
     if (action === 'apply') {
       if (!options.dryRun && !existsSync(path.join(cwd, PLAN_FILE))) {
         throw new RunnerError(`${id} has no saved plan: apply only applies a reviewed plan (run plan:${env.name} first)`);

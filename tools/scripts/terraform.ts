@@ -1,5 +1,5 @@
 /**
- * Usage: node --import tsx tools/scripts/terraform.ts <plan|apply|destroy> <env> [--dry-run] [--components chat,web]
+ * Usage: node --import tsx tools/scripts/terraform.ts <plan|apply|destroy> <env> [--dry-run] [--components chat,web] [--pull-request]
  * Behind the stacks project's plan:<env>, apply:<env> and destroy:preview targets.
  */
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { run, type Action } from './terraform-runner';
 const root = path.resolve(__dirname, '..', '..');
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'dry-run': { type: 'boolean', default: false }, components: { type: 'string' } },
+  options: { 'dry-run': { type: 'boolean', default: false }, components: { type: 'string' }, 'pull-request': { type: 'boolean', default: false } },
 });
 const [action, envName] = positionals;
 try {
@@ -20,6 +20,7 @@ try {
     outdir: process.env['CDKTF_OUTDIR'] ?? path.join(root, 'cdktf.out'),
     dryRun: values['dry-run'],
     components: values.components?.split(','),
+    pullRequest: values['pull-request'],
   }, root);
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));

@@ -1,12 +1,14 @@
+import { broadcastRoomOwner } from '@relay/chat-core';
 import type { HandlerDeps } from './deps';
 import { forEachBounded } from './pool';
 
 /**
- * Rooms up to this size get presence pushed on every join, leave and disconnect (at most this
- * many posts per change). Larger rooms, such as an artist's broadcast room, would turn each
- * follower's arrival into a fan-out to everyone, so there clients refresh the list slowly.
+ * Open rooms up to this size get presence pushed on every join, leave and disconnect (at most
+ * this many posts per change, about 1,250 to fill a room). Larger rooms, and every artist's
+ * broadcast room (an audience, not a conversation), would turn each arrival into a fan-out to
+ * everyone, so there clients refresh the list slowly instead.
  */
-export const PRESENCE_PUSH_LIMIT = 100;
+export const PRESENCE_PUSH_LIMIT = 50;
 const PRESENCE_POST_CONCURRENCY = 16;
 
 export interface PresenceChange {
@@ -25,7 +27,7 @@ export interface PresenceChange {
  */
 export async function announcePresence(deps: HandlerDeps, change: PresenceChange): Promise<void> {
   const poster = deps.poster;
-  if (!poster) return;
+  if (!poster || broadcastRoomOwner(change.roomId) !== undefined) return;
   try {
     const pages = deps.stores.memberships.connectionIdPages(change.roomId, PRESENCE_PUSH_LIMIT + 1);
     const { value } = await pages.next();

@@ -83,7 +83,8 @@ export function deployStatements(s: DeployScope): Statement[] {
     {
       sid: 'RuntimeParameters',
       actions: ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:GetParameters', 'ssm:DeleteParameter', 'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource', 'ssm:ListTagsForResource'],
-      resources: [arn('ssm', `parameter/relay/${s.envName}/*`)],
+      // The dev account also holds previews, whose parameters live under /relay/dev-<name>/.
+      resources: [arn('ssm', `parameter/relay/${s.envName}/*`), ...(s.envName === 'dev' ? [arn('ssm', 'parameter/relay/dev-*/*')] : [])],
     },
     {
       sid: 'WebBuckets',

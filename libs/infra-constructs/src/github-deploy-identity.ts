@@ -13,8 +13,12 @@ export interface GithubDeployIdentityProps {
   env: Environment;
   /** owner/name of the GitHub repository. */
   repository: string;
-  /** GitHub Environments whose deploy.yml jobs may apply (e.g. prod; dev also serves previews). */
-  applyEnvironments: { environment: string; workflow: string }[];
+  /**
+   * GitHub Environments whose jobs may apply, with the workflow file and the refs it may run
+   * from (default main only). Previews run on pull requests (refs/pull/<n>/merge), so their
+   * Environment must require a reviewer: that approval is what stands between PR code and dev.
+   */
+  applyEnvironments: { environment: string; workflow: string; refs?: string[] }[];
   /**
    * The nightly load test's way in (stag): read the endpoints and the token secret it signs
    * test users with, from nightly-spike.yml on main in this environment, and nothing else.
@@ -22,9 +26,18 @@ export interface GithubDeployIdentityProps {
   loadTest?: { environment: string; workflow: string; parameters: string[] };
 }
 
+/** The components pull-request plans cover (the bootstrap stack is an administrator's). */
+export const PR_PLANNED_COMPONENTS = ['platform', 'chat', 'web'] as const;
+
 /**
  * GitHub Actions' way into one account, without long-lived keys:
- * - relay-plan: read-only (plus the state lock), for pull requests (pr.yml) and main (plan-env.yml);
+ * - relay-pr-plan: for pull requests (pr.yml). A pull request controls what its own workflow
+ *   runs, so this role must be safe in an attacker's hands: it reads this env's state objects
+ *   (which hold no secret: secrets live only in SSM, outside Terraform) and the availability
+ *   zones, and nothing else. PR plans therefore run with -refresh=false -lock=false: they show
+ *   what the change would do to the recorded state; drift is the main-branch plan's business.
+ * - relay-plan: read-only with explicit denies on secret values and data, for main's plans
+ *   (plan-env.yml on refs/heads/main), which a pull request cannot reach;
  * - relay-deploy: applies, only from the named workflow on main inside a matching GitHub
  *   Environment (prod's has required reviewers).
  * AWS evaluates `sub` (and `aud`) of GitHub's token, so the repository's OIDC subject template
@@ -33,6 +46,7 @@ export interface GithubDeployIdentityProps {
  */
 export class GithubDeployIdentity extends Construct {
   readonly planRole: IamRole;
+  readonly prPlanRole: IamRole;
   readonly applyRole: IamRole;
   readonly loadTestRole?: IamRole;
 
@@ -61,14 +75,32 @@ export class GithubDeployIdentity extends Construct {
     const workflowRef = (file: string, ref: string) => `job_workflow_ref:${repository}/.github/workflows/${file}@${ref}`;
     const state = stateLocation(env, 'any');
 
+    this.prPlanRole = new IamRole(this, 'pr-plan', {
+      name: 'relay-pr-plan',
+      maxSessionDuration: 3600,
+      assumeRolePolicy: trust([`repo:${repository}:pull_request:${workflowRef('pr.yml', 'refs/pull/*/merge')}`]),
+    });
+    new IamRolePolicy(this, 'pr-plan-policy', {
+      role: this.prPlanRole.id,
+      name: 'read-state-only',
+      policy: policyDocument([
+        {
+          sid: 'ReadThisEnvState',
+          actions: ['s3:GetObject'],
+          resources: PR_PLANNED_COMPONENTS.map((c) => `arn:aws:s3:::${state.bucket}/${stateLocation(env, c).key}`),
+        },
+        // The S3 backend lists workspaces (prefix env:/) at init; key names are not secret.
+        { sid: 'ListStateKeys', actions: ['s3:ListBucket'], resources: [`arn:aws:s3:::${state.bucket}`] },
+        // The network's availability-zones data source is read at every plan.
+        { sid: 'AvailabilityZones', actions: ['ec2:DescribeAvailabilityZones'], resources: ['*'] },
+      ]),
+    });
+
     this.planRole = new IamRole(this, 'plan', {
       name: 'relay-plan',
       maxSessionDuration: 3600,
-      assumeRolePolicy: trust([
-        `repo:${repository}:pull_request:${workflowRef('pr.yml', '*')}`,
-        // deploy.yml plans through the reusable plan-env.yml, whose path is the job's workflow ref.
-        `repo:${repository}:ref:refs/heads/main:${workflowRef('plan-env.yml', 'refs/heads/main')}`,
-      ]),
+      // deploy.yml plans through the reusable plan-env.yml, whose path is the job's workflow ref.
+      assumeRolePolicy: trust([`repo:${repository}:ref:refs/heads/main:${workflowRef('plan-env.yml', 'refs/heads/main')}`]),
     });
     new IamRolePolicyAttachment(this, 'plan-read-only', { role: this.planRole.name, policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' });
     new IamRolePolicy(this, 'plan-state-lock', {
@@ -79,12 +111,41 @@ export class GithubDeployIdentity extends Construct {
         { sid: 'HoldLock', actions: ['s3:PutObject', 's3:DeleteObject'], resources: [`arn:aws:s3:::${state.bucket}/*.tflock`] },
       ]),
     });
+    // ReadOnlyAccess reads far more than a plan needs; these never serve a plan (secrets live
+    // outside Terraform), so even main's plan role cannot read them.
+    new IamRolePolicy(this, 'plan-deny-data', {
+      role: this.planRole.id,
+      name: 'no-secrets-or-data',
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'NoSecretValues',
+            Effect: 'Deny',
+            Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath', 'ssm:GetParameterHistory'],
+            Resource: [`arn:aws:ssm:${env.region}:${env.accountId}:parameter/relay/*/chat/*-secret`],
+          },
+          {
+            Sid: 'NoDataOrLogEvents',
+            Effect: 'Deny',
+            Action: [
+              'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:GetRecords',
+              'logs:GetLogEvents', 'logs:FilterLogEvents', 'logs:StartQuery', 'logs:GetQueryResults', 'logs:StartLiveTail',
+              'secretsmanager:GetSecretValue',
+            ],
+            Resource: ['*'],
+          },
+        ],
+      }),
+    });
 
     this.applyRole = new IamRole(this, 'apply', {
       name: 'relay-deploy',
       maxSessionDuration: 3600,
       assumeRolePolicy: trust(
-        props.applyEnvironments.map(({ environment, workflow }) => `repo:${repository}:environment:${environment}:${workflowRef(workflow, 'refs/heads/main')}`),
+        props.applyEnvironments.flatMap(({ environment, workflow, refs }) =>
+          (refs ?? ['refs/heads/main']).map((ref) => `repo:${repository}:environment:${environment}:${workflowRef(workflow, ref)}`),
+        ),
       ),
     });
     if (props.loadTest) {

@@ -4,8 +4,9 @@ import { parameterPath, type Environment } from '@relay/platform-config';
 
 /**
  * Runtime configuration in SSM Parameter Store under /relay/<env>/…: apps read it at start,
- * nothing is baked into code. Secrets are created with a placeholder that terraform never
- * overwrites, so their real values never enter state or plans.
+ * nothing is baked into code. Plain configuration only: a secret managed here would be read
+ * back with decryption on every refresh and land in state and plans, so secrets are created
+ * outside Terraform (platform-config's RUNTIME_SECRETS, tools/scripts/ensure-secrets.ts).
  */
 export class RuntimeParameters extends Construct {
   readonly parameters: Record<string, SsmParameter> = {};
@@ -19,22 +20,14 @@ export class RuntimeParameters extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { env: Environment; values?: Record<string, string>; secrets?: string[] },
+    props: { env: Environment; values: Record<string, string> },
   ) {
     super(scope, id);
-    for (const [key, value] of Object.entries(props.values ?? {})) {
+    for (const [key, value] of Object.entries(props.values)) {
       this.parameters[key] = new SsmParameter(this, key.replaceAll('/', '-'), {
         name: parameterPath(props.env, ...key.split('/')),
         type: 'String',
         value,
-      });
-    }
-    for (const key of props.secrets ?? []) {
-      this.parameters[key] = new SsmParameter(this, key.replaceAll('/', '-'), {
-        name: parameterPath(props.env, ...key.split('/')),
-        type: 'SecureString',
-        value: 'set-me: aws ssm put-parameter --overwrite',
-        lifecycle: { ignoreChanges: ['value'] },
       });
     }
   }

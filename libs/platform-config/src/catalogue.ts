@@ -18,6 +18,7 @@ export const GITHUB_REPOSITORY = 'relay-chat/relay';
 const roles = (account: string) => ({
   deployRoleArn: `arn:aws:iam::${account}:role/relay-deploy`,
   planRoleArn: `arn:aws:iam::${account}:role/relay-plan`,
+  prPlanRoleArn: `arn:aws:iam::${account}:role/relay-pr-plan`,
 });
 
 const SEOUL_OFF_HOURS = {

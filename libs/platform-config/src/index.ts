@@ -9,4 +9,4 @@ export {
   BASE_ENVIRONMENTS,
   type BaseEnvironmentName,
 } from './resolve';
-export { resourcePrefix, parameterPath, stateLocation } from './naming';
+export { resourcePrefix, parameterPath, stateLocation, RUNTIME_SECRETS, secretParameter, type RuntimeSecret } from './naming';

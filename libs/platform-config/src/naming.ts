@@ -10,6 +10,20 @@ export function parameterPath(env: Environment, ...parts: string[]): string {
   return ['', 'relay', env.name, ...parts].join('/');
 }
 
+/**
+ * The secrets of an environment, as SSM SecureStrings under its path. Terraform never creates,
+ * reads or stores them (so no value can reach state, plans or CI artifacts, and no plan role
+ * needs to read them): tools/scripts/ensure-secrets.ts creates each with a random value before
+ * the first apply, and consumers refer to them by these names.
+ */
+export const RUNTIME_SECRETS = ['chat/auth-token-secret', 'chat/cursor-secret'] as const;
+export type RuntimeSecret = (typeof RUNTIME_SECRETS)[number];
+
+export function secretParameter(env: Environment, secret: RuntimeSecret): { name: string; arn: string } {
+  const name = parameterPath(env, ...secret.split('/'));
+  return { name, arn: `arn:aws:ssm:${env.region}:${env.accountId}:parameter${name}` };
+}
+
 /** Where terraform keeps a stack's state: one bucket per account, one key per stack and env. */
 export function stateLocation(env: Environment, stack: string) {
   return {

@@ -41,7 +41,7 @@ describe('validateCatalogue', () => {
       dev: { ...CATALOGUE.dev, accountId: '12345' },
       stag: { ...CATALOGUE.stag, deployRoleArn: `arn:aws:iam::${CATALOGUE.prod.accountId}:role/relay-deploy` },
       prod: { ...CATALOGUE.prod, protection: { deletionProtection: false, pointInTimeRecovery: true } },
-      prod2: { ...CATALOGUE.prod, name: 'prod', accountId: CATALOGUE.stag.accountId, deployRoleArn: CATALOGUE.stag.deployRoleArn, planRoleArn: CATALOGUE.stag.planRoleArn },
+      prod2: { ...CATALOGUE.prod, name: 'prod', accountId: CATALOGUE.stag.accountId, deployRoleArn: CATALOGUE.stag.deployRoleArn, planRoleArn: CATALOGUE.stag.planRoleArn, prPlanRoleArn: CATALOGUE.stag.prPlanRoleArn },
     };
     let message = '';
     try {

@@ -29,6 +29,8 @@ export const environmentSchema = z
     /** Role that terraform apply assumes; plan uses the read-only role. */
     deployRoleArn: roleArnSchema,
     planRoleArn: roleArnSchema,
+    /** Role pull-request plans use: reads the env's state objects and nothing else. */
+    prPlanRoleArn: roleArnSchema,
     owner: z.string().min(1),
     costCenter: z.string().min(1),
     lambda: z.object({
@@ -63,7 +65,7 @@ export const environmentSchema = z
     /** Previews only: when the sweep may destroy it. */
     ttlHours: z.number().int().positive().optional(),
   })
-  .refine((e) => e.deployRoleArn.split(':')[4] === e.accountId && e.planRoleArn.split(':')[4] === e.accountId, {
+  .refine((e) => [e.deployRoleArn, e.planRoleArn, e.prPlanRoleArn].every((arn) => arn.split(':')[4] === e.accountId), {
     message: 'deploy and plan roles must live in the environment’s own account',
     path: ['deployRoleArn'],
   })

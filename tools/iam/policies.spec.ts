@@ -1,0 +1,181 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { writeStubArtifacts } from '@relay/chat-infra';
+import { GITHUB_REPOSITORY, resolveEnvironment, stateLocation } from '@relay/platform-config';
+import { evaluate, type Decision } from './evaluate';
+
+/**
+ * Who can assume what, and what each GitHub role can then do, evaluated over the synthesized
+ * Terraform JSON (what would be applied), not over the TypeScript that produced it.
+ */
+jest.setTimeout(120_000);
+
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
+const root = path.resolve(__dirname, '../..');
+const ISSUER = 'token.actions.githubusercontent.com';
+const R = GITHUB_REPOSITORY;
+
+function synthesize(env: Record<string, string>): Record<string, { resource: Resources }> {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'relay-iam-'));
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'stacks/src/main.ts'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ...env, CDKTF_OUTDIR: outdir, RELAY_ARTIFACTS_DIR: writeStubArtifacts(mkdtempSync(path.join(tmpdir(), 'relay-stubs-'))) },
+  });
+  if (result.status !== 0) throw new Error(`synth failed: ${result.stderr}`);
+  const dir = path.join(outdir, 'stacks');
+  return Object.fromEntries(readdirSync(dir).map((id) => [id, JSON.parse(readFileSync(path.join(dir, id, 'cdk.tf.json'), 'utf8'))]));
+}
+
+interface Role {
+  trust: unknown;
+  /** Inline policies; managed attachments are listed by ARN. */
+  policies: unknown[];
+  managed: string[];
+  federated: string;
+}
+
+function rolesOf(stack: { resource: Resources }): Record<string, Role> {
+  const roles: Record<string, Role> = {};
+  const byId: Record<string, Role> = {};
+  const provider = Object.keys(stack.resource['aws_iam_openid_connect_provider'] ?? {})[0];
+  for (const [id, config] of Object.entries(stack.resource['aws_iam_role'] ?? {})) {
+    const role = { trust: JSON.parse(String(config['assume_role_policy'])), policies: [], managed: [], federated: `\${aws_iam_openid_connect_provider.${provider}.arn}` };
+    roles[String(config['name'])] = role;
+    byId[id] = role;
+  }
+  for (const config of Object.values(stack.resource['aws_iam_role_policy'] ?? {})) {
+    const id = /^\$\{aws_iam_role\.(.+)\.(id|name)\}$/.exec(String(config['role']))?.[1] ?? '';
+    byId[id]?.policies.push(JSON.parse(String(config['policy'])));
+  }
+  for (const config of Object.values(stack.resource['aws_iam_role_policy_attachment'] ?? {})) {
+    const id = /^\$\{aws_iam_role\.(.+)\.(id|name)\}$/.exec(String(config['role']))?.[1] ?? '';
+    byId[id]?.managed.push(String(config['policy_arn']));
+  }
+  return roles;
+}
+
+/** GitHub's OIDC subject under the repository's template (repo, context, job_workflow_ref). */
+const workflows = (file: string, ref: string, repo = R) => `job_workflow_ref:${repo}/.github/workflows/${file}@${ref}`;
+const SCENARIOS = {
+  'a PR from a branch': `repo:${R}:pull_request:${workflows('pr.yml', 'refs/pull/42/merge')}`,
+  // A fork's pull_request run happens in the base repository, with the same claims shape.
+  'a PR from a fork': `repo:${R}:pull_request:${workflows('pr.yml', 'refs/pull/43/merge')}`,
+  "a PR's own workflow file": `repo:${R}:pull_request:${workflows('evil.yml', 'refs/pull/42/merge')}`,
+  'a push to main (plan)': `repo:${R}:ref:refs/heads/main:${workflows('plan-env.yml', 'refs/heads/main')}`,
+  'a branch push (plan-env.yml)': `repo:${R}:ref:refs/heads/feature:${workflows('plan-env.yml', 'refs/heads/feature')}`,
+  'the prod Environment': `repo:${R}:environment:prod:${workflows('deploy.yml', 'refs/heads/main')}`,
+  'the stag Environment': `repo:${R}:environment:stag:${workflows('deploy.yml', 'refs/heads/main')}`,
+  'the dev Environment': `repo:${R}:environment:dev:${workflows('deploy.yml', 'refs/heads/main')}`,
+  'the prod Environment from a branch': `repo:${R}:environment:prod:${workflows('deploy.yml', 'refs/heads/feature')}`,
+  'a preview run': `repo:${R}:environment:preview:${workflows('preview.yml', 'refs/pull/42/merge')}`,
+  'the preview sweep': `repo:${R}:environment:preview:${workflows('preview.yml', 'refs/heads/main')}`,
+  'the nightly spike': `repo:${R}:environment:stag:${workflows('nightly-spike.yml', 'refs/heads/main')}`,
+  'another repository': `repo:evil/relay:environment:prod:${workflows('deploy.yml', 'refs/heads/main', 'evil/relay')}`,
+  'another workflow file': `repo:${R}:environment:prod:${workflows('release.yml', 'refs/heads/main')}`,
+} as const;
+type Scenario = keyof typeof SCENARIOS;
+
+function assume(role: Role, scenario: Scenario, aud = 'sts.amazonaws.com'): Decision {
+  return evaluate([role.trust], {
+    action: 'sts:AssumeRoleWithWebIdentity',
+    principal: { Federated: role.federated },
+    context: { [`${ISSUER}:sub`]: SCENARIOS[scenario], [`${ISSUER}:aud`]: aud },
+  });
+}
+
+const all = synthesize({});
+const ENVS = ['dev', 'stag', 'prod'] as const;
+/** Who may assume each role; every other scenario must be denied. */
+const EXPECTED: Record<(typeof ENVS)[number], Record<string, Scenario[]>> = {
+  dev: {
+    'relay-pr-plan': ['a PR from a branch', 'a PR from a fork'],
+    'relay-plan': ['a push to main (plan)'],
+    'relay-deploy': ['the dev Environment', 'a preview run', 'the preview sweep'],
+  },
+  stag: {
+    'relay-pr-plan': ['a PR from a branch', 'a PR from a fork'],
+    'relay-plan': ['a push to main (plan)'],
+    'relay-deploy': ['the stag Environment'],
+    'relay-loadtest': ['the nightly spike'],
+  },
+  prod: {
+    'relay-pr-plan': ['a PR from a branch', 'a PR from a fork'],
+    'relay-plan': ['a push to main (plan)'],
+    'relay-deploy': ['the prod Environment'],
+  },
+};
+
+describe.each(ENVS)('GitHub roles of %s (synthesized bootstrap stack)', (envName) => {
+  const roles = rolesOf(all[`bootstrap-${envName}`]!);
+  const env = resolveEnvironment(envName);
+
+  it('has exactly the expected roles, none with a managed policy but the main plan role', () => {
+    const github = Object.keys(roles).filter((n) => n !== 'relay-apigateway-cloudwatch').sort();
+    expect(github).toEqual(Object.keys(EXPECTED[envName]).sort());
+    for (const [name, role] of Object.entries(roles)) {
+      if (name === 'relay-plan') expect(role.managed).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
+      else if (name !== 'relay-apigateway-cloudwatch') expect(role.managed).toEqual([]);
+    }
+  });
+
+  it.each(Object.keys(EXPECTED[envName]))('lets exactly the expected workflows assume %s', (name) => {
+    const role = roles[name]!;
+    for (const scenario of Object.keys(SCENARIOS) as Scenario[]) {
+      const expected = EXPECTED[envName][name]!.includes(scenario) ? 'allow' : 'implicit-deny';
+      expect({ scenario, decision: assume(role, scenario) }).toEqual({ scenario, decision: expected });
+      // A token minted for another audience never works.
+      expect(assume(role, scenario, 'https://github.com/relay-chat')).toBe('implicit-deny');
+    }
+  });
+
+  it('gives the PR plan role its env state objects and nothing a pull request could exfiltrate', () => {
+    const role = roles['relay-pr-plan']!;
+    const can = (action: string, resource: string) => evaluate(role.policies, { action, resource });
+    const state = stateLocation(env, 'chat');
+    const arn = (service: string, rest: string) => `arn:aws:${service}:${env.region}:${env.accountId}:${rest}`;
+    expect(can('s3:GetObject', `arn:aws:s3:::${state.bucket}/${state.key}`)).toBe('allow');
+    const denied: [string, string][] = [
+      ['ssm:GetParameter', arn('ssm', `parameter/relay/${envName}/chat/auth-token-secret`)],
+      ['ssm:GetParameters', arn('ssm', `parameter/relay/${envName}/chat/cursor-secret`)],
+      ['ssm:GetParametersByPath', arn('ssm', `parameter/relay/${envName}`)],
+      ['kms:Decrypt', arn('kms', 'key/any')],
+      ['dynamodb:GetItem', arn('dynamodb', `table/relay-${envName}-chat-messages`)],
+      ['dynamodb:Scan', arn('dynamodb', `table/relay-${envName}-chat-messages`)],
+      ['dynamodb:Query', arn('dynamodb', `table/relay-${envName}-chat-memberships`)],
+      ['logs:GetLogEvents', arn('logs', `log-group:/aws/lambda/relay-${envName}-chat-send:log-stream:x`)],
+      ['logs:FilterLogEvents', arn('logs', `log-group:/aws/lambda/relay-${envName}-chat-send`)],
+      ['lambda:GetFunction', arn('lambda', `function:relay-${envName}-chat-send`)],
+      ['s3:GetObject', `arn:aws:s3:::${state.bucket}/bootstrap/${envName}.tfstate`],
+      ['s3:GetObject', `arn:aws:s3:::${state.bucket}/chat/dev-alice.tfstate`],
+      ['s3:GetObject', `arn:aws:s3:::relay-tfstate-999999999999-${env.region}/chat/${envName}.tfstate`],
+      ['s3:GetObject', `arn:aws:s3:::relay-${envName}-web-site/index.html`],
+      ['s3:PutObject', `arn:aws:s3:::${state.bucket}/chat/${envName}.tfstate`],
+      ['s3:PutObject', `arn:aws:s3:::${state.bucket}/chat/${envName}.tfstate.tflock`],
+      ['sts:AssumeRole', `arn:aws:iam::${env.accountId}:role/relay-deploy`],
+      ['iam:PassRole', `arn:aws:iam::${env.accountId}:role/relay-deploy`],
+      ['ecr:GetDownloadUrlForLayer', arn('ecr', `repository/relay-${envName}-broadcast`)],
+    ];
+    for (const [action, resource] of denied) expect({ action, resource, decision: can(action, resource) }).toEqual({ action, resource, decision: 'implicit-deny' });
+  });
+
+  it("denies secret values, table items and log events to main's plan role even on top of ReadOnlyAccess", () => {
+    const role = roles['relay-plan']!;
+    // A stand-in for the managed ReadOnlyAccess (not in the JSON): every read, everywhere.
+    const readOnlyAccess = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['*:Get*', '*:List*', '*:Describe*', '*:BatchGet*', '*:Query', '*:Scan', '*:Filter*', 'logs:StartQuery'], Resource: '*' }] };
+    const can = (action: string, resource: string) => evaluate([readOnlyAccess, ...role.policies], { action, resource });
+    const arn = (service: string, rest: string) => `arn:aws:${service}:${env.region}:${env.accountId}:${rest}`;
+    for (const [action, resource] of [
+      ['ssm:GetParameter', arn('ssm', `parameter/relay/${envName}/chat/auth-token-secret`)],
+      ['ssm:GetParameters', arn('ssm', `parameter/relay/dev-alice/chat/cursor-secret`)],
+      ['dynamodb:Scan', arn('dynamodb', `table/relay-${envName}-chat-messages`)],
+      ['dynamodb:GetRecords', arn('dynamodb', `table/relay-${envName}-chat-messages/stream/x`)],
+      ['logs:GetLogEvents', arn('logs', 'log-group:x:log-stream:y')],
+    ] as const) {
+      expect({ action, decision: can(action, resource) }).toEqual({ action, decision: 'explicit-deny' });
+    }
+    expect(can('ssm:GetParameter', arn('ssm', `parameter/relay/${envName}/chat/ws-url`))).toBe('allow');
+  });
+});

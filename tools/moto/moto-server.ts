@@ -1,0 +1,81 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, readFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+/**
+ * moto in server mode, for tests of the tools that call AWS: a venv under .tools/ with the
+ * pinned moto (installed on first use), one server per test file on 127.0.0.1, credentials
+ * that are obviously fake. `reset()` wipes its state between tests.
+ */
+const root = path.resolve(__dirname, '../..');
+const venv = path.join(root, '.tools/moto-venv');
+const requirements = path.join(root, 'tools/moto/requirements.txt');
+
+function ensureVenv(): string {
+  const stamp = path.join(venv, '.requirements');
+  if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== readFileSync(requirements, 'utf8')) {
+    const steps: [string, string[]][] = [
+      ['python3', ['-m', 'venv', venv]],
+      [path.join(venv, 'bin/pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', requirements]],
+    ];
+    for (const [command, args] of steps) {
+      const result = spawnSync(command, args, { encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(`installing moto failed (${command} ${args.join(' ')}):\n${result.stderr}`);
+    }
+    cpSync(requirements, stamp);
+  }
+  return path.join(venv, 'bin/moto_server');
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface MotoServer {
+  endpoint: string;
+  /** SDK client settings that reach this server and nothing else. */
+  clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string }; forcePathStyle: true };
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startMoto(region = 'ap-northeast-2'): Promise<MotoServer> {
+  const binary = ensureVenv();
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(binary, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`);
+    try {
+      if ((await fetch(`${endpoint}/moto-api/`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`moto_server did not start within 30 s: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    endpoint,
+    clientConfig: { endpoint, region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, forcePathStyle: true },
+    async reset() {
+      await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
