@@ -1,9 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { writeStubArtifacts } from '@relay/chat-infra';
 import { GITHUB_REPOSITORY, resolveEnvironment, stateLocation } from '@relay/platform-config';
+import { synthesizeStacks, type SynthesizedStack } from '../synthesized-stacks';
 import { evaluate, type Decision } from './evaluate';
 
 /**
@@ -12,22 +8,9 @@ import { evaluate, type Decision } from './evaluate';
  */
 jest.setTimeout(120_000);
 
-type Resources = Record<string, Record<string, Record<string, unknown>>>;
-const root = path.resolve(__dirname, '../..');
 const ISSUER = 'token.actions.githubusercontent.com';
 const R = GITHUB_REPOSITORY;
 
-function synthesize(env: Record<string, string>): Record<string, { resource: Resources }> {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'relay-iam-'));
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'stacks/src/main.ts'], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, ...env, CDKTF_OUTDIR: outdir, RELAY_ARTIFACTS_DIR: writeStubArtifacts(mkdtempSync(path.join(tmpdir(), 'relay-stubs-'))) },
-  });
-  if (result.status !== 0) throw new Error(`synth failed: ${result.stderr}`);
-  const dir = path.join(outdir, 'stacks');
-  return Object.fromEntries(readdirSync(dir).map((id) => [id, JSON.parse(readFileSync(path.join(dir, id, 'cdk.tf.json'), 'utf8'))]));
-}
 
 interface Role {
   trust: unknown;
@@ -37,7 +20,7 @@ interface Role {
   federated: string;
 }
 
-function rolesOf(stack: { resource: Resources }): Record<string, Role> {
+function rolesOf(stack: SynthesizedStack): Record<string, Role> {
   const roles: Record<string, Role> = {};
   const byId: Record<string, Role> = {};
   const provider = Object.keys(stack.resource['aws_iam_openid_connect_provider'] ?? {})[0];
@@ -86,7 +69,7 @@ function assume(role: Role, scenario: Scenario, aud = 'sts.amazonaws.com'): Deci
   });
 }
 
-const all = synthesize({});
+const all = synthesizeStacks();
 const ENVS = ['dev', 'stag', 'prod'] as const;
 /** Who may assume each role; every other scenario must be denied. */
 const EXPECTED: Record<(typeof ENVS)[number], Record<string, Scenario[]>> = {

@@ -1,32 +1,14 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, readFileSync, existsSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { ensureVenv } from '../python-venv';
 
 /**
  * moto in server mode, for tests of the tools that call AWS: a venv under .tools/ with the
  * pinned moto (installed on first use), one server per test file on 127.0.0.1, credentials
  * that are obviously fake. `reset()` wipes its state between tests.
  */
-const root = path.resolve(__dirname, '../..');
-const venv = path.join(root, '.tools/moto-venv');
-const requirements = path.join(root, 'tools/moto/requirements.txt');
-
-function ensureVenv(): string {
-  const stamp = path.join(venv, '.requirements');
-  if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== readFileSync(requirements, 'utf8')) {
-    const steps: [string, string[]][] = [
-      ['python3', ['-m', 'venv', venv]],
-      [path.join(venv, 'bin/pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', requirements]],
-    ];
-    for (const [command, args] of steps) {
-      const result = spawnSync(command, args, { encoding: 'utf8' });
-      if (result.status !== 0) throw new Error(`installing moto failed (${command} ${args.join(' ')}):\n${result.stderr}`);
-    }
-    cpSync(requirements, stamp);
-  }
-  return path.join(venv, 'bin/moto_server');
-}
+const requirements = path.resolve(__dirname, 'requirements.txt');
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -48,7 +30,7 @@ export interface MotoServer {
 }
 
 export async function startMoto(region = 'ap-northeast-2'): Promise<MotoServer> {
-  const binary = ensureVenv();
+  const binary = path.join(ensureVenv('moto', requirements), 'moto_server');
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(binary, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { writeStubArtifacts } from '@relay/chat-infra';
 import { LOCAL_AUTH } from '@relay/chat-local-runtime';
+import { synthesizeEverything } from '../synthesized-stacks';
 import { findSecrets } from './scan';
 
 jest.setTimeout(120_000);
@@ -13,21 +13,10 @@ const fixture = () => JSON.parse(readFileSync(path.join(__dirname, 'fixtures/pla
   resource_changes: { type: string; change: { after: Record<string, unknown> } }[];
 };
 
-function synthesizeAll(env: Record<string, string>): Record<string, unknown> {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'relay-scan-'));
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'stacks/src/main.ts'], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, ...env, CDKTF_OUTDIR: outdir, RELAY_ARTIFACTS_DIR: writeStubArtifacts(mkdtempSync(path.join(tmpdir(), 'relay-stubs-'))) },
-  });
-  if (result.status !== 0) throw new Error(`synth failed: ${result.stderr}`);
-  const dir = path.join(outdir, 'stacks');
-  return Object.fromEntries(readdirSync(dir).map((id) => [id, JSON.parse(readFileSync(path.join(dir, id, 'cdk.tf.json'), 'utf8'))]));
-}
 
 describe('secret scan', () => {
   it('finds nothing in any synthesized stack of any env or preview', () => {
-    const stacks = { ...synthesizeAll({}), ...synthesizeAll({ RELAY_PREVIEW: 'erin' }) };
+    const stacks = synthesizeEverything();
     expect(Object.keys(stacks)).toHaveLength(13);
     for (const [id, json] of Object.entries(stacks)) expect({ id, findings: findSecrets(json) }).toEqual({ id, findings: [] });
   });

@@ -42,7 +42,9 @@ async function load(query: string, viewport = { width: 900, height: 600 }): Prom
 }
 
 type Box = { x: number; y: number; width: number; height: number };
-const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+/** Boxes that share more than a pixel each way (touching edges and sub-pixel rounding are not overlap). */
+const overlaps = (a: Box, b: Box) =>
+  Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x) > 1 && Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y) > 1;
 
 async function box(page: Page, selector: string): Promise<Box> {
   const found = await page.locator(selector).boundingBox();

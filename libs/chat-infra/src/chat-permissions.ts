@@ -66,9 +66,11 @@ export const CHAT_FUNCTION_ACCESS: Record<string, (arns: ChatResourceArns) => St
     ...disconnectCleanup(arns),
     {
       sid: 'MessagesStream',
-      actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
+      actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
       resources: [arns.messagesStream],
     },
+    // The event source mapping lists the table's streams; AWS authorizes that on "*" only.
+    { sid: 'ListStreams', actions: ['dynamodb:ListStreams'], resources: ['*'] },
     postToConnections(arns),
     { sid: 'OnFailureDestination', actions: ['sqs:SendMessage'], resources: [arns.deadLetterQueue] },
   ],

@@ -48,8 +48,15 @@ export function deployStatements(s: DeployScope): Statement[] {
     },
     {
       sid: 'LambdaEventSourceMappings',
-      actions: crud('lambda', ['Create', 'Get', 'Update', 'Delete'], ['EventSourceMapping']),
+      actions: crud('lambda', ['Get', 'Update', 'Delete'], ['EventSourceMapping']),
       resources: [arn('lambda', 'event-source-mapping:*')],
+    },
+    {
+      // CreateEventSourceMapping is authorized on "*" only; its condition key scopes it to our functions.
+      sid: 'CreateEventSourceMappingsForOwnFunctions',
+      actions: ['lambda:CreateEventSourceMapping'],
+      resources: ['*'],
+      conditions: { ArnLike: { 'lambda:FunctionArn': arn('lambda', `function:${s.prefix}-*`) } },
     },
     {
       sid: 'ApiGateway',
@@ -67,7 +74,7 @@ export function deployStatements(s: DeployScope): Statement[] {
     },
     {
       sid: 'Logs',
-      actions: ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:DescribeLogGroups', ...tagging('logs')],
+      actions: ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', ...tagging('logs')],
       resources: [arn('logs', `log-group:/aws/lambda/${s.prefix}-*`), arn('logs', `log-group:/aws/apigateway/${s.prefix}-*`), arn('logs', `log-group:/ecs/${s.prefix}-*`), arn('logs', 'log-group::log-stream:')],
     },
     {
@@ -109,7 +116,7 @@ export function deployStatements(s: DeployScope): Statement[] {
     {
       sid: 'CloudFront',
       actions: [
-        ...crud('cloudfront', ['Create', 'Update', 'Delete', 'Get'], ['Distribution', 'OriginAccessControl']),
+        ...crud('cloudfront', ['Update', 'Delete', 'Get'], ['Distribution', 'OriginAccessControl']),
         'cloudfront:GetDistributionConfig', 'cloudfront:TagResource', 'cloudfront:UntagResource', 'cloudfront:ListTagsForResource',
       ],
       resources: [`arn:aws:cloudfront::${s.accountId}:distribution/*`, `arn:aws:cloudfront::${s.accountId}:origin-access-control/*`],
@@ -126,21 +133,44 @@ export function deployStatements(s: DeployScope): Statement[] {
     },
     {
       sid: 'TaskDefinitions',
-      actions: ['ecs:RegisterTaskDefinition', 'ecs:DeregisterTaskDefinition', 'ecs:DescribeTaskDefinition'],
+      actions: ['ecs:RegisterTaskDefinition'],
       resources: [arn('ecs', `task-definition/${s.prefix}-*:*`)],
+    },
+    {
+      // The image pipeline (deploy.yml) pushes the broadcast image to the env's repositories.
+      sid: 'PushImages',
+      actions: [
+        'ecr:BatchCheckLayerAvailability', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload',
+        'ecr:PutImage', 'ecr:BatchGetImage', 'ecr:DescribeImages', 'ecr:GetDownloadUrlForLayer',
+      ],
+      resources: [arn('ecr', `repository/${s.prefix}-*`)],
+    },
+    {
+      // First ECS cluster, load balancer and scalable target of an account create AWS's service-linked roles.
+      sid: 'ServiceLinkedRoles',
+      actions: ['iam:CreateServiceLinkedRole'],
+      resources: [`arn:aws:iam::${s.accountId}:role/aws-service-role/*`],
+      conditions: { StringEquals: { 'iam:AWSServiceName': ['ecs.amazonaws.com', 'elasticloadbalancing.amazonaws.com', 'ecs.application-autoscaling.amazonaws.com'] } },
     },
     {
       sid: 'LoadBalancing',
       actions: [
-        ...crud('elasticloadbalancing', ['Create', 'Delete', 'Modify'], ['LoadBalancer', 'TargetGroup', 'Listener']),
-        'elasticloadbalancing:ModifyLoadBalancerAttributes', 'elasticloadbalancing:ModifyTargetGroupAttributes', 'elasticloadbalancing:SetSecurityGroups',
-        'elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags',
+        ...crud('elasticloadbalancing', ['Create', 'Delete'], ['LoadBalancer', 'TargetGroup']),
+        'elasticloadbalancing:ModifyTargetGroup', 'elasticloadbalancing:ModifyLoadBalancerAttributes', 'elasticloadbalancing:ModifyTargetGroupAttributes',
+        'elasticloadbalancing:SetSecurityGroups', 'elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags',
       ],
-      resources: [
-        arn('elasticloadbalancing', `loadbalancer/app/${s.prefix}-*/*`),
-        arn('elasticloadbalancing', `targetgroup/${s.prefix}-*/*`),
-        arn('elasticloadbalancing', `listener/app/${s.prefix}-*/*`),
-      ],
+      resources: [arn('elasticloadbalancing', `loadbalancer/app/${s.prefix}-*/*`), arn('elasticloadbalancing', `targetgroup/${s.prefix}-*/*`)],
+    },
+    {
+      // A listener is created on its load balancer (authorized there), then managed as a listener.
+      sid: 'CreateListeners',
+      actions: ['elasticloadbalancing:CreateListener'],
+      resources: [arn('elasticloadbalancing', `loadbalancer/app/${s.prefix}-*/*`)],
+    },
+    {
+      sid: 'Listeners',
+      actions: ['elasticloadbalancing:DeleteListener', 'elasticloadbalancing:ModifyListener', 'elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'],
+      resources: [arn('elasticloadbalancing', `listener/app/${s.prefix}-*/*/*`)],
     },
     {
       sid: 'Network',
@@ -149,7 +179,7 @@ export function deployStatements(s: DeployScope): Statement[] {
         'ec2:CreateInternetGateway', 'ec2:DeleteInternetGateway', 'ec2:AttachInternetGateway', 'ec2:DetachInternetGateway',
         'ec2:CreateRouteTable', 'ec2:DeleteRouteTable', 'ec2:CreateRoute', 'ec2:DeleteRoute', 'ec2:AssociateRouteTable', 'ec2:DisassociateRouteTable',
         'ec2:CreateSecurityGroup', 'ec2:DeleteSecurityGroup', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress',
-        'ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:CreateTags', 'ec2:DeleteTags',
+        'ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:CreateTags', 'ec2:DeleteTags', 'ec2:DescribeVpcAttribute',
       ],
       resources: [arn('ec2', 'vpc/*'), arn('ec2', 'subnet/*'), arn('ec2', 'internet-gateway/*'), arn('ec2', 'route-table/*'), arn('ec2', 'security-group/*'), arn('ec2', 'security-group-rule/*')],
       conditions: { StringEquals: { 'aws:ResourceAccount': s.accountId } },
@@ -168,11 +198,14 @@ export function deployStatements(s: DeployScope): Statement[] {
       sid: 'ReadOnlyDiscovery',
       actions: [
         'ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeInternetGateways', 'ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups',
-        'ec2:DescribeSecurityGroupRules', 'ec2:DescribeAvailabilityZones', 'ec2:DescribeVpcAttribute', 'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeSecurityGroupRules', 'ec2:DescribeAvailabilityZones', 'ec2:DescribeNetworkInterfaces',
         'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeLoadBalancerAttributes', 'elasticloadbalancing:DescribeTargetGroups',
         'elasticloadbalancing:DescribeTargetGroupAttributes', 'elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeTags',
         'application-autoscaling:DescribeScalableTargets', 'application-autoscaling:DescribeScalingPolicies',
-        'ssm:DescribeParameters', 'sts:GetCallerIdentity',
+        'ssm:DescribeParameters', 'sts:GetCallerIdentity', 'ec2:DescribeNetworkAcls', 'logs:DescribeLogGroups',
+        'ecs:DescribeTaskDefinition', 'ecs:DeregisterTaskDefinition', 'ecr:GetAuthorizationToken',
+        // Creating these has no resource ARN before it exists: AWS authorizes them only on "*".
+        'cloudfront:CreateDistribution', 'cloudfront:CreateOriginAccessControl',
       ],
       resources: ['*'],
     },

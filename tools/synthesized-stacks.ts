@@ -1,0 +1,34 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { writeStubArtifacts } from '@relay/chat-infra';
+
+export type TerraformResources = Record<string, Record<string, Record<string, unknown>>>;
+export interface SynthesizedStack {
+  resource: TerraformResources;
+  [block: string]: unknown;
+}
+
+/**
+ * Synthesizes the stacks exactly as `nx run stacks:synth` does (a separate process running
+ * stacks/src/main.ts, stub Lambda zips) into a temporary folder and reads the JSON back, so
+ * checks see what would be applied, never the TypeScript objects behind it.
+ */
+export function synthesizeStacks(env: Record<string, string> = {}): Record<string, SynthesizedStack> {
+  const root = path.resolve(__dirname, '..');
+  const outdir = mkdtempSync(path.join(tmpdir(), 'relay-synth-'));
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'stacks/src/main.ts'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ...env, CDKTF_OUTDIR: outdir, RELAY_ARTIFACTS_DIR: writeStubArtifacts(mkdtempSync(path.join(tmpdir(), 'relay-stubs-'))) },
+  });
+  if (result.status !== 0) throw new Error(`synth failed: ${result.stderr}`);
+  const dir = path.join(outdir, 'stacks');
+  return Object.fromEntries(readdirSync(dir).map((id) => [id, JSON.parse(readFileSync(path.join(dir, id, 'cdk.tf.json'), 'utf8')) as SynthesizedStack]));
+}
+
+/** Every environment's stacks and one preview's. */
+export function synthesizeEverything(): Record<string, SynthesizedStack> {
+  return { ...synthesizeStacks(), ...synthesizeStacks({ RELAY_PREVIEW: 'erin' }) };
+}
