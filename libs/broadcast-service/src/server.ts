@@ -33,7 +33,8 @@ export async function startBroadcastService(config: BroadcastConfig): Promise<Ru
     ready: async () => {
       if (draining) return false;
       try {
-        await db.send(new DescribeTableCommand({ TableName: config.CHAT_MESSAGES_TABLE }));
+        // A stalled DynamoDB must turn readiness 503 within the load balancer's check timeout.
+        await db.send(new DescribeTableCommand({ TableName: config.CHAT_MESSAGES_TABLE }), { abortSignal: AbortSignal.timeout(1500) });
         return true;
       } catch {
         return false;

@@ -8,3 +8,4 @@ export * from './cursor';
 export * from './secrets';
 export * from './message-frame';
 export * from './functions';
+export * from './delivery-settings';

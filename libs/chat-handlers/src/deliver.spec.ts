@@ -106,7 +106,8 @@ describe('deliver', () => {
     // DynamoDB answers 500 to every member Query of the doomed room, SDK retries included.
     const heal = tap.failWhen((operation, body) => operation === 'Query' && body.includes('"doomed"'));
 
-    const result = await createDeliverHandler(deps())({ Records: [good, failing, after] });
+    // A lasting outage: page reads give up after their own retries and the record is failed.
+    const result = await createDeliverHandler(deps({ pageReadRetry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } }))({ Records: [good, failing, after] });
     heal();
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: failing.dynamodb!.SequenceNumber }]);
     await listeners[0]!.next((f) => f['clientMessageId'] === 'ok');

@@ -6,12 +6,14 @@ import type { HandlerDeps } from './deps';
 import { removeConnection } from './cleanup';
 import type { ConnectionPoster } from './poster';
 import { forEachBounded } from './pool';
-import { backoffDelay, DEFAULT_RETRY, isGone, isRetryable, sleep, type RetryPolicy } from './retry';
+import { backoffDelay, DEFAULT_RETRY, isGone, isRetryable, PAGE_READ_RETRY, sleep, withRetries, type RetryPolicy } from './retry';
 
 export interface DeliverDeps extends HandlerDeps {
   poster: ConnectionPoster;
   concurrency: number;
   retry?: RetryPolicy;
+  /** Retries of a member page read before the record is failed (default PAGE_READ_RETRY). */
+  pageReadRetry?: RetryPolicy;
 }
 
 export interface FanoutReport {
@@ -61,7 +63,8 @@ export async function deliverRecord(deps: DeliverDeps, record: DynamoDBRecord): 
   const message = parsed.data;
   const frame = JSON.stringify(messageFrame(message));
   const report: FanoutReport = { recipients: 0, delivered: 0, gone: 0, failed: 0, retries: 0 };
-  for await (const connectionIds of deps.stores.memberships.connectionIdPages(message.roomId)) {
+  const pageRetry = deps.pageReadRetry ?? PAGE_READ_RETRY;
+  for await (const connectionIds of deps.stores.memberships.connectionIdPages(message.roomId, undefined, (read) => withRetries(pageRetry, read))) {
     report.recipients += connectionIds.length;
     await forEachBounded(connectionIds, deps.concurrency, async (connectionId) => {
       report[await postWithRetry(deps, connectionId, frame, report)]++;

@@ -18,6 +18,9 @@ export function createManagementPoster(options: { endpoint: string; region?: str
     requestHandler: new NodeHttpHandler({
       httpAgent: new HttpAgent(agentOptions),
       httpsAgent: new HttpsAgent(agentOptions),
+      // A stalled connection fails fast and is retried by delivery's own policy.
+      connectionTimeout: 2000,
+      requestTimeout: 5000,
     }),
   });
   return {

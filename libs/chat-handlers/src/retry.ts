@@ -2,6 +2,11 @@ export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * Share of each wait that is fixed (0 = full jitter, the default; 0.5 = "equal jitter").
+   * A floor makes the total patience predictable, e.g. to outlast an outage of known length.
+   */
+  minFraction?: number;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 25, maxDelayMs: 1000 };
@@ -9,7 +14,8 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 25, max
 /** "Full jitter" backoff: spreads a thundering herd of throttled posts instead of re-aligning it. */
 export function backoffDelay(policy: RetryPolicy, attempt: number, random = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-  return Math.floor(random() * ceiling);
+  const floor = ceiling * (policy.minFraction ?? 0);
+  return Math.floor(floor + random() * (ceiling - floor));
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -26,8 +32,44 @@ export function isGone(error: unknown): boolean {
   return (error as Error)?.name === 'GoneException' || statusOf(error) === 410;
 }
 
-/** Throttling and server-side faults are worth another try; other client errors are not. */
+/** What a dropped or stalled connection looks like from Node and the SDK's HTTP handler. */
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'ECONNABORTED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+const TRANSIENT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'NetworkingError']);
+
+/**
+ * Worth another try: throttling, server-side faults, and transient network failures (a reset
+ * of an idle keep-alive socket, a timeout). Treating those as final would silently drop a live
+ * member's delivery. Other client errors are not retried.
+ */
 export function isRetryable(error: unknown): boolean {
   const status = statusOf(error);
-  return THROTTLE_NAMES.has((error as Error)?.name) || status === 429 || (status !== undefined && status >= 500);
+  const { name, code, message } = (error ?? {}) as { name?: string; code?: string; message?: string };
+  return (
+    THROTTLE_NAMES.has(name ?? '') ||
+    status === 429 ||
+    (status !== undefined && status >= 500) ||
+    TRANSIENT_NAMES.has(name ?? '') ||
+    TRANSIENT_CODES.has(code ?? '') ||
+    /socket hang up/i.test(message ?? '')
+  );
 }
+
+/** Runs `op`, retrying retryable failures with full-jitter backoff; the last failure is thrown. */
+export async function withRetries<T>(policy: RetryPolicy, op: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await op();
+    } catch (error) {
+      if (!isRetryable(error) || attempt + 1 >= policy.maxAttempts) throw error;
+      await sleep(backoffDelay(policy, attempt));
+    }
+  }
+}
+
+/**
+ * Member page reads during fan-out ride out a DynamoDB blip of several seconds in place, so the
+ * record is not failed (and its earlier pages re-sent) for a short outage.
+ */
+export const PAGE_READ_RETRY: RetryPolicy = { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 2000, minFraction: 0.5 };
+// At least 50+100+200+400+800+1000x4 ms = 5.55 s of patience before the record is failed, and
+// then the event source mapping retries it with backoff on top.

@@ -11,7 +11,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { CHAT_FUNCTIONS, ROUTE_SELECTION_EXPRESSION, type ChatFunction } from '@relay/chat-core';
+import { CHAT_FUNCTIONS, DELIVERY_EVENT_SOURCE, ROUTE_SELECTION_EXPRESSION, type ChatFunction } from '@relay/chat-core';
 import { chatTableNames, type ChatTableKey, type ChatTableNames } from '@relay/chat-store';
 import type { Environment } from '@relay/platform-config';
 import { CHAT_FUNCTION_ACCESS } from './chat-permissions';
@@ -191,13 +191,13 @@ export class ChatWebSocketApi extends Construct {
       eventSourceArn: this.tables.tables.messages.streamArn,
       functionName: lambda.function.arn,
       startingPosition: 'LATEST',
-      batchSize: 100,
+      batchSize: DELIVERY_EVENT_SOURCE.batchSize,
       maximumBatchingWindowInSeconds: 0,
       // Rooms fan out in parallel; records of one room (one partition key) stay in order.
       parallelizationFactor: env.kind === 'prod' ? 10 : 2,
       bisectBatchOnFunctionError: true,
-      maximumRetryAttempts: 5,
-      maximumRecordAgeInSeconds: 3600,
+      maximumRetryAttempts: DELIVERY_EVENT_SOURCE.maximumRetryAttempts,
+      maximumRecordAgeInSeconds: DELIVERY_EVENT_SOURCE.maximumRecordAgeInSeconds,
       functionResponseTypes: ['ReportBatchItemFailures'],
       destinationConfig: { onFailure: { destinationArn: this.deadLetterQueue.arn } },
       dependsOn: [lambda.function],

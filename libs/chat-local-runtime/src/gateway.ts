@@ -19,6 +19,10 @@ export interface GatewayOptions {
    * limit only trips when the posts outrun it, which a slow, busy box may never do).
    */
   throttleEveryNthPost?: number;
+  /** Failure tests: drop the connection of every Nth POST, as a reset keep-alive socket does. */
+  resetEveryNthPost?: number;
+  /** How long an idle @connections keep-alive socket stays open (Node's default is 5 s). */
+  keepAliveTimeoutMs?: number;
   /** What @connections callers must sign with (SigV4); random per gateway unless given. */
   managementCredentials?: ManagementCredentials;
   onError?: (message: string, error: unknown) => void;
@@ -64,6 +68,7 @@ export class LocalWebSocketGateway {
     if (options.managementRateLimit) {
       this.bucket = new TokenBucket(options.managementRateLimit.ratePerSecond, options.managementRateLimit.burst);
     }
+    if (options.keepAliveTimeoutMs !== undefined) this.server.keepAliveTimeout = options.keepAliveTimeoutMs;
     this.managementCredentials = options.managementCredentials ?? {
       accessKeyId: 'LOCALRELAYMANAGEMENT',
       secretAccessKey: randomBytes(30).toString('base64url'),
@@ -239,6 +244,10 @@ export class LocalWebSocketGateway {
     }
     if (method === 'POST') {
       this.posts++;
+      if (this.options.resetEveryNthPost !== undefined && this.posts % this.options.resetEveryNthPost === 0) {
+        res.socket?.destroy();
+        return;
+      }
       const injected = this.options.throttleEveryNthPost !== undefined && this.posts % this.options.throttleEveryNthPost === 0;
       if (injected || (this.bucket && !this.bucket.take())) {
         return managementError(res, 429, 'LimitExceededException', 'rate exceeded');

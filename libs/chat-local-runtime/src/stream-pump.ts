@@ -1,13 +1,22 @@
 import type { DynamoDBRecord } from 'aws-lambda';
+import { DELIVERY_EVENT_SOURCE } from '@relay/chat-core';
 import type { StreamLambda } from './lambda-types';
 
 export interface StreamPumpOptions {
   handler: StreamLambda;
+  /** Default: the stack's event source mapping (DELIVERY_EVENT_SOURCE). */
   batchSize?: number;
-  /** Retries of a failing record before it goes to the on-failure destination. */
+  /** Retries of a failing record before it goes to the on-failure destination (default: the stack's). */
   maxRetries?: number;
+  /** Records older than this are dead-lettered instead of retried (default: the stack's). */
+  maxRecordAgeSeconds?: number;
+  /** Wait between retries of a failing batch: doubling from baseMs up to maxMs. */
+  retryBackoff?: { baseMs: number; maxMs: number };
   onError?: (message: string, error: unknown) => void;
 }
+
+/** A failing batch waits before its retry, as Lambda backs off, instead of hammering a sick dependency. */
+export const DEFAULT_PUMP_BACKOFF = { baseMs: 500, maxMs: 8000 };
 
 /**
  * Plays the Lambda event source mapping for one shard: in-order batches, ReportBatchItemFailures
@@ -18,6 +27,8 @@ export class StreamPump {
   readonly failed: DynamoDBRecord[] = [];
   private readonly queue: DynamoDBRecord[] = [];
   private running?: Promise<void>;
+  /** When each record reached the pump: its age for maximumRecordAgeInSeconds. */
+  private readonly received = new WeakMap<DynamoDBRecord, number>();
   private stopped = false;
   invocations = 0;
 
@@ -25,6 +36,7 @@ export class StreamPump {
 
   push(record: DynamoDBRecord): void {
     if (this.stopped) return;
+    this.received.set(record, Date.now());
     this.queue.push(record);
     this.running ??= this.drain().finally(() => (this.running = undefined));
   }
@@ -40,8 +52,10 @@ export class StreamPump {
   }
 
   private async drain(): Promise<void> {
-    const batchSize = this.options.batchSize ?? 100;
-    const maxRetries = this.options.maxRetries ?? 3;
+    const batchSize = this.options.batchSize ?? DELIVERY_EVENT_SOURCE.batchSize;
+    const maxRetries = this.options.maxRetries ?? DELIVERY_EVENT_SOURCE.maximumRetryAttempts;
+    const maxAgeMs = (this.options.maxRecordAgeSeconds ?? DELIVERY_EVENT_SOURCE.maximumRecordAgeInSeconds) * 1000;
+    const backoff = this.options.retryBackoff ?? DEFAULT_PUMP_BACKOFF;
     let attempts = 0;
     while (this.queue.length > 0) {
       const batch = this.queue.slice(0, batchSize);
@@ -53,12 +67,22 @@ export class StreamPump {
       }
       this.queue.splice(0, failedAt);
       if (failedAt > 0) attempts = 0;
-      if (++attempts > maxRetries) {
+      const head = this.queue[0];
+      const tooOld = head !== undefined && Date.now() - this.arrivedAt(head) > maxAgeMs;
+      if (++attempts > maxRetries || tooOld) {
         const deadLetter = this.queue.shift();
         if (deadLetter) this.failed.push(deadLetter);
         attempts = 0;
+        continue;
       }
+      if (!this.stopped) await new Promise((r) => setTimeout(r, Math.min(backoff.maxMs, backoff.baseMs * 2 ** (attempts - 1))));
     }
+  }
+
+  private arrivedAt(record: DynamoDBRecord): number {
+    // The record's own creation time, as Lambda ages it; the arrival here when it has none.
+    const approximate = record.dynamodb?.ApproximateCreationDateTime;
+    return approximate ? approximate * 1000 : (this.received.get(record) ?? Date.now());
   }
 
   /** Index of the first record to retry, or -1 when the whole batch succeeded. */

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 export interface DynamoClientOptions {
   region?: string;
@@ -8,7 +9,12 @@ export interface DynamoClientOptions {
 }
 
 export function createDocumentClient(options: DynamoClientOptions = {}): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({ region: options.region, endpoint: options.endpoint });
+  const client = new DynamoDBClient({
+    region: options.region,
+    endpoint: options.endpoint,
+    // A stalled DynamoDB fails a call in seconds (then the SDK retries), never hangs a handler.
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 3000 }),
+  });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });

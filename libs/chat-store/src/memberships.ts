@@ -67,19 +67,25 @@ export class MembershipsRepository {
    * start posting to the first page while later pages are still being read. Without a
    * pageSize, DynamoDB's 1 MB page decides: several thousand members per call.
    */
-  async *connectionIdPages(roomId: string, pageSize?: number): AsyncGenerator<string[]> {
+  async *connectionIdPages(
+    roomId: string,
+    pageSize?: number,
+    /** Wraps each page read, e.g. to retry it through a short outage. */
+    readPage: <T>(read: () => Promise<T>) => Promise<T> = (read) => read(),
+  ): AsyncGenerator<string[]> {
     let startKey: PageKey | undefined;
     do {
-      const result = await this.db.send(
+      const exclusiveStartKey = startKey;
+      const result = await readPage(() => this.db.send(
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'roomId = :room',
           ExpressionAttributeValues: { ':room': roomId },
           ProjectionExpression: 'connectionId',
           Limit: pageSize,
-          ExclusiveStartKey: startKey,
+          ExclusiveStartKey: exclusiveStartKey,
         }),
-      );
+      ));
       yield (result.Items ?? []).map((item) => item['connectionId'] as string);
       startKey = result.LastEvaluatedKey as PageKey | undefined;
     } while (startKey);
