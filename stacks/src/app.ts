@@ -12,6 +12,11 @@ export interface BuildOptions {
   artifactsDir: string;
   /** Which role terraform assumes: deploy, plan (read-only), or ambient (CI's own OIDC session). */
   role?: RoleMode;
+  /**
+   * Where the bootstrap stack keeps state: 'local' only for the first apply of a new account
+   * (the bucket does not exist yet), then 's3' for good (tools/scripts/bootstrap-account.ts).
+   */
+  bootstrapBackend?: 'local' | 's3';
 }
 
 /** Creates the selected stacks; each one reads only its own environment. */
@@ -19,7 +24,7 @@ export function buildApp(plans: StackPlan[], options: BuildOptions): App {
   const app = new App({ outdir: options.outdir });
   for (const { id, component, env } of plans) {
     const role = options.role;
-    if (component === 'bootstrap') new BootstrapStack(app, id, { env, role });
+    if (component === 'bootstrap') new BootstrapStack(app, id, { env, role, backend: options.bootstrapBackend ?? 's3' });
     if (component === 'chat') new ChatStack(app, id, { env, artifactsDir: options.artifactsDir, role });
     if (component === 'platform') new PlatformStack(app, id, { env, role });
     if (component === 'web') new WebStack(app, id, { env, role });

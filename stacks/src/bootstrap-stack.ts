@@ -9,11 +9,13 @@ import { GITHUB_REPOSITORY, parameterPath, type Environment } from '@relay/platf
  * bootstrap-<env>: what every other stack of an account needs first: the state bucket, the
  * GitHub OIDC provider with the plan and deploy roles, and API Gateway's permission to write
  * logs (account-wide settings, so they live here, once). An administrator applies it.
- * It starts on local state (the bucket does not exist yet); see the README for the migration.
+ * A new account's first apply runs on local state (the bucket does not exist yet) with an
+ * administrator's credentials; tools/scripts/bootstrap-account.ts then moves the state into the
+ * bucket, where it stays (the default backend is s3).
  */
 export class BootstrapStack extends RelayStack {
   constructor(scope: Construct, id: string, props: { env: Environment; backend?: 's3' | 'local'; role?: RoleMode }) {
-    super(scope, id, { env: props.env, component: 'bootstrap', backend: props.backend ?? 'local', role: props.role });
+    super(scope, id, { env: props.env, component: 'bootstrap', backend: props.backend ?? 's3', role: props.role });
     new StateBucket(this, 'state-bucket', { env: props.env });
     new GithubDeployIdentity(this, 'github', {
       env: props.env,

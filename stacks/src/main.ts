@@ -14,8 +14,13 @@ function main(): void {
   if (role !== 'deploy' && role !== 'plan' && role !== 'ambient') {
     throw new Error(`RELAY_ROLE is deploy, plan or ambient, not "${role}"`);
   }
+  const bootstrapBackend = process.env['RELAY_BOOTSTRAP_BACKEND'] ?? 's3';
+  if (bootstrapBackend !== 'local' && bootstrapBackend !== 's3') {
+    throw new Error(`RELAY_BOOTSTRAP_BACKEND is local or s3, not "${bootstrapBackend}"`);
+  }
   const app = buildApp(plans, {
     role,
+    bootstrapBackend,
     outdir: process.env['CDKTF_OUTDIR'] ?? path.join(root, 'cdktf.out'),
     artifactsDir: process.env['RELAY_ARTIFACTS_DIR'] ?? path.join(root, 'dist', 'apps'),
   });

@@ -44,18 +44,24 @@ describe('synth of every environment', () => {
     expect(stack.provider.aws).toEqual([
       expect.objectContaining({ allowed_account_ids: [env.accountId], region: env.region, assume_role: [expect.objectContaining({ role_arn: env.deployRoleArn })] }),
     ]);
-    const backend = stack.terraform.backend;
-    if (id.startsWith('bootstrap-')) {
-      expect(backend.local).toBeDefined();
-    } else {
-      expect(backend.s3).toMatchObject({
-        bucket: `relay-tfstate-${env.accountId}-${env.region}`,
-        key: `${id.split('-')[0]}/${env.name}.tfstate`,
-        use_lockfile: true,
-        encrypt: true,
-        assume_role: { role_arn: env.deployRoleArn },
-      });
-    }
+    // Every stack, bootstrap included, keeps its state in the account's bucket (bootstrap moves
+    // there after a new account's first apply: tools/scripts/bootstrap-account.ts).
+    expect(stack.terraform.backend.s3).toMatchObject({
+      bucket: `relay-tfstate-${env.accountId}-${env.region}`,
+      key: `${id.split('-')[0]}/${env.name}.tfstate`,
+      use_lockfile: true,
+      encrypt: true,
+      assume_role: { role_arn: env.deployRoleArn },
+    });
+  });
+
+  it("synthesizes a new account's first bootstrap on local state with the administrator's own credentials", () => {
+    const outdir = mkdtempSync(path.join(tmpdir(), 'relay-synth-'));
+    buildApp(selectStacks({ RELAY_ENVS: 'stag', RELAY_COMPONENTS: 'bootstrap' }), { outdir, artifactsDir, role: 'ambient', bootstrapBackend: 'local' }).synth();
+    const stack = JSON.parse(readFileSync(path.join(outdir, 'stacks', 'bootstrap-stag', 'cdk.tf.json'), 'utf8')) as StackJson;
+    expect(stack.terraform.backend).toEqual({ local: expect.any(Object) });
+    expect(stack.provider.aws[0]).not.toHaveProperty('assume_role');
+    expect(stack.provider.aws[0]!.allowed_account_ids).toEqual([resolveEnvironment('stag').accountId]);
   });
 
   it('never grants a wildcard action or an unjustified Resource "*"', () => {

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { bootstrapSteps } from './bootstrap-account';
 import { commandsFor, PLAN_FILE, RunnerError } from './terraform-runner';
 
 function outdirWith(...stacks: string[]): string {
@@ -49,5 +50,19 @@ describe('terraform runner', () => {
   it('rejects unknown environments and missing synth output clearly', () => {
     expect(() => commandsFor('plan', 'qa', { outdir: outdirWith() })).toThrow('unknown environment "qa"');
     expect(() => commandsFor('plan', 'prod', { outdir: outdirWith('chat-dev') })).toThrow(/no synthesized stacks for prod/);
+  });
+});
+
+describe('bootstrap-account', () => {
+  it('applies a new account on local state, then moves the state into its bucket and proves it', () => {
+    const steps = bootstrapSteps('stag', '/repo', '/out');
+    expect(steps.map((s) => [s.command.endsWith('aws') ? 'aws' : path.basename(s.command) === 'terraform' ? 'terraform' : 'node', s.args.find((a) => !a.startsWith('-')) ?? s.args[0]])).toEqual([
+      ['aws', 'sts'], ['node', 'tsx'], ['terraform', 'init'], ['terraform', 'plan'], ['terraform', 'apply'], ['node', 'tsx'], ['terraform', 'init'], ['terraform', 'state'],
+    ]);
+    expect(steps[1]!.env).toMatchObject({ RELAY_ROLE: 'ambient', RELAY_BOOTSTRAP_BACKEND: 'local', RELAY_COMPONENTS: 'bootstrap' });
+    expect(steps[5]!.env).toMatchObject({ RELAY_BOOTSTRAP_BACKEND: 's3' });
+    expect(steps[4]!.args).toEqual(['apply', '-input=false', 'tfplan']);
+    expect(steps[6]!.args).toContain('-migrate-state');
+    expect(() => bootstrapSteps('dev-alice', '/repo', '/out')).toThrow('bootstrap is per account');
   });
 });

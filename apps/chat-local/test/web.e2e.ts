@@ -172,11 +172,12 @@ describe('web client in headless Chromium', () => {
 
   it('gives the messages the screen on a phone', async () => {
     const page = await open('phone', 'lobby', { width: 390, height: 844 });
+    await page.waitForSelector('#members li[data-user-id="phone"]');
     const messages = await box(page, '#messages');
     const aside = await box(page, 'aside');
     expect(messages.width).toBeGreaterThan(390 * 0.9);
     expect(aside.height).toBeLessThan(844 * 0.1);
-    expect(overlaps(messages, aside)).toBe(false);
+    expect({ messages, aside, overlap: overlaps(messages, aside) }).toMatchObject({ overlap: false });
     await page.fill('#text', 'hello from a phone');
     await page.press('#text', 'Enter');
     await page.waitForSelector('.message .body:text("hello from a phone")');
