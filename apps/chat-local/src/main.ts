@@ -2,6 +2,16 @@ import { parseArgs } from 'node:util';
 import type { HandlerSource } from '@relay/chat-local-runtime';
 import { startLocalStack } from '@relay/local-stack';
 
+const USAGE = `npm start -- [options]: the whole product on 127.0.0.1 (chat, broadcast API, web client)
+
+  --port N             WebSocket API port (default 8080, or $RELAY_LOCAL_PORT)
+  --broadcast-port N   broadcast REST API port (default 8081)
+  --web-port N         web client port (default 8082)
+  --free-ports         put every port on a free one (for a second copy, or a busy machine)
+  --handlers KIND      source (default): the TypeScript handlers; artifact: the built bundles in dist/
+  --log-level LEVEL    handler log level: DEBUG, INFO (default), WARN, ERROR
+  --help               this text`;
+
 /** `npm start`: the whole product on 127.0.0.1, no AWS account needed. Ctrl-C stops it cleanly. */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -9,10 +19,17 @@ async function main(): Promise<void> {
       port: { type: 'string', default: process.env['RELAY_LOCAL_PORT'] ?? '8080' },
       'broadcast-port': { type: 'string', default: '8081' },
       'web-port': { type: 'string', default: '8082' },
+      'free-ports': { type: 'boolean', default: false },
       handlers: { type: 'string', default: 'source' },
       'log-level': { type: 'string', default: 'INFO' },
+      help: { type: 'boolean', default: false },
     },
   });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (values['free-ports']) Object.assign(values, { port: '0', 'broadcast-port': '0', 'web-port': '0' });
   const portOf = (flag: string, value: string) => {
     const port = Number(value);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--${flag} must be 0-65535, got ${value}`);
@@ -32,6 +49,7 @@ async function main(): Promise<void> {
   });
   const { runtime } = stack;
   const token = await runtime.issueToken('demo-user', 'Demo User');
+  const artistToken = await runtime.issueToken('demo-artist', 'Demo Artist', ['artist']);
   console.log(
     [
       'Relay is up locally (127.0.0.1 only)',
@@ -47,6 +65,13 @@ async function main(): Promise<void> {
       `  try               npx wscat -c '${runtime.wsUrl}?token=${token}'`,
       `                    > {"action":"join","roomId":"lobby"}`,
       `                    > {"action":"send","roomId":"lobby","clientMessageId":"m1","body":"hello"}`,
+      '',
+      `  artist token      ${artistToken}`,
+      `  post as the artist (followers in room artist-demo-artist receive it):`,
+      `                    curl -sS -X POST '${stack.broadcast.url}/v1/artists/demo-artist/posts' \\`,
+      `                      -H 'authorization: Bearer ${artistToken}' -H 'content-type: application/json' \\`,
+      `                      -H 'idempotency-key: first-post' -d '{"body":"new single out now"}'`,
+      `                    web: ${stack.webUrl}/?room=artist-demo-artist&user=fan`,
     ].join('\n'),
   );
 
@@ -60,6 +85,14 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  const { code, port } = (error ?? {}) as { code?: string; port?: number };
+  if (code === 'EADDRINUSE') {
+    console.error(`port ${port ?? ''} is already in use (another npm start?): stop it, choose ports with --port/--broadcast-port/--web-port, or run with --free-ports`);
+  } else if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  } else {
+    console.error(error instanceof Error ? error.message : error);
+  }
   process.exit(1);
 });

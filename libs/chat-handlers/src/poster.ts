@@ -19,7 +19,7 @@ export function createManagementPoster(options: { endpoint: string; region?: str
       httpAgent: new HttpAgent(agentOptions),
       httpsAgent: new HttpsAgent(agentOptions),
       // A stalled connection fails fast and is retried by delivery's own policy.
-      connectionTimeout: 2000,
+      connectionTimeout: 3000,
       requestTimeout: 5000,
     }),
   });

@@ -12,8 +12,9 @@ export function createDocumentClient(options: DynamoClientOptions = {}): DynamoD
   const client = new DynamoDBClient({
     region: options.region,
     endpoint: options.endpoint,
-    // A stalled DynamoDB fails a call in seconds (then the SDK retries), never hangs a handler.
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 3000 }),
+    // A stalled DynamoDB fails a call in seconds (then the SDK retries), never hangs a handler;
+    // generous enough for a loaded 2-core machine running the local emulator.
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 3000, requestTimeout: 5000 }),
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { followsTable, loadConfig, startBroadcastService, type RunningService } from '@relay/broadcast-service';
 import { LOCAL_AUTH, startLocalRuntime, workspaceRoot, type HandlerSource, type LocalRuntime } from '@relay/chat-local-runtime';
@@ -28,12 +28,28 @@ export interface LocalStack {
 
 const FOLLOWS_TABLE = 'relay-local-follows';
 
+/** The newest modification time under a folder (files only). */
+function newestChange(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
+    const full = path.join(dir, entry.name);
+    return Math.max(newest, entry.isDirectory() ? newestChange(full) : statSync(full).mtimeMs);
+  }, 0);
+}
+
+/** Build the web client when there is none, or when its sources changed after the last build. */
+function webBuildIsStale(root: string, webRoot: string): boolean {
+  const built = path.join(webRoot, 'index.html');
+  if (!existsSync(built)) return true;
+  const sources = path.join(root, 'apps', 'web');
+  return newestChange(sources) > statSync(built).mtimeMs;
+}
+
 /** The whole product on 127.0.0.1: the chat runtime, the broadcast service and the web client. */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const root = workspaceRoot();
   const webRoot = path.join(root, 'dist', 'apps', 'web');
   const serveWeb = options.web ?? true;
-  if (serveWeb && !existsSync(path.join(webRoot, 'index.html'))) {
+  if (serveWeb && webBuildIsStale(root, webRoot)) {
     const built = spawnSync('npx', ['vite', 'build', '--config', path.join(root, 'apps/web/vite.config.ts'), '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
     if (built.status !== 0) throw new Error('building the web client failed');
   }
