@@ -1,9 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { DynamoDBRecord } from 'aws-lambda';
-import { ChatClient, LocalWebSocketGateway } from '@relay/chat-local-runtime';
-import { chatTableNames, createChatStores, createDocumentClient, createTableInputs, type ChatStores } from '@relay/chat-store';
-import { createTables, DynamoStreamTap, startDynalite, type RunningServer } from '@relay/local-dynamo';
+import type { ChatClient } from '@relay/chat-local-runtime';
 import { deliverRecord, type DeliverDeps } from './deliver';
+import { startDeliveryFixture, type DeliveryFixture } from './delivery-fixture';
 import { createManagementPoster } from './poster';
 import { isRetryable } from './retry';
 
@@ -14,61 +12,28 @@ import { isRetryable } from './retry';
  */
 jest.setTimeout(60_000);
 
-const tables = chatTableNames('deliver-faults');
 const logger = new Logger({ serviceName: 'deliver-faults', logLevel: 'SILENT' });
-let dynamo: RunningServer;
-let tapServer: RunningServer;
-let tap: DynamoStreamTap;
-let gateway: LocalWebSocketGateway;
-let stores: ChatStores;
-const records: DynamoDBRecord[] = [];
-const clients: ChatClient[] = [];
+let fixture: DeliveryFixture;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  tap = new DynamoStreamTap(dynamo.url, [{ tableName: tables.messages, keyAttributes: ['roomId', 'seq'] }]);
-  tap.onRecord((r) => records.push(r));
-  tapServer = await tap.listen();
-  await createTables(tapServer.url, createTableInputs(tables));
   // Every third post has its connection dropped; idle keep-alive sockets close after 300 ms.
-  gateway = new LocalWebSocketGateway({ stage: 'faults', resetEveryNthPost: 3, keepAliveTimeoutMs: 300 });
-  await gateway.start();
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: gateway.managementCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: gateway.managementCredentials.secretAccessKey });
-  stores = createChatStores(createDocumentClient({ endpoint: tapServer.url, region: 'us-east-1' }), tables);
+  fixture = await startDeliveryFixture('deliver-faults', { resetEveryNthPost: 3, keepAliveTimeoutMs: 300 });
 });
 
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await gateway.stop();
-  await tapServer.close();
-  await dynamo.close();
-});
+afterAll(() => fixture?.stop());
 
 function deps(): DeliverDeps {
   return {
-    stores,
+    stores: fixture.stores,
     logger,
-    poster: createManagementPoster({ endpoint: gateway.managementEndpoint, region: 'us-east-1', maxSockets: 8 }),
+    poster: createManagementPoster({ endpoint: fixture.gateway.managementEndpoint, region: 'us-east-1', maxSockets: 8 }),
     concurrency: 8,
     retry: { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 50 },
   };
 }
 
-async function room(roomId: string, count: number): Promise<ChatClient[]> {
-  const before = new Set(gateway.connectionIds());
-  const listeners = await Promise.all(Array.from({ length: count }, () => ChatClient.connect(gateway.wsUrl, 'unused')));
-  clients.push(...listeners);
-  for (const connectionId of gateway.connectionIds().filter((id) => !before.has(id))) {
-    await stores.memberships.join({ roomId, connectionId, userId: connectionId, name: 'n', joinedAt: '', expiresAt: 4102444800 });
-  }
-  return listeners;
-}
-
-async function stored(roomId: string, clientMessageId: string): Promise<DynamoDBRecord> {
-  const count = records.length;
-  await stores.messages.append({ roomId, senderId: 's', senderName: 'S', clientMessageId, body: clientMessageId });
-  return records[count]!;
-}
+const room = async (roomId: string, count: number) => (await fixture.room(roomId, count)).listeners;
+const stored = (roomId: string, clientMessageId: string) => fixture.stored(roomId, clientMessageId);
 
 const copies = (client: ChatClient, id: string) => client.messages().filter((m) => m['clientMessageId'] === id).length;
 
@@ -104,7 +69,7 @@ describe('delivery through transient faults', () => {
     const listeners = await room('outage', 5);
     const record = await stored('outage', 'o1');
     const until = Date.now() + 5000;
-    const heal = tap.failWhen((operation, body) => operation === 'Query' && body.includes('"outage"') && Date.now() < until);
+    const heal = fixture.tap.failWhen((operation, body) => operation === 'Query' && body.includes('"outage"') && Date.now() < until);
     try {
       const report = await deliverRecord(deps(), record);
       expect(report).toMatchObject({ recipients: 5, delivered: 5, failed: 0 });

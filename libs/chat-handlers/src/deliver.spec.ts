@@ -1,44 +1,27 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { DynamoDBRecord } from 'aws-lambda';
-import { ChatClient, LocalWebSocketGateway } from '@relay/chat-local-runtime';
-import { chatTableNames, createChatStores, createDocumentClient, createTableInputs, type ChatStores } from '@relay/chat-store';
-import { createTables, DynamoStreamTap, startDynalite, type RunningServer } from '@relay/local-dynamo';
+import type { ChatClient, LocalWebSocketGateway } from '@relay/chat-local-runtime';
+import type { ChatStores } from '@relay/chat-store';
+import type { DynamoStreamTap } from '@relay/local-dynamo';
 import { createDeliverHandler, deliverRecord, type DeliverDeps } from './deliver';
+import { startDeliveryFixture, type DeliveryFixture } from './delivery-fixture';
 import { createManagementPoster } from './poster';
 import { backoffDelay, DEFAULT_RETRY } from './retry';
 
 jest.setTimeout(30_000);
 
-const tables = chatTableNames('deliver-test');
 const logger = new Logger({ serviceName: 'deliver-test', logLevel: 'SILENT' });
-let dynamo: RunningServer;
-let tapServer: RunningServer;
-let gateway: LocalWebSocketGateway;
+let fixture: DeliveryFixture;
 let stores: ChatStores;
 let tap: DynamoStreamTap;
-const records: DynamoDBRecord[] = [];
-const clients: ChatClient[] = [];
+let gateway: LocalWebSocketGateway;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  tap = new DynamoStreamTap(dynamo.url, [{ tableName: tables.messages, keyAttributes: ['roomId', 'seq'] }]);
-  tap.onRecord((r) => records.push(r));
-  tapServer = await tap.listen();
-  await createTables(tapServer.url, createTableInputs(tables));
-  stores = createChatStores(createDocumentClient({ endpoint: tapServer.url, region: 'us-east-1' }), tables);
   // A management API that throttles every third post: fan-out to 60 hits 429s on any machine.
-  gateway = new LocalWebSocketGateway({ stage: 'test', throttleEveryNthPost: 3 });
-  await gateway.start();
-  // The poster signs with the environment's credentials, as on Lambda; the gateway checks them.
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: gateway.managementCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: gateway.managementCredentials.secretAccessKey });
+  fixture = await startDeliveryFixture('deliver-test', { throttleEveryNthPost: 3 });
+  ({ stores, tap, gateway } = fixture);
 });
 
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await gateway.stop();
-  await tapServer.close();
-  await dynamo.close();
-});
+afterAll(() => fixture?.stop());
 
 function deps(overrides: Partial<DeliverDeps> = {}): DeliverDeps {
   return {
@@ -51,25 +34,8 @@ function deps(overrides: Partial<DeliverDeps> = {}): DeliverDeps {
   };
 }
 
-/** Opens sockets and makes their connections members of the room; returns clients and ids. */
-async function roomWithListeners(roomId: string, count: number) {
-  const before = new Set(gateway.connectionIds());
-  const listeners = await Promise.all(Array.from({ length: count }, () => ChatClient.connect(gateway.wsUrl, 'unused')));
-  clients.push(...listeners);
-  const ids = gateway.connectionIds().filter((id) => !before.has(id));
-  for (const connectionId of ids) {
-    await stores.memberships.join({ roomId, connectionId, userId: connectionId, name: 'n', joinedAt: '', expiresAt: 4102444800 });
-  }
-  return { listeners, ids };
-}
-
-/** Stores a message through the tap and returns the real stream record it produced. */
-async function messageRecord(roomId: string, clientMessageId: string): Promise<DynamoDBRecord> {
-  const count = records.length;
-  await stores.messages.append({ roomId, senderId: 's', senderName: 'S', clientMessageId, body: `body ${clientMessageId}` });
-  expect(records.length).toBe(count + 1);
-  return records[count]!;
-}
+const roomWithListeners = (roomId: string, count: number) => fixture.room(roomId, count);
+const messageRecord = (roomId: string, clientMessageId: string) => fixture.stored(roomId, clientMessageId);
 
 const received = (client: ChatClient, id: string) => client.messages().filter((m) => m['clientMessageId'] === id).length;
 
