@@ -11,9 +11,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '..', '..');
-const TARGETS = 'lint,test,build,synth';
+const TARGETS = 'lint,test,e2e-sockets,e2e-browser,e2e-node24,build,synth';
 /** Two leaves: the local runtime app (which owns the e2e suite) and the load-test scenarios. */
 const LEAVES = ['apps/chat-local/src/main.ts', 'loadtests/src/chat-steady.ts'];
+
+/** A measured run that failed: reported as such, not as a crash of the benchmark. */
+class BenchFailure extends Error {}
 
 function nx(cwd: string, cacheDir: string, args: string[]): { seconds: number; tasks: number } {
   const started = process.hrtime.bigint();
@@ -24,7 +27,10 @@ function nx(cwd: string, cacheDir: string, args: string[]): { seconds: number; t
     maxBuffer: 256 * 1024 * 1024,
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status !== 0) throw new Error(`nx ${args.join(' ')} failed:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-2000)}`);
+  if (result.status !== 0) {
+    const failed = [...result.stdout.matchAll(/^\s*-\s+([\w-]+:[\w-]+)\s*$/gm)].map((m) => m[1]);
+    throw new BenchFailure(`nx ${args.join(' ')} failed${failed.length ? ` (${failed.join(', ')})` : ''}; its last output:\n${result.stdout.slice(-2000)}`);
+  }
   return { seconds, tasks: (result.stdout.match(/^> nx run /gm) ?? []).length };
 }
 
@@ -60,4 +66,10 @@ function main(): void {
   }
 }
 
-main();
+try {
+  main();
+} catch (error) {
+  if (!(error instanceof BenchFailure)) throw error;
+  console.error(`bench:affected: no figures, because a measured run failed. Fix it and run again.\n${error.message}`);
+  process.exit(1);
+}
