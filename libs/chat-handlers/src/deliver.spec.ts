@@ -49,6 +49,32 @@ describe('deliver', () => {
     expect(listeners.map((l) => received(l, 'burst'))).toEqual(Array(60).fill(1));
   });
 
+  it('removes 10% gone recipients after delivering to every live one, never inside a delivery slot', async () => {
+    const { listeners } = await roomWithListeners('tenth-gone', 27);
+    const goneIds = ['g1', 'g2', 'g3'];
+    for (const connectionId of goneIds) {
+      await stores.connections.put({ connectionId, userId: connectionId, name: 'x', connectedAt: '', expiresAt: 4102444800 });
+      await stores.memberships.join({ roomId: 'tenth-gone', connectionId, userId: connectionId, name: 'x', joinedAt: '', expiresAt: 4102444800 });
+    }
+    // Count finished posts; cleanup is the only reader of the by-connection index, so the count
+    // when it first reads says whether any post was still waiting for a slot.
+    const base = deps();
+    let postsDone = 0;
+    const poster = { post: async (id: string, data: string) => { try { await base.poster.post(id, data); } finally { postsDone++; } } };
+    const doneAtCleanup: number[] = [];
+    const stopWatching = tap.failWhen((operation, body) => {
+      if (operation === 'Query' && body.includes('byConnection') && doneAtCleanup.length === 0) doneAtCleanup.push(postsDone);
+      return false;
+    });
+    const report = await deliverRecord({ ...base, poster }, await messageRecord('tenth-gone', 'tg'));
+    stopWatching();
+    expect(report).toMatchObject({ recipients: 30, delivered: 27, gone: 3, failed: 0 });
+    expect(doneAtCleanup).toEqual([postsDone]); // every post had finished before the first cleanup call
+    await Promise.all(listeners.map((l) => l.next((f) => f['clientMessageId'] === 'tg')));
+    for (const connectionId of goneIds) expect(await stores.connections.get(connectionId)).toBeUndefined();
+    expect((await stores.memberships.list('tenth-gone', 100)).items).toHaveLength(27);
+  });
+
   it('deletes the recipient rows on 410 and still delivers to the others', async () => {
     const { listeners, ids } = await roomWithListeners('gone', 2);
     await stores.connections.put({ connectionId: 'vanished', userId: 'v', name: 'v', connectedAt: '', expiresAt: 4102444800 });

@@ -22,7 +22,12 @@ export interface FanoutReport {
   gone: number;
   failed: number;
   retries: number;
+  /** Milliseconds from the message's sentAt to its last delivery (before any cleanup). */
+  lastDeliveryMs?: number;
 }
+
+/** Gone recipients are removed after the posts, this many at a time. */
+const CLEANUP_CONCURRENCY = 8;
 
 type Outcome = 'delivered' | 'gone' | 'failed';
 
@@ -64,12 +69,19 @@ export async function deliverRecord(deps: DeliverDeps, record: DynamoDBRecord): 
   const frame = JSON.stringify(messageFrame(message));
   const report: FanoutReport = { recipients: 0, delivered: 0, gone: 0, failed: 0, retries: 0 };
   const pageRetry = deps.pageReadRetry ?? PAGE_READ_RETRY;
+  const gone: string[] = [];
   for await (const connectionIds of deps.stores.memberships.connectionIdPages(message.roomId, undefined, (read) => withRetries(pageRetry, read))) {
     report.recipients += connectionIds.length;
     await forEachBounded(connectionIds, deps.concurrency, async (connectionId) => {
-      report[await postWithRetry(deps, connectionId, frame, report)]++;
+      const outcome = await postWithRetry(deps, connectionId, frame, report);
+      report[outcome]++;
+      if (outcome === 'gone') gone.push(connectionId);
     });
   }
+  report.lastDeliveryMs = Math.max(0, Date.now() - Date.parse(message.sentAt));
+  // Off the hot path: a gone recipient costs three DynamoDB round trips, which must not hold a
+  // delivery slot while live members wait.
+  await forEachBounded(gone, CLEANUP_CONCURRENCY, (connectionId) => removeGoneRecipient(deps, connectionId));
   const log = report.failed > 0 ? deps.logger.warn.bind(deps.logger) : deps.logger.info.bind(deps.logger);
   log('fan-out done', { roomId: message.roomId, seq: message.seq, ...report });
   return report;
@@ -87,10 +99,7 @@ async function postWithRetry(
       await deps.poster.post(connectionId, frame);
       return 'delivered';
     } catch (error) {
-      if (isGone(error)) {
-        await removeGoneRecipient(deps, connectionId);
-        return 'gone';
-      }
+      if (isGone(error)) return 'gone';
       if (!isRetryable(error) || attempt + 1 >= policy.maxAttempts) {
         deps.logger.warn('could not deliver to connection', { connectionId, error: error as Error, attempt });
         return 'failed';
