@@ -3,6 +3,7 @@ import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { assumeRolePolicy, GithubDeployIdentity, RelayStack, StateBucket, type RoleMode } from '@relay/infra-constructs';
+import { LOADTEST_METRICS } from '@relay/chat-core';
 import { GITHUB_REPOSITORY, parameterPath, type Environment } from '@relay/platform-config';
 
 /**
@@ -32,6 +33,7 @@ export class BootstrapStack extends RelayStack {
               environment: 'stag',
               workflow: 'nightly-spike.yml',
               parameters: ['chat/ws-url', 'broadcast/url', 'chat/auth-token-secret'].map((k) => parameterPath(props.env, ...k.split('/'))),
+              metricsNamespace: LOADTEST_METRICS.namespace,
             }
           : undefined,
     });

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
-import { ChatWebSocketApi, STAGE_NAME } from '@relay/chat-infra';
+import { ChatWebSocketApi, DeliveryObservability, STAGE_NAME } from '@relay/chat-infra';
 import { Alarms, RelayStack, RuntimeParameters, type RoleMode } from '@relay/infra-constructs';
 import { resourcePrefix, secretParameter, type Environment } from '@relay/platform-config';
 
@@ -38,13 +38,23 @@ export class ChatStack extends RelayStack {
         'chat/tables/messages': tables.messages.name,
       },
     });
-    new Alarms(this, 'alarms', {
+    const alarms = new Alarms(this, 'alarms', {
       env: props.env,
       prefix: `${prefix}-chat`,
       functionNames: Object.values(this.chat.functions).map((f) => f.functionName),
       tableNames: Object.values(this.chat.tableNames),
       webSocketApi: { apiId: this.chat.api.id, stage: STAGE_NAME },
       deliveryFunctionName: this.chat.functions['deliver']?.functionName,
+    });
+    const deliver = this.chat.functions['deliver'];
+    if (!deliver) throw new Error('the chat has no deliver function to watch');
+    new DeliveryObservability(this, 'delivery', {
+      env: props.env,
+      prefix: `${prefix}-chat`,
+      deliverFunctionName: deliver.functionName,
+      apiId: this.chat.api.id,
+      stage: STAGE_NAME,
+      alarmTopicArn: alarms.topic.arn,
     });
     new TerraformOutput(this, 'websocket_url', { value: this.chat.webSocketUrl });
   }

@@ -132,6 +132,15 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
       delete: on(alarm, 'cloudwatch:DeleteAlarms'),
     };
   },
+  aws_cloudwatch_dashboard: (c, ctx) => {
+    const dashboard = `arn:aws:cloudwatch::${ctx.account}:dashboard/${str(c['dashboard_name'])}`;
+    return {
+      create: on(dashboard, 'cloudwatch:PutDashboard', 'cloudwatch:GetDashboard'),
+      read: on(dashboard, 'cloudwatch:GetDashboard'),
+      update: on(dashboard, 'cloudwatch:PutDashboard'),
+      delete: on(dashboard, 'cloudwatch:DeleteDashboards'),
+    };
+  },
   aws_sns_topic: (c, ctx) => {
     const topic = `arn:aws:sns:${ctx.region}:${ctx.account}:${str(c['name'])}`;
     return {

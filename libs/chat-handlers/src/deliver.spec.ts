@@ -1,4 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DELIVERY_METRICS } from '@relay/chat-core';
 import type { ChatClient, LocalWebSocketGateway } from '@relay/chat-local-runtime';
 import type { ChatStores } from '@relay/chat-store';
 import type { DynamoStreamTap } from '@relay/local-dynamo';
@@ -73,6 +75,34 @@ describe('deliver', () => {
     await Promise.all(listeners.map((l) => l.next((f) => f['clientMessageId'] === 'tg')));
     for (const connectionId of goneIds) expect(await stores.connections.get(connectionId)).toBeUndefined();
     expect((await stores.memberships.list('tenth-gone', 100)).items).toHaveLength(27);
+  });
+
+  it('publishes post-to-last-delivery time and recipients per message as CloudWatch EMF', async () => {
+    await roomWithListeners('metered', 3);
+    delete process.env['POWERTOOLS_METRICS_DISABLED'];
+    const metrics = new Metrics({ namespace: DELIVERY_METRICS.namespace, serviceName: DELIVERY_METRICS.service, defaultDimensions: { environment: 'test' } });
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      lines.push(String(chunk));
+      return write(chunk, ...rest);
+    }) as typeof process.stdout.write;
+    try {
+      await createDeliverHandler(deps({ metrics }))({ Records: [await messageRecord('metered', 'm1'), await messageRecord('metered', 'm2')] });
+    } finally {
+      process.stdout.write = write;
+    }
+    const emf = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(emf).toHaveLength(1);
+    const document = emf[0]!;
+    expect(document).toMatchObject({ service: 'chat', environment: 'test', [DELIVERY_METRICS.recipients]: [3, 3], [DELIVERY_METRICS.failed]: [0, 0] });
+    const latency = document[DELIVERY_METRICS.latency] as number[];
+    expect(latency).toHaveLength(2);
+    for (const ms of latency) expect(ms).toBeGreaterThanOrEqual(0);
+    const directive = (document['_aws'] as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] }).CloudWatchMetrics[0]!;
+    expect(directive.Namespace).toBe('Relay');
+    expect(directive.Dimensions.flat()).toEqual(expect.arrayContaining(['service', 'environment']));
+    expect(directive.Metrics.map((m) => m.Name)).toEqual(expect.arrayContaining([DELIVERY_METRICS.latency, DELIVERY_METRICS.recipients]));
   });
 
   it('deletes the recipient rows on 410 and still delivers to the others', async () => {

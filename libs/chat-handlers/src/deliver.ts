@@ -1,7 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { chatMessageSchema, messageFrame } from '@relay/chat-core';
+import { chatMessageSchema, DELIVERY_METRICS, messageFrame } from '@relay/chat-core';
 import type { HandlerDeps } from './deps';
 import { removeConnection } from './cleanup';
 import type { ConnectionPoster } from './poster';
@@ -14,6 +16,8 @@ export interface DeliverDeps extends HandlerDeps {
   retry?: RetryPolicy;
   /** Retries of a member page read before the record is failed (default PAGE_READ_RETRY). */
   pageReadRetry?: RetryPolicy;
+  /** Per-message delivery metrics (EMF); published once per invocation. */
+  metrics?: Metrics;
 }
 
 export interface FanoutReport {
@@ -39,19 +43,34 @@ type Outcome = 'delivered' | 'gone' | 'failed';
  */
 export function createDeliverHandler(deps: DeliverDeps) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-    for (const record of event.Records) {
-      try {
-        await deliverRecord(deps, record);
-      } catch (error) {
-        deps.logger.error('fan-out failed; asking Lambda to retry from this record', {
-          error: error as Error,
-          sequenceNumber: record.dynamodb?.SequenceNumber,
-        });
-        return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
+    try {
+      for (const record of event.Records) {
+        try {
+          const report = await deliverRecord(deps, record);
+          if (report) recordMetrics(deps, report);
+        } catch (error) {
+          deps.logger.error('fan-out failed; asking Lambda to retry from this record', {
+            error: error as Error,
+            sequenceNumber: record.dynamodb?.SequenceNumber,
+          });
+          return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
+        }
       }
+      return { batchItemFailures: [] };
+    } finally {
+      deps.metrics?.publishStoredMetrics();
     }
-    return { batchItemFailures: [] };
   };
+}
+
+/** One value per message: p95 over messages is the product's promise (DELIVERY_METRICS). */
+function recordMetrics(deps: DeliverDeps, report: FanoutReport): void {
+  if (!deps.metrics) return;
+  if (report.lastDeliveryMs !== undefined && report.delivered > 0) {
+    deps.metrics.addMetric(DELIVERY_METRICS.latency, MetricUnit.Milliseconds, report.lastDeliveryMs);
+  }
+  deps.metrics.addMetric(DELIVERY_METRICS.recipients, MetricUnit.Count, report.recipients);
+  deps.metrics.addMetric(DELIVERY_METRICS.failed, MetricUnit.Count, report.failed);
 }
 
 export async function deliverRecord(deps: DeliverDeps, record: DynamoDBRecord): Promise<FanoutReport | undefined> {

@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { z } from 'zod';
-import { checkSecret, CursorCodec, type TokenSettings } from '@relay/chat-core';
+import { checkSecret, CursorCodec, DELIVERY_METRICS, type TokenSettings } from '@relay/chat-core';
 import { createChatStores, createDocumentClient } from '@relay/chat-store';
 import type { ConnectDeps, HandlerDeps, PagingDeps } from './deps';
 import type { DeliverDeps } from './deliver';
@@ -55,6 +56,8 @@ const connectEnv = baseEnv
 const pagingEnv = baseEnv.and(secretEnv('CURSOR_SECRET'));
 
 const deliverEnv = baseEnv.extend({
+  /** The environment's name, a dimension of every delivery metric. */
+  RELAY_ENV: z.string().min(1).default('local'),
   WS_MANAGEMENT_ENDPOINT: z.url(),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
 });
@@ -122,5 +125,10 @@ export function deliverDepsFromEnv(env = process.env): DeliverDeps {
       maxSockets: config.DELIVERY_CONCURRENCY,
     }),
     concurrency: config.DELIVERY_CONCURRENCY,
+    metrics: new Metrics({
+      namespace: DELIVERY_METRICS.namespace,
+      serviceName: DELIVERY_METRICS.service,
+      defaultDimensions: { environment: config.RELAY_ENV },
+    }),
   };
 }

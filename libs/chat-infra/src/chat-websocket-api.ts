@@ -96,7 +96,7 @@ export class ChatWebSocketApi extends Construct {
       disconnect: { WS_MANAGEMENT_ENDPOINT: managementEndpoint },
       history: { CURSOR_SECRET_PARAMETER: props.cursorSecretParameter.name },
       members: { CURSOR_SECRET_PARAMETER: props.cursorSecretParameter.name },
-      deliver: { WS_MANAGEMENT_ENDPOINT: managementEndpoint, DELIVERY_CONCURRENCY: String(env.lambda.deliveryConcurrency) },
+      deliver: { WS_MANAGEMENT_ENDPOINT: managementEndpoint, DELIVERY_CONCURRENCY: String(env.lambda.deliveryConcurrency), RELAY_ENV: env.name },
     };
 
     const routes: Apigatewayv2Route[] = [];

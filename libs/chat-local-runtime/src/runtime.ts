@@ -98,6 +98,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     DELIVERY_CONCURRENCY: String(options.deliveryConcurrency ?? 64),
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env['POWERTOOLS_LOG_LEVEL'] ?? 'WARN',
     POWERTOOLS_SERVICE_NAME: 'chat',
+    // Delivery's EMF metrics are for CloudWatch; locally they would only flood the console.
+    POWERTOOLS_METRICS_DISABLED: process.env['POWERTOOLS_METRICS_DISABLED'] ?? 'true',
   });
 
   const routes: Record<string, WsLambda> = {};

@@ -84,8 +84,13 @@ export function deployStatements(s: DeployScope): Statement[] {
         'sns:CreateTopic', 'sns:DeleteTopic', 'sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:Unsubscribe',
         'sns:GetSubscriptionAttributes', 'sns:SetSubscriptionAttributes', 'sns:ListSubscriptionsByTopic', ...tagging('sns'),
         'cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms', ...tagging('cloudwatch'),
+        'cloudwatch:PutDashboard', 'cloudwatch:GetDashboard', 'cloudwatch:DeleteDashboards',
       ],
-      resources: [arn('sqs', `${s.prefix}-*`), arn('sns', `${s.prefix}-*`), arn('cloudwatch', `alarm:${s.prefix}-*`)],
+      resources: [
+        arn('sqs', `${s.prefix}-*`), arn('sns', `${s.prefix}-*`), arn('cloudwatch', `alarm:${s.prefix}-*`),
+        // Dashboards are global: no region in their ARN.
+        `arn:aws:cloudwatch::${s.accountId}:dashboard/${s.prefix}-*`,
+      ],
     },
     {
       sid: 'RuntimeParameters',

@@ -24,7 +24,7 @@ describe('GithubDeployIdentity load-test role', () => {
           env: stag,
           repository: 'acme/relay',
           applyEnvironments: [{ environment: 'stag', workflow: 'deploy.yml' }],
-          loadTest: { environment: 'stag', workflow: 'nightly-spike.yml', parameters: ['/relay/stag/chat/ws-url'] },
+          loadTest: { environment: 'stag', workflow: 'nightly-spike.yml', parameters: ['/relay/stag/chat/ws-url'], metricsNamespace: 'Relay/LoadTest' },
         });
       }),
     ) as { resource: Resources };

@@ -23,7 +23,7 @@ export interface GithubDeployIdentityProps {
    * The nightly load test's way in (stag): read the endpoints and the token secret it signs
    * test users with, from nightly-spike.yml on main in this environment, and nothing else.
    */
-  loadTest?: { environment: string; workflow: string; parameters: string[] };
+  loadTest?: { environment: string; workflow: string; parameters: string[]; metricsNamespace: string };
 }
 
 /** The components pull-request plans cover (the bootstrap stack is an administrator's). */
@@ -149,7 +149,7 @@ export class GithubDeployIdentity extends Construct {
       ),
     });
     if (props.loadTest) {
-      const { environment, workflow, parameters } = props.loadTest;
+      const { environment, workflow, parameters, metricsNamespace } = props.loadTest;
       this.loadTestRole = new IamRole(this, 'loadtest', {
         name: 'relay-loadtest',
         maxSessionDuration: 3600,
@@ -163,6 +163,13 @@ export class GithubDeployIdentity extends Construct {
             sid: 'RunParameters',
             actions: ['ssm:GetParameter'],
             resources: parameters.map((p) => `arn:aws:ssm:${env.region}:${env.accountId}:parameter${p}`),
+          },
+          {
+            // The nightly result goes beside delivery's metrics; "*"-only, scoped by namespace.
+            sid: 'PublishResult',
+            actions: ['cloudwatch:PutMetricData'],
+            resources: ['*'],
+            conditions: { StringEquals: { 'cloudwatch:namespace': metricsNamespace } },
           },
         ]),
       });

@@ -1,0 +1,87 @@
+import { Construct } from 'constructs';
+import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { DELIVERY_METRICS, LOADTEST_METRICS } from '@relay/chat-core';
+import type { Environment } from '@relay/platform-config';
+
+export interface DeliveryObservabilityProps {
+  env: Environment;
+  /** Resource name prefix, e.g. relay-stag-chat. */
+  prefix: string;
+  deliverFunctionName: string;
+  apiId: string;
+  stage: string;
+  /** Where alarms notify. */
+  alarmTopicArn: string;
+}
+
+/**
+ * The product's promise, watched: delivery publishes post-to-last-delivery time per message
+ * (EMF, DELIVERY_METRICS); this alarms when its p95 exceeds the target for the env's traffic
+ * and puts it on the env's dashboard beside the nightly k6 result and the chat's golden signals.
+ */
+export class DeliveryObservability extends Construct {
+  readonly dashboard: CloudwatchDashboard;
+
+  constructor(scope: Construct, id: string, props: DeliveryObservabilityProps) {
+    super(scope, id);
+    const { env } = props;
+    const dimensions = { service: DELIVERY_METRICS.service, environment: env.name };
+    new CloudwatchMetricAlarm(this, 'delivery-p95', {
+      alarmName: `${props.prefix}-delivery-p95`,
+      alarmDescription: `p95 of post-to-last-delivery above ${DELIVERY_METRICS.latencyTargetMs} ms`,
+      namespace: DELIVERY_METRICS.namespace,
+      metricName: DELIVERY_METRICS.latency,
+      dimensions,
+      extendedStatistic: 'p95',
+      period: 60,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: DELIVERY_METRICS.latencyTargetMs,
+      // No messages means no latency to judge, not a breach.
+      treatMissingData: 'notBreaching',
+      alarmActions: [props.alarmTopicArn],
+      okActions: [props.alarmTopicArn],
+    });
+    const metric = (namespace: string, name: string, dims: Record<string, string>, stat: string, label: string) => [
+      namespace, name, ...Object.entries(dims).flat(), { stat, label },
+    ];
+    const widget = (x: number, y: number, title: string, metrics: unknown[], extra: Record<string, unknown> = {}) => ({
+      type: 'metric',
+      x,
+      y,
+      width: 12,
+      height: 6,
+      properties: { title, region: env.region, view: 'timeSeries', period: 60, metrics, ...extra },
+    });
+    const deliver = { FunctionName: props.deliverFunctionName };
+    const api = { ApiId: props.apiId, Stage: props.stage };
+    this.dashboard = new CloudwatchDashboard(this, 'dashboard', {
+      dashboardName: `${props.prefix}`,
+      dashboardBody: JSON.stringify({
+        widgets: [
+          widget(0, 0, 'Delivery: post to last delivery (ms)', [
+            metric(DELIVERY_METRICS.namespace, DELIVERY_METRICS.latency, dimensions, 'p95', 'p95'),
+            metric(DELIVERY_METRICS.namespace, DELIVERY_METRICS.latency, dimensions, 'p50', 'p50'),
+          ], { annotations: { horizontal: [{ label: 'target', value: DELIVERY_METRICS.latencyTargetMs }] } }),
+          widget(12, 0, 'Nightly k6 spike (stag)', [
+            metric(LOADTEST_METRICS.namespace, LOADTEST_METRICS.p95, { environment: env.name }, 'Maximum', 'k6 delivery p95 (ms)'),
+            metric(LOADTEST_METRICS.namespace, LOADTEST_METRICS.delivered, { environment: env.name }, 'Minimum', 'k6 delivered ratio'),
+          ], { period: 86400 }),
+          widget(0, 6, 'Traffic: recipients per minute, failed deliveries', [
+            metric(DELIVERY_METRICS.namespace, DELIVERY_METRICS.recipients, dimensions, 'Sum', 'recipients'),
+            metric(DELIVERY_METRICS.namespace, DELIVERY_METRICS.failed, dimensions, 'Sum', 'failed'),
+            metric('AWS/ApiGateway', 'MessageCount', api, 'Sum', 'WebSocket messages'),
+          ]),
+          widget(12, 6, 'Errors and saturation', [
+            metric('AWS/Lambda', 'Errors', deliver, 'Sum', 'deliver errors'),
+            metric('AWS/Lambda', 'Throttles', deliver, 'Sum', 'deliver throttles'),
+            metric('AWS/Lambda', 'IteratorAge', deliver, 'Maximum', 'stream iterator age (ms)'),
+            metric('AWS/ApiGateway', 'IntegrationError', api, 'Sum', 'integration errors'),
+          ]),
+        ],
+      }),
+    });
+  }
+}
