@@ -8,6 +8,8 @@ export const DELIVERY_EVENT_SOURCE = {
   maximumRetryAttempts: 5,
   /** Records older than this are not retried any more (dead-lettered). */
   maximumRecordAgeInSeconds: 3600,
+  /** The deliver function's timeout; its fan-out checkpoints before reaching it. */
+  functionTimeoutSeconds: 60,
 } as const;
 
 /**

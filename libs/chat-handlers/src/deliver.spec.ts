@@ -105,6 +105,24 @@ describe('deliver', () => {
     expect(directive.Metrics.map((m) => m.Name)).toEqual(expect.arrayContaining([DELIVERY_METRICS.latency, DELIVERY_METRICS.recipients]));
   });
 
+  it('pauses before its timeout at a checkpoint, and the retry serves only those not yet served', async () => {
+    const { listeners } = await roomWithListeners('budget', 30);
+    const record = await messageRecord('budget', 'b1');
+    const handler = createDeliverHandler(deps({ pageSize: 10, timeReserveMs: 1000 }));
+    // The first invocation is nearly out of time after its first page, as if it started late.
+    const first = await handler({ Records: [record] }, { getRemainingTimeInMillis: () => 500 });
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: record.dynamodb!.SequenceNumber }]);
+    const seq = Number(record.dynamodb!.NewImage!['seq']!.N);
+    expect(await stores.deliveryProgress.resumeKey('budget', seq)).toMatchObject({ roomId: 'budget' });
+    // Lambda retries the record with a full budget: it resumes at the checkpoint.
+    const second = await handler({ Records: [record] }, { getRemainingTimeInMillis: () => 60_000 });
+    expect(second.batchItemFailures).toEqual([]);
+    await Promise.all(listeners.map((l) => l.next((f) => f['clientMessageId'] === 'b1')));
+    await new Promise((r) => setTimeout(r, 200)); // room for any duplicate to arrive
+    expect(listeners.map((l) => received(l, 'b1'))).toEqual(Array(30).fill(1));
+    expect(await stores.deliveryProgress.resumeKey('budget', seq)).toBeUndefined();
+  });
+
   it('deletes the recipient rows on 410 and still delivers to the others', async () => {
     const { listeners, ids } = await roomWithListeners('gone', 2);
     await stores.connections.put({ connectionId: 'vanished', userId: 'v', name: 'v', connectedAt: '', expiresAt: 4102444800 });

@@ -18,7 +18,25 @@ export interface DeliverDeps extends HandlerDeps {
   pageReadRetry?: RetryPolicy;
   /** Per-message delivery metrics (EMF); published once per invocation. */
   metrics?: Metrics;
+  /** Members per page read (default: DynamoDB's 1 MB page). */
+  pageSize?: number;
+  /**
+   * Time kept in reserve before the invocation's timeout: with less left than this after a page,
+   * the fan-out checkpoints and stops, and the record's retry resumes at the next page.
+   */
+  timeReserveMs?: number;
 }
+
+/** Lambda's own clock, when there is one. */
+export interface InvocationClock {
+  getRemainingTimeInMillis(): number;
+}
+
+/** A fan-out that stopped at a checkpoint to stay clear of its timeout. */
+export class TimeBudgetExhausted extends Error {}
+
+/** Enough for a page of posts at their slowest (retries included) plus the checkpoint write. */
+export const DEFAULT_TIME_RESERVE_MS = 15_000;
 
 export interface FanoutReport {
   recipients: number;
@@ -42,18 +60,23 @@ type Outcome = 'delivered' | 'gone' | 'failed';
  * record: re-running it would re-send to everyone else, and the client recovers via history.
  */
 export function createDeliverHandler(deps: DeliverDeps) {
-  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  return async (event: DynamoDBStreamEvent, context?: InvocationClock): Promise<DynamoDBBatchResponse> => {
     try {
       for (const record of event.Records) {
         try {
-          const report = await deliverRecord(deps, record);
+          const report = await deliverRecord(deps, record, context);
           if (report) recordMetrics(deps, report);
         } catch (error) {
+          const retry = { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
+          if (error instanceof TimeBudgetExhausted) {
+            deps.logger.info('time budget reached: checkpointed; the retry resumes where this stopped', { sequenceNumber: record.dynamodb?.SequenceNumber });
+            return retry;
+          }
           deps.logger.error('fan-out failed; asking Lambda to retry from this record', {
             error: error as Error,
             sequenceNumber: record.dynamodb?.SequenceNumber,
           });
-          return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
+          return retry;
         }
       }
       return { batchItemFailures: [] };
@@ -73,7 +96,7 @@ function recordMetrics(deps: DeliverDeps, report: FanoutReport): void {
   deps.metrics.addMetric(DELIVERY_METRICS.failed, MetricUnit.Count, report.failed);
 }
 
-export async function deliverRecord(deps: DeliverDeps, record: DynamoDBRecord): Promise<FanoutReport | undefined> {
+export async function deliverRecord(deps: DeliverDeps, record: DynamoDBRecord, clock?: InvocationClock): Promise<FanoutReport | undefined> {
   if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) return undefined;
   const parsed = chatMessageSchema.safeParse(unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>));
   if (!parsed.success) {
@@ -89,14 +112,25 @@ export async function deliverRecord(deps: DeliverDeps, record: DynamoDBRecord): 
   const report: FanoutReport = { recipients: 0, delivered: 0, gone: 0, failed: 0, retries: 0 };
   const pageRetry = deps.pageReadRetry ?? PAGE_READ_RETRY;
   const gone: string[] = [];
-  for await (const connectionIds of deps.stores.memberships.connectionIdPages(message.roomId, undefined, (read) => withRetries(pageRetry, read))) {
+  const reserve = deps.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS;
+  // A retry of a record whose earlier invocation ran out of time resumes at its checkpoint.
+  const from = await withRetries(pageRetry, () => deps.stores.deliveryProgress.resumeKey(message.roomId, message.seq));
+  const pages = deps.stores.memberships.memberPages(message.roomId, { pageSize: deps.pageSize, from, readPage: (read) => withRetries(pageRetry, read) });
+  for await (const { connectionIds, nextKey } of pages) {
     report.recipients += connectionIds.length;
     await forEachBounded(connectionIds, deps.concurrency, async (connectionId) => {
       const outcome = await postWithRetry(deps, connectionId, frame, report);
       report[outcome]++;
       if (outcome === 'gone') gone.push(connectionId);
     });
+    if (nextKey && clock && clock.getRemainingTimeInMillis() < reserve) {
+      await forEachBounded(gone, CLEANUP_CONCURRENCY, (connectionId) => removeGoneRecipient(deps, connectionId));
+      await withRetries(pageRetry, () => deps.stores.deliveryProgress.save(message.roomId, message.seq, nextKey));
+      deps.logger.info('fan-out paused before the timeout', { roomId: message.roomId, seq: message.seq, ...report });
+      throw new TimeBudgetExhausted(`${message.roomId}/${message.seq}: paused after ${report.recipients} recipients`);
+    }
   }
+  if (from) await withRetries(pageRetry, () => deps.stores.deliveryProgress.clear(message.roomId, message.seq));
   report.lastDeliveryMs = Math.max(0, Date.now() - Date.parse(message.sentAt));
   // Off the hot path: a gone recipient costs three DynamoDB round trips, which must not hold a
   // delivery slot while live members wait.

@@ -63,6 +63,8 @@ export const CHAT_FUNCTION_ACCESS: Record<string, (arns: ChatResourceArns) => St
   ],
   deliver: (arns) => [
     table(arns, 'memberships', ['Query']),
+    // Checkpoints of a fan-out paused before its timeout (rooms sk "delivery#<seq>").
+    table(arns, 'rooms', ['GetItem', 'PutItem', 'DeleteItem']),
     ...disconnectCleanup(arns),
     {
       sid: 'MessagesStream',

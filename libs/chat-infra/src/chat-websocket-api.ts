@@ -110,7 +110,7 @@ export class ChatWebSocketApi extends Construct {
         zipPath: path.join(props.artifactsDir, fn.app, `${fn.name}.zip`),
         environment: { ...sharedEnv, ...envFor[fn.name] },
         statements: access(arns),
-        timeoutSeconds: isDeliver ? 60 : 10,
+        timeoutSeconds: isDeliver ? DELIVERY_EVENT_SOURCE.functionTimeoutSeconds : 10,
         reservedConcurrency: isDeliver ? env.lambda.reservedDeliverConcurrency : undefined,
       });
       this.functions[fn.name] = lambda;

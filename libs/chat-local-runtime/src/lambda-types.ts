@@ -9,4 +9,9 @@ export interface WsResult {
   body?: string;
 }
 export type WsLambda = (event: Record<string, unknown>) => Promise<WsResult | undefined | void>;
-export type StreamLambda = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined | void>;
+/** Lambda's context, as far as the handlers read it. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+export type StreamLambda = (event: DynamoDBStreamEvent, context?: InvocationContext) => Promise<DynamoDBBatchResponse | undefined | void>;

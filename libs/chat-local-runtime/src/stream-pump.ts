@@ -10,6 +10,8 @@ export interface StreamPumpOptions {
   maxRetries?: number;
   /** Records older than this are dead-lettered instead of retried (default: the stack's). */
   maxRecordAgeSeconds?: number;
+  /** The function's timeout, told to the handler through its context (default: the stack's). */
+  timeoutMs?: number;
   /** Wait between retries of a failing batch: doubling from baseMs up to maxMs. */
   retryBackoff?: { baseMs: number; maxMs: number };
   onError?: (message: string, error: unknown) => void;
@@ -89,7 +91,8 @@ export class StreamPump {
   private async invoke(batch: DynamoDBRecord[]): Promise<number> {
     this.invocations++;
     try {
-      const result = await this.options.handler({ Records: batch });
+      const deadline = Date.now() + (this.options.timeoutMs ?? DELIVERY_EVENT_SOURCE.functionTimeoutSeconds * 1000);
+      const result = await this.options.handler({ Records: batch }, { getRemainingTimeInMillis: () => deadline - Date.now() });
       const failures = result?.batchItemFailures ?? [];
       if (failures.length === 0) return -1;
       const failedIds = new Set(failures.map((f) => f.itemIdentifier));

@@ -63,32 +63,44 @@ export class MembershipsRepository {
   }
 
   /**
-   * Streams the connection ids of a room page by page (Query, never Scan), so fan-out can
-   * start posting to the first page while later pages are still being read. Without a
-   * pageSize, DynamoDB's 1 MB page decides: several thousand members per call.
+   * Streams a room's members page by page (Query, never Scan), each page with the key to resume
+   * after it, so fan-out can start posting to the first page before later ones are read and can
+   * checkpoint between pages. Without a pageSize, DynamoDB's 1 MB page decides.
    */
-  async *connectionIdPages(
+  async *memberPages(
     roomId: string,
-    pageSize?: number,
-    /** Wraps each page read, e.g. to retry it through a short outage. */
-    readPage: <T>(read: () => Promise<T>) => Promise<T> = (read) => read(),
-  ): AsyncGenerator<string[]> {
-    let startKey: PageKey | undefined;
+    options: {
+      pageSize?: number;
+      /** Start after this key (a checkpoint), instead of at the beginning. */
+      from?: PageKey;
+      /** Wraps each page read, e.g. to retry it through a short outage. */
+      readPage?: <T>(read: () => Promise<T>) => Promise<T>;
+    } = {},
+  ): AsyncGenerator<{ connectionIds: string[]; nextKey?: PageKey }> {
+    const readPage = options.readPage ?? ((read) => read());
+    let startKey = options.from;
     do {
       const exclusiveStartKey = startKey;
-      const result = await readPage(() => this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'roomId = :room',
-          ExpressionAttributeValues: { ':room': roomId },
-          ProjectionExpression: 'connectionId',
-          Limit: pageSize,
-          ExclusiveStartKey: exclusiveStartKey,
-        }),
-      ));
-      yield (result.Items ?? []).map((item) => item['connectionId'] as string);
+      const result = await readPage(() =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'roomId = :room',
+            ExpressionAttributeValues: { ':room': roomId },
+            ProjectionExpression: 'connectionId',
+            Limit: options.pageSize,
+            ExclusiveStartKey: exclusiveStartKey,
+          }),
+        ),
+      );
       startKey = result.LastEvaluatedKey as PageKey | undefined;
+      yield { connectionIds: (result.Items ?? []).map((item) => item['connectionId'] as string), nextKey: startKey };
     } while (startKey);
+  }
+
+  /** The connection ids of a room, page by page. */
+  async *connectionIdPages(roomId: string, pageSize?: number): AsyncGenerator<string[]> {
+    for await (const page of this.memberPages(roomId, { pageSize })) yield page.connectionIds;
   }
 
   async roomsOf(connectionId: string): Promise<string[]> {

@@ -49,7 +49,10 @@ export const chatTables = {
       },
     ],
   },
-  /** Per-room sequence counter (sk "counter") and idempotency claims (sk "claim#<user>#<id>"). */
+  /**
+   * Per-room sequence counter (sk "counter"), idempotency claims (sk "claim#<user>#<id>") and
+   * delivery checkpoints of a fan-out cut short by its time budget (sk "delivery#<seq>").
+   */
   rooms: {
     partitionKey: { name: 'roomId', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
