@@ -16,6 +16,8 @@ const PAGE = 30;
 const NEAR_TOP_PX = 40;
 /** Small rooms get presence pushed (a `presence` frame); this poll only backs up large rooms. */
 const PRESENCE_POLL_MS = 30_000;
+/** How long a seq gap may stay open before history is asked (deliveries may arrive out of order). */
+const REORDER_WINDOW_MS = 500;
 /** Several joins at once cost one refresh. */
 const PRESENCE_DEBOUNCE_MS = 150;
 
@@ -72,14 +74,24 @@ export class RoomView {
       const message = frame as unknown as ChatMessage;
       const newest = Math.max(0, ...this.messages.keys());
       this.add([message], this.nearBottom());
-      // A jump in seq means deliveries were missed (e.g. while reconnecting): ask history.
-      if (newest > 0 && message.seq > newest + 1) void this.enter();
+      // Delivery is at-least-once and may reorder slightly: a jump in seq gets a short window for
+      // the missing ones to arrive, then history fills whatever is still missing (e.g. after a
+      // reconnect). Duplicates are dropped by seq in add().
+      if (newest > 0 && message.seq > newest + 1) this.fillGapSoon(newest + 1, message.seq - 1);
     } else if (frame.type === 'presence' && frame['roomId'] === this.roomId) {
       this.presenceEvents++;
       document.body.dataset['presenceEvents'] = String(this.presenceEvents);
       window.clearTimeout(this.presenceTimer);
       this.presenceTimer = window.setTimeout(() => void this.refreshMembers().catch(() => undefined), PRESENCE_DEBOUNCE_MS);
     }
+  }
+
+  private fillGapSoon(from: number, to: number): void {
+    window.setTimeout(() => {
+      for (let seq = from; seq <= to; seq++) {
+        if (!this.messages.has(seq)) return void this.enter().catch(() => undefined);
+      }
+    }, REORDER_WINDOW_MS);
   }
 
   async send(body: string): Promise<void> {
