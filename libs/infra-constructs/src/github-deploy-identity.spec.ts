@@ -16,7 +16,7 @@ const role = (name: string) => roles.find((r) => r['name'] === name)!;
 const trust = (name: string) => JSON.parse(role(name)['assume_role_policy'] as string).Statement[0];
 
 describe('GithubDeployIdentity load-test role', () => {
-  it('lets only the nightly spike in stag read exactly its run parameters', () => {
+  it('lets only the nightly spike in stag read exactly its run parameters and publish its result', () => {
     const stag = resolveEnvironment('stag');
     const json = JSON.parse(
       Testing.synthScope((scope) => {
@@ -32,9 +32,16 @@ describe('GithubDeployIdentity load-test role', () => {
     expect(JSON.parse(loadtest['assume_role_policy'] as string).Statement[0].Condition.StringLike['token.actions.githubusercontent.com:sub']).toEqual([
       'repo:acme/relay:environment:stag:job_workflow_ref:acme/relay/.github/workflows/nightly-spike.yml@refs/heads/main',
     ]);
-    const policy = Object.values(json.resource['aws_iam_role_policy']!).find((p) => p['name'] === 'read-run-parameters')!;
+    const policy = Object.values(json.resource['aws_iam_role_policy']!).find((p) => p['name'] === 'run-and-report')!;
     expect(JSON.parse(policy['policy'] as string).Statement).toEqual([
       { Sid: 'RunParameters', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: ['arn:aws:ssm:ap-northeast-2:222222222222:parameter/relay/stag/chat/ws-url'] },
+      {
+        Sid: 'PublishResult',
+        Effect: 'Allow',
+        Action: ['cloudwatch:PutMetricData'],
+        Resource: ['*'],
+        Condition: { StringEquals: { 'cloudwatch:namespace': 'Relay/LoadTest' } },
+      },
     ]);
   });
 });

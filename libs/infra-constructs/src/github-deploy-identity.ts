@@ -157,7 +157,7 @@ export class GithubDeployIdentity extends Construct {
       });
       new IamRolePolicy(this, 'loadtest-policy', {
         role: this.loadTestRole.id,
-        name: 'read-run-parameters',
+        name: 'run-and-report',
         policy: policyDocument([
           {
             sid: 'RunParameters',
