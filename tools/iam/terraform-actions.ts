@@ -45,9 +45,10 @@ const serviceLinkedRole = (ctx: ResourceContext, service: string): ApiCall => ({
 });
 
 const apigw = (ctx: ResourceContext, path: string) => `arn:aws:apigateway:${ctx.region}::${path}`;
-const apiOf = (config: Record<string, unknown>) => (config['api_id'] ? 'a1b2c3' : 'a1b2c3');
-const apiChild = (kind: string): Builder => (config, ctx) => {
-  const base = `/apis/${apiOf(config)}/${kind}`;
+/** The API's id is server-generated: every child of the one API in a stack stands in with this. */
+const STANDIN_API = 'a1b2c3';
+const apiChild = (kind: string): Builder => (_config, ctx) => {
+  const base = `/apis/${STANDIN_API}/${kind}`;
   return {
     create: on(apigw(ctx, base), 'apigateway:POST'),
     read: on(apigw(ctx, `${base}/${STANDIN_ID}`), 'apigateway:GET'),
@@ -56,14 +57,13 @@ const apiChild = (kind: string): Builder => (config, ctx) => {
   };
 };
 
-const s3Bucket = (ctx: ResourceContext, config: Record<string, unknown>) => `arn:aws:s3:::${str(config['bucket'] ?? ctx.config(config['bucket'])['bucket'])}`;
 const bucketOf = (config: Record<string, unknown>, ctx: ResourceContext) => `arn:aws:s3:::${str(ctx.config(config['bucket'])['bucket'])}`;
 const bucketSetting = (put: string, get: string, remove?: string): Builder => (config, ctx) => {
   const bucket = bucketOf(config, ctx);
   return { create: on(bucket, put, get), read: on(bucket, get), update: on(bucket, put), delete: remove ? on(bucket, remove) : on(bucket, put) };
 };
 
-const ec2 = (ctx: ResourceContext, type: string) => `arn:aws:ec2:${ctx.region}:${ctx.account}:${type}/${type === 'vpc' ? 'vpc' : type}-${STANDIN_ID}`;
+const ec2 = (ctx: ResourceContext, type: string) => `arn:aws:ec2:${ctx.region}:${ctx.account}:${type}/${type}-${STANDIN_ID}`;
 
 export const TERRAFORM_ACTIONS: Record<string, Builder> = {
   aws_dynamodb_table: (c, ctx) => {
@@ -180,9 +180,9 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
   },
   aws_apigatewayv2_api: (_c, ctx) => ({
     create: [...on(apigw(ctx, '/apis'), 'apigateway:POST'), ...on(apigw(ctx, `/tags/${STANDIN_ID}`), 'apigateway:POST')],
-    read: on(apigw(ctx, '/apis/a1b2c3'), 'apigateway:GET'),
-    update: [...on(apigw(ctx, '/apis/a1b2c3'), 'apigateway:PATCH'), ...on(apigw(ctx, `/tags/${STANDIN_ID}`), 'apigateway:POST', 'apigateway:DELETE')],
-    delete: on(apigw(ctx, '/apis/a1b2c3'), 'apigateway:DELETE'),
+    read: on(apigw(ctx, `/apis/${STANDIN_API}`), 'apigateway:GET'),
+    update: [...on(apigw(ctx, `/apis/${STANDIN_API}`), 'apigateway:PATCH'), ...on(apigw(ctx, `/tags/${STANDIN_ID}`), 'apigateway:POST', 'apigateway:DELETE')],
+    delete: on(apigw(ctx, `/apis/${STANDIN_API}`), 'apigateway:DELETE'),
   }),
   aws_apigatewayv2_deployment: apiChild('deployments'),
   aws_apigatewayv2_integration: apiChild('integrations'),
@@ -378,8 +378,8 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
       delete: on(control, 'cloudfront:DeleteOriginAccessControl'),
     };
   },
-  aws_s3_bucket: (c, ctx) => {
-    const bucket = s3Bucket(ctx, c);
+  aws_s3_bucket: (c) => {
+    const bucket = `arn:aws:s3:::${str(c['bucket'])}`;
     const reads = [
       's3:ListBucket', 's3:GetBucketAcl', 's3:GetBucketCORS', 's3:GetBucketWebsite', 's3:GetBucketVersioning', 's3:GetAccelerateConfiguration',
       's3:GetBucketRequestPayment', 's3:GetBucketLogging', 's3:GetLifecycleConfiguration', 's3:GetReplicationConfiguration',
