@@ -71,7 +71,8 @@ function readEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infe
   return result.data;
 }
 
-function baseDeps(env: z.infer<typeof baseEnv>): HandlerDeps {
+/** presencePoster: false where the function brings a poster of its own (deliver). */
+function baseDeps(env: z.infer<typeof baseEnv>, presencePoster = true): HandlerDeps {
   const db = createDocumentClient({ region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
   return {
     stores: createChatStores(db, {
@@ -81,7 +82,7 @@ function baseDeps(env: z.infer<typeof baseEnv>): HandlerDeps {
       messages: env.CHAT_MESSAGES_TABLE,
     }),
     logger: new Logger({ serviceName: 'chat' }),
-    ...(env.WS_MANAGEMENT_ENDPOINT
+    ...(presencePoster && env.WS_MANAGEMENT_ENDPOINT
       ? { poster: createManagementPoster({ endpoint: env.WS_MANAGEMENT_ENDPOINT, region: env.AWS_REGION, maxSockets: 16 }) }
       : {}),
   };
@@ -118,7 +119,7 @@ export function pagingDepsFromEnv(env = process.env): PagingDeps {
 export function deliverDepsFromEnv(env = process.env): DeliverDeps {
   const config = readEnv(deliverEnv, env);
   return {
-    ...baseDeps(config),
+    ...baseDeps(config, false),
     poster: createManagementPoster({
       endpoint: config.WS_MANAGEMENT_ENDPOINT,
       region: config.AWS_REGION,
