@@ -46,6 +46,16 @@ describe('ChatWebSocketApi', () => {
     });
   });
 
+  it('deploys only after, and again whenever, any route, integration or route response changes', () => {
+    const [[, deployment]] = resources(dev, 'aws_apigatewayv2_deployment') as [[string, { depends_on: string[]; triggers: { redeployment: string } }]];
+    const addresses = (type: string) => resources(dev, type).map(([name]) => `${type}.${name}`);
+    const pieces = ['aws_apigatewayv2_route', 'aws_apigatewayv2_integration', 'aws_apigatewayv2_route_response'].flatMap(addresses);
+    expect(pieces.length).toBeGreaterThan(CHAT_FUNCTIONS.length);
+    expect([...deployment.depends_on].sort()).toEqual([...pieces].sort());
+    for (const piece of pieces) expect(deployment.triggers.redeployment).toContain(`${piece}.id`);
+    for (const integration of addresses('aws_apigatewayv2_integration')) expect(deployment.triggers.redeployment).toContain(`${integration}.integration_uri`);
+  });
+
   it('gives every function its own role whose policy has no wildcard', () => {
     const policies = resources(dev, 'aws_iam_role_policy');
     expect(policies).toHaveLength(CHAT_FUNCTIONS.length);

@@ -34,6 +34,27 @@ export interface ChatWebSocketApiProps {
 
 export const STAGE_NAME = 'live';
 
+interface RoutePieces {
+  route: Apigatewayv2Route;
+  integration: Apigatewayv2Integration;
+  response?: Apigatewayv2RouteResponse;
+}
+
+/** What changes a deployed route: its target, its integration's Lambda, whether it replies. */
+function deploymentFingerprint({ route, integration, response }: RoutePieces): unknown[] {
+  return [
+    route.id,
+    route.routeKey,
+    route.target,
+    route.routeResponseSelectionExpression,
+    integration.id,
+    integration.integrationUri,
+    integration.integrationType,
+    response?.id ?? null,
+    response?.routeResponseKey ?? null,
+  ];
+}
+
 /**
  * The serverless chat: DynamoDB tables, the API Gateway WebSocket API with one Lambda per
  * route (each with its own least-privilege role), and the stream-driven delivery function
@@ -99,7 +120,9 @@ export class ChatWebSocketApi extends Construct {
       deliver: { WS_MANAGEMENT_ENDPOINT: managementEndpoint, DELIVERY_CONCURRENCY: String(env.lambda.deliveryConcurrency), RELAY_ENV: env.name },
     };
 
-    const routes: Apigatewayv2Route[] = [];
+    // Everything a deployment snapshots: a route without its integration or route response
+    // deploys as a route that never replies.
+    const deployed: RoutePieces[] = [];
     for (const fn of props.functions ?? CHAT_FUNCTIONS) {
       const access = CHAT_FUNCTION_ACCESS[fn.name];
       if (!access) throw new Error(`no IAM access is declared for chat function "${fn.name}" (chat-permissions.ts)`);
@@ -114,15 +137,15 @@ export class ChatWebSocketApi extends Construct {
         reservedConcurrency: isDeliver ? env.lambda.reservedDeliverConcurrency : undefined,
       });
       this.functions[fn.name] = lambda;
-      if ('routeKey' in fn.trigger) routes.push(this.addRoute(fn.name, fn.trigger.routeKey, lambda));
+      if ('routeKey' in fn.trigger) deployed.push(this.addRoute(fn.name, fn.trigger.routeKey, lambda));
       else this.addStreamConsumer(lambda, env);
     }
 
     const deployment = new Apigatewayv2Deployment(this, 'deployment', {
       apiId: this.api.id,
-      triggers: { redeployment: Fn.sha1(Fn.jsonencode(routes.map((r) => [r.id, r.target]))) },
+      triggers: { redeployment: Fn.sha1(Fn.jsonencode(deployed.map(deploymentFingerprint))) },
       lifecycle: { createBeforeDestroy: true },
-      dependsOn: routes,
+      dependsOn: deployed.flatMap(({ route, integration, response }) => (response ? [route, integration, response] : [route, integration])),
     });
     const accessLogs = new CloudwatchLogGroup(this, 'access-logs', {
       name: `/aws/apigateway/${prefix}-chat`,
@@ -155,7 +178,7 @@ export class ChatWebSocketApi extends Construct {
     this.webSocketUrl = `${this.api.apiEndpoint}/${STAGE_NAME}`;
   }
 
-  private addRoute(name: string, routeKey: string, lambda: NodeFunction): Apigatewayv2Route {
+  private addRoute(name: string, routeKey: string, lambda: NodeFunction): RoutePieces {
     const integration = new Apigatewayv2Integration(this, `${name}-integration`, {
       apiId: this.api.id,
       integrationType: 'AWS_PROXY',
@@ -170,20 +193,16 @@ export class ChatWebSocketApi extends Construct {
       target: `integrations/${integration.id}`,
       routeResponseSelectionExpression: twoWay ? '$default' : undefined,
     });
-    if (twoWay) {
-      new Apigatewayv2RouteResponse(this, `${name}-route-response`, {
-        apiId: this.api.id,
-        routeId: route.id,
-        routeResponseKey: '$default',
-      });
-    }
+    const response = twoWay
+      ? new Apigatewayv2RouteResponse(this, `${name}-route-response`, { apiId: this.api.id, routeId: route.id, routeResponseKey: '$default' })
+      : undefined;
     new LambdaPermission(this, `${name}-invoke`, {
       action: 'lambda:InvokeFunction',
       functionName: lambda.function.functionName,
       principal: 'apigateway.amazonaws.com',
       sourceArn: `${this.api.executionArn}/*/${routeKey}`,
     });
-    return route;
+    return { route, integration, response };
   }
 
   private addStreamConsumer(lambda: NodeFunction, env: Environment): void {
