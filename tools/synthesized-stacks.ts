@@ -16,16 +16,21 @@ export interface SynthesizedStack {
  * checks see what would be applied, never the TypeScript objects behind it.
  */
 export function synthesizeStacks(env: Record<string, string> = {}): Record<string, SynthesizedStack> {
+  const outdir = synthesizeInto(mkdtempSync(path.join(tmpdir(), 'relay-synth-')), env);
+  const dir = path.join(outdir, 'stacks');
+  return Object.fromEntries(readdirSync(dir).map((id) => [id, JSON.parse(readFileSync(path.join(dir, id, 'cdk.tf.json'), 'utf8')) as SynthesizedStack]));
+}
+
+/** Runs the synth into `outdir` (stacks/<id>/cdk.tf.json and manifest.json) and returns it. */
+export function synthesizeInto(outdir: string, env: Record<string, string> = {}): string {
   const root = path.resolve(__dirname, '..');
-  const outdir = mkdtempSync(path.join(tmpdir(), 'relay-synth-'));
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'stacks/src/main.ts'], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, ...env, CDKTF_OUTDIR: outdir, RELAY_ARTIFACTS_DIR: writeStubArtifacts(mkdtempSync(path.join(tmpdir(), 'relay-stubs-'))) },
   });
   if (result.status !== 0) throw new Error(`synth failed: ${result.stderr}`);
-  const dir = path.join(outdir, 'stacks');
-  return Object.fromEntries(readdirSync(dir).map((id) => [id, JSON.parse(readFileSync(path.join(dir, id, 'cdk.tf.json'), 'utf8')) as SynthesizedStack]));
+  return outdir;
 }
 
 /** Every environment's stacks and one preview's. */

@@ -2,14 +2,16 @@ import type { Construct } from 'constructs';
 import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { assumeRolePolicy, GithubDeployIdentity, RelayStack, StateBucket, type RoleMode } from '@relay/infra-constructs';
+import { assumeRolePolicy, GithubDeployIdentity, ImageRepository, LogBucket, LOG_PREFIXES, RelayStack, StateBucket, type RoleMode } from '@relay/infra-constructs';
 import { LOADTEST_METRICS } from '@relay/chat-core';
 import { GITHUB_REPOSITORY, parameterPath, type Environment } from '@relay/platform-config';
 
 /**
  * bootstrap-<env>: what every other stack of an account needs first: the state bucket, the
- * GitHub OIDC provider with the plan and deploy roles, and API Gateway's permission to write
- * logs (account-wide settings, so they live here, once). An administrator applies it.
+ * log bucket, the broadcast image registry (the pipeline pushes before the service's first
+ * apply), the GitHub OIDC provider with the plan, deploy and image-push roles, and API
+ * Gateway's permission to write logs (account-wide settings, so they live here, once). An
+ * administrator applies it.
  * A new account's first apply runs on local state (the bucket does not exist yet) with an
  * administrator's credentials; tools/scripts/bootstrap-account.ts then moves the state into the
  * bucket, where it stays (the default backend is s3).
@@ -17,7 +19,9 @@ import { GITHUB_REPOSITORY, parameterPath, type Environment } from '@relay/platf
 export class BootstrapStack extends RelayStack {
   constructor(scope: Construct, id: string, props: { env: Environment; backend?: 's3' | 'local'; role?: RoleMode }) {
     super(scope, id, { env: props.env, component: 'bootstrap', backend: props.backend ?? 's3', role: props.role });
-    new StateBucket(this, 'state-bucket', { env: props.env });
+    const logs = new LogBucket(this, 'logs', { env: props.env });
+    new StateBucket(this, 'state-bucket', { env: props.env, accessLogs: { bucket: logs.bucketName, prefix: `${LOG_PREFIXES.s3}/state/` } });
+    new ImageRepository(this, 'broadcast-images', { env: props.env, service: 'broadcast' });
     new GithubDeployIdentity(this, 'github', {
       env: props.env,
       repository: GITHUB_REPOSITORY,
@@ -26,6 +30,7 @@ export class BootstrapStack extends RelayStack {
         // Previews live in the dev account: opened from pull requests, swept from main.
         ...(props.env.kind === 'dev' ? [{ environment: 'preview', workflow: 'preview.yml', refs: ['refs/heads/main', 'refs/pull/*/merge'] }] : []),
       ],
+      imagePush: { workflow: 'deploy.yml', services: ['broadcast'] },
       // The nightly spike runs against stag only.
       loadTest:
         props.env.kind === 'stag'

@@ -41,8 +41,9 @@ export class ChatStack extends RelayStack {
     const alarms = new Alarms(this, 'alarms', {
       env: props.env,
       prefix: `${prefix}-chat`,
-      functionNames: Object.values(this.chat.functions).map((f) => f.functionName),
+      functions: Object.values(this.chat.functions).map((f) => ({ name: f.functionName, timeoutSeconds: f.timeoutSeconds })),
       tableNames: Object.values(this.chat.tableNames),
+      deadLetterQueues: [this.chat.deadLetterQueueName],
       webSocketApi: { apiId: this.chat.api.id, stage: STAGE_NAME },
       deliveryFunctionName: this.chat.functions['deliver']?.functionName,
     });

@@ -1,32 +1,70 @@
 import type { Construct } from 'constructs';
 import { TerraformOutput, TerraformVariable } from 'cdktf';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { followsTable } from '@relay/broadcast-service';
 import { chatTableNames } from '@relay/chat-store';
-import { Alarms, DesignedTable, FargateService, Network, OffHoursSchedule, RelayStack, RuntimeParameters, type RoleMode } from '@relay/infra-constructs';
-import { resourcePrefix, secretParameter, type Environment } from '@relay/platform-config';
+import {
+  Alarms,
+  DesignedTable,
+  DnsValidatedCertificate,
+  FargateService,
+  LOG_PREFIXES,
+  Network,
+  OffHoursSchedule,
+  RelayStack,
+  RuntimeParameters,
+  WebAcl,
+  type RoleMode,
+} from '@relay/infra-constructs';
+import { imageDigestParameter, imageRepositoryName, logBucketName, resourcePrefix, secretParameter, type Environment } from '@relay/platform-config';
 
 export const BROADCAST_PORT = 8080;
 
+/** The Terraform variable the deploy pipeline fills with the pushed image's digest. */
+export const IMAGE_DIGEST_VARIABLE = 'broadcast_image_digest';
+
+/** Requests per 5 minutes one IP may send the broadcast API before WAF blocks it. */
+const API_REQUESTS_PER_IP = 2_000;
+
 /**
- * platform-<env>: network, and the Fargate broadcast service with its registry and
- * off-hours schedule. It reaches the chat tables by their deterministic names, never through
- * a reference to another stack.
+ * platform-<env>: network, and the Fargate broadcast service behind an HTTPS load balancer,
+ * with its off-hours schedule and alarms. It reaches the chat tables, the image registry and
+ * the log bucket by their deterministic names, never through a reference to another stack.
  */
 export class PlatformStack extends RelayStack {
   constructor(scope: Construct, id: string, props: { env: Environment; role?: RoleMode }) {
     super(scope, id, { env: props.env, component: 'platform', role: props.role });
     const { env } = props;
     const prefix = resourcePrefix(env);
-    const imageTag = new TerraformVariable(this, 'broadcast_image_tag', {
+    const digest = new TerraformVariable(this, IMAGE_DIGEST_VARIABLE, {
       type: 'string',
-      default: 'bootstrap',
-      description: 'Immutable tag of the broadcast image in ECR, set by the deploy pipeline',
+      description: `Digest (sha256:…) of the broadcast image in ECR; deploy.yml pushes it and records it in SSM ${imageDigestParameter(env, 'broadcast')}`,
+      validation: [
+        {
+          condition: `\${can(regex("^sha256:[0-9a-f]{64}$", var.${IMAGE_DIGEST_VARIABLE}))}`,
+          errorMessage: 'broadcast_image_digest must be an image digest, sha256:<64 hex digits>; tags are mutable references and are not accepted',
+        },
+      ],
     });
-    const network = new Network(this, 'network', { prefix });
+    const repositoryName = imageRepositoryName(env, 'broadcast');
+    const repositoryUrl = `${env.accountId}.dkr.ecr.${env.region}.amazonaws.com/${repositoryName}`;
+    const logBucket = logBucketName(env);
+    const network = new Network(this, 'network', {
+      prefix,
+      region: env.region,
+      flowLogBucketArn: `arn:aws:s3:::${logBucket}`,
+      flowLogPrefix: `${LOG_PREFIXES.flowLogs}/${prefix}`,
+    });
     const tables = chatTableNames(`${prefix}-chat`);
     const tableArn = (name: string) => `arn:aws:dynamodb:${env.region}:${env.accountId}:table/${name}`;
     const followsName = `${prefix}-broadcast-follows`;
     const follows = new DesignedTable(this, 'follows', { design: followsTable, name: followsName, env });
+    const certificate = env.domain
+      ? new DnsValidatedCertificate(this, 'api-certificate', { zoneId: env.domain.zoneId, domainName: env.domain.apiHost })
+      : undefined;
+    const waf = env.waf
+      ? new WebAcl(this, 'waf', { env, name: `${prefix}-broadcast`, scope: 'REGIONAL', rateLimitPer5Minutes: API_REQUESTS_PER_IP })
+      : undefined;
 
     const broadcast = new FargateService(this, 'broadcast', {
       env,
@@ -36,7 +74,11 @@ export class PlatformStack extends RelayStack {
       subnetIds: network.publicSubnetIds,
       containerPort: BROADCAST_PORT,
       healthCheckPath: '/health/ready',
-      imageTag: imageTag.stringValue,
+      image: `${repositoryUrl}@${digest.stringValue}`,
+      repositoryArn: `arn:aws:ecr:${env.region}:${env.accountId}:repository/${repositoryName}`,
+      certificateArn: certificate?.arn,
+      accessLogs: { bucket: logBucket, prefix: `${LOG_PREFIXES.alb}` },
+      webAclArn: waf?.arn,
       environment: {
         PORT: String(BROADCAST_PORT),
         AWS_REGION: env.region,
@@ -55,25 +97,37 @@ export class PlatformStack extends RelayStack {
         { sid: 'Follows', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], resources: [follows.table.arn] },
       ],
     });
-    if (env.offHours) {
-      new OffHoursSchedule(this, 'off-hours', {
-        env,
-        prefix,
-        clusterName: broadcast.cluster.name,
-        serviceName: broadcast.service.name,
-        serviceArn: broadcast.service.id,
-        daytimeCount: env.fargate.desiredCount,
-      });
+    let broadcastUrl = `http://${broadcast.loadBalancer.dnsName}`;
+    if (env.domain) {
+      broadcastUrl = `https://${env.domain.apiHost}`;
+      for (const type of ['A', 'AAAA']) {
+        new Route53Record(this, `api-alias-${type}`, {
+          zoneId: env.domain.zoneId,
+          name: env.domain.apiHost,
+          type,
+          alias: { name: broadcast.loadBalancer.dnsName, zoneId: broadcast.loadBalancer.zoneId, evaluateTargetHealth: true },
+        });
+      }
     }
+    const offHours = env.offHours
+      ? new OffHoursSchedule(this, 'off-hours', {
+          env,
+          prefix: `${prefix}-broadcast`,
+          scalableTarget: broadcast.scalingTarget,
+          serviceArn: broadcast.service.id,
+          daytime: { minCapacity: env.fargate.minCount, maxCapacity: env.fargate.maxCount },
+        })
+      : undefined;
     new Alarms(this, 'alarms', {
       env,
       prefix: `${prefix}-platform`,
-      functionNames: [],
-      tableNames: [],
-      loadBalancerArnSuffix: broadcast.loadBalancer.arnSuffix,
+      loadBalancer: { arnSuffix: broadcast.loadBalancer.arnSuffix, targetGroupArnSuffix: broadcast.targetGroup.arnSuffix },
+      ecsService: env.fargate.containerInsights ? { clusterName: broadcast.cluster.name, serviceName: broadcast.service.name } : undefined,
+      deadLetterQueues: offHours ? [offHours.deadLetterQueueName] : [],
+      tableNames: [followsName],
     });
-    new RuntimeParameters(this, 'config', { env, values: { 'broadcast/url': `http://${broadcast.loadBalancer.dnsName}` } });
-    new TerraformOutput(this, 'broadcast_url', { value: `http://${broadcast.loadBalancer.dnsName}` });
-    new TerraformOutput(this, 'broadcast_repository', { value: broadcast.repository.repositoryUrl });
+    new RuntimeParameters(this, 'config', { env, values: { 'broadcast/url': broadcastUrl } });
+    new TerraformOutput(this, 'broadcast_url', { value: broadcastUrl });
+    new TerraformOutput(this, 'broadcast_image', { value: `${repositoryUrl}@${digest.stringValue}` });
   }
 }

@@ -41,9 +41,16 @@ describe('synth of every environment', () => {
   it.each(Object.keys(all))('%s: provider and backend are pinned to the environment’s own account', (id) => {
     const env = resolveEnvironment(id.split('-').slice(1).join('-'));
     const stack = all[id]!;
-    expect(stack.provider.aws).toEqual([
+    // Every provider of the stack (web's us-east-1 alias for CloudFront included) is pinned.
+    const [main, ...aliases] = stack.provider.aws;
+    expect(main).toEqual(
       expect.objectContaining({ allowed_account_ids: [env.accountId], region: env.region, assume_role: [expect.objectContaining({ role_arn: env.deployRoleArn })] }),
-    ]);
+    );
+    expect(aliases).toEqual(
+      id.startsWith('web-')
+        ? [expect.objectContaining({ alias: 'us_east_1', region: 'us-east-1', allowed_account_ids: [env.accountId], assume_role: [expect.objectContaining({ role_arn: env.deployRoleArn })] })]
+        : [],
+    );
     // Every stack, bootstrap included, keeps its state in the account's bucket (bootstrap moves
     // there after a new account's first apply: tools/scripts/bootstrap-account.ts).
     expect(stack.terraform.backend.s3).toMatchObject({

@@ -24,6 +24,16 @@ function deployPolicies(account: string): unknown[] {
     .map((c) => JSON.parse(String(c['policy'])));
 }
 
+/** The region a resource is applied in: its provider alias's (us-east-1 for CloudFront's), else the stack's. */
+function regionOf(stack: SynthesizedStack, config: Record<string, unknown>, fallback: string): string {
+  const alias = typeof config['provider'] === 'string' ? config['provider'].replace(/^aws\./, '') : undefined;
+  if (!alias) return fallback;
+  const providers = (stack['provider'] as { aws: { alias?: string; region: string }[] }).aws;
+  const provider = providers.find((p) => p.alias === alias);
+  if (!provider) throw new Error(`no provider aws.${alias} in the stack`);
+  return provider.region;
+}
+
 function contextFor(stack: SynthesizedStack, region: string, account: string): ResourceContext {
   return {
     region,
@@ -71,7 +81,8 @@ describe('relay-deploy can apply every resource of the stacks it deploys', () =>
       const builder = TERRAFORM_ACTIONS[type];
       if (!builder) throw new Error(`no Terraform call map for ${type} (tools/iam/terraform-actions.ts)`);
       for (const [name, config] of Object.entries(resources)) {
-        for (const [phase, calls] of Object.entries(builder(config, ctx)) as [string, ApiCall[]][]) {
+        const resourceCtx = { ...ctx, region: regionOf(stacks[id]!, config, env.region) };
+        for (const [phase, calls] of Object.entries(builder(config, resourceCtx)) as [string, ApiCall[]][]) {
           for (const call of calls) {
             const decision = evaluate(policies, { action: call.action, resource: call.resource, context: { 'aws:ResourceAccount': env.accountId, ...call.context } });
             if (decision !== 'allow') denied.push(`${type}.${name} ${phase}: ${call.action} on ${call.resource} (${decision})`);

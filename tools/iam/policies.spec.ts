@@ -58,6 +58,8 @@ const SCENARIOS = {
   'the nightly spike': `repo:${R}:environment:stag:${workflows('nightly-spike.yml', 'refs/heads/main')}`,
   'another repository': `repo:evil/relay:environment:prod:${workflows('deploy.yml', 'refs/heads/main', 'evil/relay')}`,
   'another workflow file': `repo:${R}:environment:prod:${workflows('release.yml', 'refs/heads/main')}`,
+  'deploy.yml on main (image push)': `repo:${R}:ref:refs/heads/main:${workflows('deploy.yml', 'refs/heads/main')}`,
+  'deploy.yml on a branch': `repo:${R}:ref:refs/heads/feature:${workflows('deploy.yml', 'refs/heads/feature')}`,
 } as const;
 type Scenario = keyof typeof SCENARIOS;
 
@@ -77,17 +79,20 @@ const EXPECTED: Record<(typeof ENVS)[number], Record<string, Scenario[]>> = {
     'relay-pr-plan': ['a PR from a branch', 'a PR from a fork'],
     'relay-plan': ['a push to main (plan)'],
     'relay-deploy': ['the dev Environment', 'a preview run', 'the preview sweep'],
+    'relay-image-push': ['deploy.yml on main (image push)'],
   },
   stag: {
     'relay-pr-plan': ['a PR from a branch', 'a PR from a fork'],
     'relay-plan': ['a push to main (plan)'],
     'relay-deploy': ['the stag Environment'],
     'relay-loadtest': ['the nightly spike'],
+    'relay-image-push': ['deploy.yml on main (image push)'],
   },
   prod: {
     'relay-pr-plan': ['a PR from a branch', 'a PR from a fork'],
     'relay-plan': ['a push to main (plan)'],
     'relay-deploy': ['the prod Environment'],
+    'relay-image-push': ['deploy.yml on main (image push)'],
   },
 };
 
@@ -160,5 +165,31 @@ describe.each(ENVS)('GitHub roles of %s (synthesized bootstrap stack)', (envName
       expect({ action, decision: can(action, resource) }).toEqual({ action, decision: 'explicit-deny' });
     }
     expect(can('ssm:GetParameter', arn('ssm', `parameter/relay/${envName}/chat/ws-url`))).toBe('allow');
+    // Plans read the digest the image pipeline recorded.
+    expect(can('ssm:GetParameter', arn('ssm', `parameter/relay/${envName}/broadcast/image-digest`))).toBe('allow');
+  });
+
+  it('lets the image-push role push its env’s broadcast image and record the digest, and nothing else', () => {
+    const role = roles['relay-image-push']!;
+    const can = (action: string, resource: string) => evaluate(role.policies, { action, resource });
+    const arn = (service: string, rest: string) => `arn:aws:${service}:${env.region}:${env.accountId}:${rest}`;
+    const repository = arn('ecr', `repository/relay-${envName}-broadcast`);
+    for (const action of ['ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage', 'ecr:BatchCheckLayerAvailability']) {
+      expect({ action, decision: can(action, repository) }).toEqual({ action, decision: 'allow' });
+    }
+    expect(can('ssm:PutParameter', arn('ssm', `parameter/relay/${envName}/broadcast/image-digest`))).toBe('allow');
+    for (const [action, resource] of [
+      ['ecr:PutImage', arn('ecr', `repository/relay-${envName}-other`)],
+      ['ecr:DeleteRepository', repository],
+      ['ecr:PutLifecyclePolicy', repository],
+      ['ecr:BatchDeleteImage', repository],
+      ['ssm:PutParameter', arn('ssm', `parameter/relay/${envName}/chat/auth-token-secret`)],
+      ['ssm:GetParameter', arn('ssm', `parameter/relay/${envName}/chat/auth-token-secret`)],
+      ['ssm:PutParameter', arn('ssm', `parameter/relay/${envName}/chat/ws-url`)],
+      ['ecs:UpdateService', arn('ecs', `service/relay-${envName}-broadcast/broadcast`)],
+      ['sts:AssumeRole', `arn:aws:iam::${env.accountId}:role/relay-deploy`],
+    ] as const) {
+      expect({ action, resource, decision: can(action, resource) }).toEqual({ action, resource, decision: 'implicit-deny' });
+    }
   });
 });

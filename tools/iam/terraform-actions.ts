@@ -360,12 +360,15 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
     update: on(ec2(ctx, 'security-group'), 'ec2:RevokeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupEgress'),
     delete: on(ec2(ctx, 'security-group'), 'ec2:RevokeSecurityGroupEgress'),
   }),
-  aws_cloudfront_distribution: (_c, ctx) => {
+  aws_cloudfront_distribution: (c, ctx) => {
     const distribution = `arn:aws:cloudfront::${ctx.account}:distribution/${STANDIN_ID}`;
+    // Standard logging: CloudFront adds its delivery grant to the log bucket's ACL as the caller.
+    const logging = (c['logging_config'] as { bucket?: string } | undefined)?.bucket;
+    const logGrant = logging ? on(`arn:aws:s3:::${logging.replace(/\.s3\.amazonaws\.com$/, '')}`, 's3:GetBucketAcl', 's3:PutBucketAcl') : [];
     return {
-      create: [...star('cloudfront:CreateDistribution'), ...on(distribution, 'cloudfront:TagResource', 'cloudfront:GetDistribution')],
+      create: [...star('cloudfront:CreateDistribution'), ...on(distribution, 'cloudfront:TagResource', 'cloudfront:GetDistribution'), ...logGrant],
       read: on(distribution, 'cloudfront:GetDistribution', 'cloudfront:ListTagsForResource'),
-      update: on(distribution, 'cloudfront:UpdateDistribution', 'cloudfront:GetDistribution', 'cloudfront:TagResource', 'cloudfront:UntagResource'),
+      update: [...on(distribution, 'cloudfront:UpdateDistribution', 'cloudfront:GetDistribution', 'cloudfront:TagResource', 'cloudfront:UntagResource'), ...logGrant],
       delete: on(distribution, 'cloudfront:UpdateDistribution', 'cloudfront:GetDistribution', 'cloudfront:DeleteDistribution'),
     };
   },
@@ -398,4 +401,92 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
   aws_s3_bucket_server_side_encryption_configuration: bucketSetting('s3:PutEncryptionConfiguration', 's3:GetEncryptionConfiguration'),
   aws_s3_bucket_versioning: bucketSetting('s3:PutBucketVersioning', 's3:GetBucketVersioning'),
   aws_s3_bucket_lifecycle_configuration: bucketSetting('s3:PutLifecycleConfiguration', 's3:GetLifecycleConfiguration'),
+  aws_s3_bucket_logging: bucketSetting('s3:PutBucketLogging', 's3:GetBucketLogging'),
+  aws_cloudfront_response_headers_policy: (_c, ctx) => {
+    const policy = `arn:aws:cloudfront::${ctx.account}:response-headers-policy/${STANDIN_ID}`;
+    return {
+      create: [...star('cloudfront:CreateResponseHeadersPolicy'), ...on(policy, 'cloudfront:GetResponseHeadersPolicy')],
+      read: on(policy, 'cloudfront:GetResponseHeadersPolicy'),
+      update: on(policy, 'cloudfront:UpdateResponseHeadersPolicy', 'cloudfront:GetResponseHeadersPolicy'),
+      delete: on(policy, 'cloudfront:DeleteResponseHeadersPolicy', 'cloudfront:GetResponseHeadersPolicy'),
+    };
+  },
+  aws_acm_certificate: (_c, ctx) => {
+    const certificate = `arn:aws:acm:${ctx.region}:${ctx.account}:certificate/${STANDIN_ID}`;
+    const reads = on(certificate, 'acm:DescribeCertificate', 'acm:ListTagsForCertificate');
+    return {
+      create: [...star('acm:RequestCertificate'), ...on(certificate, 'acm:AddTagsToCertificate'), ...reads],
+      read: reads,
+      update: on(certificate, 'acm:UpdateCertificateOptions', 'acm:AddTagsToCertificate', 'acm:RemoveTagsFromCertificate'),
+      delete: on(certificate, 'acm:DeleteCertificate', 'acm:DescribeCertificate'),
+    };
+  },
+  aws_acm_certificate_validation: (_c, ctx) => {
+    const certificate = on(`arn:aws:acm:${ctx.region}:${ctx.account}:certificate/${STANDIN_ID}`, 'acm:DescribeCertificate');
+    return { create: certificate, read: certificate, update: certificate, delete: [] };
+  },
+  aws_route53_record: (c) => {
+    const zone = `arn:aws:route53:::hostedzone/${str(c['zone_id'])}`;
+    const change = on('arn:aws:route53:::change/stand-in', 'route53:GetChange');
+    return {
+      create: [...on(zone, 'route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'), ...change],
+      read: on(zone, 'route53:ListResourceRecordSets'),
+      update: [...on(zone, 'route53:ChangeResourceRecordSets'), ...change],
+      delete: [...on(zone, 'route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'), ...change],
+    };
+  },
+  aws_default_security_group: (_c, ctx) => ({
+    // Adopting the VPC's default group strips its rules; destroying it only forgets it.
+    create: [...on(ec2(ctx, 'security-group'), 'ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:CreateTags'), ...star('ec2:DescribeSecurityGroups')],
+    read: star('ec2:DescribeSecurityGroups'),
+    update: on(ec2(ctx, 'security-group'), 'ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:CreateTags', 'ec2:DeleteTags'),
+    delete: [],
+  }),
+  aws_flow_log: (_c, ctx) => {
+    const flowLog = `arn:aws:ec2:${ctx.region}:${ctx.account}:vpc-flow-log/fl-${STANDIN_ID}`;
+    return {
+      create: [
+        ...on(ec2(ctx, 'vpc'), 'ec2:CreateFlowLogs'), ...on(flowLog, 'ec2:CreateFlowLogs', 'ec2:CreateTags'),
+        // Delivery to S3 is a vended log delivery set up in the caller's name.
+        ...star('logs:CreateLogDelivery', 'ec2:DescribeFlowLogs'),
+      ],
+      read: star('ec2:DescribeFlowLogs'),
+      update: on(flowLog, 'ec2:CreateTags', 'ec2:DeleteTags'),
+      delete: [...on(flowLog, 'ec2:DeleteFlowLogs'), ...star('logs:DeleteLogDelivery')],
+    };
+  },
+  aws_wafv2_web_acl: (c, ctx) => {
+    const scope = c['scope'] === 'CLOUDFRONT' ? 'global' : 'regional';
+    const acl = `arn:aws:wafv2:${ctx.region}:${ctx.account}:${scope}/webacl/${str(c['name'])}/${STANDIN_ID}`;
+    const managed = `arn:aws:wafv2:${ctx.region}:${ctx.account}:${scope}/managedruleset/AWSManagedRulesCommonRuleSet/${STANDIN_ID}`;
+    return {
+      create: [...on(acl, 'wafv2:CreateWebACL', 'wafv2:GetWebACL', 'wafv2:TagResource', 'wafv2:ListTagsForResource'), ...on(managed, 'wafv2:CreateWebACL')],
+      read: on(acl, 'wafv2:GetWebACL', 'wafv2:ListTagsForResource'),
+      update: [...on(acl, 'wafv2:UpdateWebACL', 'wafv2:TagResource', 'wafv2:UntagResource'), ...on(managed, 'wafv2:UpdateWebACL')],
+      delete: on(acl, 'wafv2:DeleteWebACL', 'wafv2:GetWebACL'),
+    };
+  },
+  aws_wafv2_web_acl_logging_configuration: (c, ctx) => {
+    const aclConfig = ctx.config(c['resource_arn']);
+    const scope = aclConfig['scope'] === 'CLOUDFRONT' ? 'global' : 'regional';
+    const acl = `arn:aws:wafv2:${ctx.region}:${ctx.account}:${scope}/webacl/${str(aclConfig['name'])}/${STANDIN_ID}`;
+    const delivery = star('logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups');
+    return {
+      create: [...on(acl, 'wafv2:PutLoggingConfiguration', 'wafv2:GetLoggingConfiguration'), ...delivery],
+      read: on(acl, 'wafv2:GetLoggingConfiguration'),
+      update: [...on(acl, 'wafv2:PutLoggingConfiguration'), ...delivery],
+      delete: [...on(acl, 'wafv2:DeleteLoggingConfiguration'), ...star('logs:DeleteLogDelivery')],
+    };
+  },
+  aws_wafv2_web_acl_association: (c, ctx) => {
+    const aclConfig = ctx.config(c['web_acl_arn']);
+    const acl = `arn:aws:wafv2:${ctx.region}:${ctx.account}:regional/webacl/${str(aclConfig['name'])}/${STANDIN_ID}`;
+    const lb = `arn:aws:elasticloadbalancing:${ctx.region}:${ctx.account}:loadbalancer/app/${str(ctx.config(c['resource_arn'])['name'])}/${STANDIN_ID}`;
+    return {
+      create: [...on(acl, 'wafv2:AssociateWebACL'), ...on(lb, 'wafv2:AssociateWebACL', 'wafv2:GetWebACLForResource'), ...star('elasticloadbalancing:SetWebAcl')],
+      read: on(lb, 'wafv2:GetWebACLForResource'),
+      update: [],
+      delete: on(lb, 'wafv2:DisassociateWebACL'),
+    };
+  },
 };

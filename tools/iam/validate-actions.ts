@@ -42,6 +42,7 @@ const REFERENCE_ARNS: Record<string, (attribute: string) => string> = {
   aws_cloudfront_distribution: () => `arn:aws:cloudfront::${A}:distribution/d`,
   aws_apigatewayv2_api: () => 'a1b2c3',
   aws_scheduler_schedule_group: () => `arn:aws:scheduler:${R}:${A}:schedule-group/g`,
+  aws_appautoscaling_target: () => `arn:aws:application-autoscaling:${R}:${A}:scalable-target/0123456789abcdef0123456789abcdef`,
 };
 
 /** A policy document with every Terraform reference replaced (for tools that check ARN forms). */

@@ -42,8 +42,12 @@ describe('ChatWebSocketApi', () => {
     expect(dev).toHaveResourceWithProperties(Apigatewayv2Stage, {
       name: 'live',
       default_route_settings: expect.objectContaining({ throttling_burst_limit: 500, throttling_rate_limit: 200 }),
-      access_log_settings: expect.objectContaining({ format: expect.stringContaining('$context.connectionId') }),
     });
+    const [[, stage]] = resources(dev, 'aws_apigatewayv2_stage') as [[string, { access_log_settings: { format: string } }]];
+    const fields = JSON.parse(stage.access_log_settings.format) as Record<string, string>;
+    for (const variable of ['requestId', 'connectionId', 'routeKey', 'status', 'integration.latency', 'error.message', 'integration.error']) {
+      expect(Object.values(fields)).toContain(`$context.${variable}`);
+    }
   });
 
   it('deploys only after, and again whenever, any route, integration or route response changes', () => {

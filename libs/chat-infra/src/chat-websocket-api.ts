@@ -50,8 +50,8 @@ function deploymentFingerprint({ route, integration, response }: RoutePieces): u
     integration.id,
     integration.integrationUri,
     integration.integrationType,
-    response?.id ?? null,
-    response?.routeResponseKey ?? null,
+    response?.id ?? 'one-way',
+    response?.routeResponseKey ?? 'one-way',
   ];
 }
 
@@ -66,6 +66,8 @@ export class ChatWebSocketApi extends Construct {
   readonly tables: ChatTables;
   readonly functions: Record<string, NodeFunction> = {};
   readonly deadLetterQueue: SqsQueue;
+  /** Known at synth time, for alarms. */
+  readonly deadLetterQueueName: string;
   readonly webSocketUrl: string;
   readonly tableNames: ChatTableNames;
 
@@ -83,8 +85,9 @@ export class ChatWebSocketApi extends Construct {
     });
     const apiStageArn = `arn:aws:execute-api:${env.region}:${env.accountId}:${this.api.id}/${STAGE_NAME}`;
     const managementEndpoint = `https://${this.api.id}.execute-api.${env.region}.amazonaws.com/${STAGE_NAME}`;
+    this.deadLetterQueueName = `${prefix}-chat-delivery-dlq`;
     this.deadLetterQueue = new SqsQueue(this, 'delivery-dlq', {
-      name: `${prefix}-chat-delivery-dlq`,
+      name: this.deadLetterQueueName,
       messageRetentionSeconds: 14 * 24 * 3600,
       sqsManagedSseEnabled: true,
     });
@@ -157,21 +160,29 @@ export class ChatWebSocketApi extends Construct {
       name: STAGE_NAME,
       deploymentId: deployment.id,
       defaultRouteSettings: {
-        throttlingBurstLimit: production ? 5000 : 500,
-        throttlingRateLimit: production ? 10000 : 200,
+        throttlingBurstLimit: env.webSocket.burstLimit,
+        throttlingRateLimit: env.webSocket.rateLimit,
         detailedMetricsEnabled: production,
         dataTraceEnabled: false,
       },
       accessLogSettings: {
         destinationArn: accessLogs.arn,
+        // What on-call needs to follow one frame: who, which route, what came back, how long
+        // the Lambda took, and why it failed (gateway error and integration error apart).
         format: JSON.stringify({
           requestId: '$context.requestId',
+          extendedRequestId: '$context.extendedRequestId',
+          requestTime: '$context.requestTimeEpoch',
           connectionId: '$context.connectionId',
-          routeKey: '$context.routeKey',
           eventType: '$context.eventType',
+          routeKey: '$context.routeKey',
           status: '$context.status',
-          integrationError: '$context.integrationErrorMessage',
-          latencyMs: '$context.integrationLatency',
+          integrationStatus: '$context.integration.status',
+          integrationLatencyMs: '$context.integration.latency',
+          error: '$context.error.message',
+          errorType: '$context.error.responseType',
+          integrationError: '$context.integration.error',
+          sourceIp: '$context.identity.sourceIp',
         }),
       },
     });

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import type { Environment } from '@relay/platform-config';
@@ -7,17 +7,30 @@ import type { Environment } from '@relay/platform-config';
 export interface AlarmsProps {
   env: Environment;
   prefix: string;
-  functionNames: string[];
-  tableNames: string[];
+  functions?: { name: string; timeoutSeconds: number }[];
+  tableNames?: string[];
   webSocketApi?: { apiId: string; stage: string };
   /** The stream consumer whose IteratorAge is the delivery lag. */
   deliveryFunctionName?: string;
-  loadBalancerArnSuffix?: string;
+  /** SQS dead-letter queues (by name): one message in any of them is a lost action. */
+  deadLetterQueues?: string[];
+  loadBalancer?: { arnSuffix: string; targetGroupArnSuffix: string };
+  /** Needs Container Insights (the catalogue's fargate.containerInsights) for its task counts. */
+  ecsService?: { clusterName: string; serviceName: string };
 }
 
-/** CloudWatch alarms on what breaks delivery, all notifying one SNS topic per environment. */
+/** A Lambda whose slowest invocation passes this share of its timeout is about to be cut off. */
+export const NEAR_TIMEOUT_SHARE = 0.8;
+
+type AlarmConfig = Omit<CloudwatchMetricAlarmConfig, 'alarmName' | 'alarmActions' | 'okActions'>;
+
+/**
+ * CloudWatch alarms on what breaks the chat, all notifying one SNS topic per environment whose
+ * subscribers come from the catalogue (alarms.emails).
+ */
 export class Alarms extends Construct {
   readonly topic: SnsTopic;
+  readonly alarms: CloudwatchMetricAlarm[] = [];
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
@@ -26,24 +39,51 @@ export class Alarms extends Construct {
     env.alarms.emails.forEach((email, i) => {
       new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: email });
     });
-    const alarm = (name: string, config: Omit<ConstructorParameters<typeof CloudwatchMetricAlarm>[2], 'alarmName' | 'alarmActions' | 'okActions'>) =>
-      new CloudwatchMetricAlarm(this, name, {
-        alarmName: `${prefix}-${name}`,
-        alarmActions: [this.topic.arn],
-        okActions: [this.topic.arn],
-        treatMissingData: 'notBreaching',
-        ...config,
-      });
+    const alarm = (name: string, config: AlarmConfig) =>
+      this.alarms.push(
+        new CloudwatchMetricAlarm(this, name, {
+          alarmName: `${prefix}-${name}`,
+          alarmActions: [this.topic.arn],
+          okActions: [this.topic.arn],
+          treatMissingData: 'notBreaching',
+          ...config,
+        }),
+      );
     const sumOver5m = { statistic: 'Sum', period: 300, evaluationPeriods: 1, comparisonOperator: 'GreaterThanOrEqualToThreshold' };
 
-    for (const fn of props.functionNames) {
-      alarm(`${fn}-errors`, { ...sumOver5m, namespace: 'AWS/Lambda', metricName: 'Errors', threshold: 1, dimensions: { FunctionName: fn } });
-      alarm(`${fn}-throttles`, { ...sumOver5m, namespace: 'AWS/Lambda', metricName: 'Throttles', threshold: 1, dimensions: { FunctionName: fn } });
+    for (const fn of props.functions ?? []) {
+      const dimensions = { FunctionName: fn.name };
+      alarm(`${fn.name}-errors`, { ...sumOver5m, namespace: 'AWS/Lambda', metricName: 'Errors', threshold: 1, dimensions });
+      alarm(`${fn.name}-throttles`, { ...sumOver5m, namespace: 'AWS/Lambda', metricName: 'Throttles', threshold: 1, dimensions });
+      alarm(`${fn.name}-near-timeout`, {
+        alarmDescription: `slowest invocation above ${NEAR_TIMEOUT_SHARE * 100}% of the ${fn.timeoutSeconds} s timeout`,
+        namespace: 'AWS/Lambda',
+        metricName: 'Duration',
+        statistic: 'Maximum',
+        period: 300,
+        evaluationPeriods: 1,
+        comparisonOperator: 'GreaterThanThreshold',
+        threshold: Math.round(fn.timeoutSeconds * 1000 * NEAR_TIMEOUT_SHARE),
+        dimensions,
+      });
     }
-    for (const table of props.tableNames) {
+    for (const table of props.tableNames ?? []) {
       for (const metric of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
         alarm(`${table}-${metric}`, { ...sumOver5m, namespace: 'AWS/DynamoDB', metricName: metric, threshold: 1, dimensions: { TableName: table } });
       }
+    }
+    for (const queue of props.deadLetterQueues ?? []) {
+      alarm(`${queue}-not-empty`, {
+        alarmDescription: 'a message in a dead-letter queue is work that was given up on',
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateNumberOfMessagesVisible',
+        statistic: 'Maximum',
+        period: 60,
+        evaluationPeriods: 1,
+        comparisonOperator: 'GreaterThanThreshold',
+        threshold: 0,
+        dimensions: { QueueName: queue },
+      });
     }
     if (props.webSocketApi) {
       const { apiId, stage } = props.webSocketApi;
@@ -51,13 +91,39 @@ export class Alarms extends Construct {
         alarm(`ws-${metric}`, { ...sumOver5m, namespace: 'AWS/ApiGateway', metricName: metric, threshold: 5, dimensions: { ApiId: apiId, Stage: stage } });
       }
     }
-    if (props.loadBalancerArnSuffix) {
-      alarm('alb-5xx', {
-        ...sumOver5m,
+    if (props.loadBalancer) {
+      const lb = { LoadBalancer: props.loadBalancer.arnSuffix };
+      const targets = { ...lb, TargetGroup: props.loadBalancer.targetGroupArnSuffix };
+      alarm('alb-target-5xx', { ...sumOver5m, namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', threshold: 10, dimensions: lb });
+      alarm('alb-elb-5xx', { ...sumOver5m, namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_ELB_5XX_Count', threshold: 10, dimensions: lb });
+      alarm('alb-unhealthy-hosts', {
         namespace: 'AWS/ApplicationELB',
-        metricName: 'HTTPCode_Target_5XX_Count',
-        threshold: 10,
-        dimensions: { LoadBalancer: props.loadBalancerArnSuffix },
+        metricName: 'UnHealthyHostCount',
+        statistic: 'Maximum',
+        period: 60,
+        evaluationPeriods: 3,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        threshold: 1,
+        dimensions: targets,
+      });
+    }
+    if (props.ecsService) {
+      const dimensions = { ClusterName: props.ecsService.clusterName, ServiceName: props.ecsService.serviceName };
+      const count = (id: string, metricName: string) => ({
+        id,
+        metric: { namespace: 'ECS/ContainerInsights', metricName, dimensions, period: 60, stat: 'Average' },
+      });
+      alarm('ecs-running-below-desired', {
+        alarmDescription: 'fewer tasks running than the service wants (failing starts, Spot reclaim without replacement)',
+        comparisonOperator: 'GreaterThanThreshold',
+        threshold: 0,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 4,
+        metricQuery: [
+          count('desired', 'DesiredTaskCount'),
+          count('running', 'RunningTaskCount'),
+          { id: 'missing', expression: 'desired - running', label: 'tasks missing', returnData: true },
+        ],
       });
     }
     if (props.deliveryFunctionName) {

@@ -9,6 +9,9 @@ import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfron
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { TerraformProvider } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
@@ -17,7 +20,9 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { resolveEnvironment } from '@relay/platform-config';
 import { Alarms } from './alarms';
+import { expiredBy, type EcrImage } from './ecr-lifecycle-model';
 import { FargateService } from './fargate-service';
+import { ImageRepository } from './image-repository';
 import { NodeFunction } from './node-function';
 import { OffHoursSchedule } from './off-hours-schedule';
 import { SecureBucket } from './secure-bucket';
@@ -29,7 +34,8 @@ const prod = resolveEnvironment('prod');
 type Synth = { resource: Record<string, Record<string, Record<string, unknown>>> };
 const resources = (json: string, type: string) => Object.values((JSON.parse(json) as Synth).resource[type] ?? {});
 
-const fargate = (env = dev) =>
+const DIGEST = `sha256:${'ab'.repeat(32)}`;
+const fargate = (env = dev, certificateArn?: string) =>
   Testing.synthScope((scope) => {
     new FargateService(scope, 'svc', {
       env,
@@ -39,7 +45,10 @@ const fargate = (env = dev) =>
       subnetIds: ['subnet-a', 'subnet-b'],
       containerPort: 8080,
       healthCheckPath: '/health/ready',
-      imageTag: 'v1',
+      image: `111111111111.dkr.ecr.ap-northeast-2.amazonaws.com/relay-dev-broadcast@${DIGEST}`,
+      repositoryArn: 'arn:aws:ecr:ap-northeast-2:111111111111:repository/relay-dev-broadcast',
+      certificateArn,
+      accessLogs: { bucket: 'relay-logs', prefix: 'alb' },
       taskStatements: [{ actions: ['dynamodb:PutItem'], resources: ['arn:aws:dynamodb:ap-northeast-2:111111111111:table/t'] }],
     });
   });
@@ -93,14 +102,29 @@ describe('FargateService', () => {
     expect(fargate(prod)).toHaveResourceWithProperties(EcsService, { capacity_provider_strategy: [{ capacity_provider: 'FARGATE', weight: 1 }] });
   });
 
-  it('expires untagged images fast and keeps only the last few in non-prod', () => {
-    const [policy] = resources(fargate(dev), 'aws_ecr_lifecycle_policy');
-    const rules = JSON.parse(policy!['policy'] as string).rules;
-    expect(rules).toEqual([
-      expect.objectContaining({ selection: expect.objectContaining({ tagStatus: 'untagged', countNumber: 1, countUnit: 'days' }) }),
-      expect.objectContaining({ selection: expect.objectContaining({ tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 5 }) }),
-    ]);
-    expect(fargate(dev)).toHaveResourceWithProperties(EcrRepository, { image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: { scan_on_push: true } });
+  it('runs the image by digest, never by a movable tag', () => {
+    const [task] = resources(fargate(dev), 'aws_ecs_task_definition');
+    const [container] = JSON.parse(task!['container_definitions'] as string);
+    expect(container.image).toMatch(/@sha256:[0-9a-f]{64}$/);
+  });
+
+  it('answers HTTPS with a TLS 1.2+ policy and redirects port 80 when it has a certificate, and logs access', () => {
+    const synth = fargate(prod, 'arn:aws:acm:ap-northeast-2:333333333333:certificate/x');
+    const listeners = resources(synth, 'aws_lb_listener');
+    expect(listeners).toHaveLength(2);
+    expect(synth).toHaveResourceWithProperties(LbListener, { port: 443, protocol: 'HTTPS', ssl_policy: expect.stringMatching(/^ELBSecurityPolicy-TLS13-1-2/) });
+    expect(synth).toHaveResourceWithProperties(LbListener, {
+      port: 80,
+      protocol: 'HTTP',
+      default_action: [expect.objectContaining({ type: 'redirect', redirect: expect.objectContaining({ protocol: 'HTTPS', status_code: 'HTTP_301' }) })],
+    });
+    expect(resources(synth, 'aws_lb')[0]).toMatchObject({ access_logs: { bucket: 'relay-logs', prefix: 'alb', enabled: true } });
+  });
+
+  it('describes every security group rule, for whoever reads the console at 3 a.m.', () => {
+    const rules = [...resources(fargate(prod, 'arn:cert'), 'aws_vpc_security_group_ingress_rule'), ...resources(fargate(prod, 'arn:cert'), 'aws_vpc_security_group_egress_rule')];
+    expect(rules.length).toBeGreaterThanOrEqual(4);
+    for (const rule of rules) expect(rule['description']).toEqual(expect.stringMatching(/\w{4,}/));
   });
 
   it('drains for the whole Spot notice, runs as non-root read-only, and autoscales within the env bounds', () => {
@@ -113,28 +137,100 @@ describe('FargateService', () => {
   });
 });
 
-describe('OffHoursSchedule', () => {
-  it('stops at night and starts in the morning in Seoul time', () => {
-    const synth = Testing.synthScope((scope) => {
-      new OffHoursSchedule(scope, 'oh', { env: dev, prefix: 'relay-dev', clusterName: 'c', serviceName: 'broadcast', serviceArn: 'arn:svc', daytimeCount: 1 });
-    });
-    const schedules = resources(synth, 'aws_scheduler_schedule');
-    expect(schedules).toHaveLength(2);
-    expect(synth).toHaveResourceWithProperties(SchedulerSchedule, { schedule_expression: 'cron(0 21 ? * MON-FRI *)', schedule_expression_timezone: 'Asia/Seoul' });
-    const inputs = schedules.map((s) => JSON.parse((s['target'] as { input: string }).input).DesiredCount).sort();
-    expect(inputs).toEqual([0, 1]);
+describe('ImageRepository', () => {
+  const policyOf = (env = dev) => {
+    const synth = Testing.synthScope((scope) => new ImageRepository(scope, 'images', { env, service: 'broadcast' }));
+    expect(synth).toHaveResourceWithProperties(EcrRepository, { name: `relay-${env.name}-broadcast`, image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: { scan_on_push: true } });
+    return resources(synth, 'aws_ecr_lifecycle_policy')[0]!['policy'] as string;
+  };
+  // 30 commits pushed over 30 days; the one running was pushed 25 days ago, and the latest
+  // three deploys were pushed but rejected at review (prod lags behind).
+  const history: EcrImage[] = Array.from({ length: 30 }, (_, i) => ({
+    digest: `d${i}`,
+    tags: [`sha-c${i}`, ...(i === 25 ? ['live-c25'] : [])],
+    pushedDaysAgo: i,
+  }));
+  const untagged: EcrImage = { digest: 'layer-cache', tags: [], pushedDaysAgo: 3 };
+
+  it('never expires the image a service runs, however many newer images were pushed', () => {
+    const expired = expiredBy(policyOf(dev), [...history, untagged]);
+    expect(expired.has('d25')).toBe(false);
+    expect(expired.has('layer-cache')).toBe(true);
+    // Pushed but never deployed: only the newest five stay in dev.
+    expect([...expired].filter((d) => d !== 'layer-cache').sort()).toEqual(history.filter((i) => i.pushedDaysAgo >= 5 && i.digest !== 'd25').map((i) => i.digest).sort());
   });
 
-  it('refuses an environment without off-hours (prod)', () => {
-    expect(() =>
-      Testing.synthScope((scope) => new OffHoursSchedule(scope, 'oh', { env: prod, prefix: 'p', clusterName: 'c', serviceName: 's', serviceArn: 'a', daytimeCount: 1 })),
-    ).toThrow(/no off-hours schedule/);
+  it('is what the old "keep the last N of any tag" rule got wrong', () => {
+    const old = JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 5 } }] });
+    expect(expiredBy(old, history).has('d25')).toBe(true);
   });
 });
 
+describe('OffHoursSchedule', () => {
+  const target = { arn: 'arn:aws:application-autoscaling:ap-northeast-2:111111111111:scalable-target/abc', resourceId: 'service/c/broadcast', serviceNamespace: 'ecs', scalableDimension: 'ecs:service:DesiredCount' };
+  const schedule = (env = dev) =>
+    Testing.synthScope((scope) => {
+      new OffHoursSchedule(scope, 'oh', { env, prefix: 'relay-dev-broadcast', scalableTarget: target, serviceArn: 'arn:aws:ecs:ap-northeast-2:111111111111:service/c/broadcast', daytime: { minCapacity: 0, maxCapacity: 2 } });
+    });
+
+  it('resizes the scalable target (not the service, which autoscaling would undo) in Seoul time', () => {
+    const synth = schedule();
+    const schedules = resources(synth, 'aws_scheduler_schedule');
+    expect(schedules).toHaveLength(2);
+    expect(synth).toHaveResourceWithProperties(SchedulerSchedule, { schedule_expression: 'cron(0 21 ? * MON-FRI *)', schedule_expression_timezone: 'Asia/Seoul' });
+    const targets = schedules.map((s) => s['target'] as { arn: string; input: string });
+    for (const t of targets) expect(t.arn).toBe('arn:aws:scheduler:::aws-sdk:applicationautoscaling:registerScalableTarget');
+    const bounds = targets.map((t) => JSON.parse(t.input) as Record<string, unknown>).map((i) => [i['MinCapacity'], i['MaxCapacity'], i['ResourceId']]);
+    expect(bounds).toEqual(expect.arrayContaining([[0, 0, 'service/c/broadcast'], [0, 2, 'service/c/broadcast']]));
+  });
+
+  it('retries a missed stop or start and then keeps it in a dead-letter queue', () => {
+    for (const s of resources(schedule(), 'aws_scheduler_schedule')) {
+      expect(s['target']).toMatchObject({
+        retry_policy: { maximum_retry_attempts: expect.any(Number), maximum_event_age_in_seconds: expect.any(Number) },
+        dead_letter_config: { arn: expect.stringContaining('aws_sqs_queue') },
+      });
+    }
+    const policy = JSON.parse(resources(schedule(), 'aws_iam_role_policy')[0]!['policy'] as string);
+    expect(policy.Statement.map((s: { Action: string[]; Resource: string[] }) => [s.Action, s.Resource])).toEqual([
+      [['application-autoscaling:RegisterScalableTarget'], [target.arn]],
+      [['ecs:DescribeServices', 'ecs:UpdateService'], ['arn:aws:ecs:ap-northeast-2:111111111111:service/c/broadcast']],
+      [['sqs:SendMessage'], [expect.stringContaining('aws_sqs_queue')]],
+    ]);
+  });
+
+  it('refuses an environment without off-hours (prod)', () => {
+    expect(() => schedule(prod)).toThrow(/no off-hours schedule/);
+  });
+});
+
+const logs = { bucketName: 'relay-logs', bucketDomainName: 'relay-logs.s3.amazonaws.com', cloudfrontPrefix: 'cloudfront', s3Prefix: 's3' };
+const site = (domain = false) =>
+  Testing.synthScope((scope) => {
+    const edge = new AwsProvider(scope, 'edge', { region: 'us-east-1', alias: 'us_east_1' }) as TerraformProvider;
+    new StaticSite(scope, 'site', { env: dev, prefix: 'relay-dev', logs, domain: domain ? { zoneId: 'Z0100000000DEV', host: 'app.dev.relay-chat.example', certificateProvider: edge } : undefined });
+  });
+
 describe('StaticSite', () => {
+  it('serves its own name with a us-east-1 certificate and a TLS policy that takes effect', () => {
+    const [cdn] = resources(site(true), 'aws_cloudfront_distribution');
+    expect(cdn).toMatchObject({
+      aliases: ['app.dev.relay-chat.example'],
+      viewer_certificate: { acm_certificate_arn: expect.stringContaining('aws_acm_certificate_validation'), ssl_support_method: 'sni-only', minimum_protocol_version: 'TLSv1.2_2021' },
+      logging_config: { bucket: 'relay-logs.s3.amazonaws.com', prefix: 'cloudfront/relay-dev-web/', include_cookies: false },
+    });
+    const [certificate] = resources(site(true), 'aws_acm_certificate');
+    expect(certificate).toMatchObject({ domain_name: 'app.dev.relay-chat.example', validation_method: 'DNS', provider: 'aws.us_east_1' });
+    expect(resources(site(true), 'aws_route53_record').map((r) => r['type']).sort()).toEqual(['${each.value.resource_record_type}', 'A', 'AAAA']);
+  });
+
+  it('without a domain keeps the default certificate with the only protocol setting it honours (no permanent diff)', () => {
+    const [cdn] = resources(site(false), 'aws_cloudfront_distribution');
+    expect(cdn!['viewer_certificate']).toEqual({ cloudfront_default_certificate: true, minimum_protocol_version: 'TLSv1' });
+  });
+
   it('serves a private bucket only through CloudFront with origin access control', () => {
-    const synth = Testing.synthScope((scope) => new StaticSite(scope, 'site', { env: dev, prefix: 'relay-dev' }));
+    const synth = site();
     expect(synth).toHaveResourceWithProperties(CloudfrontOriginAccessControl, { origin_access_control_origin_type: 's3', signing_behavior: 'always' });
     expect(synth).toHaveResourceWithProperties(CloudfrontDistribution, {
       default_cache_behavior: expect.objectContaining({ viewer_protocol_policy: 'redirect-to-https' }),
@@ -145,12 +241,30 @@ describe('StaticSite', () => {
 });
 
 describe('Alarms', () => {
-  it('alarms on function errors and throttles, table throttles, API errors and delivery lag', () => {
+  it('alarms on Lambda errors, throttles and near-timeouts, table throttles, API errors, lag, dead letters, the ALB and missing tasks', () => {
     const synth = Testing.synthScope((scope) => {
-      new Alarms(scope, 'a', { env: prod, prefix: 'relay-prod-chat', functionNames: ['f1', 'f2'], tableNames: ['t1'], webSocketApi: { apiId: 'api', stage: 'live' }, deliveryFunctionName: 'f2' });
+      new Alarms(scope, 'a', {
+        env: prod,
+        prefix: 'relay-prod-chat',
+        functions: [{ name: 'f1', timeoutSeconds: 10 }, { name: 'f2', timeoutSeconds: 60 }],
+        tableNames: ['t1'],
+        webSocketApi: { apiId: 'api', stage: 'live' },
+        deliveryFunctionName: 'f2',
+        deadLetterQueues: ['q1'],
+        loadBalancer: { arnSuffix: 'app/x/1', targetGroupArnSuffix: 'targetgroup/x/2' },
+        ecsService: { clusterName: 'c', serviceName: 's' },
+      });
     });
-    const metrics = resources(synth, 'aws_cloudwatch_metric_alarm').map((a) => a['metric_name']).sort();
-    expect(metrics).toEqual(['Errors', 'Errors', 'ExecutionError', 'IntegrationError', 'IteratorAge', 'ReadThrottleEvents', 'Throttles', 'Throttles', 'WriteThrottleEvents']);
+    const alarms = resources(synth, 'aws_cloudwatch_metric_alarm');
+    expect(alarms.map((a) => a['metric_name'] ?? 'math').sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible', 'Duration', 'Duration', 'Errors', 'Errors', 'ExecutionError', 'HTTPCode_ELB_5XX_Count', 'HTTPCode_Target_5XX_Count',
+      'IntegrationError', 'IteratorAge', 'ReadThrottleEvents', 'Throttles', 'Throttles', 'UnHealthyHostCount', 'WriteThrottleEvents', 'math',
+    ]);
     expect(synth).toHaveResourceWithProperties(CloudwatchMetricAlarm, { metric_name: 'IteratorAge', threshold: 200 });
+    expect(synth).toHaveResourceWithProperties(CloudwatchMetricAlarm, { metric_name: 'Duration', threshold: 48_000, dimensions: { FunctionName: 'f2' } });
+    expect(synth).toHaveResourceWithProperties(CloudwatchMetricAlarm, { metric_name: 'ApproximateNumberOfMessagesVisible', threshold: 0, comparison_operator: 'GreaterThanThreshold' });
+    const math = alarms.find((a) => a['metric_query'])!;
+    expect(math['metric_query']).toEqual(expect.arrayContaining([expect.objectContaining({ expression: 'desired - running' })]));
+    for (const alarm of alarms) expect(alarm['alarm_actions']).toEqual([expect.stringContaining('aws_sns_topic')]);
   });
 });

@@ -8,6 +8,10 @@ export interface DeployScope {
   /** The environment name in SSM paths, e.g. stag. */
   envName: string;
   stateBucket: string;
+  /** The account's log bucket: CloudFront's logging config writes an ACL grant on it. */
+  logBucket: string;
+  /** The environment's public hosted zone, if it has a domain. */
+  hostedZoneId?: string;
 }
 
 const crud = (service: string, verbs: string[], nouns: string[]) => verbs.flatMap((v) => nouns.map((n) => `${service}:${v}${n}`));
@@ -75,7 +79,18 @@ export function deployStatements(s: DeployScope): Statement[] {
     {
       sid: 'Logs',
       actions: ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', ...tagging('logs')],
-      resources: [arn('logs', `log-group:/aws/lambda/${s.prefix}-*`), arn('logs', `log-group:/aws/apigateway/${s.prefix}-*`), arn('logs', `log-group:/ecs/${s.prefix}-*`), arn('logs', 'log-group::log-stream:')],
+      resources: [
+        arn('logs', `log-group:/aws/lambda/${s.prefix}-*`), arn('logs', `log-group:/aws/apigateway/${s.prefix}-*`), arn('logs', `log-group:/ecs/${s.prefix}-*`),
+        // WAF log groups; CloudFront's web ACL logs in us-east-1.
+        arn('logs', `log-group:aws-waf-logs-${s.prefix}-*`), arn('logs', `log-group:aws-waf-logs-${s.prefix}-*`, 'us-east-1'),
+        arn('logs', 'log-group::log-stream:'),
+      ],
+    },
+    {
+      // Vended log delivery (WAF to CloudWatch Logs, VPC flow logs to S3) is authorized on "*" only.
+      sid: 'LogDelivery',
+      actions: ['logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies'],
+      resources: ['*'],
     },
     {
       sid: 'QueuesTopicsAlarms',
@@ -102,11 +117,17 @@ export function deployStatements(s: DeployScope): Statement[] {
       sid: 'WebBuckets',
       actions: [
         's3:CreateBucket', 's3:DeleteBucket', 's3:ListBucket',
-        ...crud('s3', ['Get', 'Put'], ['BucketPolicy', 'BucketPublicAccessBlock', 'EncryptionConfiguration', 'BucketVersioning', 'BucketOwnershipControls', 'BucketTagging', 'LifecycleConfiguration']),
+        ...crud('s3', ['Get', 'Put'], ['BucketPolicy', 'BucketPublicAccessBlock', 'EncryptionConfiguration', 'BucketVersioning', 'BucketOwnershipControls', 'BucketTagging', 'LifecycleConfiguration', 'BucketLogging']),
         's3:DeleteBucketPolicy', 's3:GetBucketAcl', 's3:GetBucketCORS', 's3:GetBucketWebsite', 's3:GetBucketLogging', 's3:GetReplicationConfiguration',
         's3:GetBucketRequestPayment', 's3:GetBucketObjectLockConfiguration', 's3:GetAccelerateConfiguration',
       ],
       resources: [`arn:aws:s3:::${s.prefix}-*`],
+    },
+    {
+      // CloudFront standard logging adds its log-delivery grant to the log bucket's ACL.
+      sid: 'CloudFrontLogGrant',
+      actions: ['s3:GetBucketAcl', 's3:PutBucketAcl'],
+      resources: [`arn:aws:s3:::${s.logBucket}`],
     },
     {
       sid: 'WebContent',
@@ -121,20 +142,57 @@ export function deployStatements(s: DeployScope): Statement[] {
     {
       sid: 'CloudFront',
       actions: [
-        ...crud('cloudfront', ['Update', 'Delete', 'Get'], ['Distribution', 'OriginAccessControl']),
+        ...crud('cloudfront', ['Update', 'Delete', 'Get'], ['Distribution', 'OriginAccessControl', 'ResponseHeadersPolicy']),
         'cloudfront:GetDistributionConfig', 'cloudfront:TagResource', 'cloudfront:UntagResource', 'cloudfront:ListTagsForResource',
       ],
-      resources: [`arn:aws:cloudfront::${s.accountId}:distribution/*`, `arn:aws:cloudfront::${s.accountId}:origin-access-control/*`],
+      resources: [
+        `arn:aws:cloudfront::${s.accountId}:distribution/*`, `arn:aws:cloudfront::${s.accountId}:origin-access-control/*`,
+        `arn:aws:cloudfront::${s.accountId}:response-headers-policy/*`,
+      ],
     },
     {
-      sid: 'ContainerRegistryAndCluster',
+      // Certificate ids are server-generated: the account (both regions used) is the scope.
+      sid: 'Certificates',
+      actions: ['acm:DescribeCertificate', 'acm:ListTagsForCertificate', 'acm:AddTagsToCertificate', 'acm:RemoveTagsFromCertificate', 'acm:DeleteCertificate', 'acm:UpdateCertificateOptions'],
+      resources: [arn('acm', 'certificate/*'), arn('acm', 'certificate/*', 'us-east-1')],
+    },
+    ...(s.hostedZoneId
+      ? [
+          {
+            // Validation and alias records, in this environment's zone only.
+            sid: 'DnsRecords',
+            actions: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets', 'route53:GetHostedZone'],
+            resources: [`arn:aws:route53:::hostedzone/${s.hostedZoneId}`],
+          },
+          { sid: 'DnsChanges', actions: ['route53:GetChange'], resources: ['arn:aws:route53:::change/*'] },
+        ]
+      : []),
+    {
+      sid: 'WebAcls',
       actions: [
-        'ecr:CreateRepository', 'ecr:DeleteRepository', 'ecr:DescribeRepositories', 'ecr:PutLifecyclePolicy', 'ecr:GetLifecyclePolicy',
-        'ecr:DeleteLifecyclePolicy', 'ecr:PutImageScanningConfiguration', 'ecr:PutImageTagMutability', 'ecr:TagResource', 'ecr:UntagResource', 'ecr:ListTagsForResource',
+        'wafv2:CreateWebACL', 'wafv2:GetWebACL', 'wafv2:UpdateWebACL', 'wafv2:DeleteWebACL', 'wafv2:TagResource', 'wafv2:UntagResource', 'wafv2:ListTagsForResource',
+        'wafv2:PutLoggingConfiguration', 'wafv2:GetLoggingConfiguration', 'wafv2:DeleteLoggingConfiguration',
+        'wafv2:AssociateWebACL', 'wafv2:DisassociateWebACL', 'wafv2:GetWebACLForResource',
+      ],
+      resources: [
+        arn('wafv2', `regional/webacl/${s.prefix}-*/*`), arn('wafv2', `global/webacl/${s.prefix}-*/*`, 'us-east-1'),
+        // AWS's managed rule groups the ACLs reference.
+        arn('wafv2', 'regional/managedruleset/*/*'), arn('wafv2', 'global/managedruleset/*/*', 'us-east-1'),
+      ],
+    },
+    {
+      sid: 'WebAclOnLoadBalancers',
+      actions: ['wafv2:AssociateWebACL', 'wafv2:DisassociateWebACL', 'wafv2:GetWebACLForResource'],
+      resources: [arn('elasticloadbalancing', `loadbalancer/app/${s.prefix}-*/*`)],
+    },
+    {
+      // The image registry belongs to the bootstrap stack: the deploy role only runs images.
+      sid: 'Cluster',
+      actions: [
         'ecs:CreateCluster', 'ecs:DeleteCluster', 'ecs:DescribeClusters', 'ecs:PutClusterCapacityProviders', 'ecs:UpdateClusterSettings',
         'ecs:CreateService', 'ecs:UpdateService', 'ecs:DeleteService', 'ecs:DescribeServices', 'ecs:TagResource', 'ecs:UntagResource', 'ecs:ListTagsForResource',
       ],
-      resources: [arn('ecr', `repository/${s.prefix}-*`), arn('ecs', `cluster/${s.prefix}-*`), arn('ecs', `service/${s.prefix}-*/*`)],
+      resources: [arn('ecs', `cluster/${s.prefix}-*`), arn('ecs', `service/${s.prefix}-*/*`)],
     },
     {
       sid: 'TaskDefinitions',
@@ -142,12 +200,10 @@ export function deployStatements(s: DeployScope): Statement[] {
       resources: [arn('ecs', `task-definition/${s.prefix}-*:*`)],
     },
     {
-      // The image pipeline (deploy.yml) pushes the broadcast image to the env's repositories.
-      sid: 'PushImages',
-      actions: [
-        'ecr:BatchCheckLayerAvailability', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload',
-        'ecr:PutImage', 'ecr:BatchGetImage', 'ecr:DescribeImages', 'ecr:GetDownloadUrlForLayer',
-      ],
+      // After an apply, the image it put into service gains its live-<commit> tag (the
+      // registry's lifecycle never expires those). Pushing is the image-push role's job.
+      sid: 'TagDeployedImages',
+      actions: ['ecr:BatchGetImage', 'ecr:DescribeImages', 'ecr:PutImage'],
       resources: [arn('ecr', `repository/${s.prefix}-*`)],
     },
     {
@@ -185,8 +241,12 @@ export function deployStatements(s: DeployScope): Statement[] {
         'ec2:CreateRouteTable', 'ec2:DeleteRouteTable', 'ec2:CreateRoute', 'ec2:DeleteRoute', 'ec2:AssociateRouteTable', 'ec2:DisassociateRouteTable',
         'ec2:CreateSecurityGroup', 'ec2:DeleteSecurityGroup', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress',
         'ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:CreateTags', 'ec2:DeleteTags', 'ec2:DescribeVpcAttribute',
+        'ec2:CreateFlowLogs', 'ec2:DeleteFlowLogs',
       ],
-      resources: [arn('ec2', 'vpc/*'), arn('ec2', 'subnet/*'), arn('ec2', 'internet-gateway/*'), arn('ec2', 'route-table/*'), arn('ec2', 'security-group/*'), arn('ec2', 'security-group-rule/*')],
+      resources: [
+        arn('ec2', 'vpc/*'), arn('ec2', 'subnet/*'), arn('ec2', 'internet-gateway/*'), arn('ec2', 'route-table/*'), arn('ec2', 'security-group/*'),
+        arn('ec2', 'security-group-rule/*'), arn('ec2', 'vpc-flow-log/*'),
+      ],
       conditions: { StringEquals: { 'aws:ResourceAccount': s.accountId } },
     },
     {
@@ -210,7 +270,8 @@ export function deployStatements(s: DeployScope): Statement[] {
         'ssm:DescribeParameters', 'sts:GetCallerIdentity', 'ec2:DescribeNetworkAcls', 'logs:DescribeLogGroups',
         'ecs:DescribeTaskDefinition', 'ecs:DeregisterTaskDefinition', 'ecr:GetAuthorizationToken',
         // Creating these has no resource ARN before it exists: AWS authorizes them only on "*".
-        'cloudfront:CreateDistribution', 'cloudfront:CreateOriginAccessControl',
+        'cloudfront:CreateDistribution', 'cloudfront:CreateOriginAccessControl', 'cloudfront:CreateResponseHeadersPolicy', 'acm:RequestCertificate',
+        'ec2:DescribeFlowLogs', 'elasticloadbalancing:SetWebAcl',
       ],
       resources: ['*'],
     },

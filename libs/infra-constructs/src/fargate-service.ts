@@ -2,8 +2,6 @@ import { Construct } from 'constructs';
 import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
-import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
@@ -16,6 +14,7 @@ import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import type { Environment } from '@relay/platform-config';
 import { assumeRolePolicy, policyDocument, type Statement } from './iam';
 
@@ -27,7 +26,9 @@ export interface FargateServiceProps {
   subnetIds: string[];
   containerPort: number;
   healthCheckPath: string;
-  imageTag: string;
+  /** The image by digest (repository@sha256:…), from the bootstrap stack's registry. */
+  image: string;
+  repositoryArn: string;
   environment?: Record<string, string>;
   /** Container env vars filled from SSM parameters: name to parameter ARN. */
   secrets?: Record<string, string>;
@@ -35,14 +36,19 @@ export interface FargateServiceProps {
   taskStatements: Statement[];
   /** With a certificate the ALB listens on 443 and redirects 80; without, plain HTTP on 80. */
   certificateArn?: string;
+  /** ALB access logs: the account's log bucket and this service's prefix in it. */
+  accessLogs: { bucket: string; prefix: string };
+  /** A REGIONAL WAF web ACL in front of the load balancer. */
+  webAclArn?: string;
 }
 
-/** ECS on Fargate behind an ALB: Spot outside prod, image from a lifecycle-managed ECR repo. */
+/** ECS on Fargate behind an ALB: Spot outside prod, the image pinned by digest. */
 export class FargateService extends Construct {
   readonly cluster: EcsCluster;
   readonly service: EcsService;
-  readonly repository: EcrRepository;
   readonly loadBalancer: Lb;
+  readonly targetGroup: LbTargetGroup;
+  readonly scalingTarget: AppautoscalingTarget;
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
@@ -51,36 +57,9 @@ export class FargateService extends Construct {
     const short = name.slice(0, 32);
     const production = env.kind === 'prod';
 
-    this.repository = new EcrRepository(this, 'repository', {
-      name,
-      imageTagMutability: 'IMMUTABLE',
-      imageScanningConfiguration: { scanOnPush: true },
-      encryptionConfiguration: [{ encryptionType: 'AES256' }],
-      forceDelete: !production,
-    });
-    new EcrLifecyclePolicy(this, 'repository-lifecycle', {
-      repository: this.repository.name,
-      policy: JSON.stringify({
-        rules: [
-          {
-            rulePriority: 1,
-            description: 'untagged layers expire fast',
-            selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: env.retention.ecrUntaggedDays },
-            action: { type: 'expire' },
-          },
-          {
-            rulePriority: 2,
-            description: `keep the last ${env.retention.ecrKeepImages} images`,
-            selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: env.retention.ecrKeepImages },
-            action: { type: 'expire' },
-          },
-        ],
-      }),
-    });
-
     this.cluster = new EcsCluster(this, 'cluster', {
       name,
-      setting: [{ name: 'containerInsights', value: production ? 'enabled' : 'disabled' }],
+      setting: [{ name: 'containerInsights', value: env.fargate.containerInsights ? 'enabled' : 'disabled' }],
     });
     const capacityProvider = env.fargate.spot ? 'FARGATE_SPOT' : 'FARGATE';
     new EcsClusterCapacityProviders(this, 'capacity', {
@@ -93,7 +72,7 @@ export class FargateService extends Construct {
     const secretArns = Object.values(props.secrets ?? {});
     const executionRole = this.role('execution', `${short}-exec`, env, [
       { sid: 'PullToken', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
-      { sid: 'PullImage', actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], resources: [this.repository.arn] },
+      { sid: 'PullImage', actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], resources: [props.repositoryArn] },
       { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logs.arn}:*`] },
       ...(secretArns.length ? [{ sid: 'Secrets', actions: ['ssm:GetParameters'], resources: secretArns }] : []),
     ]);
@@ -101,7 +80,7 @@ export class FargateService extends Construct {
 
     const container = {
       name: serviceName,
-      image: `${this.repository.repositoryUrl}:${props.imageTag}`,
+      image: props.image,
       essential: true,
       portMappings: [{ containerPort: props.containerPort, protocol: 'tcp' }],
       environment: Object.entries(props.environment ?? {}).map(([n, value]) => ({ name: n, value })),
@@ -133,14 +112,17 @@ export class FargateService extends Construct {
     const listenPort = props.certificateArn ? 443 : 80;
     for (const port of props.certificateArn ? [80, 443] : [80]) {
       new VpcSecurityGroupIngressRule(this, `alb-in-${port}`, {
-        securityGroupId: albSg.id, ipProtocol: 'tcp', fromPort: port, toPort: port, cidrIpv4: '0.0.0.0/0', description: 'public HTTP(S)',
+        securityGroupId: albSg.id, ipProtocol: 'tcp', fromPort: port, toPort: port, cidrIpv4: '0.0.0.0/0',
+        description: port === 443 || !props.certificateArn ? 'public API clients' : 'public clients, answered with a redirect to HTTPS',
       });
     }
     new VpcSecurityGroupEgressRule(this, 'alb-to-tasks', {
       securityGroupId: albSg.id, ipProtocol: 'tcp', fromPort: props.containerPort, toPort: props.containerPort, referencedSecurityGroupId: taskSg.id,
+      description: 'forward to the service tasks',
     });
     new VpcSecurityGroupIngressRule(this, 'tasks-from-alb', {
       securityGroupId: taskSg.id, ipProtocol: 'tcp', fromPort: props.containerPort, toPort: props.containerPort, referencedSecurityGroupId: albSg.id,
+      description: 'requests from the load balancer only',
     });
     new VpcSecurityGroupEgressRule(this, 'tasks-to-aws', {
       securityGroupId: taskSg.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0', description: 'AWS APIs and ECR',
@@ -154,7 +136,9 @@ export class FargateService extends Construct {
       subnets: props.subnetIds,
       dropInvalidHeaderFields: true,
       enableDeletionProtection: production,
+      accessLogs: { bucket: props.accessLogs.bucket, prefix: props.accessLogs.prefix, enabled: true },
     });
+    if (props.webAclArn) new Wafv2WebAclAssociation(this, 'waf', { resourceArn: this.loadBalancer.arn, webAclArn: props.webAclArn });
     const targets = new LbTargetGroup(this, 'targets', {
       name: short,
       port: props.containerPort,
@@ -164,6 +148,7 @@ export class FargateService extends Construct {
       deregistrationDelay: '30',
       healthCheck: { path: props.healthCheckPath, matcher: '200', interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
     });
+    this.targetGroup = targets;
     new LbListener(this, 'listener', {
       loadBalancerArn: this.loadBalancer.arn,
       port: listenPort,
@@ -187,6 +172,7 @@ export class FargateService extends Construct {
       taskDefinition: task.arn,
       desiredCount: env.fargate.desiredCount,
       capacityProviderStrategy: [{ capacityProvider, weight: 1 }],
+      // Public IPs instead of a NAT gateway: a cost decision, explained on Network.
       networkConfiguration: { subnets: props.subnetIds, securityGroups: [taskSg.id], assignPublicIp: true },
       loadBalancer: [{ targetGroupArn: targets.arn, containerName: serviceName, containerPort: props.containerPort }],
       deploymentCircuitBreaker: { enable: true, rollback: true },
@@ -196,13 +182,15 @@ export class FargateService extends Construct {
       lifecycle: { ignoreChanges: ['desired_count'] },
       dependsOn: [targets],
     });
-    const scaling = new AppautoscalingTarget(this, 'scaling', {
+    const scaling = (this.scalingTarget = new AppautoscalingTarget(this, 'scaling', {
       serviceNamespace: 'ecs',
       scalableDimension: 'ecs:service:DesiredCount',
       resourceId: `service/${this.cluster.name}/${this.service.name}`,
       minCapacity: env.fargate.minCount,
       maxCapacity: env.fargate.maxCount,
-    });
+      // Not ignored although the off-hours schedule moves min/max: an apply at night wakes the
+      // service until the next stop, and a catalogue change to the sizes still takes effect.
+    }));
     new AppautoscalingPolicy(this, 'cpu-tracking', {
       name: `${name}-cpu`,
       policyType: 'TargetTrackingScaling',

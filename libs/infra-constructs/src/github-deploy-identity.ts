@@ -3,7 +3,7 @@ import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-con
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { resourcePrefix, stateLocation, type Environment } from '@relay/platform-config';
+import { imageDigestParameter, imageRepositoryName, logBucketName, resourcePrefix, stateLocation, type Environment } from '@relay/platform-config';
 import { deployStatements } from './deploy-permissions';
 import { policyDocument } from './iam';
 
@@ -24,6 +24,12 @@ export interface GithubDeployIdentityProps {
    * test users with, from nightly-spike.yml on main in this environment, and nothing else.
    */
   loadTest?: { environment: string; workflow: string; parameters: string[]; metricsNamespace: string };
+  /**
+   * The image pipeline's way in: push a service's image to this account's registry and record
+   * its digest for the plans, from the named workflow on main. No Environment approval: an
+   * image in a registry changes nothing until a reviewed apply runs it.
+   */
+  imagePush?: { workflow: string; services: string[] };
 }
 
 /** The components pull-request plans cover (the bootstrap stack is an administrator's). */
@@ -49,6 +55,7 @@ export class GithubDeployIdentity extends Construct {
   readonly prPlanRole: IamRole;
   readonly applyRole: IamRole;
   readonly loadTestRole?: IamRole;
+  readonly imagePushRole?: IamRole;
 
   constructor(scope: Construct, id: string, props: GithubDeployIdentityProps) {
     super(scope, id);
@@ -174,6 +181,31 @@ export class GithubDeployIdentity extends Construct {
         ]),
       });
     }
+    if (props.imagePush) {
+      const { workflow, services } = props.imagePush;
+      this.imagePushRole = new IamRole(this, 'image-push', {
+        name: 'relay-image-push',
+        maxSessionDuration: 3600,
+        assumeRolePolicy: trust([`repo:${repository}:ref:refs/heads/main:${workflowRef(workflow, 'refs/heads/main')}`]),
+      });
+      new IamRolePolicy(this, 'image-push-policy', {
+        role: this.imagePushRole.id,
+        name: 'push-and-record',
+        policy: policyDocument([
+          { sid: 'RegistryLogin', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
+          {
+            sid: 'PushImages',
+            actions: ['ecr:BatchCheckLayerAvailability', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage', 'ecr:BatchGetImage', 'ecr:DescribeImages'],
+            resources: services.map((service) => `arn:aws:ecr:${env.region}:${env.accountId}:repository/${imageRepositoryName(env, service)}`),
+          },
+          {
+            sid: 'RecordDigest',
+            actions: ['ssm:PutParameter', 'ssm:GetParameter'],
+            resources: services.map((service) => `arn:aws:ssm:${env.region}:${env.accountId}:parameter${imageDigestParameter(env, service)}`),
+          },
+        ]),
+      });
+    }
     new IamRolePolicy(this, 'apply-policy', {
       role: this.applyRole.id,
       name: 'deploy-relay-stacks',
@@ -185,6 +217,8 @@ export class GithubDeployIdentity extends Construct {
           prefix: resourcePrefix(env),
           envName: env.name,
           stateBucket: state.bucket,
+          logBucket: logBucketName(env),
+          hostedZoneId: env.domain?.zoneId,
         }),
       ),
     });

@@ -3,10 +3,14 @@ export { StateBackend, StateBucket, type StateBackendProps, type RoleMode } from
 export { SecureBucket, type SecureBucketProps } from './secure-bucket';
 export { NodeFunction, LAMBDA_RUNTIME, type NodeFunctionProps } from './node-function';
 export { FargateService, type FargateServiceProps } from './fargate-service';
-export { OffHoursSchedule, type OffHoursScheduleProps } from './off-hours-schedule';
-export { StaticSite } from './static-site';
-export { Network } from './network';
-export { Alarms, type AlarmsProps } from './alarms';
+export { OffHoursSchedule, OFF_HOURS_RETRY, type OffHoursScheduleProps } from './off-hours-schedule';
+export { StaticSite, type StaticSiteProps } from './static-site';
+export { Network, type NetworkProps } from './network';
+export { Alarms, NEAR_TIMEOUT_SHARE, type AlarmsProps } from './alarms';
+export { LogBucket, LOG_PREFIXES } from './log-bucket';
+export { DnsValidatedCertificate, type DnsValidatedCertificateProps } from './certificate';
+export { WebAcl, type WebAclProps } from './web-acl';
+export { ImageRepository, IMAGE_TAG_PREFIXES, LIVE_IMAGES_KEPT } from './image-repository';
 export { RuntimeParameters } from './runtime-parameters';
 export { TaggingAspect } from './tagging-aspect';
 export { PolicyAspect, findViolations, type Violation } from './policy-aspect';

@@ -29,6 +29,7 @@ export class NodeFunction extends Construct {
   readonly logGroup: CloudwatchLogGroup;
   /** Known at synth time (unlike function.functionName, a token). */
   readonly functionName: string;
+  readonly timeoutSeconds: number;
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     super(scope, id);
@@ -37,6 +38,7 @@ export class NodeFunction extends Construct {
     }
     const { env } = props;
     this.functionName = props.functionName;
+    this.timeoutSeconds = props.timeoutSeconds ?? 10;
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: env.retention.logDays,
@@ -65,7 +67,7 @@ export class NodeFunction extends Construct {
       filename: code.path,
       sourceCodeHash: Fn.filebase64sha256(code.path),
       memorySize: env.lambda.memoryMb,
-      timeout: props.timeoutSeconds ?? 10,
+      timeout: this.timeoutSeconds,
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: {
         variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'chat', ...props.environment },

@@ -16,11 +16,12 @@ export interface RelayStackProps {
 /** Base for every Relay stack: one environment and its account, tagged and policy-checked. */
 export class RelayStack extends TerraformStack {
   readonly env: Environment;
+  readonly state: StateBackend;
 
   constructor(scope: Construct, id: string, props: RelayStackProps) {
     super(scope, id);
     this.env = props.env;
-    new StateBackend(this, 'state', { env: props.env, component: props.component, kind: props.backend, role: props.role });
+    this.state = new StateBackend(this, 'state', { env: props.env, component: props.component, kind: props.backend, role: props.role });
     Aspects.of(this).add(
       new TaggingAspect({
         env: props.env.name,

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
@@ -10,6 +11,13 @@ export interface SecureBucketProps {
   versioned: boolean;
   /** Allow terraform destroy to empty the bucket (previews and non-prod only). */
   forceDestroy?: boolean;
+  /**
+   * BucketOwnerEnforced (default) turns ACLs off. Only the log bucket keeps them on
+   * (BucketOwnerPreferred), because CloudFront's standard logs are delivered through an ACL.
+   */
+  objectOwnership?: 'BucketOwnerEnforced' | 'BucketOwnerPreferred';
+  /** S3 server access logs into the account's log bucket, under this prefix. */
+  accessLogs?: { bucket: string; prefix: string };
 }
 
 /** A private bucket: no ACLs, every public path blocked, encrypted at rest. */
@@ -21,7 +29,7 @@ export class SecureBucket extends Construct {
     this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName, forceDestroy: props.forceDestroy ?? false });
     new S3BucketOwnershipControls(this, 'ownership', {
       bucket: this.bucket.id,
-      rule: { objectOwnership: 'BucketOwnerEnforced' },
+      rule: { objectOwnership: props.objectOwnership ?? 'BucketOwnerEnforced' },
     });
     new S3BucketPublicAccessBlock(this, 'public-access', {
       bucket: this.bucket.id,
@@ -34,6 +42,9 @@ export class SecureBucket extends Construct {
       bucket: this.bucket.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }],
     });
+    if (props.accessLogs) {
+      new S3BucketLoggingA(this, 'access-logs', { bucket: this.bucket.id, targetBucket: props.accessLogs.bucket, targetPrefix: props.accessLogs.prefix });
+    }
     if (props.versioned) {
       new S3BucketVersioningA(this, 'versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } });
     }

@@ -28,17 +28,34 @@ export interface StateBackendProps {
  * whose credentials land in any other account fail before it reads or changes anything.
  */
 export class StateBackend extends Construct {
+  private readonly providers = new Map<string, AwsProvider>();
+  private readonly providerConfig: { allowedAccountIds: string[]; assumeRole?: { roleArn: string; sessionName: string }[] };
+
+  /**
+   * The provider for another region of the same account with the same role and account guard
+   * (CloudFront's certificates and WAF live in us-east-1).
+   */
+  providerIn(region: string): AwsProvider {
+    let provider = this.providers.get(region);
+    if (!provider) {
+      const stack = TerraformStack.of(this);
+      provider = new AwsProvider(stack, `aws-${region}`, { ...this.providerConfig, region, alias: region.replaceAll('-', '_') });
+      this.providers.set(region, provider);
+    }
+    return provider;
+  }
+
   constructor(scope: Construct, id: string, props: StateBackendProps) {
     super(scope, id);
     const stack = TerraformStack.of(this);
     const { env } = props;
     const session = `relay-${stack.node.id}`.slice(0, 64);
     const roleArn = { deploy: env.deployRoleArn, plan: env.planRoleArn, ambient: undefined }[props.role ?? 'deploy'];
-    new AwsProvider(stack, 'aws', {
-      region: env.region,
+    this.providerConfig = {
       allowedAccountIds: [env.accountId],
       assumeRole: roleArn ? [{ roleArn, sessionName: session }] : undefined,
-    });
+    };
+    new AwsProvider(stack, 'aws', { region: env.region, ...this.providerConfig });
     if ((props.kind ?? 's3') === 'local') {
       new LocalBackend(stack, { path: `${stack.node.id}.tfstate` });
       return;
@@ -60,10 +77,11 @@ export class StateBackend extends Construct {
 export class StateBucket extends Construct {
   readonly bucketName: string;
 
-  constructor(scope: Construct, id: string, props: { env: Environment }) {
+  constructor(scope: Construct, id: string, props: { env: Environment; accessLogs: { bucket: string; prefix: string } }) {
     super(scope, id);
     this.bucketName = stateLocation(props.env, 'any').bucket;
-    const { bucket } = new SecureBucket(this, 'bucket', { bucketName: this.bucketName, versioned: true });
+    // Who read or wrote state, and when: the state holds every resource's attributes.
+    const { bucket } = new SecureBucket(this, 'bucket', { bucketName: this.bucketName, versioned: true, accessLogs: props.accessLogs });
     bucket.addOverride('lifecycle.prevent_destroy', true);
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: bucket.id,

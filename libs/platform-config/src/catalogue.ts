@@ -28,6 +28,16 @@ const SEOUL_OFF_HOURS = {
   startCron: 'cron(0 8 ? * MON-FRI *)',
 };
 
+/** Account defaults of API Gateway (Service Quotas); raise them there before raising them here. */
+const DEFAULT_QUOTAS = { accountRequestsPerSecond: 10_000, accountNewConnectionsPerSecond: 500 };
+
+/**
+ * Each account's public hosted zone, created and delegated once by a person (README), then
+ * recorded here like the account ids.
+ */
+const ZONE = 'relay-chat.example';
+const domainIn = (zoneId: string, zoneName: string) => ({ zoneId, zoneName, apiHost: `api.${zoneName}`, webHost: `app.${zoneName}` });
+
 export const CATALOGUE: Record<'dev' | 'stag' | 'prod', EnvironmentInput> = {
   dev: {
     name: 'dev',
@@ -38,7 +48,10 @@ export const CATALOGUE: Record<'dev' | 'stag' | 'prod', EnvironmentInput> = {
     owner: 'platform',
     costCenter: 'relay-nonprod',
     lambda: { memoryMb: 256, deliveryConcurrency: 32 },
-    fargate: { cpu: 256, memoryMb: 512, desiredCount: 1, minCount: 0, maxCount: 2, spot: true },
+    fargate: { cpu: 256, memoryMb: 512, desiredCount: 1, minCount: 0, maxCount: 2, spot: true, containerInsights: false },
+    webSocket: { rateLimit: 200, burstLimit: 500, ...DEFAULT_QUOTAS },
+    domain: domainIn('Z01000000000000000DEV', `dev.${ZONE}`),
+    waf: false,
     offHours: SEOUL_OFF_HOURS,
     retention: { logDays: 7, ecrKeepImages: 5, ecrUntaggedDays: 1 },
     protection: { deletionProtection: false, pointInTimeRecovery: false },
@@ -53,7 +66,13 @@ export const CATALOGUE: Record<'dev' | 'stag' | 'prod', EnvironmentInput> = {
     owner: 'platform',
     costCenter: 'relay-nonprod',
     lambda: { memoryMb: 512, deliveryConcurrency: 64 },
-    fargate: { cpu: 512, memoryMb: 1024, desiredCount: 1, minCount: 0, maxCount: 4, spot: true },
+    fargate: { cpu: 512, memoryMb: 1024, desiredCount: 1, minCount: 0, maxCount: 4, spot: true, containerInsights: true },
+    // Sized for the nightly spike profile (loadtests, ~500 follower arrivals/s, five requests
+    // each) with margin; stacks/test/nightly-capacity.spec.ts keeps the two from drifting apart.
+    // The new-connection quota is raised to 1,000/s in stag's account (default 500 = the peak).
+    webSocket: { rateLimit: 3_500, burstLimit: 2_000, accountRequestsPerSecond: 10_000, accountNewConnectionsPerSecond: 1_000 },
+    domain: domainIn('Z02000000000000000STG', `stag.${ZONE}`),
+    waf: true,
     offHours: SEOUL_OFF_HOURS,
     retention: { logDays: 14, ecrKeepImages: 10, ecrUntaggedDays: 1 },
     protection: { deletionProtection: false, pointInTimeRecovery: true },
@@ -68,7 +87,13 @@ export const CATALOGUE: Record<'dev' | 'stag' | 'prod', EnvironmentInput> = {
     owner: 'platform',
     costCenter: 'relay-prod',
     lambda: { memoryMb: 1024, deliveryConcurrency: 128, reservedDeliverConcurrency: 200 },
-    fargate: { cpu: 1024, memoryMb: 2048, desiredCount: 2, minCount: 2, maxCount: 20, spot: false },
+    fargate: { cpu: 1024, memoryMb: 2048, desiredCount: 2, minCount: 2, maxCount: 20, spot: false, containerInsights: true },
+    // Client requests get 6,000 of the 20,000/s the prod account is raised to; the rest is
+    // left to delivery's @connections posts, which share the account quota (a 10k-follower
+    // post is 10k requests). Not the account default: a stage at the quota starves delivery.
+    webSocket: { rateLimit: 6_000, burstLimit: 3_000, accountRequestsPerSecond: 20_000, accountNewConnectionsPerSecond: 2_000 },
+    domain: domainIn('Z03000000000000000PRD', ZONE),
+    waf: true,
     offHours: null,
     retention: { logDays: 90, ecrKeepImages: 50, ecrUntaggedDays: 7 },
     protection: { deletionProtection: true, pointInTimeRecovery: true },
@@ -85,7 +110,9 @@ export function previewInput(developer: string): EnvironmentInput {
     kind: 'preview',
     owner: developer,
     lambda: { memoryMb: 256, deliveryConcurrency: 16 },
-    fargate: { cpu: 256, memoryMb: 512, desiredCount: 1, minCount: 0, maxCount: 1, spot: true },
+    fargate: { cpu: 256, memoryMb: 512, desiredCount: 1, minCount: 0, maxCount: 1, spot: true, containerInsights: false },
+    // Previews run the chat stack only: no ALB or CDN to name.
+    domain: null,
     retention: { logDays: 3, ecrKeepImages: 3, ecrUntaggedDays: 1 },
     ttlHours: 72,
   };

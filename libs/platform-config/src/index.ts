@@ -9,4 +9,14 @@ export {
   BASE_ENVIRONMENTS,
   type BaseEnvironmentName,
 } from './resolve';
-export { resourcePrefix, parameterPath, stateLocation, RUNTIME_SECRETS, secretParameter, type RuntimeSecret } from './naming';
+export {
+  resourcePrefix,
+  parameterPath,
+  stateLocation,
+  logBucketName,
+  imageRepositoryName,
+  imageDigestParameter,
+  RUNTIME_SECRETS,
+  secretParameter,
+  type RuntimeSecret,
+} from './naming';

@@ -32,3 +32,21 @@ export function stateLocation(env: Environment, stack: string) {
     region: env.region,
   };
 }
+
+/**
+ * The account's log bucket (bootstrap stack): ALB and CloudFront access logs, S3 server access
+ * logs and VPC flow logs of every environment in the account, previews included.
+ */
+export function logBucketName(env: Environment): string {
+  return `relay-logs-${env.accountId}-${env.region}`;
+}
+
+/** The broadcast service's image registry (bootstrap stack): it exists before any image does. */
+export function imageRepositoryName(env: Environment, service: string): string {
+  return `${resourcePrefix(env)}-${service}`;
+}
+
+/** Where the deploy pipeline records the digest of the image it pushed, for plans to read. */
+export function imageDigestParameter(env: Environment, service: string): string {
+  return parameterPath(env, service, 'image-digest');
+}

@@ -55,6 +55,29 @@ describe('validateCatalogue', () => {
     expect(message).toContain('must each have their own account');
   });
 
+  it('refuses stag and prod without a domain (no HTTPS, no certificate) and names outside the zone', () => {
+    const bad = {
+      stag: { ...CATALOGUE.stag, domain: null },
+      prod: { ...CATALOGUE.prod, domain: null },
+      dev: { ...CATALOGUE.dev, domain: { zoneId: 'Z0100000000DEV', zoneName: 'dev.relay-chat.example', apiHost: 'api.elsewhere.example', webHost: 'app.dev.relay-chat.example' } },
+    };
+    let message = '';
+    try {
+      validateCatalogue(bad);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/"stag" is invalid:\n {2}domain: stag and prod carry bearer tokens/);
+    expect(message).toMatch(/"prod" is invalid:\n {2}domain: stag and prod carry bearer tokens/);
+    expect(message).toContain('apiHost and webHost must be names inside zoneName');
+    expect(() => validateCatalogue({ dev: { ...CATALOGUE.dev, domain: null } })).not.toThrow();
+  });
+
+  it("refuses a stage throttle above the account's request quota it shares", () => {
+    const bad = { prod: { ...CATALOGUE.prod, webSocket: { ...CATALOGUE.prod.webSocket, rateLimit: 25_000 } } };
+    expect(() => validateCatalogue(bad)).toThrow(/webSocket.rateLimit: the stage's rate limit cannot exceed/);
+  });
+
   it('rejects an invalid Fargate size and an invalid log retention', () => {
     const bad = { dev: { ...CATALOGUE.dev, fargate: { ...CATALOGUE.dev.fargate, memoryMb: 700 }, retention: { ...CATALOGUE.dev.retention, logDays: 10 } } };
     expect(() => validateCatalogue(bad)).toThrow(/not a valid Fargate size[\s\S]*logDays: must be one of/);

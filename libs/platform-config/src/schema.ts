@@ -18,6 +18,24 @@ const FARGATE_MEMORY: Record<number, number[]> = {
   2048: [4096, 5120, 6144, 7168, 8192, 16384],
 };
 
+const hostname = z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lowercase DNS name');
+
+/**
+ * A public hosted zone (created and delegated by a person, its id recorded here like the account
+ * ids) and the names served from it: the broadcast API behind the ALB and the web client behind
+ * CloudFront, each with an ACM certificate validated through the zone.
+ */
+const domainSchema = z
+  .object({
+    zoneId: z.string().regex(/^Z[A-Z0-9]{4,32}$/, 'must be a Route 53 hosted zone id'),
+    zoneName: hostname,
+    apiHost: hostname,
+    webHost: hostname,
+  })
+  .refine((d) => [d.apiHost, d.webHost].every((h) => h === d.zoneName || h.endsWith(`.${d.zoneName}`)), {
+    message: 'apiHost and webHost must be names inside zoneName',
+  });
+
 const scheduleCron = z.string().regex(/^cron\(.+\)$/, 'must be an EventBridge Scheduler cron(...) expression');
 
 export const environmentSchema = z
@@ -46,11 +64,29 @@ export const environmentSchema = z
         minCount: z.number().int().min(0),
         maxCount: z.number().int().min(1),
         spot: z.boolean(),
+        /** Task-level metrics (and the running < desired alarm); they cost per metric. */
+        containerInsights: z.boolean(),
       })
       .refine((f) => FARGATE_MEMORY[f.cpu]?.includes(f.memoryMb), { message: 'cpu/memory is not a valid Fargate size' })
       .refine((f) => f.minCount <= f.desiredCount && f.desiredCount <= f.maxCount, {
         message: 'needs minCount <= desiredCount <= maxCount',
       }),
+    /**
+     * The WebSocket stage's throttles (requests/s and burst) and the account's API Gateway
+     * quotas they sit under. The defaults are 10,000 requests/s shared by every API of the
+     * account (the @connections posts of delivery included) and 500 new connections/s; a value
+     * above the default here records a quota increase that must be requested before applying.
+     */
+    webSocket: z.object({
+      rateLimit: z.number().int().positive(),
+      burstLimit: z.number().int().positive(),
+      accountRequestsPerSecond: z.number().int().min(10_000),
+      accountNewConnectionsPerSecond: z.number().int().min(500),
+    }),
+    /** null: plain HTTP on the ALB and CloudFront's own name; only dev and previews may do that. */
+    domain: domainSchema.nullable(),
+    /** AWS WAF in front of CloudFront and the ALB (AWS managed rule groups and a rate limit). */
+    waf: z.boolean(),
     /** Non-prod services sleep at night; null keeps them running. */
     offHours: z
       .object({ timezone: z.string().min(1), stopCron: scheduleCron, startCron: scheduleCron })
@@ -68,6 +104,14 @@ export const environmentSchema = z
   .refine((e) => [e.deployRoleArn, e.planRoleArn, e.prPlanRoleArn].every((arn) => arn.split(':')[4] === e.accountId), {
     message: 'deploy and plan roles must live in the environment’s own account',
     path: ['deployRoleArn'],
+  })
+  .refine((e) => e.webSocket.rateLimit <= e.webSocket.accountRequestsPerSecond, {
+    message: "the stage's rate limit cannot exceed the account's API Gateway request quota it shares",
+    path: ['webSocket', 'rateLimit'],
+  })
+  .refine((e) => (e.kind !== 'stag' && e.kind !== 'prod') || e.domain !== null, {
+    message: 'stag and prod carry bearer tokens, so they are served over HTTPS only: give them a domain (hosted zone) for their certificates',
+    path: ['domain'],
   })
   .refine((e) => e.kind !== 'prod' || (e.protection.deletionProtection && e.protection.pointInTimeRecovery), {
     message: 'prod must keep deletion protection and point-in-time recovery',
