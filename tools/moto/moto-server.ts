@@ -29,11 +29,18 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-export async function startMoto(region = 'ap-northeast-2'): Promise<MotoServer> {
-  const binary = path.join(ensureVenv('moto', requirements), 'moto_server');
+/** The bin/ of moto's venv: moto_server, and the aws CLI that shell tools call. */
+export function motoBin(): string {
+  return ensureVenv('moto', requirements);
+}
+
+/** `account`: the account id moto answers as (STS GetCallerIdentity, ARNs). */
+export async function startMoto(region = 'ap-northeast-2', options: { account?: string } = {}): Promise<MotoServer> {
+  const binary = path.join(motoBin(), 'moto_server');
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(binary, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const env = { ...process.env, ...(options.account ? { MOTO_ACCOUNT_ID: options.account } : {}) };
+  const child: ChildProcess = spawn(binary, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const deadline = Date.now() + 30_000;

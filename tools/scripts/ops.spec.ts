@@ -21,6 +21,7 @@ describe('plan summary', () => {
       change: 1,
       destroy: 2,
       replaced: ['aws_apigatewayv2_deployment.d'],
+      standInImage: false,
     });
     expect(countChanges('web-stag', {})).toMatchObject({ add: 0, change: 0, destroy: 0 });
   });
@@ -30,6 +31,13 @@ describe('plan summary', () => {
     expect(text).toContain('| `chat-stag` | 2 | 1 | 2 ⚠️ |');
     expect(text).toContain('| `web-stag` | 0 | 0 | 0 |');
     expect(text).toContain('- `chat-stag`: `aws_apigatewayv2_deployment.d`');
+    expect(text).not.toContain('stand-in');
+  });
+
+  it("says so when a pull request's plan stood in for the image digest", () => {
+    const pr = countChanges('platform-stag', { resource_changes: [], variables: { broadcast_image_digest: { value: `sha256:${'0'.repeat(64)}` } } });
+    expect(pr.standInImage).toBe(true);
+    expect(markdown('stag', [pr])).toContain('`platform-stag` was planned with a stand-in image digest');
   });
 });
 

@@ -5,10 +5,11 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { PLAN_JSON } from './terraform-runner';
+import { IMAGE_DIGEST_VARIABLE, PLAN_JSON, STAND_IN_DIGEST } from './terraform-runner';
 
 interface PlanJson {
   resource_changes?: { address: string; change: { actions: string[] } }[];
+  variables?: Record<string, { value: unknown }>;
 }
 
 export interface StackChanges {
@@ -17,11 +18,13 @@ export interface StackChanges {
   change: number;
   destroy: number;
   replaced: string[];
+  /** Planned against the stand-in image digest (pull requests): image changes are not shown. */
+  standInImage: boolean;
 }
 
 /** Counts like `terraform plan` does: a replacement is one add and one destroy. */
 export function countChanges(stack: string, plan: PlanJson): StackChanges {
-  const counts: StackChanges = { stack, add: 0, change: 0, destroy: 0, replaced: [] };
+  const counts: StackChanges = { stack, add: 0, change: 0, destroy: 0, replaced: [], standInImage: plan.variables?.[IMAGE_DIGEST_VARIABLE]?.value === STAND_IN_DIGEST };
   for (const { address, change } of plan.resource_changes ?? []) {
     const actions = change.actions;
     if (actions.includes('create')) counts.add++;
@@ -42,6 +45,9 @@ export function markdown(env: string, stacks: StackChanges[]): string {
     '|---|---:|---:|---:|',
     ...rows,
     ...(replaced.length ? ['', '**Replaced (destroyed, then created):**', ...replaced] : []),
+    ...stacks
+      .filter((s) => s.standInImage)
+      .map((s) => `\n_\`${s.stack}\` was planned with a stand-in image digest (a pull request cannot read which image runs): its task definition shows as changed; the deploy plan uses the pushed image._`),
     '',
   ].join('\n');
 }

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { resolveEnvironment, stateLocation } from '@relay/platform-config';
 
 export interface StateObject {
@@ -24,25 +25,37 @@ export function expiredPreviews(objects: StateObject[], now: Date): string[] {
   });
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false } } });
-  const { S3Client, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
-  const state = stateLocation(resolveEnvironment('dev'), 'chat');
-  const client = new S3Client({ region: state.region });
+/** The previews' state objects in the dev account's state bucket: state files only, never their .tflock lock files. */
+export async function previewStates(client: S3Client, bucket: string): Promise<StateObject[]> {
   const objects: StateObject[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: state.bucket, Prefix: 'chat/dev-', ContinuationToken: token }));
-    for (const o of page.Contents ?? []) if (o.Key && o.LastModified) objects.push({ key: o.Key, lastModified: o.LastModified });
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'chat/dev-', ContinuationToken: token }));
+    for (const o of page.Contents ?? []) {
+      if (o.Key && o.LastModified && o.Key.endsWith('.tfstate')) objects.push({ key: o.Key, lastModified: o.LastModified });
+    }
     token = page.NextContinuationToken;
   } while (token);
-  const expired = expiredPreviews(objects, new Date());
-  console.log(`${objects.length} previews, ${expired.length} expired: ${expired.join(', ') || 'none'}`);
-  for (const name of expired) {
+  return objects;
+}
+
+/** Lists the previews, closes each expired one, and reports what it found and did. */
+export async function sweep(client: S3Client, bucket: string, now: Date, close: (name: string) => void): Promise<{ previews: number; expired: string[] }> {
+  const states = await previewStates(client, bucket);
+  const expired = expiredPreviews(states, now);
+  for (const name of expired) close(name);
+  return { previews: states.length, expired };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false } } });
+  const state = stateLocation(resolveEnvironment('dev'), 'chat');
+  const { previews, expired } = await sweep(new S3Client({ region: state.region }), state.bucket, new Date(), (name) => {
     const args = ['--import', 'tsx', path.join(__dirname, 'preview.ts'), 'close', name, ...(values['dry-run'] ? ['--dry-run'] : [])];
     const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
     if (result.status !== 0) throw new Error(`closing preview ${name} failed`);
-  }
+  });
+  console.log(`${previews} previews, ${expired.length} expired: ${expired.join(', ') || 'none'}`);
 }
 
 if (require.main === module) {

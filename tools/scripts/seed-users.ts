@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { signToken, type TokenSettings } from '@relay/chat-core';
+import { checkSecret, signToken, type TokenSettings } from '@relay/chat-core';
 import { LOCAL_AUTH } from '@relay/chat-local-runtime';
 
 export interface SeededUsers {
@@ -40,7 +40,8 @@ async function secretFromSsm(name: string): Promise<string> {
   const client = new SSMClient({});
   const { Parameter } = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
   if (!Parameter?.Value) throw new Error(`SSM parameter ${name} is empty`);
-  return Parameter.Value;
+  // A placeholder or short secret would sign tokens the env rejects, or accepts too easily.
+  return checkSecret(Parameter.Value, name);
 }
 
 async function main(): Promise<void> {

@@ -1,21 +1,28 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { resolveEnvironment } from '@relay/platform-config';
+import { startMoto, type MotoServer } from '../moto/moto-server';
 import { bootstrapSteps } from './bootstrap-account';
-import { commandsFor, PLAN_FILE, RunnerError } from './terraform-runner';
+import { commandsFor, PLAN_FILE, preflight, RunnerError, STAND_IN_DIGEST } from './terraform-runner';
 
-function outdirWith(...stacks: string[]): string {
+/** An outdir as a synth leaves it: stack folders, and manifest.json naming the last synth's. */
+function outdirWith(stacks: string[], stale: string[] = []): string {
   const outdir = mkdtempSync(path.join(tmpdir(), 'relay-out-'));
-  for (const id of stacks) mkdirSync(path.join(outdir, 'stacks', id), { recursive: true });
+  for (const id of [...stacks, ...stale]) mkdirSync(path.join(outdir, 'stacks', id), { recursive: true });
+  const manifest = { version: '0.21.0', stacks: Object.fromEntries(stacks.map((id) => [id, { name: id, workingDirectory: `stacks/${id}` }])) };
+  writeFileSync(path.join(outdir, 'manifest.json'), JSON.stringify(manifest));
   return outdir;
 }
+
+const DIGEST = { [`TF_VAR_broadcast_image_digest`]: `sha256:${'a'.repeat(64)}` };
 
 const summary = (commands: { cwd: string; args: string[] }[]) => commands.map((c) => `${path.basename(c.cwd)}:${c.args[0]}`);
 
 describe('terraform runner', () => {
   it('plans an environment stack by stack in dependency order, never a neighbour env', () => {
-    const outdir = outdirWith('web-dev', 'chat-dev', 'bootstrap-dev', 'platform-dev', 'chat-dev-alice', 'chat-stag');
-    expect(summary(commandsFor('plan', 'dev', { outdir }))).toEqual([
+    const outdir = outdirWith(['web-dev', 'chat-dev', 'bootstrap-dev', 'platform-dev', 'chat-dev-alice', 'chat-stag']);
+    expect(summary(commandsFor('plan', 'dev', { outdir, env: DIGEST }))).toEqual([
       'bootstrap-dev:init', 'bootstrap-dev:plan', 'bootstrap-dev:show',
       'platform-dev:init', 'platform-dev:plan', 'platform-dev:show',
       'chat-dev:init', 'chat-dev:plan', 'chat-dev:show',
@@ -24,7 +31,7 @@ describe('terraform runner', () => {
   });
 
   it('applies only a saved plan', () => {
-    const outdir = outdirWith('chat-stag', 'web-stag');
+    const outdir = outdirWith(['chat-stag', 'web-stag']);
     expect(() => commandsFor('apply', 'stag', { outdir })).toThrow(/no saved plan: apply only applies a reviewed plan/);
     for (const id of ['chat-stag', 'web-stag']) writeFileSync(path.join(outdir, 'stacks', id, PLAN_FILE), 'plan');
     const apply = commandsFor('apply', 'stag', { outdir }).filter((c) => c.args[0] === 'apply');
@@ -32,14 +39,14 @@ describe('terraform runner', () => {
   });
 
   it('destroys previews only, in reverse order', () => {
-    const outdir = outdirWith('chat-dev-bob', 'chat-prod');
+    const outdir = outdirWith(['chat-dev-bob', 'chat-prod']);
     expect(summary(commandsFor('destroy', 'dev-bob', { outdir }))).toEqual(['chat-dev-bob:init', 'chat-dev-bob:destroy']);
     expect(() => commandsFor('destroy', 'prod', { outdir })).toThrow(RunnerError);
     expect(() => commandsFor('destroy', 'prod', { outdir })).toThrow('destroy is for previews only');
   });
 
   it('plans a pull request without refresh or lock, and never applies for one', () => {
-    const outdir = outdirWith('chat-prod');
+    const outdir = outdirWith(['chat-prod']);
     const plan = commandsFor('plan', 'prod', { outdir, pullRequest: true }).find((c) => c.args[0] === 'plan')!;
     expect(plan.args).toEqual(expect.arrayContaining(['-refresh=false', '-lock=false']));
     expect(commandsFor('plan', 'prod', { outdir }).find((c) => c.args[0] === 'plan')!.args).not.toContain('-refresh=false');
@@ -48,8 +55,70 @@ describe('terraform runner', () => {
   });
 
   it('rejects unknown environments and missing synth output clearly', () => {
-    expect(() => commandsFor('plan', 'qa', { outdir: outdirWith() })).toThrow('unknown environment "qa"');
-    expect(() => commandsFor('plan', 'prod', { outdir: outdirWith('chat-dev') })).toThrow(/no synthesized stacks for prod/);
+    expect(() => commandsFor('plan', 'qa', { outdir: outdirWith([]) })).toThrow('unknown environment "qa"');
+    expect(() => commandsFor('plan', 'prod', { outdir: outdirWith(['chat-dev']) })).toThrow(
+      'the last synth has no stacks for prod (manifest.json lists chat-dev): RELAY_ENVS=prod npx nx run stacks:synth',
+    );
+    expect(() => commandsFor('plan', 'prod', { outdir: mkdtempSync(path.join(tmpdir(), 'relay-empty-')) })).toThrow(/no .*manifest.json: synthesize first/);
+  });
+
+  it('plans what the last synth wrote, never stale folders of an earlier one', () => {
+    // A full synth, then a bootstrap-only synth: the other folders are still on disk.
+    const outdir = outdirWith(['bootstrap-dev'], ['platform-dev', 'chat-dev', 'web-dev']);
+    expect(summary(commandsFor('plan', 'dev', { outdir }))).toEqual(['bootstrap-dev:init', 'bootstrap-dev:plan', 'bootstrap-dev:show']);
+    expect(() => commandsFor('plan', 'dev', { outdir, components: ['chat'] })).toThrow(
+      'chat-dev not in the last synth (manifest.json lists bootstrap-dev): RELAY_ENVS=dev npx nx run stacks:synth',
+    );
+  });
+
+  it('names an unknown component instead of telling you to synthesize', () => {
+    expect(() => commandsFor('plan', 'dev', { outdir: outdirWith(['chat-dev']), components: ['chat', 'frontend'] })).toThrow(
+      'unknown component "frontend": expected one of bootstrap, platform, chat, web',
+    );
+  });
+
+  it('plans the platform with the pipeline’s image digest; a pull request with a stand-in; otherwise says where it comes from', () => {
+    const outdir = outdirWith(['platform-stag']);
+    const plan = (options: object) => commandsFor('plan', 'stag', { outdir, ...options }).find((c) => c.args[0] === 'plan')!.args;
+    expect(plan({ env: DIGEST }).some((a) => a.startsWith('-var='))).toBe(false);
+    expect(plan({ env: {}, pullRequest: true })).toContain(`-var=broadcast_image_digest=${STAND_IN_DIGEST}`);
+    expect(() => plan({ env: {} })).toThrow(/needs the broadcast image digest: set TF_VAR_broadcast_image_digest .*\/relay\/stag\/broadcast\/image-digest/);
+  });
+});
+
+describe('terraform runner preflight (STS on moto)', () => {
+  const root = path.resolve(__dirname, '../..');
+  const stag = resolveEnvironment('stag');
+  let moto: MotoServer;
+  const credentials = (server: MotoServer) => ({
+    ...process.env,
+    AWS_ENDPOINT_URL: server.endpoint,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_PROFILE: '',
+  });
+
+  beforeAll(async () => {
+    moto = await startMoto(stag.region, { account: stag.accountId });
+  }, 120_000);
+  afterAll(async () => moto?.stop());
+
+  it("passes in the environment's own account and says who it is", () => {
+    const lines: string[] = [];
+    preflight(stag, { outdir: '', env: credentials(moto) }, root, (l) => lines.push(l));
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^preflight: caller arn:aws:.*\\(account ${stag.accountId}\\); stag lives in account ${stag.accountId}$`))]);
+  });
+
+  it('stops in another account with both account ids and how to log in', () => {
+    const prod = resolveEnvironment('prod');
+    expect(() => preflight(prod, { outdir: '', env: credentials(moto) }, root, () => undefined)).toThrow(
+      new RegExp(`credentials are for account ${stag.accountId}, but prod lives in account ${prod.accountId}: log in .*aws sso login --profile relay-prod`),
+    );
+  });
+
+  it('stops without credentials with how to log in, not a provider stack trace', () => {
+    const env = { PATH: process.env['PATH'], HOME: mkdtempSync(path.join(tmpdir(), 'relay-home-')), AWS_ENDPOINT_URL: moto.endpoint, AWS_EC2_METADATA_DISABLED: 'true' };
+    expect(() => preflight(stag, { outdir: '', env }, root, () => undefined)).toThrow(/^no usable AWS credentials \(.+\): log in to stag's account/);
   });
 });
 

@@ -4,9 +4,9 @@
  * only ever touches a preview.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { resolveEnvironment, type Environment } from '@relay/platform-config';
+import { imageDigestParameter, resolveEnvironment, type Environment } from '@relay/platform-config';
 
 export type Action = 'plan' | 'apply' | 'destroy';
 export const ORDER = ['bootstrap', 'platform', 'chat', 'web'] as const;
@@ -32,7 +32,17 @@ export interface RunOptions {
    */
   pullRequest?: boolean;
   log?: (line: string) => void;
+  /** Environment of the terraform processes (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
+
+/** The platform stack's image variable (stacks/src/platform-stack.ts). */
+export const IMAGE_DIGEST_VARIABLE = 'broadcast_image_digest';
+/**
+ * A pull request's plan cannot read which image runs (its role reads state only): it plans
+ * against this stand-in, and its summary says so.
+ */
+export const STAND_IN_DIGEST = `sha256:${'0'.repeat(64)}`;
 
 export class RunnerError extends Error {}
 
@@ -46,15 +56,52 @@ export function terraformBinary(root: string): string {
   throw new RunnerError('no terraform-compatible CLI: set RELAY_TERRAFORM or build one into .tools/bin');
 }
 
-/** The env's stacks in cdktf.out, in apply order (destroy reverses it). */
+/**
+ * The stacks the last synth wrote, from cdktf.out/manifest.json: never whatever folders happen
+ * to exist (a bootstrap-only synth after a full one leaves stale stack folders behind).
+ */
+export function synthesizedStacks(outdir: string): string[] {
+  const manifest = path.join(outdir, 'manifest.json');
+  if (!existsSync(manifest)) throw new RunnerError(`no ${manifest}: synthesize first (npx nx run stacks:synth)`);
+  const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { stacks?: Record<string, unknown> };
+  return Object.keys(parsed.stacks ?? {});
+}
+
+/** The env's stacks of the last synth, in apply order (destroy reverses it). */
 export function stacksOf(env: Environment, options: RunOptions): string[] {
-  const dir = path.join(options.outdir, 'stacks');
-  const present = existsSync(dir) ? new Set(readdirSync(dir)) : new Set<string>();
-  const ids = ORDER.filter((c) => !options.components || options.components.includes(c))
-    .map((c) => `${c}-${env.name}`)
-    .filter((id) => present.has(id));
-  if (ids.length === 0) throw new RunnerError(`no synthesized stacks for ${env.name} in ${dir}: run nx run stacks:synth first`);
+  for (const c of options.components ?? []) {
+    if (!(ORDER as readonly string[]).includes(c)) throw new RunnerError(`unknown component "${c}": expected one of ${ORDER.join(', ')}`);
+  }
+  const synthesized = synthesizedStacks(options.outdir);
+  const wanted = ORDER.filter((c) => !options.components || options.components.includes(c)).map((c) => `${c}-${env.name}`);
+  const resynth = `RELAY_ENVS=${env.kind === 'preview' ? '' : env.name}${env.kind === 'preview' ? ` RELAY_PREVIEW=${env.name.slice('dev-'.length)}` : ''} npx nx run stacks:synth`;
+  if (options.components) {
+    const missing = wanted.filter((id) => !synthesized.includes(id));
+    if (missing.length > 0) {
+      throw new RunnerError(`${missing.join(', ')} not in the last synth (manifest.json lists ${synthesized.join(', ') || 'nothing'}): ${resynth}`);
+    }
+  }
+  const ids = wanted.filter((id) => synthesized.includes(id));
+  if (ids.length === 0) {
+    throw new RunnerError(`the last synth has no stacks for ${env.name} (manifest.json lists ${synthesized.join(', ') || 'nothing'}): ${resynth}`);
+  }
   return ids;
+}
+
+/**
+ * -var for the platform stack's image digest: the pipeline's (TF_VAR_broadcast_image_digest,
+ * read from SSM by plan-env.yml) or, for a pull request only, the stand-in.
+ */
+function imageVariable(id: string, env: Environment, options: RunOptions): string[] {
+  if (!id.startsWith('platform-')) return [];
+  const vars = options.env ?? process.env;
+  const digest = vars[`TF_VAR_${IMAGE_DIGEST_VARIABLE}`];
+  if (digest) return [];
+  if (options.pullRequest) return [`-var=${IMAGE_DIGEST_VARIABLE}=${STAND_IN_DIGEST}`];
+  throw new RunnerError(
+    `${id} needs the broadcast image digest: set TF_VAR_${IMAGE_DIGEST_VARIABLE} to the digest deploy.yml pushed (recorded in SSM ${imageDigestParameter(env, 'broadcast')}), e.g.\n` +
+      `  export TF_VAR_${IMAGE_DIGEST_VARIABLE}=$(aws ssm get-parameter --name ${imageDigestParameter(env, 'broadcast')} --query Parameter.Value --output text)`,
+  );
 }
 
 export function commandsFor(action: Action, envName: string, options: RunOptions): Command[] {
@@ -69,7 +116,11 @@ export function commandsFor(action: Action, envName: string, options: RunOptions
     const init = { cwd, args: ['init', '-input=false', '-no-color'] };
     if (action === 'plan') {
       const readOnly = options.pullRequest ? ['-refresh=false', '-lock=false'] : [];
-      return [init, { cwd, args: ['plan', '-input=false', '-no-color', ...readOnly, `-out=${PLAN_FILE}`] }, { cwd, args: ['show', '-json', PLAN_FILE], stdoutFile: PLAN_JSON }];
+      return [
+        init,
+        { cwd, args: ['plan', '-input=false', '-no-color', ...readOnly, ...imageVariable(id, env, options), `-out=${PLAN_FILE}`] },
+        { cwd, args: ['show', '-json', PLAN_FILE], stdoutFile: PLAN_JSON },
+      ];
     }
     if (options.pullRequest) throw new RunnerError('--pull-request plans only: a pull request never applies or destroys');
     if (action === 'apply') {
@@ -86,6 +137,7 @@ export function run(action: Action, envName: string, options: RunOptions, root: 
   const log = options.log ?? console.log;
   const commands = commandsFor(action, envName, options);
   const binary = options.dryRun ? 'terraform' : terraformBinary(root);
+  if (!options.dryRun) preflight(resolveEnvironment(envName), options, root, log);
   for (const { cwd, args, stdoutFile } of commands) {
     log(`[${path.basename(cwd)}] ${path.basename(binary)} ${args.join(' ')}${stdoutFile ? ` > ${stdoutFile}` : ''}`);
     if (options.dryRun) continue;
@@ -96,5 +148,24 @@ export function run(action: Action, envName: string, options: RunOptions, root: 
     });
     if (result.status !== 0) throw new RunnerError(`${path.basename(binary)} ${args[0]} failed in ${path.basename(cwd)}`);
     if (stdoutFile) writeFileSync(path.join(cwd, stdoutFile), result.stdout);
+  }
+}
+
+/**
+ * Before terraform touches anything: who are we, and is that the environment's account? Prints
+ * both and, when it cannot be right, how to log in, instead of the provider's raw error later.
+ * (tools/scripts/caller-identity.ts asks STS; a separate process keeps this runner synchronous.)
+ */
+export function preflight(env: Environment, options: RunOptions, root: string, log: (line: string) => void): void {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'tools/scripts/caller-identity.ts'), env.region], {
+    encoding: 'utf8',
+    env: options.env ?? process.env,
+  });
+  const login = `log in to ${env.name}'s account ${env.accountId} first, e.g. \`aws sso login --profile relay-${env.kind === 'preview' ? 'dev' : env.name}\` and export AWS_PROFILE=relay-${env.kind === 'preview' ? 'dev' : env.name} (README, "Accounts and identity")`;
+  if (result.status !== 0) throw new RunnerError(`no usable AWS credentials (${result.stderr.trim() || 'STS did not answer'}): ${login}`);
+  const caller = JSON.parse(result.stdout) as { account: string; arn: string };
+  log(`preflight: caller ${caller.arn} (account ${caller.account}); ${env.name} lives in account ${env.accountId}`);
+  if (caller.account !== env.accountId) {
+    throw new RunnerError(`these credentials are for account ${caller.account}, but ${env.name} lives in account ${env.accountId}: ${login}`);
   }
 }
