@@ -139,3 +139,49 @@ describe('seed-users from SSM', () => {
     expect(missing.stderr).toMatch(/ParameterNotFound|not found/i);
   });
 });
+
+describe('image pipeline scripts (ECR and SSM on moto)', () => {
+  const repository = 'relay-dev-broadcast';
+  const parameter = '/relay/dev/broadcast/image-digest';
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 7023, digest: `sha256:${'c'.repeat(64)}` },
+    layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 32654, digest: `sha256:${'d'.repeat(64)}` }],
+  });
+  const script = (name: string, ...args: string[]) => spawnSync('bash', [path.join(root, 'tools/scripts', name), ...args], { encoding: 'utf8', env: awsEnv() });
+  const tagsOf = (digest: string) =>
+    ((aws('ecr', 'describe-images', '--repository-name', repository, '--image-ids', `imageDigest=${digest}`) as { imageDetails: { imageTags: string[] }[] }).imageDetails[0]?.imageTags ?? []).sort();
+
+  beforeEach(() => {
+    aws('ecr', 'create-repository', '--repository-name', repository, '--image-tag-mutability', 'IMMUTABLE');
+    aws('ecr', 'put-image', '--repository-name', repository, '--image-tag', 'sha-abc123', '--image-manifest', manifest);
+  });
+
+  it('push-image.sh records the digest of an image already pushed (a re-run) without pushing again', () => {
+    // No docker on PATH: touching it would fail the script.
+    const result = script('push-image.sh', '/nonexistent.tar.gz', 'relay/broadcast-api:abc123', `${dev.accountId}.dkr.ecr.${dev.region}.amazonaws.com`, repository, 'sha-abc123', parameter);
+    expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 });
+    const recorded = (aws('ssm', 'get-parameter', '--name', parameter) as { Parameter: { Value: string } }).Parameter.Value;
+    expect(recorded).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(tagsOf(recorded)).toEqual(['sha-abc123']);
+  });
+
+  it('tag-live-image.sh gives the recorded image its live- tag, once', () => {
+    script('push-image.sh', '/nonexistent.tar.gz', 'x', 'registry', repository, 'sha-abc123', parameter);
+    const digest = (aws('ssm', 'get-parameter', '--name', parameter) as { Parameter: { Value: string } }).Parameter.Value;
+    const first = script('tag-live-image.sh', repository, parameter, 'abc123');
+    expect({ status: first.status, stdout: first.stdout, stderr: first.stderr }).toMatchObject({ status: 0, stdout: expect.stringContaining('as live-abc123') });
+    expect(tagsOf(digest)).toEqual(['live-abc123', 'sha-abc123']);
+    const again = script('tag-live-image.sh', repository, parameter, 'abc123');
+    expect(again.status).toBe(0);
+    expect(tagsOf(digest)).toEqual(['live-abc123', 'sha-abc123']);
+  });
+
+  it('tag-live-image.sh refuses a parameter that holds no digest', () => {
+    aws('ssm', 'put-parameter', '--name', parameter, '--type', 'String', '--value', 'bootstrap');
+    const result = script('tag-live-image.sh', repository, parameter, 'abc123');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('holds no digest');
+  });
+});

@@ -71,6 +71,18 @@ describe('terraform runner', () => {
     );
   });
 
+  it('validates every stack without a backend or credentials', () => {
+    const outdir = outdirWith(['chat-prod', 'web-prod']);
+    const commands = commandsFor('validate', 'prod', { outdir });
+    expect(summary(commands)).toEqual(['chat-prod:init', 'chat-prod:validate', 'web-prod:init', 'web-prod:validate']);
+    expect(commands[0]!.args).toContain('-backend=false');
+  });
+
+  it('plans with -detailed-exitcode for a drift check', () => {
+    const outdir = outdirWith(['chat-prod']);
+    expect(commandsFor('plan', 'prod', { outdir, detailedExitcode: true }).find((c) => c.args[0] === 'plan')!.args).toContain('-detailed-exitcode');
+  });
+
   it('names an unknown component instead of telling you to synthesize', () => {
     expect(() => commandsFor('plan', 'dev', { outdir: outdirWith(['chat-dev']), components: ['chat', 'frontend'] })).toThrow(
       'unknown component "frontend": expected one of bootstrap, platform, chat, web',

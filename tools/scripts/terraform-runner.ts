@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { imageDigestParameter, resolveEnvironment, type Environment } from '@relay/platform-config';
 
-export type Action = 'plan' | 'apply' | 'destroy';
+export type Action = 'validate' | 'plan' | 'apply' | 'destroy';
 export const ORDER = ['bootstrap', 'platform', 'chat', 'web'] as const;
 export const PLAN_FILE = 'tfplan';
 /** Machine-readable plan next to the binary one, for summaries and policy checks. */
@@ -34,6 +34,11 @@ export interface RunOptions {
   log?: (line: string) => void;
   /** Environment of the terraform processes (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Drift check (drift.yml): plan with -detailed-exitcode, where exit 2 means "changes" rather
+   * than failure; run() then returns the stacks that drifted.
+   */
+  detailedExitcode?: boolean;
 }
 
 /** The platform stack's image variable (stacks/src/platform-stack.ts). */
@@ -114,11 +119,16 @@ export function commandsFor(action: Action, envName: string, options: RunOptions
   return ordered.flatMap((id) => {
     const cwd = path.join(options.outdir, 'stacks', id);
     const init = { cwd, args: ['init', '-input=false', '-no-color'] };
+    if (action === 'validate') {
+      // No backend, no credentials: the configuration against the provider's schema only.
+      return [{ cwd, args: ['init', '-input=false', '-no-color', '-backend=false'] }, { cwd, args: ['validate', '-no-color'] }];
+    }
     if (action === 'plan') {
       const readOnly = options.pullRequest ? ['-refresh=false', '-lock=false'] : [];
+      const detailed = options.detailedExitcode ? ['-detailed-exitcode'] : [];
       return [
         init,
-        { cwd, args: ['plan', '-input=false', '-no-color', ...readOnly, ...imageVariable(id, env, options), `-out=${PLAN_FILE}`] },
+        { cwd, args: ['plan', '-input=false', '-no-color', ...readOnly, ...detailed, ...imageVariable(id, env, options), `-out=${PLAN_FILE}`] },
         { cwd, args: ['show', '-json', PLAN_FILE], stdoutFile: PLAN_JSON },
       ];
     }
@@ -133,11 +143,13 @@ export function commandsFor(action: Action, envName: string, options: RunOptions
   });
 }
 
-export function run(action: Action, envName: string, options: RunOptions, root: string): void {
+/** Runs the commands; returns the stacks whose -detailed-exitcode plan found changes. */
+export function run(action: Action, envName: string, options: RunOptions, root: string): string[] {
   const log = options.log ?? console.log;
   const commands = commandsFor(action, envName, options);
   const binary = options.dryRun ? 'terraform' : terraformBinary(root);
-  if (!options.dryRun) preflight(resolveEnvironment(envName), options, root, log);
+  if (!options.dryRun && action !== 'validate') preflight(resolveEnvironment(envName), options, root, log);
+  const changed: string[] = [];
   for (const { cwd, args, stdoutFile } of commands) {
     log(`[${path.basename(cwd)}] ${path.basename(binary)} ${args.join(' ')}${stdoutFile ? ` > ${stdoutFile}` : ''}`);
     if (options.dryRun) continue;
@@ -145,10 +157,14 @@ export function run(action: Action, envName: string, options: RunOptions, root: 
       cwd,
       stdio: ['ignore', stdoutFile ? 'pipe' : 'inherit', 'inherit'],
       maxBuffer: 512 * 1024 * 1024,
+      env: options.env ?? process.env,
     });
-    if (result.status !== 0) throw new RunnerError(`${path.basename(binary)} ${args[0]} failed in ${path.basename(cwd)}`);
+    const drifted = args.includes('-detailed-exitcode') && result.status === 2;
+    if (drifted) changed.push(path.basename(cwd));
+    else if (result.status !== 0) throw new RunnerError(`${path.basename(binary)} ${args[0]} failed in ${path.basename(cwd)}`);
     if (stdoutFile) writeFileSync(path.join(cwd, stdoutFile), result.stdout);
   }
+  return changed;
 }
 
 /**

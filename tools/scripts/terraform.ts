@@ -1,6 +1,8 @@
 /**
- * Usage: node --import tsx tools/scripts/terraform.ts <plan|apply|destroy> <env> [--dry-run] [--components chat,web] [--pull-request]
- * Behind the stacks project's plan:<env>, apply:<env> and destroy:preview targets.
+ * Usage: node --import tsx tools/scripts/terraform.ts <validate|plan|apply|destroy> <env> [--dry-run] [--components chat,web]
+ *          [--pull-request] [--detailed-exitcode]
+ * Behind the stacks project's plan:<env>, apply:<env> and destroy:preview targets. With
+ * --detailed-exitcode (drift.yml) it exits 2 when any stack's plan has changes.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,19 +11,29 @@ import { run, type Action } from './terraform-runner';
 const root = path.resolve(__dirname, '..', '..');
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'dry-run': { type: 'boolean', default: false }, components: { type: 'string' }, 'pull-request': { type: 'boolean', default: false } },
+  options: {
+    'dry-run': { type: 'boolean', default: false },
+    components: { type: 'string' },
+    'pull-request': { type: 'boolean', default: false },
+    'detailed-exitcode': { type: 'boolean', default: false },
+  },
 });
 const [action, envName] = positionals;
 try {
-  if (!['plan', 'apply', 'destroy'].includes(action ?? '') || !envName) {
-    throw new Error('usage: terraform.ts <plan|apply|destroy> <env> [--dry-run] [--components chat,web]');
+  if (!['validate', 'plan', 'apply', 'destroy'].includes(action ?? '') || !envName) {
+    throw new Error('usage: terraform.ts <validate|plan|apply|destroy> <env> [--dry-run] [--components chat,web] [--pull-request] [--detailed-exitcode]');
   }
-  run(action as Action, envName, {
+  const changed = run(action as Action, envName, {
     outdir: process.env['CDKTF_OUTDIR'] ?? path.join(root, 'cdktf.out'),
     dryRun: values['dry-run'],
     components: values.components?.split(','),
     pullRequest: values['pull-request'],
+    detailedExitcode: values['detailed-exitcode'],
   }, root);
+  if (changed.length > 0) {
+    console.log(`changes in ${changed.join(', ')}`);
+    process.exit(2);
+  }
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
