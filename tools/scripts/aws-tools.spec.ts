@@ -185,3 +185,16 @@ describe('image pipeline scripts (ECR and SSM on moto)', () => {
     expect(result.stderr).toContain('holds no digest');
   });
 });
+
+describe('bootstrap-account.ts', () => {
+  it("stops before anything is synthesized or applied when the credentials are another account's", () => {
+    // moto answers as the dev account; bootstrapping stag from there must not start.
+    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'tools/scripts/bootstrap-account.ts'), 'stag'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...awsEnv() },
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`these credentials are for account ${dev.accountId}, not stag's ${resolveEnvironment('stag').accountId}`);
+    expect(result.stdout).not.toContain('== synthesize');
+  });
+});
