@@ -39,8 +39,7 @@ export default [
           paths: [
             {
               name: '@cdktf/provider-aws',
-              message:
-                'Import the resource module directly (e.g. @cdktf/provider-aws/lib/dynamodb-table): the barrel makes synth ~10x slower.',
+              message: 'Import the resource module directly (e.g. @cdktf/provider-aws/lib/dynamodb-table): the barrel makes synth ~10x slower.',
             },
           ],
         },

@@ -2,7 +2,16 @@ import type { Construct } from 'constructs';
 import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { assumeRolePolicy, GithubDeployIdentity, ImageRepository, LogBucket, LOG_PREFIXES, RelayStack, StateBucket, type RoleMode } from '@relay/infra-constructs';
+import {
+  assumeRolePolicy,
+  GithubDeployIdentity,
+  ImageRepository,
+  LogBucket,
+  LOG_PREFIXES,
+  RelayStack,
+  StateBucket,
+  type RoleMode,
+} from '@relay/infra-constructs';
 import { LOADTEST_METRICS } from '@relay/chat-core';
 import { GITHUB_REPOSITORY, parameterPath, type Environment } from '@relay/platform-config';
 

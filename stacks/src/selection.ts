@@ -1,10 +1,4 @@
-import {
-  BASE_ENVIRONMENTS,
-  EnvironmentError,
-  previewName,
-  resolveEnvironment,
-  type Environment,
-} from '@relay/platform-config';
+import { BASE_ENVIRONMENTS, EnvironmentError, previewName, resolveEnvironment, type Environment } from '@relay/platform-config';
 
 export const COMPONENTS = ['bootstrap', 'chat', 'platform', 'web'] as const;
 export type Component = (typeof COMPONENTS)[number];
@@ -46,9 +40,7 @@ export function selectStacks(vars: Record<string, string | undefined>): StackPla
   const plans: StackPlan[] = [];
   for (const name of envNames) {
     if (!(BASE_ENVIRONMENTS as readonly string[]).includes(name)) {
-      throw new EnvironmentError(
-        `RELAY_ENVS takes ${BASE_ENVIRONMENTS.join(', ')}; "${name}" is not one (previews: RELAY_PREVIEW=<name>)`,
-      );
+      throw new EnvironmentError(`RELAY_ENVS takes ${BASE_ENVIRONMENTS.join(', ')}; "${name}" is not one (previews: RELAY_PREVIEW=<name>)`);
     }
     const env = resolveEnvironment(name);
     for (const component of COMPONENTS) if (wanted(component)) plans.push({ id: `${component}-${env.name}`, component, env });

@@ -21,9 +21,7 @@ function synthesize(vars: Record<string, string>): Record<string, StackJson> {
   const outdir = mkdtempSync(path.join(tmpdir(), 'relay-synth-'));
   buildApp(selectStacks(vars), { outdir, artifactsDir }).synth();
   const stacksDir = path.join(outdir, 'stacks');
-  return Object.fromEntries(
-    readdirSync(stacksDir).map((id) => [id, JSON.parse(readFileSync(path.join(stacksDir, id, 'cdk.tf.json'), 'utf8')) as StackJson]),
-  );
+  return Object.fromEntries(readdirSync(stacksDir).map((id) => [id, JSON.parse(readFileSync(path.join(stacksDir, id, 'cdk.tf.json'), 'utf8')) as StackJson]));
 }
 
 const all = synthesize({});
@@ -32,9 +30,7 @@ const resourcesOf = (stack: StackJson, type: string) => Object.values(stack.reso
 
 describe('synth of every environment', () => {
   it('writes one stack per component and environment', () => {
-    expect(Object.keys(all).sort()).toEqual(
-      ['bootstrap', 'chat', 'platform', 'web'].flatMap((c) => ['dev', 'prod', 'stag'].map((e) => `${c}-${e}`)).sort(),
-    );
+    expect(Object.keys(all).sort()).toEqual(['bootstrap', 'chat', 'platform', 'web'].flatMap((c) => ['dev', 'prod', 'stag'].map((e) => `${c}-${e}`)).sort());
     expect(Object.keys(preview)).toEqual(['chat-dev-erin']);
   });
 
@@ -44,11 +40,22 @@ describe('synth of every environment', () => {
     // Every provider of the stack (web's us-east-1 alias for CloudFront included) is pinned.
     const [main, ...aliases] = stack.provider.aws;
     expect(main).toEqual(
-      expect.objectContaining({ allowed_account_ids: [env.accountId], region: env.region, assume_role: [expect.objectContaining({ role_arn: env.deployRoleArn })] }),
+      expect.objectContaining({
+        allowed_account_ids: [env.accountId],
+        region: env.region,
+        assume_role: [expect.objectContaining({ role_arn: env.deployRoleArn })],
+      }),
     );
     expect(aliases).toEqual(
       id.startsWith('web-')
-        ? [expect.objectContaining({ alias: 'us_east_1', region: 'us-east-1', allowed_account_ids: [env.accountId], assume_role: [expect.objectContaining({ role_arn: env.deployRoleArn })] })]
+        ? [
+            expect.objectContaining({
+              alias: 'us_east_1',
+              region: 'us-east-1',
+              allowed_account_ids: [env.accountId],
+              assume_role: [expect.objectContaining({ role_arn: env.deployRoleArn })],
+            }),
+          ]
         : [],
     );
     // Every stack, bootstrap included, keeps its state in the account's bucket (bootstrap moves
@@ -139,7 +146,11 @@ describe('synth of every environment', () => {
         for (const key of namingKeys) {
           const value = resource[key];
           if (typeof value === 'string' && !value.startsWith('${')) {
-            expect({ type, key, value }).toEqual({ type, key, value: expect.stringMatching(/^(\/aws\/(lambda|apigateway)\/|\/relay\/)?relay-dev-erin|^\/relay\/dev-erin\/|^least-privilege$|^live$/) });
+            expect({ type, key, value }).toEqual({
+              type,
+              key,
+              value: expect.stringMatching(/^(\/aws\/(lambda|apigateway)\/|\/relay\/)?relay-dev-erin|^\/relay\/dev-erin\/|^least-privilege$|^live$/),
+            });
           }
         }
         if (resource['tags']) expect(resource['tags']).toMatchObject({ env: 'dev-erin', owner: 'erin', ttl: '72h' });

@@ -59,7 +59,9 @@ function main(): void {
     console.log(row('run-many, warm cache (re-run)', warm, `target < 5 s: ${warm.seconds < 5 ? 'met' : 'missed'}`));
     for (const { leaf, result } of affected) {
       const share = (result.seconds / cold.seconds) * 100;
-      console.log(row(`affected: ${leaf.split('/').slice(0, 2).join('/')}`, result, `${share.toFixed(0)}% of cold; target <= 15%: ${share <= 15 ? 'met' : 'missed'}`));
+      console.log(
+        row(`affected: ${leaf.split('/').slice(0, 2).join('/')}`, result, `${share.toFixed(0)}% of cold; target <= 15%: ${share <= 15 ? 'met' : 'missed'}`),
+      );
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

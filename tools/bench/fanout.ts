@@ -71,7 +71,9 @@ async function benchSize(runtime: LocalRuntimeProcess, n: number) {
   return {
     n,
     callsPerMessage: perMessage(calls),
-    breakdown: Object.entries(byOperation).map(([op, c]) => `${op} ${perMessage(c)}`).join(', '),
+    breakdown: Object.entries(byOperation)
+      .map(([op, c]) => `${op} ${perMessage(c)}`)
+      .join(', '),
     p50: percentile(latencies, 50).toFixed(1),
     p95: percentile(latencies, 95).toFixed(1),
     max: (latencies.at(-1) ?? NaN).toFixed(1),

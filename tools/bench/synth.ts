@@ -24,11 +24,23 @@ for (let i = 0; i < runs; i++) {
   const usageFile = path.join(work, 'usage');
   const outdir = path.join(work, 'out');
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ['--require', path.join(__dirname, 'report-usage.cjs'), '--import', 'tsx', path.join(root, 'stacks/src/main.ts')], {
-    cwd: root,
-    env: { ...process.env, RELAY_ENVS: '', RELAY_PREVIEW: '', RELAY_COMPONENTS: '', CDKTF_OUTDIR: outdir, RELAY_ARTIFACTS_DIR: artifactsDir, RELAY_USAGE_FILE: usageFile },
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--require', path.join(__dirname, 'report-usage.cjs'), '--import', 'tsx', path.join(root, 'stacks/src/main.ts')],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        RELAY_ENVS: '',
+        RELAY_PREVIEW: '',
+        RELAY_COMPONENTS: '',
+        CDKTF_OUTDIR: outdir,
+        RELAY_ARTIFACTS_DIR: artifactsDir,
+        RELAY_USAGE_FILE: usageFile,
+      },
+      encoding: 'utf8',
+    },
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) throw new Error(`synth failed:\n${result.stderr}`);
   samples.push({ seconds, mib: Number(readFileSync(usageFile, 'utf8')) / 1024, stacks: readdirSync(path.join(outdir, 'stacks')).length });
@@ -36,6 +48,8 @@ for (let i = 0; i < runs; i++) {
 const sorted = samples.map((s) => s.seconds).sort((a, b) => a - b);
 const at = (i: number) => (sorted[i] ?? NaN).toFixed(2);
 const peak = Math.max(...samples.map((s) => s.mib));
-console.log(`synth of ${samples[0]?.stacks} stacks (all components x dev, stag, prod), ${runs} runs, artifacts: ${artifactsDir === built ? 'dist/apps' : 'stubs'}`);
+console.log(
+  `synth of ${samples[0]?.stacks} stacks (all components x dev, stag, prod), ${runs} runs, artifacts: ${artifactsDir === built ? 'dist/apps' : 'stubs'}`,
+);
 console.log(`wall time  min ${at(0)} s  median ${at(Math.floor(sorted.length / 2))} s  max ${at(sorted.length - 1)} s   (target < 2 s)`);
 console.log(`peak RSS   ${peak.toFixed(0)} MiB   (target < 300 MB)`);

@@ -52,11 +52,15 @@ export function runCheckov(synthOutdir: string): CheckovReport {
     mkdirSync(path.join(scanDir, stack));
     writeFileSync(path.join(scanDir, stack, 'cdk.tf.json'), JSON.stringify(json, null, 2));
   }
-  const result = spawnSync(path.join(bin, 'checkov'), ['-d', scanDir, '--framework', 'terraform_json', '-o', 'json', '--quiet', '--compact', '--skip-download'], {
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, BC_SKIP_MAPPING: 'TRUE', CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false' },
-  });
+  const result = spawnSync(
+    path.join(bin, 'checkov'),
+    ['-d', scanDir, '--framework', 'terraform_json', '-o', 'json', '--quiet', '--compact', '--skip-download'],
+    {
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      env: { ...process.env, BC_SKIP_MAPPING: 'TRUE', CHECKOV_RUN_SCA_PACKAGE_SCAN_V2: 'false' },
+    },
+  );
   // checkov exits 1 when any check fails; anything else, or no JSON, is a broken run.
   if (result.status !== 0 && result.status !== 1) throw new Error(`checkov failed (exit ${result.status}):\n${result.stderr.slice(-4000)}`);
   const parsed = JSON.parse(result.stdout) as CheckovJson | CheckovJson[];

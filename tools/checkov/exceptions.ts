@@ -22,43 +22,199 @@ const BUCKETS = named('site_content_bucket', 'logs_bucket', 'state-bucket');
 
 export const CHECKOV_EXCEPTIONS: CheckovException[] = [
   // Lambda
-  { check: 'CKV_AWS_116', stack: CHAT, resource: CHAT_FUNCTIONS, reason: 'no function is invoked asynchronously: routes are synchronous (API Gateway) and deliver is a stream consumer whose failures go to its on-failure SQS destination' },
-  { check: 'CKV_AWS_117', stack: CHAT, resource: CHAT_FUNCTIONS, reason: 'the functions reach only regional AWS APIs; inside a VPC they would need a NAT gateway or endpoints (the cost Network avoids) for no private resource' },
-  { check: 'CKV_AWS_115', stack: CHAT, resource: CHAT_FUNCTIONS, reason: 'reserving concurrency per route would carve up the account pool the spike needs; deliver is reserved in prod (catalogue reservedDeliverConcurrency), routes are bounded by the stage throttle' },
-  { check: 'CKV_AWS_272', stack: CHAT, resource: CHAT_FUNCTIONS, reason: 'zips are built and deployed by the same reviewed pipeline from main (deploy.yml); a Signer profile would guard a path no one else can write to' },
-  { check: 'CKV_AWS_173', stack: CHAT, resource: CHAT_FUNCTIONS, reason: 'environment variables hold names only (tables, endpoints, SSM parameter names); secret values are read from SSM SecureStrings at runtime' },
-  { check: 'CKV_AWS_50', stack: CHAT, resource: CHAT_FUNCTIONS, reason: 'latency is measured by EMF metrics (post-to-last-delivery p95) and structured logs; X-Ray on the delivery hot path adds cost and per-post overhead at spike volume' },
+  {
+    check: 'CKV_AWS_116',
+    stack: CHAT,
+    resource: CHAT_FUNCTIONS,
+    reason:
+      'no function is invoked asynchronously: routes are synchronous (API Gateway) and deliver is a stream consumer whose failures go to its on-failure SQS destination',
+  },
+  {
+    check: 'CKV_AWS_117',
+    stack: CHAT,
+    resource: CHAT_FUNCTIONS,
+    reason:
+      'the functions reach only regional AWS APIs; inside a VPC they would need a NAT gateway or endpoints (the cost Network avoids) for no private resource',
+  },
+  {
+    check: 'CKV_AWS_115',
+    stack: CHAT,
+    resource: CHAT_FUNCTIONS,
+    reason:
+      'reserving concurrency per route would carve up the account pool the spike needs; deliver is reserved in prod (catalogue reservedDeliverConcurrency), routes are bounded by the stage throttle',
+  },
+  {
+    check: 'CKV_AWS_272',
+    stack: CHAT,
+    resource: CHAT_FUNCTIONS,
+    reason: 'zips are built and deployed by the same reviewed pipeline from main (deploy.yml); a Signer profile would guard a path no one else can write to',
+  },
+  {
+    check: 'CKV_AWS_173',
+    stack: CHAT,
+    resource: CHAT_FUNCTIONS,
+    reason: 'environment variables hold names only (tables, endpoints, SSM parameter names); secret values are read from SSM SecureStrings at runtime',
+  },
+  {
+    check: 'CKV_AWS_50',
+    stack: CHAT,
+    resource: CHAT_FUNCTIONS,
+    reason:
+      'latency is measured by EMF metrics (post-to-last-delivery p95) and structured logs; X-Ray on the delivery hot path adds cost and per-post overhead at spike volume',
+  },
   // API Gateway
-  { check: 'CKV_AWS_309', stack: CHAT, resource: named('chat_[a-z]+-route'), reason: 'WebSocket APIs authorize on $connect only; the connect Lambda verifies the bearer token and refuses the upgrade, and every later frame rides that authenticated connection' },
-  { check: 'CKV2_AWS_51', stack: CHAT, resource: named('chat_stage'), reason: 'public browser and phone clients cannot present client certificates; they authenticate with signed bearer tokens on $connect' },
+  {
+    check: 'CKV_AWS_309',
+    stack: CHAT,
+    resource: named('chat_[a-z]+-route'),
+    reason:
+      'WebSocket APIs authorize on $connect only; the connect Lambda verifies the bearer token and refuses the upgrade, and every later frame rides that authenticated connection',
+  },
+  {
+    check: 'CKV2_AWS_51',
+    stack: CHAT,
+    resource: named('chat_stage'),
+    reason: 'public browser and phone clients cannot present client certificates; they authenticate with signed bearer tokens on $connect',
+  },
   // Logs and encryption at rest with AWS-owned keys
-  { check: 'CKV_AWS_158', stack: ANY_STACK, resource: LOG_GROUPS, reason: 'CloudWatch Logs encrypts at rest with AWS-owned keys; the logs carry no secrets (WAF redacts Authorization), and a CMK would add key cost and key-policy coupling to every log group' },
-  { check: 'CKV_AWS_338', stack: ANY_STACK, resource: LOG_GROUPS, reason: "retention is the catalogue's per-environment decision (retention.logDays: prod 90 days, non-prod 3 to 14), kept short for cost" },
-  { check: 'CKV_AWS_119', stack: /^(chat|platform)-/, resource: named('chat_tables_[a-z]+', 'follows_table'), reason: 'DynamoDB encrypts at rest with AWS-owned keys; a CMK adds per-request KMS cost on the delivery hot path and no control the account boundary does not give' },
-  { check: 'CKV_AWS_136', stack: /^bootstrap-/, resource: named('broadcast-images_repository'), reason: 'AES256 (SSE-S3) at rest; the image holds no secret (secrets come from SSM at start)' },
-  { check: 'CKV_AWS_145', stack: /^(bootstrap|web)-/, resource: BUCKETS, reason: 'SSE-S3: ALB access-log delivery supports no KMS; web content is public through CloudFront anyway; state holds no secret (secrets live only in SSM)' },
-  { check: 'CKV2_AWS_34', stack: ANY_STACK, resource: named('config_[a-z-]+'), reason: 'runtime configuration, not secrets (URLs, table names, ids); secrets are SecureStrings created outside Terraform (tools/secrets/ensure-secrets.ts)' },
-  { check: 'CKV_AWS_297', stack: /^platform-(dev|stag)$/, resource: named('off-hours_(night-stop|morning-start)'), reason: "the schedule's input is a scalable-target id and two numbers; an AWS-owned key is enough" },
+  {
+    check: 'CKV_AWS_158',
+    stack: ANY_STACK,
+    resource: LOG_GROUPS,
+    reason:
+      'CloudWatch Logs encrypts at rest with AWS-owned keys; the logs carry no secrets (WAF redacts Authorization), and a CMK would add key cost and key-policy coupling to every log group',
+  },
+  {
+    check: 'CKV_AWS_338',
+    stack: ANY_STACK,
+    resource: LOG_GROUPS,
+    reason: "retention is the catalogue's per-environment decision (retention.logDays: prod 90 days, non-prod 3 to 14), kept short for cost",
+  },
+  {
+    check: 'CKV_AWS_119',
+    stack: /^(chat|platform)-/,
+    resource: named('chat_tables_[a-z]+', 'follows_table'),
+    reason:
+      'DynamoDB encrypts at rest with AWS-owned keys; a CMK adds per-request KMS cost on the delivery hot path and no control the account boundary does not give',
+  },
+  {
+    check: 'CKV_AWS_136',
+    stack: /^bootstrap-/,
+    resource: named('broadcast-images_repository'),
+    reason: 'AES256 (SSE-S3) at rest; the image holds no secret (secrets come from SSM at start)',
+  },
+  {
+    check: 'CKV_AWS_145',
+    stack: /^(bootstrap|web)-/,
+    resource: BUCKETS,
+    reason:
+      'SSE-S3: ALB access-log delivery supports no KMS; web content is public through CloudFront anyway; state holds no secret (secrets live only in SSM)',
+  },
+  {
+    check: 'CKV2_AWS_34',
+    stack: ANY_STACK,
+    resource: named('config_[a-z-]+'),
+    reason:
+      'runtime configuration, not secrets (URLs, table names, ids); secrets are SecureStrings created outside Terraform (tools/secrets/ensure-secrets.ts)',
+  },
+  {
+    check: 'CKV_AWS_297',
+    stack: /^platform-(dev|stag)$/,
+    resource: named('off-hours_(night-stop|morning-start)'),
+    reason: "the schedule's input is a scalable-target id and two numbers; an AWS-owned key is enough",
+  },
   // S3
   { check: 'CKV2_AWS_62', stack: /^(bootstrap|web)-/, resource: BUCKETS, reason: 'nothing consumes object events of these buckets' },
-  { check: 'CKV_AWS_144', stack: /^(bootstrap|web)-/, resource: BUCKETS, reason: 'web content is rebuilt from git by any deploy, logs are disposable, and state is versioned; replication would double storage for no recovery gain' },
-  { check: 'CKV_AWS_18', stack: /^bootstrap-/, resource: named('logs_bucket'), reason: 'the log bucket is where access logs go; logging it into itself would loop' },
-  { check: 'CKV2_AWS_65', stack: /^bootstrap-/, resource: named('logs_bucket_ownership'), reason: "CloudFront standard logging delivers through a bucket ACL; ACLs stay on for the log bucket only, public ACLs are blocked" },
-  { check: 'CKV_AWS_21', stack: /^web-(dev|stag)$/, resource: named('site_content_bucket'), reason: 'non-prod web content is rebuilt from git on every deploy; prod is versioned' },
+  {
+    check: 'CKV_AWS_144',
+    stack: /^(bootstrap|web)-/,
+    resource: BUCKETS,
+    reason: 'web content is rebuilt from git by any deploy, logs are disposable, and state is versioned; replication would double storage for no recovery gain',
+  },
+  {
+    check: 'CKV_AWS_18',
+    stack: /^bootstrap-/,
+    resource: named('logs_bucket'),
+    reason: 'the log bucket is where access logs go; logging it into itself would loop',
+  },
+  {
+    check: 'CKV2_AWS_65',
+    stack: /^bootstrap-/,
+    resource: named('logs_bucket_ownership'),
+    reason: 'CloudFront standard logging delivers through a bucket ACL; ACLs stay on for the log bucket only, public ACLs are blocked',
+  },
+  {
+    check: 'CKV_AWS_21',
+    stack: /^web-(dev|stag)$/,
+    resource: named('site_content_bucket'),
+    reason: 'non-prod web content is rebuilt from git on every deploy; prod is versioned',
+  },
   // CloudFront and WAF
   { check: 'CKV_AWS_374', stack: /^web-/, resource: named('site_cdn'), reason: 'fans are worldwide; no country is excluded' },
-  { check: 'CKV_AWS_310', stack: /^web-/, resource: named('site_cdn'), reason: 'one S3 origin, regional durability; a second origin would need replication of content rebuilt from git anyway' },
-  { check: 'CKV_AWS_259', stack: /^web-/, resource: named('site_security-headers'), reason: 'HSTS is two years with subdomains; the preload directive commits the whole registrable domain to browser lists, which is the domain owner\u2019s call, not one stack\u2019s' },
-  { check: 'CKV2_AWS_47', stack: /^web-(stag|prod)$/, resource: named('site_cdn'), reason: 'the web ACL runs KnownBadInputs (Log4j); AnonymousIpList is left out on purpose: it blocks VPN users, and fans abroad use VPNs' },
-  { check: 'CKV2_AWS_76', stack: /^platform-(stag|prod)$/, resource: named('broadcast_alb'), reason: 'the web ACL runs KnownBadInputs (Log4j); AnonymousIpList would block the nightly load test (GitHub-hosted runners) and VPN users' },
-  { check: 'CKV_AWS_68', stack: /^web-dev$/, resource: named('site_cdn'), reason: 'dev runs without WAF to cost almost nothing (catalogue waf: false); stag and prod have it' },
+  {
+    check: 'CKV_AWS_310',
+    stack: /^web-/,
+    resource: named('site_cdn'),
+    reason: 'one S3 origin, regional durability; a second origin would need replication of content rebuilt from git anyway',
+  },
+  {
+    check: 'CKV_AWS_259',
+    stack: /^web-/,
+    resource: named('site_security-headers'),
+    reason:
+      'HSTS is two years with subdomains; the preload directive commits the whole registrable domain to browser lists, which is the domain owner\u2019s call, not one stack\u2019s',
+  },
+  {
+    check: 'CKV2_AWS_47',
+    stack: /^web-(stag|prod)$/,
+    resource: named('site_cdn'),
+    reason: 'the web ACL runs KnownBadInputs (Log4j); AnonymousIpList is left out on purpose: it blocks VPN users, and fans abroad use VPNs',
+  },
+  {
+    check: 'CKV2_AWS_76',
+    stack: /^platform-(stag|prod)$/,
+    resource: named('broadcast_alb'),
+    reason: 'the web ACL runs KnownBadInputs (Log4j); AnonymousIpList would block the nightly load test (GitHub-hosted runners) and VPN users',
+  },
+  {
+    check: 'CKV_AWS_68',
+    stack: /^web-dev$/,
+    resource: named('site_cdn'),
+    reason: 'dev runs without WAF to cost almost nothing (catalogue waf: false); stag and prod have it',
+  },
   { check: 'CKV2_AWS_47', stack: /^web-dev$/, resource: named('site_cdn'), reason: 'dev runs without WAF (catalogue waf: false)' },
   { check: 'CKV2_AWS_28', stack: /^platform-dev$/, resource: named('broadcast_alb'), reason: 'dev runs without WAF (catalogue waf: false)' },
   // Load balancer, ECS
-  { check: 'CKV_AWS_260', stack: /^platform-/, resource: named('broadcast_alb-in-80'), reason: 'port 80 only answers with a 301 to HTTPS (the redirect listener); closing it would break typed http:// links' },
-  { check: 'CKV_AWS_150', stack: /^platform-(dev|stag)$/, resource: named('broadcast_alb'), reason: 'non-prod must be destroyable by terraform destroy; prod has deletion protection' },
-  { check: 'CKV_AWS_333', stack: /^platform-/, resource: named('broadcast_service'), reason: 'public IPs instead of a NAT gateway, for cost (Network explains); the task security group admits only the load balancer' },
-  { check: 'CKV_AWS_65', stack: /^platform-dev$/, resource: named('broadcast_cluster'), reason: 'Container Insights bills per metric; dev goes without (catalogue fargate.containerInsights), stag and prod have it with the running < desired alarm' },
+  {
+    check: 'CKV_AWS_260',
+    stack: /^platform-/,
+    resource: named('broadcast_alb-in-80'),
+    reason: 'port 80 only answers with a 301 to HTTPS (the redirect listener); closing it would break typed http:// links',
+  },
+  {
+    check: 'CKV_AWS_150',
+    stack: /^platform-(dev|stag)$/,
+    resource: named('broadcast_alb'),
+    reason: 'non-prod must be destroyable by terraform destroy; prod has deletion protection',
+  },
+  {
+    check: 'CKV_AWS_333',
+    stack: /^platform-/,
+    resource: named('broadcast_service'),
+    reason: 'public IPs instead of a NAT gateway, for cost (Network explains); the task security group admits only the load balancer',
+  },
+  {
+    check: 'CKV_AWS_65',
+    stack: /^platform-dev$/,
+    resource: named('broadcast_cluster'),
+    reason:
+      'Container Insights bills per metric; dev goes without (catalogue fargate.containerInsights), stag and prod have it with the running < desired alarm',
+  },
   // Data
-  { check: 'CKV_AWS_28', stack: /^(chat|platform)-dev(-[a-z0-9]+)?$/, resource: named('chat_tables_[a-z]+', 'follows_table'), reason: 'dev data is disposable (catalogue protection.pointInTimeRecovery: false); stag and prod have PITR' },
+  {
+    check: 'CKV_AWS_28',
+    stack: /^(chat|platform)-dev(-[a-z0-9]+)?$/,
+    resource: named('chat_tables_[a-z]+', 'follows_table'),
+    reason: 'dev data is disposable (catalogue protection.pointInTimeRecovery: false); stag and prod have PITR',
+  },
 ];

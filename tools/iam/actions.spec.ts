@@ -3,8 +3,6 @@ import { validateStatements, type ActionFinding } from './validate-actions';
 
 jest.setTimeout(120_000);
 
-
-
 describe('every IAM action exists and fits its resources (AWS service authorization data)', () => {
   const stacks = synthesizeEverything();
 

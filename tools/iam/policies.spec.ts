@@ -11,7 +11,6 @@ jest.setTimeout(120_000);
 const ISSUER = 'token.actions.githubusercontent.com';
 const R = GITHUB_REPOSITORY;
 
-
 interface Role {
   trust: unknown;
   /** Inline policies; managed attachments are listed by ARN. */
@@ -25,7 +24,12 @@ function rolesOf(stack: SynthesizedStack): Record<string, Role> {
   const byId: Record<string, Role> = {};
   const provider = Object.keys(stack.resource['aws_iam_openid_connect_provider'] ?? {})[0];
   for (const [id, config] of Object.entries(stack.resource['aws_iam_role'] ?? {})) {
-    const role = { trust: JSON.parse(String(config['assume_role_policy'])), policies: [], managed: [], federated: `\${aws_iam_openid_connect_provider.${provider}.arn}` };
+    const role = {
+      trust: JSON.parse(String(config['assume_role_policy'])),
+      policies: [],
+      managed: [],
+      federated: `\${aws_iam_openid_connect_provider.${provider}.arn}`,
+    };
     roles[String(config['name'])] = role;
     byId[id] = role;
   }
@@ -101,7 +105,9 @@ describe.each(ENVS)('GitHub roles of %s (synthesized bootstrap stack)', (envName
   const env = resolveEnvironment(envName);
 
   it('has exactly the expected roles, none with a managed policy but the main plan role', () => {
-    const github = Object.keys(roles).filter((n) => n !== 'relay-apigateway-cloudwatch').sort();
+    const github = Object.keys(roles)
+      .filter((n) => n !== 'relay-apigateway-cloudwatch')
+      .sort();
     expect(github).toEqual(Object.keys(EXPECTED[envName]).sort());
     for (const [name, role] of Object.entries(roles)) {
       if (name === 'relay-plan') expect(role.managed).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
@@ -146,13 +152,19 @@ describe.each(ENVS)('GitHub roles of %s (synthesized bootstrap stack)', (envName
       ['iam:PassRole', `arn:aws:iam::${env.accountId}:role/relay-deploy`],
       ['ecr:GetDownloadUrlForLayer', arn('ecr', `repository/relay-${envName}-broadcast`)],
     ];
-    for (const [action, resource] of denied) expect({ action, resource, decision: can(action, resource) }).toEqual({ action, resource, decision: 'implicit-deny' });
+    for (const [action, resource] of denied)
+      expect({ action, resource, decision: can(action, resource) }).toEqual({ action, resource, decision: 'implicit-deny' });
   });
 
   it("denies secret values, table items and log events to main's plan role even on top of ReadOnlyAccess", () => {
     const role = roles['relay-plan']!;
     // A stand-in for the managed ReadOnlyAccess (not in the JSON): every read, everywhere.
-    const readOnlyAccess = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['*:Get*', '*:List*', '*:Describe*', '*:BatchGet*', '*:Query', '*:Scan', '*:Filter*', 'logs:StartQuery'], Resource: '*' }] };
+    const readOnlyAccess = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['*:Get*', '*:List*', '*:Describe*', '*:BatchGet*', '*:Query', '*:Scan', '*:Filter*', 'logs:StartQuery'], Resource: '*' },
+      ],
+    };
     const can = (action: string, resource: string) => evaluate([readOnlyAccess, ...role.policies], { action, resource });
     const arn = (service: string, rest: string) => `arn:aws:${service}:${env.region}:${env.accountId}:${rest}`;
     for (const [action, resource] of [

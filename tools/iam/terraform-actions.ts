@@ -37,7 +37,8 @@ const str = (value: unknown) => String(value);
 const STANDIN_ID = 'stand-in-0123456789';
 
 const roleArn = (ctx: ResourceContext, reference: unknown) => `arn:aws:iam::${ctx.account}:role/${str(ctx.config(reference)['name'])}`;
-const passRole = (ctx: ResourceContext, ...references: unknown[]) => references.filter(Boolean).map((r) => ({ action: 'iam:PassRole', resource: roleArn(ctx, r) }));
+const passRole = (ctx: ResourceContext, ...references: unknown[]) =>
+  references.filter(Boolean).map((r) => ({ action: 'iam:PassRole', resource: roleArn(ctx, r) }));
 const serviceLinkedRole = (ctx: ResourceContext, service: string): ApiCall => ({
   action: 'iam:CreateServiceLinkedRole',
   resource: `arn:aws:iam::${ctx.account}:role/aws-service-role/${service}/stand-in`,
@@ -47,21 +48,25 @@ const serviceLinkedRole = (ctx: ResourceContext, service: string): ApiCall => ({
 const apigw = (ctx: ResourceContext, path: string) => `arn:aws:apigateway:${ctx.region}::${path}`;
 /** The API's id is server-generated: every child of the one API in a stack stands in with this. */
 const STANDIN_API = 'a1b2c3';
-const apiChild = (kind: string): Builder => (_config, ctx) => {
-  const base = `/apis/${STANDIN_API}/${kind}`;
-  return {
-    create: on(apigw(ctx, base), 'apigateway:POST'),
-    read: on(apigw(ctx, `${base}/${STANDIN_ID}`), 'apigateway:GET'),
-    update: on(apigw(ctx, `${base}/${STANDIN_ID}`), 'apigateway:PATCH'),
-    delete: on(apigw(ctx, `${base}/${STANDIN_ID}`), 'apigateway:DELETE'),
+const apiChild =
+  (kind: string): Builder =>
+  (_config, ctx) => {
+    const base = `/apis/${STANDIN_API}/${kind}`;
+    return {
+      create: on(apigw(ctx, base), 'apigateway:POST'),
+      read: on(apigw(ctx, `${base}/${STANDIN_ID}`), 'apigateway:GET'),
+      update: on(apigw(ctx, `${base}/${STANDIN_ID}`), 'apigateway:PATCH'),
+      delete: on(apigw(ctx, `${base}/${STANDIN_ID}`), 'apigateway:DELETE'),
+    };
   };
-};
 
 const bucketOf = (config: Record<string, unknown>, ctx: ResourceContext) => `arn:aws:s3:::${str(ctx.config(config['bucket'])['bucket'])}`;
-const bucketSetting = (put: string, get: string, remove?: string): Builder => (config, ctx) => {
-  const bucket = bucketOf(config, ctx);
-  return { create: on(bucket, put, get), read: on(bucket, get), update: on(bucket, put), delete: remove ? on(bucket, remove) : on(bucket, put) };
-};
+const bucketSetting =
+  (put: string, get: string, remove?: string): Builder =>
+  (config, ctx) => {
+    const bucket = bucketOf(config, ctx);
+    return { create: on(bucket, put, get), read: on(bucket, get), update: on(bucket, put), delete: remove ? on(bucket, remove) : on(bucket, put) };
+  };
 
 const ec2 = (ctx: ResourceContext, type: string) => `arn:aws:ec2:${ctx.region}:${ctx.account}:${type}/${type}-${STANDIN_ID}`;
 
@@ -72,29 +77,62 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
     return {
       create: on(table, 'dynamodb:CreateTable', 'dynamodb:UpdateTimeToLive', 'dynamodb:UpdateContinuousBackups', 'dynamodb:TagResource', ...reads),
       read: on(table, ...reads),
-      update: on(table, 'dynamodb:UpdateTable', 'dynamodb:UpdateTimeToLive', 'dynamodb:UpdateContinuousBackups', 'dynamodb:TagResource', 'dynamodb:UntagResource'),
+      update: on(
+        table,
+        'dynamodb:UpdateTable',
+        'dynamodb:UpdateTimeToLive',
+        'dynamodb:UpdateContinuousBackups',
+        'dynamodb:TagResource',
+        'dynamodb:UntagResource',
+      ),
       delete: on(table, 'dynamodb:DeleteTable', 'dynamodb:DescribeTable'),
     };
   },
   aws_lambda_function: (c, ctx) => {
     const fn = `arn:aws:lambda:${ctx.region}:${ctx.account}:function:${str(c['function_name'])}`;
-    const reads = ['lambda:GetFunction', 'lambda:GetFunctionCodeSigningConfig', 'lambda:ListVersionsByFunction', 'lambda:GetFunctionConcurrency', 'lambda:GetRuntimeManagementConfig', 'lambda:GetFunctionRecursionConfig'];
+    const reads = [
+      'lambda:GetFunction',
+      'lambda:GetFunctionCodeSigningConfig',
+      'lambda:ListVersionsByFunction',
+      'lambda:GetFunctionConcurrency',
+      'lambda:GetRuntimeManagementConfig',
+      'lambda:GetFunctionRecursionConfig',
+    ];
     return {
       create: [...on(fn, 'lambda:CreateFunction', 'lambda:PutFunctionConcurrency', 'lambda:TagResource', ...reads), ...passRole(ctx, c['role'])],
       read: on(fn, ...reads),
-      update: [...on(fn, 'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:PutFunctionConcurrency', 'lambda:DeleteFunctionConcurrency', 'lambda:TagResource', 'lambda:UntagResource'), ...passRole(ctx, c['role'])],
+      update: [
+        ...on(
+          fn,
+          'lambda:UpdateFunctionCode',
+          'lambda:UpdateFunctionConfiguration',
+          'lambda:PutFunctionConcurrency',
+          'lambda:DeleteFunctionConcurrency',
+          'lambda:TagResource',
+          'lambda:UntagResource',
+        ),
+        ...passRole(ctx, c['role']),
+      ],
       delete: on(fn, 'lambda:DeleteFunction'),
     };
   },
   aws_lambda_permission: (c, ctx) => {
     const fn = `arn:aws:lambda:${ctx.region}:${ctx.account}:function:${str(ctx.config(c['function_name'])['function_name'])}`;
-    return { create: on(fn, 'lambda:AddPermission', 'lambda:GetPolicy'), read: on(fn, 'lambda:GetPolicy'), update: [], delete: on(fn, 'lambda:RemovePermission') };
+    return {
+      create: on(fn, 'lambda:AddPermission', 'lambda:GetPolicy'),
+      read: on(fn, 'lambda:GetPolicy'),
+      update: [],
+      delete: on(fn, 'lambda:RemovePermission'),
+    };
   },
   aws_lambda_event_source_mapping: (c, ctx) => {
     const fnArn = `arn:aws:lambda:${ctx.region}:${ctx.account}:function:${str(ctx.config(c['function_name'])['function_name'])}`;
     const mapping = `arn:aws:lambda:${ctx.region}:${ctx.account}:event-source-mapping:${STANDIN_ID}`;
     return {
-      create: [{ action: 'lambda:CreateEventSourceMapping', resource: '*', context: { 'lambda:FunctionArn': fnArn } }, ...on(mapping, 'lambda:GetEventSourceMapping')],
+      create: [
+        { action: 'lambda:CreateEventSourceMapping', resource: '*', context: { 'lambda:FunctionArn': fnArn } },
+        ...on(mapping, 'lambda:GetEventSourceMapping'),
+      ],
       read: on(mapping, 'lambda:GetEventSourceMapping'),
       update: on(mapping, 'lambda:UpdateEventSourceMapping'),
       delete: on(mapping, 'lambda:DeleteEventSourceMapping', 'lambda:GetEventSourceMapping'),
@@ -112,12 +150,20 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
   },
   aws_iam_role_policy: (c, ctx) => {
     const role = roleArn(ctx, c['role']);
-    return { create: on(role, 'iam:PutRolePolicy', 'iam:GetRolePolicy'), read: on(role, 'iam:GetRolePolicy'), update: on(role, 'iam:PutRolePolicy'), delete: on(role, 'iam:DeleteRolePolicy') };
+    return {
+      create: on(role, 'iam:PutRolePolicy', 'iam:GetRolePolicy'),
+      read: on(role, 'iam:GetRolePolicy'),
+      update: on(role, 'iam:PutRolePolicy'),
+      delete: on(role, 'iam:DeleteRolePolicy'),
+    };
   },
   aws_cloudwatch_log_group: (c, ctx) => {
     const group = `arn:aws:logs:${ctx.region}:${ctx.account}:log-group:${str(c['name'])}`;
     return {
-      create: [...on(group, 'logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:TagResource', 'logs:ListTagsForResource'), ...star('logs:DescribeLogGroups')],
+      create: [
+        ...on(group, 'logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:TagResource', 'logs:ListTagsForResource'),
+        ...star('logs:DescribeLogGroups'),
+      ],
       read: [...star('logs:DescribeLogGroups'), ...on(group, 'logs:ListTagsForResource')],
       update: on(group, 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:TagResource', 'logs:UntagResource'),
       delete: on(group, 'logs:DeleteLogGroup'),
@@ -201,7 +247,12 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
   },
   aws_ecr_lifecycle_policy: (c, ctx) => {
     const repository = `arn:aws:ecr:${ctx.region}:${ctx.account}:repository/${str(ctx.config(c['repository'])['name'])}`;
-    return { create: on(repository, 'ecr:PutLifecyclePolicy', 'ecr:GetLifecyclePolicy'), read: on(repository, 'ecr:GetLifecyclePolicy'), update: on(repository, 'ecr:PutLifecyclePolicy'), delete: on(repository, 'ecr:DeleteLifecyclePolicy') };
+    return {
+      create: on(repository, 'ecr:PutLifecyclePolicy', 'ecr:GetLifecyclePolicy'),
+      read: on(repository, 'ecr:GetLifecyclePolicy'),
+      update: on(repository, 'ecr:PutLifecyclePolicy'),
+      delete: on(repository, 'ecr:DeleteLifecyclePolicy'),
+    };
   },
   aws_ecs_cluster: (c, ctx) => {
     const cluster = `arn:aws:ecs:${ctx.region}:${ctx.account}:cluster/${str(c['name'])}`;
@@ -214,7 +265,12 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
   },
   aws_ecs_cluster_capacity_providers: (c, ctx) => {
     const cluster = `arn:aws:ecs:${ctx.region}:${ctx.account}:cluster/${str(ctx.config(c['cluster_name'])['name'])}`;
-    return { create: on(cluster, 'ecs:PutClusterCapacityProviders', 'ecs:DescribeClusters'), read: on(cluster, 'ecs:DescribeClusters'), update: on(cluster, 'ecs:PutClusterCapacityProviders'), delete: on(cluster, 'ecs:PutClusterCapacityProviders') };
+    return {
+      create: on(cluster, 'ecs:PutClusterCapacityProviders', 'ecs:DescribeClusters'),
+      read: on(cluster, 'ecs:DescribeClusters'),
+      update: on(cluster, 'ecs:PutClusterCapacityProviders'),
+      delete: on(cluster, 'ecs:PutClusterCapacityProviders'),
+    };
   },
   aws_ecs_service: (c, ctx) => {
     const cluster = str(ctx.config(c['cluster'])['name']);
@@ -229,7 +285,11 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
   aws_ecs_task_definition: (c, ctx) => {
     const family = `arn:aws:ecs:${ctx.region}:${ctx.account}:task-definition/${str(c['family'])}:1`;
     return {
-      create: [...on(family, 'ecs:RegisterTaskDefinition', 'ecs:TagResource'), ...star('ecs:DescribeTaskDefinition'), ...passRole(ctx, c['execution_role_arn'], c['task_role_arn'])],
+      create: [
+        ...on(family, 'ecs:RegisterTaskDefinition', 'ecs:TagResource'),
+        ...star('ecs:DescribeTaskDefinition'),
+        ...passRole(ctx, c['execution_role_arn'], c['task_role_arn']),
+      ],
       read: [...star('ecs:DescribeTaskDefinition'), ...on(family, 'ecs:ListTagsForResource')],
       update: on(family, 'ecs:TagResource', 'ecs:UntagResource'),
       delete: star('ecs:DeregisterTaskDefinition'),
@@ -238,7 +298,11 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
   aws_appautoscaling_target: (_c, ctx) => {
     const target = `arn:aws:application-autoscaling:${ctx.region}:${ctx.account}:scalable-target/${STANDIN_ID}`;
     return {
-      create: [...on(target, 'application-autoscaling:RegisterScalableTarget', 'application-autoscaling:TagResource'), ...star('application-autoscaling:DescribeScalableTargets'), serviceLinkedRole(ctx, 'ecs.application-autoscaling.amazonaws.com')],
+      create: [
+        ...on(target, 'application-autoscaling:RegisterScalableTarget', 'application-autoscaling:TagResource'),
+        ...star('application-autoscaling:DescribeScalableTargets'),
+        serviceLinkedRole(ctx, 'ecs.application-autoscaling.amazonaws.com'),
+      ],
       read: [...star('application-autoscaling:DescribeScalableTargets'), ...on(target, 'application-autoscaling:ListTagsForResource')],
       update: on(target, 'application-autoscaling:RegisterScalableTarget', 'application-autoscaling:TagResource', 'application-autoscaling:UntagResource'),
       delete: on(target, 'application-autoscaling:DeregisterScalableTarget'),
@@ -276,11 +340,25 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
   },
   aws_lb: (c, ctx) => {
     const lb = `arn:aws:elasticloadbalancing:${ctx.region}:${ctx.account}:loadbalancer/app/${str(c['name'])}/${STANDIN_ID}`;
-    const reads = star('elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeLoadBalancerAttributes', 'elasticloadbalancing:DescribeTags');
+    const reads = star(
+      'elasticloadbalancing:DescribeLoadBalancers',
+      'elasticloadbalancing:DescribeLoadBalancerAttributes',
+      'elasticloadbalancing:DescribeTags',
+    );
     return {
-      create: [...on(lb, 'elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:ModifyLoadBalancerAttributes', 'elasticloadbalancing:AddTags'), ...reads, serviceLinkedRole(ctx, 'elasticloadbalancing.amazonaws.com')],
+      create: [
+        ...on(lb, 'elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:ModifyLoadBalancerAttributes', 'elasticloadbalancing:AddTags'),
+        ...reads,
+        serviceLinkedRole(ctx, 'elasticloadbalancing.amazonaws.com'),
+      ],
       read: reads,
-      update: on(lb, 'elasticloadbalancing:ModifyLoadBalancerAttributes', 'elasticloadbalancing:SetSecurityGroups', 'elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'),
+      update: on(
+        lb,
+        'elasticloadbalancing:ModifyLoadBalancerAttributes',
+        'elasticloadbalancing:SetSecurityGroups',
+        'elasticloadbalancing:AddTags',
+        'elasticloadbalancing:RemoveTags',
+      ),
       delete: on(lb, 'elasticloadbalancing:DeleteLoadBalancer'),
     };
   },
@@ -288,9 +366,18 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
     const group = `arn:aws:elasticloadbalancing:${ctx.region}:${ctx.account}:targetgroup/${str(c['name'])}/${STANDIN_ID}`;
     const reads = star('elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetGroupAttributes', 'elasticloadbalancing:DescribeTags');
     return {
-      create: [...on(group, 'elasticloadbalancing:CreateTargetGroup', 'elasticloadbalancing:ModifyTargetGroupAttributes', 'elasticloadbalancing:AddTags'), ...reads],
+      create: [
+        ...on(group, 'elasticloadbalancing:CreateTargetGroup', 'elasticloadbalancing:ModifyTargetGroupAttributes', 'elasticloadbalancing:AddTags'),
+        ...reads,
+      ],
       read: reads,
-      update: on(group, 'elasticloadbalancing:ModifyTargetGroup', 'elasticloadbalancing:ModifyTargetGroupAttributes', 'elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'),
+      update: on(
+        group,
+        'elasticloadbalancing:ModifyTargetGroup',
+        'elasticloadbalancing:ModifyTargetGroupAttributes',
+        'elasticloadbalancing:AddTags',
+        'elasticloadbalancing:RemoveTags',
+      ),
       delete: on(group, 'elasticloadbalancing:DeleteTargetGroup'),
     };
   },
@@ -307,25 +394,46 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
     };
   },
   aws_vpc: (_c, ctx) => ({
-    create: [...on(ec2(ctx, 'vpc'), 'ec2:CreateVpc', 'ec2:ModifyVpcAttribute', 'ec2:DescribeVpcAttribute', 'ec2:CreateTags'), ...star('ec2:DescribeVpcs', 'ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups', 'ec2:DescribeNetworkAcls')],
-    read: [...on(ec2(ctx, 'vpc'), 'ec2:DescribeVpcAttribute'), ...star('ec2:DescribeVpcs', 'ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups', 'ec2:DescribeNetworkAcls')],
+    create: [
+      ...on(ec2(ctx, 'vpc'), 'ec2:CreateVpc', 'ec2:ModifyVpcAttribute', 'ec2:DescribeVpcAttribute', 'ec2:CreateTags'),
+      ...star('ec2:DescribeVpcs', 'ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups', 'ec2:DescribeNetworkAcls'),
+    ],
+    read: [
+      ...on(ec2(ctx, 'vpc'), 'ec2:DescribeVpcAttribute'),
+      ...star('ec2:DescribeVpcs', 'ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups', 'ec2:DescribeNetworkAcls'),
+    ],
     update: on(ec2(ctx, 'vpc'), 'ec2:ModifyVpcAttribute', 'ec2:CreateTags', 'ec2:DeleteTags'),
     delete: on(ec2(ctx, 'vpc'), 'ec2:DeleteVpc'),
   }),
   aws_subnet: (_c, ctx) => ({
-    create: [...on(ec2(ctx, 'subnet'), 'ec2:CreateSubnet', 'ec2:ModifySubnetAttribute', 'ec2:CreateTags'), ...on(ec2(ctx, 'vpc'), 'ec2:CreateSubnet'), ...star('ec2:DescribeSubnets')],
+    create: [
+      ...on(ec2(ctx, 'subnet'), 'ec2:CreateSubnet', 'ec2:ModifySubnetAttribute', 'ec2:CreateTags'),
+      ...on(ec2(ctx, 'vpc'), 'ec2:CreateSubnet'),
+      ...star('ec2:DescribeSubnets'),
+    ],
     read: star('ec2:DescribeSubnets'),
     update: on(ec2(ctx, 'subnet'), 'ec2:ModifySubnetAttribute', 'ec2:CreateTags', 'ec2:DeleteTags'),
     delete: [...on(ec2(ctx, 'subnet'), 'ec2:DeleteSubnet'), ...star('ec2:DescribeNetworkInterfaces')],
   }),
   aws_internet_gateway: (_c, ctx) => ({
-    create: [...on(ec2(ctx, 'internet-gateway'), 'ec2:CreateInternetGateway', 'ec2:AttachInternetGateway', 'ec2:CreateTags'), ...on(ec2(ctx, 'vpc'), 'ec2:AttachInternetGateway'), ...star('ec2:DescribeInternetGateways')],
+    create: [
+      ...on(ec2(ctx, 'internet-gateway'), 'ec2:CreateInternetGateway', 'ec2:AttachInternetGateway', 'ec2:CreateTags'),
+      ...on(ec2(ctx, 'vpc'), 'ec2:AttachInternetGateway'),
+      ...star('ec2:DescribeInternetGateways'),
+    ],
     read: star('ec2:DescribeInternetGateways'),
     update: on(ec2(ctx, 'internet-gateway'), 'ec2:CreateTags', 'ec2:DeleteTags'),
-    delete: [...on(ec2(ctx, 'internet-gateway'), 'ec2:DetachInternetGateway', 'ec2:DeleteInternetGateway'), ...on(ec2(ctx, 'vpc'), 'ec2:DetachInternetGateway')],
+    delete: [
+      ...on(ec2(ctx, 'internet-gateway'), 'ec2:DetachInternetGateway', 'ec2:DeleteInternetGateway'),
+      ...on(ec2(ctx, 'vpc'), 'ec2:DetachInternetGateway'),
+    ],
   }),
   aws_route_table: (_c, ctx) => ({
-    create: [...on(ec2(ctx, 'route-table'), 'ec2:CreateRouteTable', 'ec2:CreateTags'), ...on(ec2(ctx, 'vpc'), 'ec2:CreateRouteTable'), ...star('ec2:DescribeRouteTables')],
+    create: [
+      ...on(ec2(ctx, 'route-table'), 'ec2:CreateRouteTable', 'ec2:CreateTags'),
+      ...on(ec2(ctx, 'vpc'), 'ec2:CreateRouteTable'),
+      ...star('ec2:DescribeRouteTables'),
+    ],
     read: star('ec2:DescribeRouteTables'),
     update: on(ec2(ctx, 'route-table'), 'ec2:CreateTags', 'ec2:DeleteTags'),
     delete: on(ec2(ctx, 'route-table'), 'ec2:DeleteRouteTable'),
@@ -337,13 +445,21 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
     delete: on(ec2(ctx, 'route-table'), 'ec2:DeleteRoute'),
   }),
   aws_route_table_association: (_c, ctx) => ({
-    create: [...on(ec2(ctx, 'route-table'), 'ec2:AssociateRouteTable'), ...on(ec2(ctx, 'subnet'), 'ec2:AssociateRouteTable'), ...star('ec2:DescribeRouteTables')],
+    create: [
+      ...on(ec2(ctx, 'route-table'), 'ec2:AssociateRouteTable'),
+      ...on(ec2(ctx, 'subnet'), 'ec2:AssociateRouteTable'),
+      ...star('ec2:DescribeRouteTables'),
+    ],
     read: star('ec2:DescribeRouteTables'),
     update: on(ec2(ctx, 'route-table'), 'ec2:AssociateRouteTable', 'ec2:DisassociateRouteTable'),
     delete: on(ec2(ctx, 'route-table'), 'ec2:DisassociateRouteTable'),
   }),
   aws_security_group: (_c, ctx) => ({
-    create: [...on(ec2(ctx, 'security-group'), 'ec2:CreateSecurityGroup', 'ec2:RevokeSecurityGroupEgress', 'ec2:CreateTags'), ...on(ec2(ctx, 'vpc'), 'ec2:CreateSecurityGroup'), ...star('ec2:DescribeSecurityGroups')],
+    create: [
+      ...on(ec2(ctx, 'security-group'), 'ec2:CreateSecurityGroup', 'ec2:RevokeSecurityGroupEgress', 'ec2:CreateTags'),
+      ...on(ec2(ctx, 'vpc'), 'ec2:CreateSecurityGroup'),
+      ...star('ec2:DescribeSecurityGroups'),
+    ],
     read: star('ec2:DescribeSecurityGroups'),
     update: on(ec2(ctx, 'security-group'), 'ec2:CreateTags', 'ec2:DeleteTags'),
     delete: [...on(ec2(ctx, 'security-group'), 'ec2:DeleteSecurityGroup'), ...star('ec2:DescribeNetworkInterfaces')],
@@ -368,7 +484,10 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
     return {
       create: [...star('cloudfront:CreateDistribution'), ...on(distribution, 'cloudfront:TagResource', 'cloudfront:GetDistribution'), ...logGrant],
       read: on(distribution, 'cloudfront:GetDistribution', 'cloudfront:ListTagsForResource'),
-      update: [...on(distribution, 'cloudfront:UpdateDistribution', 'cloudfront:GetDistribution', 'cloudfront:TagResource', 'cloudfront:UntagResource'), ...logGrant],
+      update: [
+        ...on(distribution, 'cloudfront:UpdateDistribution', 'cloudfront:GetDistribution', 'cloudfront:TagResource', 'cloudfront:UntagResource'),
+        ...logGrant,
+      ],
       delete: on(distribution, 'cloudfront:UpdateDistribution', 'cloudfront:GetDistribution', 'cloudfront:DeleteDistribution'),
     };
   },
@@ -384,9 +503,20 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
   aws_s3_bucket: (c) => {
     const bucket = `arn:aws:s3:::${str(c['bucket'])}`;
     const reads = [
-      's3:ListBucket', 's3:GetBucketAcl', 's3:GetBucketCORS', 's3:GetBucketWebsite', 's3:GetBucketVersioning', 's3:GetAccelerateConfiguration',
-      's3:GetBucketRequestPayment', 's3:GetBucketLogging', 's3:GetLifecycleConfiguration', 's3:GetReplicationConfiguration',
-      's3:GetEncryptionConfiguration', 's3:GetBucketObjectLockConfiguration', 's3:GetBucketPolicy', 's3:GetBucketTagging',
+      's3:ListBucket',
+      's3:GetBucketAcl',
+      's3:GetBucketCORS',
+      's3:GetBucketWebsite',
+      's3:GetBucketVersioning',
+      's3:GetAccelerateConfiguration',
+      's3:GetBucketRequestPayment',
+      's3:GetBucketLogging',
+      's3:GetLifecycleConfiguration',
+      's3:GetReplicationConfiguration',
+      's3:GetEncryptionConfiguration',
+      's3:GetBucketObjectLockConfiguration',
+      's3:GetBucketPolicy',
+      's3:GetBucketTagging',
     ];
     return {
       create: on(bucket, 's3:CreateBucket', 's3:PutBucketTagging', ...reads),
@@ -437,16 +567,28 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
   },
   aws_default_security_group: (_c, ctx) => ({
     // Adopting the VPC's default group strips its rules; destroying it only forgets it.
-    create: [...on(ec2(ctx, 'security-group'), 'ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:CreateTags'), ...star('ec2:DescribeSecurityGroups')],
+    create: [
+      ...on(ec2(ctx, 'security-group'), 'ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:CreateTags'),
+      ...star('ec2:DescribeSecurityGroups'),
+    ],
     read: star('ec2:DescribeSecurityGroups'),
-    update: on(ec2(ctx, 'security-group'), 'ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:CreateTags', 'ec2:DeleteTags'),
+    update: on(
+      ec2(ctx, 'security-group'),
+      'ec2:RevokeSecurityGroupIngress',
+      'ec2:RevokeSecurityGroupEgress',
+      'ec2:AuthorizeSecurityGroupIngress',
+      'ec2:AuthorizeSecurityGroupEgress',
+      'ec2:CreateTags',
+      'ec2:DeleteTags',
+    ),
     delete: [],
   }),
   aws_flow_log: (_c, ctx) => {
     const flowLog = `arn:aws:ec2:${ctx.region}:${ctx.account}:vpc-flow-log/fl-${STANDIN_ID}`;
     return {
       create: [
-        ...on(ec2(ctx, 'vpc'), 'ec2:CreateFlowLogs'), ...on(flowLog, 'ec2:CreateFlowLogs', 'ec2:CreateTags'),
+        ...on(ec2(ctx, 'vpc'), 'ec2:CreateFlowLogs'),
+        ...on(flowLog, 'ec2:CreateFlowLogs', 'ec2:CreateTags'),
         // Delivery to S3 is a vended log delivery set up in the caller's name.
         ...star('logs:CreateLogDelivery', 'ec2:DescribeFlowLogs'),
       ],
@@ -470,7 +612,13 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
     const aclConfig = ctx.config(c['resource_arn']);
     const scope = aclConfig['scope'] === 'CLOUDFRONT' ? 'global' : 'regional';
     const acl = `arn:aws:wafv2:${ctx.region}:${ctx.account}:${scope}/webacl/${str(aclConfig['name'])}/${STANDIN_ID}`;
-    const delivery = star('logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups');
+    const delivery = star(
+      'logs:CreateLogDelivery',
+      'logs:DeleteLogDelivery',
+      'logs:PutResourcePolicy',
+      'logs:DescribeResourcePolicies',
+      'logs:DescribeLogGroups',
+    );
     return {
       create: [...on(acl, 'wafv2:PutLoggingConfiguration', 'wafv2:GetLoggingConfiguration'), ...delivery],
       read: on(acl, 'wafv2:GetLoggingConfiguration'),
@@ -483,7 +631,11 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
     const acl = `arn:aws:wafv2:${ctx.region}:${ctx.account}:regional/webacl/${str(aclConfig['name'])}/${STANDIN_ID}`;
     const lb = `arn:aws:elasticloadbalancing:${ctx.region}:${ctx.account}:loadbalancer/app/${str(ctx.config(c['resource_arn'])['name'])}/${STANDIN_ID}`;
     return {
-      create: [...on(acl, 'wafv2:AssociateWebACL'), ...on(lb, 'wafv2:AssociateWebACL', 'wafv2:GetWebACLForResource'), ...star('elasticloadbalancing:SetWebAcl')],
+      create: [
+        ...on(acl, 'wafv2:AssociateWebACL'),
+        ...on(lb, 'wafv2:AssociateWebACL', 'wafv2:GetWebACLForResource'),
+        ...star('elasticloadbalancing:SetWebAcl'),
+      ],
       read: on(lb, 'wafv2:GetWebACLForResource'),
       update: [],
       delete: on(lb, 'wafv2:DisassociateWebACL'),

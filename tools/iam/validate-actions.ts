@@ -113,7 +113,11 @@ export async function validateStatements(policy: string, document: { Statement: 
       // one of the statement's resources must be something this action can act on.
       const fits = resources.some((resource) => resource === '*' || globs.some((g) => globsOverlap(resource, g)));
       if (!fits) {
-        findings.push({ ...at, resource: resources.join(', '), problem: `no resource of the statement fits the action's resource types (${details.resourceTypes.map((t) => t.name).join(', ') || 'none'})` });
+        findings.push({
+          ...at,
+          resource: resources.join(', '),
+          problem: `no resource of the statement fits the action's resource types (${details.resourceTypes.map((t) => t.name).join(', ') || 'none'})`,
+        });
       }
     }
   }

@@ -23,12 +23,20 @@ async function main(): Promise<number> {
       mkdirSync(reports, { recursive: true });
       console.log(`== schemathesis as the ${who}`);
       const args = [
-        '--config-file', 'tools/schemathesis/schemathesis.toml',
-        'run', `${stack.broadcast.url}/openapi.json`,
-        '--header', `Authorization: Bearer ${token}`,
-        '--max-examples', process.env['SCHEMATHESIS_MAX_EXAMPLES'] ?? '40',
-        '--seed', process.env['SCHEMATHESIS_SEED'] ?? '1',
-        '--report', 'junit', '--report-dir', reports,
+        '--config-file',
+        'tools/schemathesis/schemathesis.toml',
+        'run',
+        `${stack.broadcast.url}/openapi.json`,
+        '--header',
+        `Authorization: Bearer ${token}`,
+        '--max-examples',
+        process.env['SCHEMATHESIS_MAX_EXAMPLES'] ?? '40',
+        '--seed',
+        process.env['SCHEMATHESIS_SEED'] ?? '1',
+        '--report',
+        'junit',
+        '--report-dir',
+        reports,
         '--no-color',
         ...extra,
       ];

@@ -74,9 +74,16 @@ describe('publish-web.sh', () => {
       Comment: 'relay-dev web client',
       Enabled: true,
       Origins: { Quantity: 1, Items: [{ Id: 'web-bucket', DomainName: `${bucket}.s3.amazonaws.com`, S3OriginConfig: { OriginAccessIdentity: '' } }] },
-      DefaultCacheBehavior: { TargetOriginId: 'web-bucket', ViewerProtocolPolicy: 'redirect-to-https', ForwardedValues: { QueryString: false, Cookies: { Forward: 'none' } }, MinTTL: 0 },
+      DefaultCacheBehavior: {
+        TargetOriginId: 'web-bucket',
+        ViewerProtocolPolicy: 'redirect-to-https',
+        ForwardedValues: { QueryString: false, Cookies: { Forward: 'none' } },
+        MinTTL: 0,
+      },
     };
-    const { Distribution } = aws('cloudfront', 'create-distribution', '--distribution-config', JSON.stringify(distributionConfig)) as { Distribution: { Id: string } };
+    const { Distribution } = aws('cloudfront', 'create-distribution', '--distribution-config', JSON.stringify(distributionConfig)) as {
+      Distribution: { Id: string };
+    };
     const distributionId = Distribution.Id;
     const put = (name: string, value: string) => ssm.send(new PutParameterCommand({ Name: `/relay/dev/${name}`, Value: value, Type: 'String' }));
     await put('web/bucket', bucket);
@@ -105,7 +112,10 @@ describe('publish-web.sh', () => {
   });
 
   it('refuses an unbuilt client before touching AWS', () => {
-    const result = spawnSync('bash', [path.join(root, 'tools/scripts/publish-web.sh'), 'dev', mkdtempSync(path.join(tmpdir(), 'relay-empty-'))], { encoding: 'utf8', env: awsEnv() });
+    const result = spawnSync('bash', [path.join(root, 'tools/scripts/publish-web.sh'), 'dev', mkdtempSync(path.join(tmpdir(), 'relay-empty-'))], {
+      encoding: 'utf8',
+      env: awsEnv(),
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/index.html missing; build the web client first/);
   });
@@ -113,7 +123,10 @@ describe('publish-web.sh', () => {
 
 describe('seed-users from SSM', () => {
   const seed = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'tools/scripts/seed-users.ts'), ...args], { encoding: 'utf8', env: { ...process.env, ...awsEnv() } });
+    spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'tools/scripts/seed-users.ts'), ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ...awsEnv() },
+    });
 
   it("signs load-test users with the env's secret read from its SecureString", async () => {
     const secret = `stag-secret-${'x'.repeat(40)}`;
@@ -151,7 +164,10 @@ describe('image pipeline scripts (ECR and SSM on moto)', () => {
   });
   const script = (name: string, ...args: string[]) => spawnSync('bash', [path.join(root, 'tools/scripts', name), ...args], { encoding: 'utf8', env: awsEnv() });
   const tagsOf = (digest: string) =>
-    ((aws('ecr', 'describe-images', '--repository-name', repository, '--image-ids', `imageDigest=${digest}`) as { imageDetails: { imageTags: string[] }[] }).imageDetails[0]?.imageTags ?? []).sort();
+    (
+      (aws('ecr', 'describe-images', '--repository-name', repository, '--image-ids', `imageDigest=${digest}`) as { imageDetails: { imageTags: string[] }[] })
+        .imageDetails[0]?.imageTags ?? []
+    ).sort();
 
   beforeEach(() => {
     aws('ecr', 'create-repository', '--repository-name', repository, '--image-tag-mutability', 'IMMUTABLE');
@@ -160,7 +176,15 @@ describe('image pipeline scripts (ECR and SSM on moto)', () => {
 
   it('push-image.sh records the digest of an image already pushed (a re-run) without pushing again', () => {
     // No docker on PATH: touching it would fail the script.
-    const result = script('push-image.sh', '/nonexistent.tar.gz', 'relay/broadcast-api:abc123', `${dev.accountId}.dkr.ecr.${dev.region}.amazonaws.com`, repository, 'sha-abc123', parameter);
+    const result = script(
+      'push-image.sh',
+      '/nonexistent.tar.gz',
+      'relay/broadcast-api:abc123',
+      `${dev.accountId}.dkr.ecr.${dev.region}.amazonaws.com`,
+      repository,
+      'sha-abc123',
+      parameter,
+    );
     expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 });
     const recorded = (aws('ssm', 'get-parameter', '--name', parameter) as { Parameter: { Value: string } }).Parameter.Value;
     expect(recorded).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -171,7 +195,10 @@ describe('image pipeline scripts (ECR and SSM on moto)', () => {
     script('push-image.sh', '/nonexistent.tar.gz', 'x', 'registry', repository, 'sha-abc123', parameter);
     const digest = (aws('ssm', 'get-parameter', '--name', parameter) as { Parameter: { Value: string } }).Parameter.Value;
     const first = script('tag-live-image.sh', repository, parameter, 'abc123');
-    expect({ status: first.status, stdout: first.stdout, stderr: first.stderr }).toMatchObject({ status: 0, stdout: expect.stringContaining('as live-abc123') });
+    expect({ status: first.status, stdout: first.stdout, stderr: first.stderr }).toMatchObject({
+      status: 0,
+      stdout: expect.stringContaining('as live-abc123'),
+    });
     expect(tagsOf(digest)).toEqual(['live-abc123', 'sha-abc123']);
     const again = script('tag-live-image.sh', repository, parameter, 'abc123');
     expect(again.status).toBe(0);

@@ -38,7 +38,12 @@ export function bootstrapSteps(envName: string, root: string, outdir: string, te
   });
   const tf = (title: string, ...args: string[]): Step => ({ title, command: terraform, args, cwd: stackDir });
   return [
-    { title: `check the credentials are for account ${env.accountId}`, command: 'aws', args: ['sts', 'get-caller-identity', '--query', 'Account', '--output', 'text'], cwd: root },
+    {
+      title: `check the credentials are for account ${env.accountId}`,
+      command: 'aws',
+      args: ['sts', 'get-caller-identity', '--query', 'Account', '--output', 'text'],
+      cwd: root,
+    },
     synth('local'),
     tf('init on local state', 'init', '-input=false'),
     tf('plan', 'plan', '-input=false', '-out=tfplan'),
@@ -60,11 +65,18 @@ function main(): void {
   for (const step of steps) {
     console.log(`== ${step.title}\n   ${[path.basename(step.command), ...step.args].join(' ')}`);
     if (values['dry-run']) continue;
-    const result = spawnSync(step.command, step.args, { cwd: step.cwd, env: { ...process.env, ...step.env }, stdio: ['inherit', 'pipe', 'inherit'], encoding: 'utf8' });
+    const result = spawnSync(step.command, step.args, {
+      cwd: step.cwd,
+      env: { ...process.env, ...step.env },
+      stdio: ['inherit', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    });
     process.stdout.write(result.stdout ?? '');
     if (result.status !== 0) throw new Error(`${step.title} failed`);
     if (step.command === 'aws' && result.stdout.trim() !== expected) {
-      throw new Error(`these credentials are for account ${result.stdout.trim()}, not ${envName}'s ${expected}: log in to the right account (aws sso login --profile …)`);
+      throw new Error(
+        `these credentials are for account ${result.stdout.trim()}, not ${envName}'s ${expected}: log in to the right account (aws sso login --profile …)`,
+      );
     }
   }
   if (!values['dry-run']) {

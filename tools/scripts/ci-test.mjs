@@ -49,7 +49,11 @@ const contractReports = path.join(root, 'reports', 'schemathesis');
 const junitFiles = existsSync(contractReports)
   ? readdirSync(contractReports, { withFileTypes: true })
       .filter((d) => d.isDirectory())
-      .flatMap((d) => readdirSync(path.join(contractReports, d.name)).filter((f) => f.endsWith('.xml')).map((f) => path.join(contractReports, d.name, f)))
+      .flatMap((d) =>
+        readdirSync(path.join(contractReports, d.name))
+          .filter((f) => f.endsWith('.xml'))
+          .map((f) => path.join(contractReports, d.name, f)),
+      )
       .filter((f) => statSync(f).mtimeMs >= started)
   : [];
 for (const file of junitFiles.sort()) {

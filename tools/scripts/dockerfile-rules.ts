@@ -36,7 +36,8 @@ export function dockerfileProblems(text: string): string[] {
     const keyword = instruction.getKeyword();
     const args = instruction.getArgumentsContent() ?? '';
     if (keyword === 'ADD' && /https?:\/\//.test(args)) problems.push(`ADD ${args}: fetches at build time; download in a pinned, verified step`);
-    if ((keyword === 'ENV' || keyword === 'ARG') && /(SECRET|TOKEN|PASSWORD|KEY)\w*=/i.test(args)) problems.push(`${keyword} ${args}: a secret baked into the image`);
+    if ((keyword === 'ENV' || keyword === 'ARG') && /(SECRET|TOKEN|PASSWORD|KEY)\w*=/i.test(args))
+      problems.push(`${keyword} ${args}: a secret baked into the image`);
   }
   return problems;
 }

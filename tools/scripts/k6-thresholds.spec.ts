@@ -47,7 +47,9 @@ describe('k6 thresholds', () => {
     const { status, output } = await run({ KIND: kind, SAMPLES: '0', URL: url });
     expect(status).toBe(99);
     // Exactly the sample minimum fails: the rates themselves still print ✓ over nothing.
-    expect(output).toMatch(kind === 'chat' ? /thresholds on metrics 'chat_delivery_samples' have been crossed/ : /thresholds on metrics 'http_reqs' have been crossed/);
+    expect(output).toMatch(
+      kind === 'chat' ? /thresholds on metrics 'chat_delivery_samples' have been crossed/ : /thresholds on metrics 'http_reqs' have been crossed/,
+    );
   });
 
   it.each(['chat', 'rest'])('pass a %s run with enough good samples', async (kind) => {

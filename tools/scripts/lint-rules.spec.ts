@@ -20,14 +20,15 @@ describe('workspace lint rules', () => {
   it('forbids the @cdktf/provider-aws barrel and allows deep imports', () => {
     const barrel = lint("import { DynamodbTable } from '@cdktf/provider-aws';\nexport const t = DynamodbTable;\n", 'libs/infra-constructs/src/x.ts');
     expect(barrel).toEqual([expect.objectContaining({ ruleId: 'no-restricted-imports', message: expect.stringContaining('~10x slower') })]);
-    const deep = lint("import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';\nexport const t = DynamodbTable;\n", 'libs/infra-constructs/src/x.ts');
+    const deep = lint(
+      "import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';\nexport const t = DynamodbTable;\n",
+      'libs/infra-constructs/src/x.ts',
+    );
     expect(deep).toEqual([]);
   });
 
   it('keeps platform libraries free of product code', () => {
     const messages = lint("import { CHAT_FUNCTIONS } from '@relay/chat-core';\nexport const f = CHAT_FUNCTIONS;\n", 'libs/infra-constructs/src/x.ts');
-    expect(messages).toEqual([
-      expect.objectContaining({ ruleId: '@nx/enforce-module-boundaries', message: expect.stringContaining('scope:platform') }),
-    ]);
+    expect(messages).toEqual([expect.objectContaining({ ruleId: '@nx/enforce-module-boundaries', message: expect.stringContaining('scope:platform') })]);
   });
 });

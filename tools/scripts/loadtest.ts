@@ -48,7 +48,13 @@ async function runK6(k6: string, scenario: string, env: Record<string, string>, 
   mkdirSync(reportDir, { recursive: true });
   const summary = path.join(reportDir, 'summary.json');
   if (existsSync(summary)) copyFileSync(summary, path.join(reportDir, 'previous-summary.json'));
-  const args = ['run', '--no-usage-report', '--quiet', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), path.join(root, 'loadtests/src', `${scenario}.ts`)];
+  const args = [
+    'run',
+    '--no-usage-report',
+    '--quiet',
+    ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+    path.join(root, 'loadtests/src', `${scenario}.ts`),
+  ];
   const started = Date.now();
   const child = spawn(k6, args, {
     cwd: root,
@@ -113,12 +119,19 @@ async function main(): Promise<number> {
           return [key, rest.join('=')];
         }),
       );
-      const result = await runK6(k6, scenario, { ...extra, PROFILE: values.profile, WS_URL: wsUrl, BROADCAST_URL: broadcastUrl, USERS_FILE: usersFile, REPORT_DIR: reportDir }, reportDir);
+      const result = await runK6(
+        k6,
+        scenario,
+        { ...extra, PROFILE: values.profile, WS_URL: wsUrl, BROADCAST_URL: broadcastUrl, USERS_FILE: usersFile, REPORT_DIR: reportDir },
+        reportDir,
+      );
       results.push(result);
       const previous = path.join(reportDir, 'previous-summary.json');
       const current = path.join(reportDir, 'summary.json');
       if (existsSync(previous) && existsSync(current)) {
-        console.log(`${scenario} against the previous run:\n${compareSummaries(JSON.parse(readFileSync(previous, 'utf8')), JSON.parse(readFileSync(current, 'utf8')))}\n`);
+        console.log(
+          `${scenario} against the previous run:\n${compareSummaries(JSON.parse(readFileSync(previous, 'utf8')), JSON.parse(readFileSync(current, 'utf8')))}\n`,
+        );
       }
       console.log(
         `${scenario}: k6 exit ${result.exitCode}, k6 CPU ${result.cpuSeconds.toFixed(1)} s over ${result.wallSeconds.toFixed(1)} s ` +

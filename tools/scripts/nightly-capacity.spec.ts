@@ -25,9 +25,12 @@ function capacityProblems(webSocket: Environment['webSocket'], profile: Profile)
   // Each post is one @connections request per connected follower, on the same account quota.
   const deliveryPosts = connected * (1000 / profile.postIntervalMs);
   const problems: string[] = [];
-  if (webSocket.rateLimit < clientRequests * MARGIN) problems.push(`stage rate ${webSocket.rateLimit}/s < ${clientRequests * MARGIN}/s (client requests at the peak with margin)`);
-  if (webSocket.burstLimit < arrivals * onArrival * MARGIN) problems.push(`stage burst ${webSocket.burstLimit} < ${arrivals * onArrival * MARGIN} (one second of arrivals with margin)`);
-  if (webSocket.accountNewConnectionsPerSecond < arrivals * MARGIN) problems.push(`new-connection quota ${webSocket.accountNewConnectionsPerSecond}/s < ${arrivals * MARGIN}/s`);
+  if (webSocket.rateLimit < clientRequests * MARGIN)
+    problems.push(`stage rate ${webSocket.rateLimit}/s < ${clientRequests * MARGIN}/s (client requests at the peak with margin)`);
+  if (webSocket.burstLimit < arrivals * onArrival * MARGIN)
+    problems.push(`stage burst ${webSocket.burstLimit} < ${arrivals * onArrival * MARGIN} (one second of arrivals with margin)`);
+  if (webSocket.accountNewConnectionsPerSecond < arrivals * MARGIN)
+    problems.push(`new-connection quota ${webSocket.accountNewConnectionsPerSecond}/s < ${arrivals * MARGIN}/s`);
   if (webSocket.accountRequestsPerSecond < webSocket.rateLimit + deliveryPosts) {
     problems.push(`account request quota ${webSocket.accountRequestsPerSecond}/s < stage rate ${webSocket.rateLimit}/s + delivery posts ${deliveryPosts}/s`);
   }

@@ -24,7 +24,14 @@ export interface StackChanges {
 
 /** Counts like `terraform plan` does: a replacement is one add and one destroy. */
 export function countChanges(stack: string, plan: PlanJson): StackChanges {
-  const counts: StackChanges = { stack, add: 0, change: 0, destroy: 0, replaced: [], standInImage: plan.variables?.[IMAGE_DIGEST_VARIABLE]?.value === STAND_IN_DIGEST };
+  const counts: StackChanges = {
+    stack,
+    add: 0,
+    change: 0,
+    destroy: 0,
+    replaced: [],
+    standInImage: plan.variables?.[IMAGE_DIGEST_VARIABLE]?.value === STAND_IN_DIGEST,
+  };
   for (const { address, change } of plan.resource_changes ?? []) {
     const actions = change.actions;
     if (actions.includes('create')) counts.add++;
@@ -47,7 +54,10 @@ export function markdown(env: string, stacks: StackChanges[]): string {
     ...(replaced.length ? ['', '**Replaced (destroyed, then created):**', ...replaced] : []),
     ...stacks
       .filter((s) => s.standInImage)
-      .map((s) => `\n_\`${s.stack}\` was planned with a stand-in image digest (a pull request cannot read which image runs): its task definition shows as changed; the deploy plan uses the pushed image._`),
+      .map(
+        (s) =>
+          `\n_\`${s.stack}\` was planned with a stand-in image digest (a pull request cannot read which image runs): its task definition shows as changed; the deploy plan uses the pushed image._`,
+      ),
     '',
   ].join('\n');
 }

@@ -55,9 +55,7 @@ async function main(): Promise<void> {
     },
   });
   const parameter = values['secret-parameter'];
-  const settings = parameter
-    ? { secret: await secretFromSsm(parameter), issuer: values.issuer, audience: values.audience }
-    : LOCAL_AUTH;
+  const settings = parameter ? { secret: await secretFromSsm(parameter), issuer: values.issuer, audience: values.audience } : LOCAL_AUTH;
   const users = await seedUsers(Number(values.count), settings);
   writeUsers(values.out, users);
   console.log(`seeded ${users.followers.length} followers and 1 artist into ${values.out} (${parameter ? `secret ${parameter}` : 'local runtime secret'})`);

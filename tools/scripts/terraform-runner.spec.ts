@@ -23,10 +23,18 @@ describe('terraform runner', () => {
   it('plans an environment stack by stack in dependency order, never a neighbour env', () => {
     const outdir = outdirWith(['web-dev', 'chat-dev', 'bootstrap-dev', 'platform-dev', 'chat-dev-alice', 'chat-stag']);
     expect(summary(commandsFor('plan', 'dev', { outdir, env: DIGEST }))).toEqual([
-      'bootstrap-dev:init', 'bootstrap-dev:plan', 'bootstrap-dev:show',
-      'platform-dev:init', 'platform-dev:plan', 'platform-dev:show',
-      'chat-dev:init', 'chat-dev:plan', 'chat-dev:show',
-      'web-dev:init', 'web-dev:plan', 'web-dev:show',
+      'bootstrap-dev:init',
+      'bootstrap-dev:plan',
+      'bootstrap-dev:show',
+      'platform-dev:init',
+      'platform-dev:plan',
+      'platform-dev:show',
+      'chat-dev:init',
+      'chat-dev:plan',
+      'chat-dev:show',
+      'web-dev:init',
+      'web-dev:plan',
+      'web-dev:show',
     ]);
   });
 
@@ -118,7 +126,9 @@ describe('terraform runner preflight (STS on moto)', () => {
   it("passes in the environment's own account and says who it is", () => {
     const lines: string[] = [];
     preflight(stag, { outdir: '', env: credentials(moto) }, root, (l) => lines.push(l));
-    expect(lines).toEqual([expect.stringMatching(new RegExp(`^preflight: caller arn:aws:.*\\(account ${stag.accountId}\\); stag lives in account ${stag.accountId}$`))]);
+    expect(lines).toEqual([
+      expect.stringMatching(new RegExp(`^preflight: caller arn:aws:.*\\(account ${stag.accountId}\\); stag lives in account ${stag.accountId}$`)),
+    ]);
   });
 
   it('stops in another account with both account ids and how to log in', () => {
@@ -129,7 +139,12 @@ describe('terraform runner preflight (STS on moto)', () => {
   });
 
   it('stops without credentials with how to log in, not a provider stack trace', () => {
-    const env = { PATH: process.env['PATH'], HOME: mkdtempSync(path.join(tmpdir(), 'relay-home-')), AWS_ENDPOINT_URL: moto.endpoint, AWS_EC2_METADATA_DISABLED: 'true' };
+    const env = {
+      PATH: process.env['PATH'],
+      HOME: mkdtempSync(path.join(tmpdir(), 'relay-home-')),
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
     expect(() => preflight(stag, { outdir: '', env }, root, () => undefined)).toThrow(/^no usable AWS credentials \(.+\): log in to stag's account/);
   });
 });
@@ -137,8 +152,20 @@ describe('terraform runner preflight (STS on moto)', () => {
 describe('bootstrap-account', () => {
   it('applies a new account on local state, then moves the state into its bucket and proves it', () => {
     const steps = bootstrapSteps('stag', '/repo', '/out');
-    expect(steps.map((s) => [s.command.endsWith('aws') ? 'aws' : path.basename(s.command) === 'terraform' ? 'terraform' : 'node', s.args.find((a) => !a.startsWith('-')) ?? s.args[0]])).toEqual([
-      ['aws', 'sts'], ['node', 'tsx'], ['terraform', 'init'], ['terraform', 'plan'], ['terraform', 'apply'], ['node', 'tsx'], ['terraform', 'init'], ['terraform', 'state'],
+    expect(
+      steps.map((s) => [
+        s.command.endsWith('aws') ? 'aws' : path.basename(s.command) === 'terraform' ? 'terraform' : 'node',
+        s.args.find((a) => !a.startsWith('-')) ?? s.args[0],
+      ]),
+    ).toEqual([
+      ['aws', 'sts'],
+      ['node', 'tsx'],
+      ['terraform', 'init'],
+      ['terraform', 'plan'],
+      ['terraform', 'apply'],
+      ['node', 'tsx'],
+      ['terraform', 'init'],
+      ['terraform', 'state'],
     ]);
     expect(steps[1]!.env).toMatchObject({ RELAY_ROLE: 'ambient', RELAY_BOOTSTRAP_BACKEND: 'local', RELAY_COMPONENTS: 'bootstrap' });
     expect(steps[5]!.env).toMatchObject({ RELAY_BOOTSTRAP_BACKEND: 's3' });

@@ -121,7 +121,10 @@ export function commandsFor(action: Action, envName: string, options: RunOptions
     const init = { cwd, args: ['init', '-input=false', '-no-color'] };
     if (action === 'validate') {
       // No backend, no credentials: the configuration against the provider's schema only.
-      return [{ cwd, args: ['init', '-input=false', '-no-color', '-backend=false'] }, { cwd, args: ['validate', '-no-color'] }];
+      return [
+        { cwd, args: ['init', '-input=false', '-no-color', '-backend=false'] },
+        { cwd, args: ['validate', '-no-color'] },
+      ];
     }
     if (action === 'plan') {
       const readOnly = options.pullRequest ? ['-refresh=false', '-lock=false'] : [];

@@ -23,13 +23,18 @@ try {
   if (!['validate', 'plan', 'apply', 'destroy'].includes(action ?? '') || !envName) {
     throw new Error('usage: terraform.ts <validate|plan|apply|destroy> <env> [--dry-run] [--components chat,web] [--pull-request] [--detailed-exitcode]');
   }
-  const changed = run(action as Action, envName, {
-    outdir: process.env['CDKTF_OUTDIR'] ?? path.join(root, 'cdktf.out'),
-    dryRun: values['dry-run'],
-    components: values.components?.split(','),
-    pullRequest: values['pull-request'],
-    detailedExitcode: values['detailed-exitcode'],
-  }, root);
+  const changed = run(
+    action as Action,
+    envName,
+    {
+      outdir: process.env['CDKTF_OUTDIR'] ?? path.join(root, 'cdktf.out'),
+      dryRun: values['dry-run'],
+      components: values.components?.split(','),
+      pullRequest: values['pull-request'],
+      detailedExitcode: values['detailed-exitcode'],
+    },
+    root,
+  );
   if (changed.length > 0) {
     console.log(`changes in ${changed.join(', ')}`);
     process.exit(2);

@@ -53,7 +53,14 @@ export async function ensureSecrets(
         // Creating never races a concurrent creator into overwriting; replacing a placeholder must.
         Overwrite: outcome === 'replaced placeholder',
         Description: `Relay ${env.name} ${secret}: random, created by ensure-secrets; rotate with put-parameter --overwrite`,
-        ...(outcome === 'created' ? { Tags: [{ Key: 'env', Value: env.name }, { Key: 'managed-by', Value: 'ensure-secrets' }] } : {}),
+        ...(outcome === 'created'
+          ? {
+              Tags: [
+                { Key: 'env', Value: env.name },
+                { Key: 'managed-by', Value: 'ensure-secrets' },
+              ],
+            }
+          : {}),
       }),
     );
   }

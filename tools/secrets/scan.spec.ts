@@ -9,10 +9,10 @@ import { findSecrets } from './scan';
 jest.setTimeout(120_000);
 
 const root = path.resolve(__dirname, '../..');
-const fixture = () => JSON.parse(readFileSync(path.join(__dirname, 'fixtures/plan-chat-dev.json'), 'utf8')) as {
-  resource_changes: { type: string; change: { after: Record<string, unknown> } }[];
-};
-
+const fixture = () =>
+  JSON.parse(readFileSync(path.join(__dirname, 'fixtures/plan-chat-dev.json'), 'utf8')) as {
+    resource_changes: { type: string; change: { after: Record<string, unknown> } }[];
+  };
 
 describe('secret scan', () => {
   it('finds nothing in any synthesized stack of any env or preview', () => {
@@ -28,17 +28,29 @@ describe('secret scan', () => {
       mutate(plan);
       return findSecrets(plan).map((f) => f.reason);
     };
-    expect(plant((p) => p.resource_changes.push({ type: 'aws_ssm_parameter', change: { after: { name: '/relay/dev/chat/auth-token-secret', type: 'SecureString', value: 'x'.repeat(40) } } }))).toEqual([
-      expect.stringContaining('SecureString'),
+    expect(
+      plant((p) =>
+        p.resource_changes.push({
+          type: 'aws_ssm_parameter',
+          change: { after: { name: '/relay/dev/chat/auth-token-secret', type: 'SecureString', value: 'x'.repeat(40) } },
+        }),
+      ),
+    ).toEqual([expect.stringContaining('SecureString')]);
+    expect(plant((p) => (p.resource_changes[0]!.change.after['environment'] = [{ variables: { AUTH_TOKEN_SECRET: 'k'.repeat(40) } }]))).toEqual([
+      expect.stringContaining('AUTH_TOKEN_SECRET'),
     ]);
-    expect(plant((p) => (p.resource_changes[0]!.change.after['environment'] = [{ variables: { AUTH_TOKEN_SECRET: 'k'.repeat(40) } }]))).toEqual([expect.stringContaining('AUTH_TOKEN_SECRET')]);
-    expect(plant((p) => (p.resource_changes[1]!.change.after['value'] = `Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.${'s'.repeat(43)}`))).toEqual([expect.stringContaining('JSON Web Token')]);
+    expect(plant((p) => (p.resource_changes[1]!.change.after['value'] = `Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.${'s'.repeat(43)}`))).toEqual([
+      expect.stringContaining('JSON Web Token'),
+    ]);
     expect(plant((p) => (p.resource_changes[1]!.change.after['value'] = 'AKIAABCDEFGHIJKLMNOP'))).toEqual([expect.stringContaining('access key')]);
     expect(plant((p) => (p.resource_changes[1]!.change.after['value'] = LOCAL_AUTH.secret))).toEqual([expect.stringContaining('development secret')]);
   });
 
   it('exits non-zero from the command line on a finding', () => {
-    const clean = spawnSync(process.execPath, ['--import', 'tsx', 'tools/secrets/scan.ts', 'tools/secrets/fixtures/plan-chat-dev.json'], { cwd: root, encoding: 'utf8' });
+    const clean = spawnSync(process.execPath, ['--import', 'tsx', 'tools/secrets/scan.ts', 'tools/secrets/fixtures/plan-chat-dev.json'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(clean.status).toBe(0);
     const dir = mkdtempSync(path.join(tmpdir(), 'relay-scan-'));
     const leaky = path.join(dir, 'plan.json');

@@ -65,7 +65,11 @@ describe('broadcast API over real HTTP', () => {
     const first = await post('a1', { body: 'new single out now' }, { ...auth, 'idempotency-key': 'drop-1' });
     expect(first).toEqual({ status: 201, json: { roomId: 'artist-a1', seq: 1, sentAt: expect.any(String), duplicate: false } });
     expect(await follower.next((f) => f.type === 'message' && f['clientMessageId'] === 'drop-1')).toMatchObject({
-      roomId: 'artist-a1', senderId: 'a1', senderName: 'User a1', body: 'new single out now', seq: 1,
+      roomId: 'artist-a1',
+      senderId: 'a1',
+      senderName: 'User a1',
+      body: 'new single out now',
+      seq: 1,
     });
 
     const retry = await post('a1', { body: 'new single out now' }, { ...auth, 'idempotency-key': 'drop-1' });
@@ -132,8 +136,13 @@ describe('broadcast API over real HTTP', () => {
     }
     expect((await fetch(`${service.url}/v1/artists/a7/followers/f1`, { method: 'PUT', headers: await as('f2') })).status).toBe(403);
     await fetch(`${service.url}/v1/artists/a7/followers/f2`, { method: 'DELETE', headers: await as('f2') });
-    const page1 = (await (await fetch(`${service.url}/v1/artists/a7/followers?limit=1`, { headers: await as('f1') })).json()) as { followers: string[]; cursor: string };
-    const page2 = (await (await fetch(`${service.url}/v1/artists/a7/followers?limit=5&cursor=${page1.cursor}`, { headers: await as('f1') })).json()) as { followers: string[] };
+    const page1 = (await (await fetch(`${service.url}/v1/artists/a7/followers?limit=1`, { headers: await as('f1') })).json()) as {
+      followers: string[];
+      cursor: string;
+    };
+    const page2 = (await (await fetch(`${service.url}/v1/artists/a7/followers?limit=5&cursor=${page1.cursor}`, { headers: await as('f1') })).json()) as {
+      followers: string[];
+    };
     expect([...page1.followers, ...page2.followers]).toEqual(['f1', 'f3']);
     const foreignCursor = (await fetch(`${service.url}/v1/artists/a8/followers?cursor=${page1.cursor}`, { headers: await as('f1') })).status;
     expect(foreignCursor).toBe(400);
@@ -160,8 +169,24 @@ describe('broadcast API over real HTTP', () => {
     const checks: [Promise<Response>, number, string][] = [
       [fetch(`${service.url}/v1/artists/a12/followers/someone-else`, { method: 'PUT', headers: fan }), 403, 'forbidden'],
       [fetch(`${service.url}/v1/nope`, { headers: fan }), 404, 'not_found'],
-      [fetch(`${service.url}/v1/artists/a12/posts`, { method: 'POST', headers: { ...fan, 'content-type': 'application/json', 'idempotency-key': 'k' }, body: JSON.stringify({ body: 'x'.repeat(200_000) }) }), 413, 'payload_too_large'],
-      [fetch(`${service.url}/v1/artists/a12/posts`, { method: 'POST', headers: { ...fan, 'content-type': 'application/xml', 'idempotency-key': 'k' }, body: '<x/>' }), 415, 'unsupported_media_type'],
+      [
+        fetch(`${service.url}/v1/artists/a12/posts`, {
+          method: 'POST',
+          headers: { ...fan, 'content-type': 'application/json', 'idempotency-key': 'k' },
+          body: JSON.stringify({ body: 'x'.repeat(200_000) }),
+        }),
+        413,
+        'payload_too_large',
+      ],
+      [
+        fetch(`${service.url}/v1/artists/a12/posts`, {
+          method: 'POST',
+          headers: { ...fan, 'content-type': 'application/xml', 'idempotency-key': 'k' },
+          body: '<x/>',
+        }),
+        415,
+        'unsupported_media_type',
+      ],
       [fetch(`${service.url}/v1/artists/a12/followers`), 401, 'unauthorized'],
       [fetch(`${service.url}/v1/artists/a12/followers?limit=0`, { headers: fan }), 400, 'invalid_request'],
     ];
@@ -199,7 +224,12 @@ describe('broadcast API over real HTTP', () => {
     expect(Buffer.from(page.cursor, 'base64url').toString('latin1')).not.toContain('g1');
     const raw = Buffer.from(page.cursor, 'base64url');
     raw[5]! ^= 0x40;
-    const bad = [raw.toString('base64url'), Buffer.from(JSON.stringify({ artistId: 'a14', userId: { S: 'x' } })).toString('base64url'), '%%%', 'A'.repeat(2048)];
+    const bad = [
+      raw.toString('base64url'),
+      Buffer.from(JSON.stringify({ artistId: 'a14', userId: { S: 'x' } })).toString('base64url'),
+      '%%%',
+      'A'.repeat(2048),
+    ];
     for (const cursor of bad) {
       const res = await fetch(`${service.url}/v1/artists/a14/followers?cursor=${encodeURIComponent(cursor)}`, { headers: as });
       expect({ status: res.status, code: ((await res.json()) as { code: string }).code }).toEqual({ status: 400, code: 'invalid_request' });
@@ -207,9 +237,23 @@ describe('broadcast API over real HTTP', () => {
   });
 
   it('publishes an OpenAPI document generated from its schemas', async () => {
-    const doc = (await (await fetch(`${service.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const doc = (await (await fetch(`${service.url}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths['/v1/artists/{artistId}/posts']!['post']!.responses).sort()).toEqual(['200', '201', '400', '401', '403', '409', '413', '415', '429', '500']);
+    expect(Object.keys(doc.paths['/v1/artists/{artistId}/posts']!['post']!.responses).sort()).toEqual([
+      '200',
+      '201',
+      '400',
+      '401',
+      '403',
+      '409',
+      '413',
+      '415',
+      '429',
+      '500',
+    ]);
   });
 
   it('reports readiness', async () => {
@@ -224,7 +268,10 @@ describe('the built service process', () => {
   it('drains on SIGTERM: refuses new connections, finishes the request in flight, exits 0', async () => {
     if (!existsSync(bundle)) throw new Error(`${bundle} is missing: the test target depends on build`);
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const child: ChildProcess = spawn(process.execPath, [bundle], { env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child: ChildProcess = spawn(process.execPath, [bundle], {
+      env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const logs: string[] = [];
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (chunk: Buffer) => {

@@ -87,7 +87,9 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   const { code, port } = (error ?? {}) as { code?: string; port?: number };
   if (code === 'EADDRINUSE') {
-    console.error(`port ${port ?? ''} is already in use (another npm start?): stop it, choose ports with --port/--broadcast-port/--web-port, or run with --free-ports`);
+    console.error(
+      `port ${port ?? ''} is already in use (another npm start?): stop it, choose ports with --port/--broadcast-port/--web-port, or run with --free-ports`,
+    );
   } else if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     console.error(`${(error as Error).message}\n\n${USAGE}`);
     process.exit(2);

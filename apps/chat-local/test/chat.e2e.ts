@@ -1,9 +1,4 @@
-import {
-  ApiGatewayManagementApiClient,
-  DeleteConnectionCommand,
-  GetConnectionCommand,
-  PostToConnectionCommand,
-} from '@aws-sdk/client-apigatewaymanagementapi';
+import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GetConnectionCommand, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { HttpRequest } from '@smithy/core/protocols';
 import { Hash } from '@smithy/core/serde';
@@ -145,7 +140,9 @@ describe('local chat over real WebSockets', () => {
     const ghost = { connectionId: 'GhostConnId0000=', userId: 'ghost', name: 'Ghost', expiresAt: 4102444800 };
     await db.send(new PutCommand({ TableName: runtime.tables.connections, Item: { ...ghost, connectedAt: '2026-01-01T00:00:00Z' } }));
     await db.send(new PutCommand({ TableName: runtime.tables.memberships, Item: { ...ghost, roomId: 'room-gone', joinedAt: '2026-01-01T00:00:00Z' } }));
-    expect(await grace.request({ action: 'members', roomId: 'room-gone' })).toMatchObject({ members: expect.arrayContaining([{ userId: 'ghost', name: 'Ghost' }]) });
+    expect(await grace.request({ action: 'members', roomId: 'room-gone' })).toMatchObject({
+      members: expect.arrayContaining([{ userId: 'ghost', name: 'Ghost' }]),
+    });
 
     await grace.request({ action: 'send', roomId: 'room-gone', clientMessageId: 'to-ghost', body: 'anyone?' });
     await grace.next((f) => f['clientMessageId'] === 'to-ghost' && f.type === 'message');
@@ -224,16 +221,37 @@ describe('local chat over real WebSockets', () => {
     });
     stranger.destroy();
     // A signed request whose body was swapped in transit.
-    const signer = new SignatureV4({ credentials: runtime.gateway.managementCredentials, region: 'us-east-1', service: 'execute-api', sha256: Hash.bind(null, 'sha256') });
+    const signer = new SignatureV4({
+      credentials: runtime.gateway.managementCredentials,
+      region: 'us-east-1',
+      service: 'execute-api',
+      sha256: Hash.bind(null, 'sha256'),
+    });
     const target = new URL(url);
     const signed = await signer.sign(
-      new HttpRequest({ method: 'POST', protocol: 'http:', hostname: target.hostname, port: Number(target.port), path: target.pathname, headers: { host: target.host }, body: '{"type":"ok"}' }),
+      new HttpRequest({
+        method: 'POST',
+        protocol: 'http:',
+        hostname: target.hostname,
+        port: Number(target.port),
+        path: target.pathname,
+        headers: { host: target.host },
+        body: '{"type":"ok"}',
+      }),
     );
     const swapped = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body: forged });
     expect(swapped.status).toBe(403);
     // A correctly signed request replayed after AWS's 15-minute window.
     const stale = await signer.sign(
-      new HttpRequest({ method: 'POST', protocol: 'http:', hostname: target.hostname, port: Number(target.port), path: target.pathname, headers: { host: target.host }, body: forged }),
+      new HttpRequest({
+        method: 'POST',
+        protocol: 'http:',
+        hostname: target.hostname,
+        port: Number(target.port),
+        path: target.pathname,
+        headers: { host: target.host },
+        body: forged,
+      }),
       { signingDate: new Date(Date.now() - 20 * 60 * 1000) },
     );
     expect((await fetch(url, { method: 'POST', headers: stale.headers as Record<string, string>, body: forged })).status).toBe(403);
@@ -288,7 +306,9 @@ describe('local chat over real WebSockets', () => {
     const tampered = [
       raw.toString('base64url'),
       Buffer.from(JSON.stringify({ roomId: room, seq: { N: '1' } })).toString('base64url'),
-      Buffer.from(JSON.stringify({ roomId: room, seq: 'x'.repeat(2000) })).toString('base64url').slice(0, 2048),
+      Buffer.from(JSON.stringify({ roomId: room, seq: 'x'.repeat(2000) }))
+        .toString('base64url')
+        .slice(0, 2048),
       cursor, // a members cursor is not a history cursor
     ];
     for (const bad of tampered) {

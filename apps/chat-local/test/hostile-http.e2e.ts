@@ -18,10 +18,14 @@ let output = '';
 const urls: Record<'ws' | 'broadcast' | 'web', URL> = {} as never;
 
 beforeAll(async () => {
-  child = spawn(process.execPath, ['--import', 'tsx', 'apps/chat-local/src/main.ts', '--port', '0', '--broadcast-port', '0', '--web-port', '0', '--log-level', 'ERROR'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'apps/chat-local/src/main.ts', '--port', '0', '--broadcast-port', '0', '--web-port', '0', '--log-level', 'ERROR'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.once('exit', (code) => (exited = code));
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -87,7 +91,18 @@ describe('npm start under hostile HTTP', () => {
   });
 
   it('answers invalid request targets on every port with a 4xx and stays up', async () => {
-    const targets = ['http://[::1', '//', '/%', '/a%ZZ', '*', 'http://', '/?token=%E0%A4%A', '/local?token=%', '/..%2F..%2Fetc%2Fpasswd', `/${'a'.repeat(9000)}`];
+    const targets = [
+      'http://[::1',
+      '//',
+      '/%',
+      '/a%ZZ',
+      '*',
+      'http://',
+      '/?token=%E0%A4%A',
+      '/local?token=%',
+      '/..%2F..%2Fetc%2Fpasswd',
+      `/${'a'.repeat(9000)}`,
+    ];
     for (const target of targets) {
       for (const [name, port] of Object.entries(ports())) {
         const get = await rawRequest(port, plain('GET', target));
@@ -108,7 +123,9 @@ describe('npm start under hostile HTTP', () => {
   it('survives generated request targets and methods on every port', async () => {
     const target = fc.oneof(
       fc.string({ maxLength: 60 }).map((s) => `/${s.replace(/[\s\r\n]/g, '')}`),
-      fc.array(fc.constantFrom('%', '%2', '%zz', '%00', '%C3', '/', '?', '#', '@connections', '..', 'local', '&token='), { maxLength: 12 }).map((a) => `/${a.join('')}`),
+      fc
+        .array(fc.constantFrom('%', '%2', '%zz', '%00', '%C3', '/', '?', '#', '@connections', '..', 'local', '&token='), { maxLength: 12 })
+        .map((a) => `/${a.join('')}`),
     );
     const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD');
     const kind = fc.constantFrom<'ws' | 'broadcast' | 'web'>('ws', 'broadcast', 'web');

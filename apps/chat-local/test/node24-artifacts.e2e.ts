@@ -26,10 +26,28 @@ afterAll(async () => {
     for (const fn of ['chat-ws/send/index.js', 'chat-deliver/deliver/index.js']) {
       expect(existsSync(path.join(root, 'dist/apps', fn))).toBe(true);
     }
-    child = spawn(NODE24, ['--import', 'tsx', 'apps/chat-local/src/main.ts', '--handlers', 'artifact', '--port', '0', '--broadcast-port', '0', '--web-port', '0', '--log-level', 'ERROR'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    child = spawn(
+      NODE24,
+      [
+        '--import',
+        'tsx',
+        'apps/chat-local/src/main.ts',
+        '--handlers',
+        'artifact',
+        '--port',
+        '0',
+        '--broadcast-port',
+        '0',
+        '--web-port',
+        '0',
+        '--log-level',
+        'ERROR',
+      ],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     const banner = await new Promise<string>((resolve, reject) => {
       child!.stdout!.on('data', (chunk: Buffer) => {
@@ -46,7 +64,10 @@ afterAll(async () => {
     const connect = async (user: string) => ChatClient.connect(wsUrl, await signToken({ userId: user, name: user }, LOCAL_AUTH));
     const [ana, ben] = await Promise.all([connect('ana'), connect('ben')]);
     for (const c of [ana, ben]) expect(await c.request({ action: 'join', roomId: 'node24' })).toMatchObject({ type: 'ack' });
-    expect(await ana.request({ action: 'send', roomId: 'node24', clientMessageId: 'n24', body: 'hello from the bundles' })).toMatchObject({ type: 'ack', seq: 1 });
+    expect(await ana.request({ action: 'send', roomId: 'node24', clientMessageId: 'n24', body: 'hello from the bundles' })).toMatchObject({
+      type: 'ack',
+      seq: 1,
+    });
     expect(await ben.next((f) => f.type === 'message' && f['clientMessageId'] === 'n24')).toMatchObject({ senderId: 'ana', body: 'hello from the bundles' });
     expect(await ana.request({ action: 'dance' })).toMatchObject({ type: 'error', code: 'unknown_action' });
     await Promise.all([ana.close(), ben.close()]);

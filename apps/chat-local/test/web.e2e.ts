@@ -19,7 +19,15 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     // No background networking: this machine reaches nothing but 127.0.0.1.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 

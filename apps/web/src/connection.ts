@@ -114,7 +114,10 @@ export class ChatConnection {
       if (this.stopped) return;
       // Browsers hide the handshake's status; repeated refusals are most likely a rejected sign-in.
       if (!opened && ++this.failedHandshakes === REFUSED_HANDSHAKES_BEFORE_NOTICE) {
-        this.onProblem('the chat keeps refusing the connection: your sign-in may have expired or be invalid. Reload the page to sign in again; retrying meanwhile', false);
+        this.onProblem(
+          'the chat keeps refusing the connection: your sign-in may have expired or be invalid. Reload the page to sign in again; retrying meanwhile',
+          false,
+        );
       }
       this.retry();
     };

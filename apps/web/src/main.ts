@@ -95,7 +95,11 @@ async function main(): Promise<void> {
   connection.onProblem = (message, fatal) => (fatal ? refuse(message) : banner.show(message));
   connection.onFrame = (frame) => view.onFrame(frame);
   connection.onOpen = () =>
-    void view.enter().catch((error: unknown) => banner.show(`could not enter the room: ${error instanceof Error ? error.message : String(error)}; it is retried on reconnect`));
+    void view
+      .enter()
+      .catch((error: unknown) =>
+        banner.show(`could not enter the room: ${error instanceof Error ? error.message : String(error)}; it is retried on reconnect`),
+      );
 
   const input = $<HTMLInputElement>('#text');
   composer.addEventListener('submit', (event) => {

@@ -50,26 +50,50 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-const text = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 30 }), fc.constantFrom('', '\ud800', '%', '..', 'artist-star', 'x'.repeat(300)));
+const text = fc.oneof(
+  fc.string({ maxLength: 30 }),
+  fc.string({ unit: 'binary', maxLength: 30 }),
+  fc.constantFrom('', '\ud800', '%', '..', 'artist-star', 'x'.repeat(300)),
+);
 /** Percent-encodes, replacing lone surrogates (which no client can send in a URL). */
 const enc = (t: string) => encodeURIComponent(t.replace(/\p{Cs}/gu, '\uFFFD'));
 const json = fc.oneof(
-  fc.record({ body: fc.oneof(text, fc.constant('x'.repeat(40_000)), fc.integer()), roomId: fc.oneof(text, fc.constantFrom('artist-star', 'artist-fan', 'lobby')) }, { requiredKeys: [] }),
+  fc.record(
+    { body: fc.oneof(text, fc.constant('x'.repeat(40_000)), fc.integer()), roomId: fc.oneof(text, fc.constantFrom('artist-star', 'artist-fan', 'lobby')) },
+    { requiredKeys: [] },
+  ),
   fc.jsonValue({ maxDepth: 2 }),
 );
 const anyRequest = fc.record({
   method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
   path: fc.oneof(
-    fc.constantFrom('/v1/artists/star/posts', '/v1/artists/fan/posts', '/v1/artists/star/followers', '/v1/artists/star/followers/fan', '/health/ready', '/v1/artists//posts'),
+    fc.constantFrom(
+      '/v1/artists/star/posts',
+      '/v1/artists/fan/posts',
+      '/v1/artists/star/followers',
+      '/v1/artists/star/followers/fan',
+      '/health/ready',
+      '/v1/artists//posts',
+    ),
     text.map((t) => `/v1/artists/${enc(t)}/posts`),
     text.map((t) => `/v1/artists/star/followers?limit=${enc(t)}&cursor=${enc(t)}`),
     fc.constantFrom('/v1/artists/%ZZ/posts', '/v1/artists/star/followers?cursor=%', '/v1/artists/star/followers?limit=%E0%A4%A', '/v1/%C0%AF'),
   ),
   token: fc.option(fc.constantFrom(...[0, 1, 2]), { nil: undefined }),
   // Only what an HTTP client can put in a header at all.
-  key: fc.option(fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{1,8}$/), text.filter((t) => /^[\x21-\x7e]*$/.test(t))), { nil: undefined }),
+  key: fc.option(
+    fc.oneof(
+      fc.stringMatching(/^[A-Za-z0-9_-]{1,8}$/),
+      text.filter((t) => /^[\x21-\x7e]*$/.test(t)),
+    ),
+    { nil: undefined },
+  ),
   contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/xml', undefined),
-  body: fc.oneof(json.map((j) => JSON.stringify(j)), text, fc.constant(undefined)),
+  body: fc.oneof(
+    json.map((j) => JSON.stringify(j)),
+    text,
+    fc.constant(undefined),
+  ),
 });
 
 // Near-valid posts by the artist, so the run exercises storage, not only validation.
@@ -79,7 +103,12 @@ const artistPost = fc.record({
   token: fc.constant(0),
   key: fc.stringMatching(/^[A-Za-z0-9_-]{1,6}$/),
   contentType: fc.constant('application/json'),
-  body: fc.record({ body: fc.oneof(fc.string({ minLength: 1, maxLength: 30 }), fc.constant('\ud800')), roomId: fc.constantFrom('artist-star', 'artist-fan') }, { requiredKeys: ['body'] }).map((b) => JSON.stringify(b)),
+  body: fc
+    .record(
+      { body: fc.oneof(fc.string({ minLength: 1, maxLength: 30 }), fc.constant('\ud800')), roomId: fc.constantFrom('artist-star', 'artist-fan') },
+      { requiredKeys: ['body'] },
+    )
+    .map((b) => JSON.stringify(b)),
 });
 const request = fc.oneof(anyRequest, artistPost);
 

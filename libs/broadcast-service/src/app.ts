@@ -106,7 +106,9 @@ export function buildBroadcastApp(deps: BroadcastDeps): FastifyInstance {
     // A 204 has no body, so it documents no media type.
     transformObject: (documents) => {
       const spec = 'openapiObject' in documents ? documents.openapiObject : documents.swaggerObject;
-      for (const item of Object.values((spec as { paths?: Record<string, Record<string, { responses?: Record<string, { content?: unknown }> }>> }).paths ?? {})) {
+      for (const item of Object.values(
+        (spec as { paths?: Record<string, Record<string, { responses?: Record<string, { content?: unknown }> }>> }).paths ?? {},
+      )) {
         for (const operation of Object.values(item)) delete operation.responses?.['204']?.content;
       }
       return spec;
@@ -138,7 +140,11 @@ export function buildBroadcastApp(deps: BroadcastDeps): FastifyInstance {
      */
     const screenPost = async (request: FastifyRequest) => {
       // Runs after schema validation: params, body and headers have their declared types.
-      const { params, body, headers } = request as FastifyRequest<{ Params: { artistId: string }; Body: z.infer<typeof postBody>; Headers: { 'idempotency-key': string } }>;
+      const { params, body, headers } = request as FastifyRequest<{
+        Params: { artistId: string };
+        Body: z.infer<typeof postBody>;
+        Headers: { 'idempotency-key': string };
+      }>;
       const { artistId } = params;
       const identity = request.identity as Identity;
       if (!isArtist(identity, artistId)) throw new HttpError(403, 'only the artist can post as the artist');
@@ -173,8 +179,7 @@ export function buildBroadcastApp(deps: BroadcastDeps): FastifyInstance {
             timeWindow: '1 minute',
             keyGenerator: (req) => `artist:${req.identity?.userId ?? 'anonymous'}`,
             allowList: (req) => req.storedRetry === true,
-            errorResponseBuilder: (_req, context) =>
-              new HttpError(429, `rate limit: ${context.max} posts per minute per artist; retry in ${context.after}`),
+            errorResponseBuilder: (_req, context) => new HttpError(429, `rate limit: ${context.max} posts per minute per artist; retry in ${context.after}`),
           }),
         ],
       },
@@ -215,7 +220,10 @@ export function buildBroadcastApp(deps: BroadcastDeps): FastifyInstance {
           params: z.object({ artistId: idSchema }),
           querystring: z.object({
             limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
-            cursor: z.string().regex(/^[A-Za-z0-9_-]{1,2048}$/, 'cursor must be one this API handed out').optional(),
+            cursor: z
+              .string()
+              .regex(/^[A-Za-z0-9_-]{1,2048}$/, 'cursor must be one this API handed out')
+              .optional(),
           }),
           response: { 200: followersPage, ...errors(400, 401) },
         },

@@ -25,9 +25,15 @@ const configSchema = z.object({
   CHAT_MEMBERSHIPS_TABLE: z.string().min(3),
   FOLLOWS_TABLE: z.string().min(3),
   // Fail closed: a missing, short or placeholder secret stops the task with what to run.
-  AUTH_TOKEN_SECRET: z.string().optional().transform((v, ctx) => secret(v, 'AUTH_TOKEN_SECRET', ctx)),
+  AUTH_TOKEN_SECRET: z
+    .string()
+    .optional()
+    .transform((v, ctx) => secret(v, 'AUTH_TOKEN_SECRET', ctx)),
   /** Seals the followers cursors (opaque and tamper-evident). */
-  CURSOR_SECRET: z.string().optional().transform((v, ctx) => secret(v, 'CURSOR_SECRET', ctx)),
+  CURSOR_SECRET: z
+    .string()
+    .optional()
+    .transform((v, ctx) => secret(v, 'CURSOR_SECRET', ctx)),
   AUTH_ISSUER: z.string().min(1).default('relay'),
   AUTH_AUDIENCE: z.string().min(1).default('relay-chat'),
   POSTS_PER_MINUTE: z.coerce.number().int().min(1).default(30),

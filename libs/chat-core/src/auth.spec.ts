@@ -47,8 +47,12 @@ describe('verifyToken', () => {
 
   it('rejects a token without an expiry', async () => {
     const key = new TextEncoder().encode(settings.secret);
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u')
-      .setIssuer(settings.issuer).setAudience(settings.audience).sign(key);
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u')
+      .setIssuer(settings.issuer)
+      .setAudience(settings.audience)
+      .sign(key);
     expect(await rejection(verifyToken(token, settings))).toMatchObject({ code: 'unauthorized' });
   });
 
@@ -57,8 +61,13 @@ describe('verifyToken', () => {
     ['an oversized', 'u'.repeat(129)],
   ])('refuses %s subject, so no message is ever stored for a sender nobody can be', async (_label, sub) => {
     const key = new TextEncoder().encode(settings.secret);
-    const token = await new SignJWT({ name: 'x' }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub)
-      .setIssuer(settings.issuer).setAudience(settings.audience).setExpirationTime('1h').sign(key);
+    const token = await new SignJWT({ name: 'x' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(sub)
+      .setIssuer(settings.issuer)
+      .setAudience(settings.audience)
+      .setExpirationTime('1h')
+      .sign(key);
     expect(await rejection(verifyToken(token, settings))).toMatchObject({ code: 'unauthorized', status: 401 });
   });
 

@@ -52,11 +52,7 @@ export async function verifyToken(token: string | undefined, settings: TokenSett
 }
 
 /** Issues a token; used by the local runtime's seeding and by tests, never by the Lambdas. */
-export async function signToken(
-  identity: Identity,
-  settings: TokenSettings,
-  expiresIn: string | number = '12h',
-): Promise<string> {
+export async function signToken(identity: Identity, settings: TokenSettings, expiresIn: string | number = '12h'): Promise<string> {
   return new SignJWT({ name: identity.name, ...(identity.roles?.length ? { roles: identity.roles } : {}) })
     .setProtectedHeader({ alg: ALGORITHM })
     .setSubject(identity.userId)

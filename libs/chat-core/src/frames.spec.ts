@@ -41,4 +41,3 @@ describe('frames', () => {
     expect(requestIdOf('string')).toBeUndefined();
   });
 });
-

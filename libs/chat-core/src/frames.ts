@@ -3,17 +3,12 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './limits';
 import { ChatError } from './errors';
 import { isWellFormed } from './identity';
 
-export const roomIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'roomId must be 1-128 characters of A-Z a-z 0-9 _ . : -');
+export const roomIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'roomId must be 1-128 characters of A-Z a-z 0-9 _ . : -');
 
 const requestId = z.string().max(128).optional();
 
 /** A chat body: non-empty and valid Unicode (a lone surrogate cannot be stored or delivered as UTF-8). */
-export const messageBodySchema = z
-  .string()
-  .min(1, 'body must not be empty')
-  .refine(isWellFormed, 'body must be valid Unicode text (it has a lone surrogate)');
+export const messageBodySchema = z.string().min(1, 'body must not be empty').refine(isWellFormed, 'body must be valid Unicode text (it has a lone surrogate)');
 const pageLimit = z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE);
 const cursor = z.string().max(2048).optional();
 
@@ -36,9 +31,7 @@ export const historyRequestSchema = z.object({
 export const sendRequestSchema = z.object({
   action: z.literal('send'),
   roomId: roomIdSchema,
-  clientMessageId: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'clientMessageId must be 1-64 characters of A-Z a-z 0-9 _ -'),
+  clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'clientMessageId must be 1-64 characters of A-Z a-z 0-9 _ -'),
   body: messageBodySchema,
   requestId,
 });

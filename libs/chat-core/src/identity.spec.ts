@@ -37,12 +37,15 @@ describe('cleanDisplayName', () => {
 
   it('always returns a non-empty, well-formed name within the limit (generated names)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 100 }), fc.string({ unit: 'binary', maxLength: 100 }), fc.string({ maxLength: 100 })), (raw) => {
-        const name = cleanDisplayName(raw, 'fallback');
-        expect(name.length).toBeGreaterThan(0);
-        expect(name.length).toBeLessThanOrEqual(MAX_DISPLAY_NAME_LENGTH);
-        expect(isWellFormed(name)).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(fc.string({ unit: 'grapheme', maxLength: 100 }), fc.string({ unit: 'binary', maxLength: 100 }), fc.string({ maxLength: 100 })),
+        (raw) => {
+          const name = cleanDisplayName(raw, 'fallback');
+          expect(name.length).toBeGreaterThan(0);
+          expect(name.length).toBeLessThanOrEqual(MAX_DISPLAY_NAME_LENGTH);
+          expect(isWellFormed(name)).toBe(true);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -42,7 +42,13 @@ export function checkUserId(sub: unknown): string {
  * its accents stays whole or goes whole). Falls back when nothing printable is left.
  */
 export function cleanDisplayName(raw: unknown, fallback: string): string {
-  const text = typeof raw === 'string' ? raw.replace(/\p{Cs}/gu, '\uFFFD').replace(UNSAFE_IN_NAMES, '').trim() : '';
+  const text =
+    typeof raw === 'string'
+      ? raw
+          .replace(/\p{Cs}/gu, '\uFFFD')
+          .replace(UNSAFE_IN_NAMES, '')
+          .trim()
+      : '';
   let cut = '';
   for (const { segment } of graphemes.segment(text)) {
     if (cut.length + segment.length > MAX_DISPLAY_NAME_LENGTH) break;

@@ -24,16 +24,11 @@ describe('room rules', () => {
 
   it('never lets anyone but the owner post into an artist room (generated identities and rooms)', () => {
     fc.assert(
-      fc.property(
-        fc.string({ minLength: 1, maxLength: 20 }),
-        fc.string({ maxLength: 20 }),
-        fc.subarray(['artist', 'admin', 'fan']),
-        (owner, userId, roles) => {
-          fc.pre(userId !== owner);
-          expect(mayPost({ userId, roles }, artistRoom(owner))).toBe(false);
-          expect(mayPost({ userId: owner, roles }, artistRoom(owner))).toBe(roles.includes('artist'));
-        },
-      ),
+      fc.property(fc.string({ minLength: 1, maxLength: 20 }), fc.string({ maxLength: 20 }), fc.subarray(['artist', 'admin', 'fan']), (owner, userId, roles) => {
+        fc.pre(userId !== owner);
+        expect(mayPost({ userId, roles }, artistRoom(owner))).toBe(false);
+        expect(mayPost({ userId: owner, roles }, artistRoom(owner))).toBe(roles.includes('artist'));
+      }),
     );
   });
 });

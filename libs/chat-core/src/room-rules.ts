@@ -19,9 +19,7 @@ export function artistRoom(artistId: string): string {
 
 /** The artist a broadcast room belongs to, or undefined for an open room. */
 export function broadcastRoomOwner(roomId: string): string | undefined {
-  return roomId.slice(0, ARTIST_ROOM_PREFIX.length).toLowerCase() === ARTIST_ROOM_PREFIX
-    ? roomId.slice(ARTIST_ROOM_PREFIX.length)
-    : undefined;
+  return roomId.slice(0, ARTIST_ROOM_PREFIX.length).toLowerCase() === ARTIST_ROOM_PREFIX ? roomId.slice(ARTIST_ROOM_PREFIX.length) : undefined;
 }
 
 export function isArtist(poster: Poster, artistId: string): boolean {

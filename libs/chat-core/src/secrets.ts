@@ -8,9 +8,7 @@ export const MIN_SECRET_BYTES = 32;
 
 /** Fails closed on a missing, short or placeholder secret, saying exactly how to set one. */
 export function checkSecret(value: string | undefined, source: string): string {
-  const howTo =
-    `set it with: aws ssm put-parameter --name ${source} --type SecureString --overwrite ` +
-    `--value "$(openssl rand -base64 48)"`;
+  const howTo = `set it with: aws ssm put-parameter --name ${source} --type SecureString --overwrite ` + `--value "$(openssl rand -base64 48)"`;
   if (value === undefined || value.startsWith(PLACEHOLDER_SECRET_PREFIX)) {
     throw new Error(`secret ${source} is not set (it still holds the placeholder); ${howTo}`);
   }

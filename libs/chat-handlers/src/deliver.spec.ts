@@ -62,7 +62,15 @@ describe('deliver', () => {
     // when it first reads says whether any post was still waiting for a slot.
     const base = deps();
     let postsDone = 0;
-    const poster = { post: async (id: string, data: string) => { try { await base.poster.post(id, data); } finally { postsDone++; } } };
+    const poster = {
+      post: async (id: string, data: string) => {
+        try {
+          await base.poster.post(id, data);
+        } finally {
+          postsDone++;
+        }
+      },
+    };
     const doneAtCleanup: number[] = [];
     const stopWatching = tap.failWhen((operation, body) => {
       if (operation === 'Query' && body.includes('byConnection') && doneAtCleanup.length === 0) doneAtCleanup.push(postsDone);
@@ -92,14 +100,18 @@ describe('deliver', () => {
     } finally {
       process.stdout.write = write;
     }
-    const emf = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const emf = lines
+      .flatMap((l) => l.split('\n'))
+      .filter((l) => l.includes('"_aws"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(emf).toHaveLength(1);
     const document = emf[0]!;
     expect(document).toMatchObject({ service: 'chat', environment: 'test', [DELIVERY_METRICS.recipients]: [3, 3], [DELIVERY_METRICS.failed]: [0, 0] });
     const latency = document[DELIVERY_METRICS.latency] as number[];
     expect(latency).toHaveLength(2);
     for (const ms of latency) expect(ms).toBeGreaterThanOrEqual(0);
-    const directive = (document['_aws'] as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] }).CloudWatchMetrics[0]!;
+    const directive = (document['_aws'] as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] })
+      .CloudWatchMetrics[0]!;
     expect(directive.Namespace).toBe('Relay');
     expect(directive.Dimensions.flat()).toEqual(expect.arrayContaining(['service', 'environment']));
     expect(directive.Metrics.map((m) => m.Name)).toEqual(expect.arrayContaining([DELIVERY_METRICS.latency, DELIVERY_METRICS.recipients]));

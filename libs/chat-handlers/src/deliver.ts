@@ -140,12 +140,7 @@ export async function deliverRecord(deps: DeliverDeps, record: DynamoDBRecord, c
   return report;
 }
 
-async function postWithRetry(
-  deps: DeliverDeps,
-  connectionId: string,
-  frame: string,
-  report: FanoutReport,
-): Promise<Outcome> {
+async function postWithRetry(deps: DeliverDeps, connectionId: string, frame: string, report: FanoutReport): Promise<Outcome> {
   const policy = deps.retry ?? DEFAULT_RETRY;
   for (let attempt = 0; ; attempt++) {
     try {

@@ -31,7 +31,10 @@ export async function startDeliveryFixture(prefix: string, gatewayOptions: Omit<
   const gateway = new LocalWebSocketGateway({ stage: prefix, ...gatewayOptions });
   await gateway.start();
   // The poster signs with the environment's credentials, as on Lambda; the gateway checks them.
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: gateway.managementCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: gateway.managementCredentials.secretAccessKey });
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: gateway.managementCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: gateway.managementCredentials.secretAccessKey,
+  });
   const stores = createChatStores(createDocumentClient({ endpoint: tapServer.url, region: 'us-east-1' }), tables);
   return {
     stores,

@@ -50,9 +50,7 @@ function secretSource(env: Record<string, unknown>, name: string): () => Promise
   return async () => checkSecret(await getParameter(parameterName, { decrypt: true, maxAge: SECRET_CACHE_SECONDS }), parameterName);
 }
 
-const connectEnv = baseEnv
-  .extend({ AUTH_ISSUER: z.string().min(1), AUTH_AUDIENCE: z.string().min(1) })
-  .and(secretEnv('AUTH_TOKEN_SECRET'));
+const connectEnv = baseEnv.extend({ AUTH_ISSUER: z.string().min(1), AUTH_AUDIENCE: z.string().min(1) }).and(secretEnv('AUTH_TOKEN_SECRET'));
 const pagingEnv = baseEnv.and(secretEnv('CURSOR_SECRET'));
 
 const deliverEnv = baseEnv.extend({

@@ -15,11 +15,7 @@ import { announcePresence } from './presence';
 import { wsRoute } from './route';
 
 /** The membership row doubles as the caller's identity for room actions: one read does both. */
-export async function requireMembership(
-  deps: HandlerDeps,
-  roomId: string,
-  connectionId: string,
-): Promise<MembershipRecord> {
+export async function requireMembership(deps: HandlerDeps, roomId: string, connectionId: string): Promise<MembershipRecord> {
   const membership = await deps.stores.memberships.get(roomId, connectionId);
   if (!membership) throw new ChatError('not_a_member', `join room ${roomId} first`);
   return membership;
@@ -89,9 +85,7 @@ export function createMembersHandler(deps: PagingDeps): WebSocketHandler {
     (request, items, cursor) => {
       // One user may be online on several connections; a presence list names each user once per page.
       const seen = new Set<string>();
-      const members = items
-        .filter((m) => !seen.has(m.userId) && seen.add(m.userId))
-        .map((m) => ({ userId: m.userId, name: m.name }));
+      const members = items.filter((m) => !seen.has(m.userId) && seen.add(m.userId)).map((m) => ({ userId: m.userId, name: m.name }));
       return { type: 'members', requestId: request.requestId, roomId: request.roomId, members, cursor };
     },
   );

@@ -1,13 +1,5 @@
 import type { z } from 'zod';
-import {
-  ChatError,
-  MAX_PAYLOAD_BYTES,
-  parseFrameJson,
-  parseRequest,
-  requestIdOf,
-  utf8Bytes,
-  type ServerFrame,
-} from '@relay/chat-core';
+import { ChatError, MAX_PAYLOAD_BYTES, parseFrameJson, parseRequest, requestIdOf, utf8Bytes, type ServerFrame } from '@relay/chat-core';
 import type { WebSocketEvent, WebSocketHandler } from './events';
 import { now, type HandlerDeps } from './deps';
 import { errorReply, reply } from './replies';

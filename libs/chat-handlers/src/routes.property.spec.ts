@@ -58,8 +58,20 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom('', ' ', '\ud800', 'a'.repeat(200), '𝕏'.repeat(3)));
-const anyValue = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.object({ maxDepth: 1 }));
+const text = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.constantFrom('', ' ', '\ud800', 'a'.repeat(200), '𝕏'.repeat(3)),
+);
+const anyValue = fc.oneof(
+  text,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.integer(), { maxLength: 3 }),
+  fc.object({ maxDepth: 1 }),
+);
 const frame = fc.record(
   {
     action: fc.oneof(fc.constantFrom('join', 'leave', 'send', 'history', 'members', '$default', 'unknown', ''), anyValue),
@@ -92,14 +104,19 @@ describe('every route under generated frames', () => {
   it('replies with a frame, never an internal_error, and stores only acknowledged messages', async () => {
     const acked = new Set<string>();
     await fc.assert(
-      fc.asyncProperty(fc.oneof({ arbitrary: fc.constant('send'), weight: 2 }, fc.constantFrom(...Object.keys(routes))), fc.constantFrom(...CONNECTIONS), rawBody, async (route, connectionId, body) => {
-        const result = await routes[route]!(event(connectionId, body));
-        expect(result.statusCode).toBe(200);
-        const reply = JSON.parse(result.body ?? '') as Record<string, unknown>;
-        expect(reply['type']).toEqual(expect.any(String));
-        if (reply['type'] === 'error') expect(reply['code']).not.toBe('internal_error');
-        if (reply['type'] === 'ack' && reply['action'] === 'send') acked.add(`${String(reply['roomId'])}#${String(reply['seq'])}`);
-      }),
+      fc.asyncProperty(
+        fc.oneof({ arbitrary: fc.constant('send'), weight: 2 }, fc.constantFrom(...Object.keys(routes))),
+        fc.constantFrom(...CONNECTIONS),
+        rawBody,
+        async (route, connectionId, body) => {
+          const result = await routes[route]!(event(connectionId, body));
+          expect(result.statusCode).toBe(200);
+          const reply = JSON.parse(result.body ?? '') as Record<string, unknown>;
+          expect(reply['type']).toEqual(expect.any(String));
+          if (reply['type'] === 'error') expect(reply['code']).not.toBe('internal_error');
+          if (reply['type'] === 'ack' && reply['action'] === 'send') acked.add(`${String(reply['roomId'])}#${String(reply['seq'])}`);
+        },
+      ),
       { numRuns: 600 },
     );
     expect(acked.size).toBeGreaterThan(10); // a run that stored nothing proves nothing

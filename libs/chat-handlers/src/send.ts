@@ -22,10 +22,7 @@ export function createSendHandler(deps: HandlerDeps): WebSocketHandler {
     };
     const deliveredBytes = utf8Bytes(JSON.stringify(messageFrame({ ...draft, ...SIZE_PROBE })));
     if (deliveredBytes > MAX_FRAME_BYTES) {
-      throw new ChatError(
-        'message_too_large',
-        `message would be ${deliveredBytes} bytes when delivered; the limit is ${MAX_FRAME_BYTES}`,
-      );
+      throw new ChatError('message_too_large', `message would be ${deliveredBytes} bytes when delivered; the limit is ${MAX_FRAME_BYTES}`);
     }
     const { message, duplicate } = await deps.stores.messages.append(draft, now);
     return {

@@ -46,10 +46,7 @@ const disconnectCleanup = (arns: ChatResourceArns): Statement[] => [
  * in this record and fails to synthesize, so a new route cannot ship without a decision.
  */
 export const CHAT_FUNCTION_ACCESS: Record<string, (arns: ChatResourceArns) => Statement[]> = {
-  connect: (arns) => [
-    table(arns, 'connections', ['PutItem']),
-    { sid: 'AuthSecret', actions: ['ssm:GetParameter'], resources: [arns.authSecretParameter] },
-  ],
+  connect: (arns) => [table(arns, 'connections', ['PutItem']), { sid: 'AuthSecret', actions: ['ssm:GetParameter'], resources: [arns.authSecretParameter] }],
   disconnect: (arns) => [table(arns, 'connections', ['GetItem']), ...disconnectCleanup(arns), ...presence(arns)],
   default: () => [],
   join: (arns) => [table(arns, 'connections', ['GetItem']), table(arns, 'memberships', ['PutItem']), ...presence(arns)],

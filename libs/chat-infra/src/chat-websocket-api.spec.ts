@@ -35,7 +35,9 @@ const resources = (json: string, type: string) => Object.entries((JSON.parse(jso
 describe('ChatWebSocketApi', () => {
   it('routes on the frame action, with a route per function and replies on two-way routes', () => {
     expect(dev).toHaveResourceWithProperties(Apigatewayv2Api, { protocol_type: 'WEBSOCKET', route_selection_expression: '$request.body.action' });
-    const routeKeys = resources(dev, 'aws_apigatewayv2_route').map(([, r]) => r['route_key']).sort();
+    const routeKeys = resources(dev, 'aws_apigatewayv2_route')
+      .map(([, r]) => r['route_key'])
+      .sort();
     const expected = CHAT_FUNCTIONS.flatMap((f) => ('routeKey' in f.trigger ? [f.trigger.routeKey] : [])).sort();
     expect(routeKeys).toEqual(expected);
     expect(resources(dev, 'aws_apigatewayv2_route_response')).toHaveLength(expected.length - 2);
@@ -66,7 +68,16 @@ describe('ChatWebSocketApi', () => {
     for (const [, policy] of policies) expect(policyViolations(policy['policy'] as string)).toEqual([]);
     const sendPolicy = JSON.parse(policies.find(([name]) => name.startsWith('chat_send'))![1]['policy'] as string);
     expect(sendPolicy.Statement.flatMap((s: { Action: string[] }) => s.Action).sort()).toEqual(
-      ['dynamodb:GetItem', 'dynamodb:GetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents'].sort(),
+      [
+        'dynamodb:GetItem',
+        'dynamodb:GetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ].sort(),
     );
   });
 

@@ -92,9 +92,10 @@ export class ChatWebSocketApi extends Construct {
       sqsManagedSseEnabled: true,
     });
 
-    const tableArns = Object.fromEntries(
-      (Object.keys(names) as ChatTableKey[]).map((key) => [key, this.tables.tables[key].arn]),
-    ) as Record<ChatTableKey, string>;
+    const tableArns = Object.fromEntries((Object.keys(names) as ChatTableKey[]).map((key) => [key, this.tables.tables[key].arn])) as Record<
+      ChatTableKey,
+      string
+    >;
     const arns = {
       tables: tableArns,
       authSecretParameter: props.authSecretParameter.arn,

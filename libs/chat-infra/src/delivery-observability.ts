@@ -45,7 +45,10 @@ export class DeliveryObservability extends Construct {
       okActions: [props.alarmTopicArn],
     });
     const metric = (namespace: string, name: string, dims: Record<string, string>, stat: string, label: string) => [
-      namespace, name, ...Object.entries(dims).flat(), { stat, label },
+      namespace,
+      name,
+      ...Object.entries(dims).flat(),
+      { stat, label },
     ];
     const widget = (x: number, y: number, title: string, metrics: unknown[], extra: Record<string, unknown> = {}) => ({
       type: 'metric',
@@ -61,14 +64,26 @@ export class DeliveryObservability extends Construct {
       dashboardName: `${props.prefix}`,
       dashboardBody: JSON.stringify({
         widgets: [
-          widget(0, 0, 'Delivery: post to last delivery (ms)', [
-            metric(DELIVERY_METRICS.namespace, DELIVERY_METRICS.latency, dimensions, 'p95', 'p95'),
-            metric(DELIVERY_METRICS.namespace, DELIVERY_METRICS.latency, dimensions, 'p50', 'p50'),
-          ], { annotations: { horizontal: [{ label: 'target', value: DELIVERY_METRICS.latencyTargetMs }] } }),
-          widget(12, 0, 'Nightly k6 spike (stag)', [
-            metric(LOADTEST_METRICS.namespace, LOADTEST_METRICS.p95, { environment: env.name }, 'Maximum', 'k6 delivery p95 (ms)'),
-            metric(LOADTEST_METRICS.namespace, LOADTEST_METRICS.delivered, { environment: env.name }, 'Minimum', 'k6 delivered ratio'),
-          ], { period: 86400 }),
+          widget(
+            0,
+            0,
+            'Delivery: post to last delivery (ms)',
+            [
+              metric(DELIVERY_METRICS.namespace, DELIVERY_METRICS.latency, dimensions, 'p95', 'p95'),
+              metric(DELIVERY_METRICS.namespace, DELIVERY_METRICS.latency, dimensions, 'p50', 'p50'),
+            ],
+            { annotations: { horizontal: [{ label: 'target', value: DELIVERY_METRICS.latencyTargetMs }] } },
+          ),
+          widget(
+            12,
+            0,
+            'Nightly k6 spike (stag)',
+            [
+              metric(LOADTEST_METRICS.namespace, LOADTEST_METRICS.p95, { environment: env.name }, 'Maximum', 'k6 delivery p95 (ms)'),
+              metric(LOADTEST_METRICS.namespace, LOADTEST_METRICS.delivered, { environment: env.name }, 'Minimum', 'k6 delivered ratio'),
+            ],
+            { period: 86400 },
+          ),
           widget(0, 6, 'Traffic: recipients per minute, failed deliveries', [
             metric(DELIVERY_METRICS.namespace, DELIVERY_METRICS.recipients, dimensions, 'Sum', 'recipients'),
             metric(DELIVERY_METRICS.namespace, DELIVERY_METRICS.failed, dimensions, 'Sum', 'failed'),

@@ -123,10 +123,11 @@ export class LocalWebSocketGateway {
   /** Ends every socket (running $disconnect for each), then stops listening. */
   async stop(): Promise<void> {
     const closed = [...this.connections.values()].map(
-      ({ socket }) => new Promise<void>((resolve) => {
-        socket.once('close', () => resolve());
-        socket.terminate();
-      }),
+      ({ socket }) =>
+        new Promise<void>((resolve) => {
+          socket.once('close', () => resolve());
+          socket.terminate();
+        }),
     );
     await Promise.all(closed);
     await this.settle();
@@ -199,7 +200,14 @@ export class LocalWebSocketGateway {
     const result = await this.invoke(routeKey, event);
     if (result === 'crashed') {
       // What API Gateway sends when the integration fails.
-      sendIfOpen(socket, JSON.stringify({ message: 'Internal server error', connectionId: ctx.connectionId, requestId: (event.requestContext as { requestId: string }).requestId }));
+      sendIfOpen(
+        socket,
+        JSON.stringify({
+          message: 'Internal server error',
+          connectionId: ctx.connectionId,
+          requestId: (event.requestContext as { requestId: string }).requestId,
+        }),
+      );
     } else if (result?.body) {
       sendIfOpen(socket, result.body);
     }

@@ -11,9 +11,7 @@ export type HandlerSource = 'source' | 'artifact';
 
 export function handlerModulePath(fn: ChatFunction, source: HandlerSource, root = workspaceRoot()): string {
   const file =
-    source === 'artifact'
-      ? path.join(root, 'dist', 'apps', fn.app, fn.name, 'index.js')
-      : path.join(root, 'apps', fn.app, 'src', 'functions', `${fn.name}.ts`);
+    source === 'artifact' ? path.join(root, 'dist', 'apps', fn.app, fn.name, 'index.js') : path.join(root, 'apps', fn.app, 'src', 'functions', `${fn.name}.ts`);
   if (!existsSync(file)) {
     const hint = source === 'artifact' ? ' (run `npx nx run-many -t build` first)' : '';
     throw new Error(`handler module for ${fn.name} not found at ${file}${hint}`);

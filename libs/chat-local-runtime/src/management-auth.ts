@@ -9,7 +9,8 @@ export interface ManagementCredentials {
   secretAccessKey: string;
 }
 
-const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/execute-api\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
+const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/execute-api\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 /** AWS refuses signatures more than 15 minutes off; so do we. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
@@ -53,10 +54,10 @@ export async function verifyManagementSignature(
     headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
   const signer = new SignatureV4({ credentials, region, service: 'execute-api', sha256: Hash.bind(null, 'sha256'), uriEscapePath: true });
-  const expected = await signer.sign(
-    new HttpRequest({ method: req.method, protocol: 'http:', hostname: '127.0.0.1', path, headers, body }),
-    { signingDate, signableHeaders: new Set(signedHeaders) },
-  );
+  const expected = await signer.sign(new HttpRequest({ method: req.method, protocol: 'http:', hostname: '127.0.0.1', path, headers, body }), {
+    signingDate,
+    signableHeaders: new Set(signedHeaders),
+  });
   const recomputed = /Signature=([0-9a-f]{64})/.exec(String(expected.headers['authorization']))?.[1] ?? '';
   const ok = recomputed.length === signature.length && timingSafeEqual(Buffer.from(recomputed), Buffer.from(signature));
   return ok ? undefined : 'signature does not match';

@@ -22,9 +22,7 @@ export class ConnectionsRepository {
   }
 
   async get(connectionId: string): Promise<ConnectionRecord | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { connectionId }, ConsistentRead: true }),
-    );
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { connectionId }, ConsistentRead: true }));
     return Item as ConnectionRecord | undefined;
   }
 

@@ -1,11 +1,4 @@
-import {
-  BatchWriteCommand,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MEMBERSHIPS_BY_CONNECTION_INDEX } from './tables';
 
 export interface MembershipRecord {
@@ -43,9 +36,7 @@ export class MembershipsRepository {
   }
 
   async get(roomId: string, connectionId: string): Promise<MembershipRecord | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: { roomId, connectionId }, ConsistentRead: true }),
-    );
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { roomId, connectionId }, ConsistentRead: true }));
     return Item as MembershipRecord | undefined;
   }
 
@@ -126,9 +117,7 @@ export class MembershipsRepository {
   async removeConnection(connectionId: string): Promise<string[]> {
     const rooms = await this.roomsOf(connectionId);
     for (let i = 0; i < rooms.length; i += BATCH_WRITE_LIMIT) {
-      const deletes = rooms
-        .slice(i, i + BATCH_WRITE_LIMIT)
-        .map((roomId) => ({ DeleteRequest: { Key: { roomId, connectionId } } }));
+      const deletes = rooms.slice(i, i + BATCH_WRITE_LIMIT).map((roomId) => ({ DeleteRequest: { Key: { roomId, connectionId } } }));
       await this.batchWrite(deletes);
     }
     return rooms;
@@ -141,9 +130,7 @@ export class MembershipsRepository {
         throw new Error(`batch delete left ${pending.length} memberships unprocessed`);
       }
       if (attempt > 0) await new Promise((r) => setTimeout(r, 2 ** attempt * 25));
-      const result = await this.db.send(
-        new BatchWriteCommand({ RequestItems: { [this.table]: pending as never } }),
-      );
+      const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending as never } }));
       pending = result.UnprocessedItems?.[this.table] ?? [];
     }
   }

@@ -85,9 +85,7 @@ export class MessagesRepository {
   }
 
   async get(roomId: string, seq: number): Promise<ChatMessage | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tables.messages, Key: { roomId, seq }, ConsistentRead: true }),
-    );
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.messages, Key: { roomId, seq }, ConsistentRead: true }));
     return Item as ChatMessage | undefined;
   }
 

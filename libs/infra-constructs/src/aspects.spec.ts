@@ -32,10 +32,13 @@ describe('PolicyAspect', () => {
   });
 
   it.each([
-    ['wildcard-iam', (s: TerraformStack) => {
-      const role = new IamRole(s, 'r', { assumeRolePolicy: '{}' });
-      new IamRolePolicy(s, 'p', { role: role.id, policy: policyDocument([{ actions: ['dynamodb:*'], resources: ['arn:aws:dynamodb:::table/t'] }]) });
-    }],
+    [
+      'wildcard-iam',
+      (s: TerraformStack) => {
+        const role = new IamRole(s, 'r', { assumeRolePolicy: '{}' });
+        new IamRolePolicy(s, 'p', { role: role.id, policy: policyDocument([{ actions: ['dynamodb:*'], resources: ['arn:aws:dynamodb:::table/t'] }]) });
+      },
+    ],
     ['public-bucket', (s: TerraformStack) => void new S3Bucket(s, 'naked', { bucket: 'relay-naked' })],
     ['unencrypted-storage', (s: TerraformStack) => void new SqsQueue(s, 'plain', { name: 'plain' })],
     ['unbounded-logs', (s: TerraformStack) => void new CloudwatchLogGroup(s, 'forever', { name: 'forever' })],
@@ -61,6 +64,11 @@ describe('TaggingAspect and the provider', () => {
     });
     const json = JSON.parse(synth);
     expect(json.provider.aws[0]).toMatchObject({ allowed_account_ids: [env.accountId], assume_role: [{ role_arn: env.deployRoleArn }] });
-    expect(json.terraform.backend.s3).toMatchObject({ key: 'test/dev-dana.tfstate', use_lockfile: true, encrypt: true, assume_role: { role_arn: env.deployRoleArn } });
+    expect(json.terraform.backend.s3).toMatchObject({
+      key: 'test/dev-dana.tfstate',
+      use_lockfile: true,
+      encrypt: true,
+      assume_role: { role_arn: env.deployRoleArn },
+    });
   });
 });

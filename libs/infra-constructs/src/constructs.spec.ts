@@ -86,13 +86,16 @@ describe('NodeFunction', () => {
     });
     expect(synth).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/aws/lambda/relay-dev-x', retention_in_days: 7 });
     const role = JSON.parse(resources(synth, 'aws_iam_role')[0]!['assume_role_policy'] as string);
-    expect(role.Statement[0]).toMatchObject({ Principal: { Service: 'lambda.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': dev.accountId } } });
+    expect(role.Statement[0]).toMatchObject({
+      Principal: { Service: 'lambda.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': dev.accountId } },
+    });
   });
 
   it('refuses a missing build artifact with a pointer to the build', () => {
-    expect(() =>
-      Testing.synthScope((scope) => new NodeFunction(scope, 'fn', { env: dev, functionName: 'x', zipPath: '/nope/x.zip', statements: [] })),
-    ).toThrow(/build the Lambdas first/);
+    expect(() => Testing.synthScope((scope) => new NodeFunction(scope, 'fn', { env: dev, functionName: 'x', zipPath: '/nope/x.zip', statements: [] }))).toThrow(
+      /build the Lambdas first/,
+    );
   });
 });
 
@@ -122,7 +125,10 @@ describe('FargateService', () => {
   });
 
   it('describes every security group rule, for whoever reads the console at 3 a.m.', () => {
-    const rules = [...resources(fargate(prod, 'arn:cert'), 'aws_vpc_security_group_ingress_rule'), ...resources(fargate(prod, 'arn:cert'), 'aws_vpc_security_group_egress_rule')];
+    const rules = [
+      ...resources(fargate(prod, 'arn:cert'), 'aws_vpc_security_group_ingress_rule'),
+      ...resources(fargate(prod, 'arn:cert'), 'aws_vpc_security_group_egress_rule'),
+    ];
     expect(rules.length).toBeGreaterThanOrEqual(4);
     for (const rule of rules) expect(rule['description']).toEqual(expect.stringMatching(/\w{4,}/));
   });
@@ -140,7 +146,11 @@ describe('FargateService', () => {
 describe('ImageRepository', () => {
   const policyOf = (env = dev) => {
     const synth = Testing.synthScope((scope) => new ImageRepository(scope, 'images', { env, service: 'broadcast' }));
-    expect(synth).toHaveResourceWithProperties(EcrRepository, { name: `relay-${env.name}-broadcast`, image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: { scan_on_push: true } });
+    expect(synth).toHaveResourceWithProperties(EcrRepository, {
+      name: `relay-${env.name}-broadcast`,
+      image_tag_mutability: 'IMMUTABLE',
+      image_scanning_configuration: { scan_on_push: true },
+    });
     return resources(synth, 'aws_ecr_lifecycle_policy')[0]!['policy'] as string;
   };
   // 30 commits pushed over 30 days; the one running was pushed 25 days ago, and the latest
@@ -157,7 +167,12 @@ describe('ImageRepository', () => {
     expect(expired.has('d25')).toBe(false);
     expect(expired.has('layer-cache')).toBe(true);
     // Pushed but never deployed: only the newest five stay in dev.
-    expect([...expired].filter((d) => d !== 'layer-cache').sort()).toEqual(history.filter((i) => i.pushedDaysAgo >= 5 && i.digest !== 'd25').map((i) => i.digest).sort());
+    expect([...expired].filter((d) => d !== 'layer-cache').sort()).toEqual(
+      history
+        .filter((i) => i.pushedDaysAgo >= 5 && i.digest !== 'd25')
+        .map((i) => i.digest)
+        .sort(),
+    );
   });
 
   it('is what the old "keep the last N of any tag" rule got wrong', () => {
@@ -167,21 +182,40 @@ describe('ImageRepository', () => {
 });
 
 describe('OffHoursSchedule', () => {
-  const target = { arn: 'arn:aws:application-autoscaling:ap-northeast-2:111111111111:scalable-target/abc', resourceId: 'service/c/broadcast', serviceNamespace: 'ecs', scalableDimension: 'ecs:service:DesiredCount' };
+  const target = {
+    arn: 'arn:aws:application-autoscaling:ap-northeast-2:111111111111:scalable-target/abc',
+    resourceId: 'service/c/broadcast',
+    serviceNamespace: 'ecs',
+    scalableDimension: 'ecs:service:DesiredCount',
+  };
   const schedule = (env = dev) =>
     Testing.synthScope((scope) => {
-      new OffHoursSchedule(scope, 'oh', { env, prefix: 'relay-dev-broadcast', scalableTarget: target, serviceArn: 'arn:aws:ecs:ap-northeast-2:111111111111:service/c/broadcast', daytime: { minCapacity: 0, maxCapacity: 2 } });
+      new OffHoursSchedule(scope, 'oh', {
+        env,
+        prefix: 'relay-dev-broadcast',
+        scalableTarget: target,
+        serviceArn: 'arn:aws:ecs:ap-northeast-2:111111111111:service/c/broadcast',
+        daytime: { minCapacity: 0, maxCapacity: 2 },
+      });
     });
 
   it('resizes the scalable target (not the service, which autoscaling would undo) in Seoul time', () => {
     const synth = schedule();
     const schedules = resources(synth, 'aws_scheduler_schedule');
     expect(schedules).toHaveLength(2);
-    expect(synth).toHaveResourceWithProperties(SchedulerSchedule, { schedule_expression: 'cron(0 21 ? * MON-FRI *)', schedule_expression_timezone: 'Asia/Seoul' });
+    expect(synth).toHaveResourceWithProperties(SchedulerSchedule, {
+      schedule_expression: 'cron(0 21 ? * MON-FRI *)',
+      schedule_expression_timezone: 'Asia/Seoul',
+    });
     const targets = schedules.map((s) => s['target'] as { arn: string; input: string });
     for (const t of targets) expect(t.arn).toBe('arn:aws:scheduler:::aws-sdk:applicationautoscaling:registerScalableTarget');
     const bounds = targets.map((t) => JSON.parse(t.input) as Record<string, unknown>).map((i) => [i['MinCapacity'], i['MaxCapacity'], i['ResourceId']]);
-    expect(bounds).toEqual(expect.arrayContaining([[0, 0, 'service/c/broadcast'], [0, 2, 'service/c/broadcast']]));
+    expect(bounds).toEqual(
+      expect.arrayContaining([
+        [0, 0, 'service/c/broadcast'],
+        [0, 2, 'service/c/broadcast'],
+      ]),
+    );
   });
 
   it('retries a missed stop or start and then keeps it in a dead-letter queue', () => {
@@ -208,7 +242,12 @@ const logs = { bucketName: 'relay-logs', bucketDomainName: 'relay-logs.s3.amazon
 const site = (domain = false) =>
   Testing.synthScope((scope) => {
     const edge = new AwsProvider(scope, 'edge', { region: 'us-east-1', alias: 'us_east_1' }) as TerraformProvider;
-    new StaticSite(scope, 'site', { env: dev, prefix: 'relay-dev', logs, domain: domain ? { zoneId: 'Z0100000000DEV', host: 'app.dev.relay-chat.example', certificateProvider: edge } : undefined });
+    new StaticSite(scope, 'site', {
+      env: dev,
+      prefix: 'relay-dev',
+      logs,
+      domain: domain ? { zoneId: 'Z0100000000DEV', host: 'app.dev.relay-chat.example', certificateProvider: edge } : undefined,
+    });
   });
 
 describe('StaticSite', () => {
@@ -216,12 +255,20 @@ describe('StaticSite', () => {
     const [cdn] = resources(site(true), 'aws_cloudfront_distribution');
     expect(cdn).toMatchObject({
       aliases: ['app.dev.relay-chat.example'],
-      viewer_certificate: { acm_certificate_arn: expect.stringContaining('aws_acm_certificate_validation'), ssl_support_method: 'sni-only', minimum_protocol_version: 'TLSv1.2_2021' },
+      viewer_certificate: {
+        acm_certificate_arn: expect.stringContaining('aws_acm_certificate_validation'),
+        ssl_support_method: 'sni-only',
+        minimum_protocol_version: 'TLSv1.2_2021',
+      },
       logging_config: { bucket: 'relay-logs.s3.amazonaws.com', prefix: 'cloudfront/relay-dev-web/', include_cookies: false },
     });
     const [certificate] = resources(site(true), 'aws_acm_certificate');
     expect(certificate).toMatchObject({ domain_name: 'app.dev.relay-chat.example', validation_method: 'DNS', provider: 'aws.us_east_1' });
-    expect(resources(site(true), 'aws_route53_record').map((r) => r['type']).sort()).toEqual(['${each.value.resource_record_type}', 'A', 'AAAA']);
+    expect(
+      resources(site(true), 'aws_route53_record')
+        .map((r) => r['type'])
+        .sort(),
+    ).toEqual(['${each.value.resource_record_type}', 'A', 'AAAA']);
   });
 
   it('without a domain keeps the default certificate with the only protocol setting it honours (no permanent diff)', () => {
@@ -236,7 +283,10 @@ describe('StaticSite', () => {
       default_cache_behavior: expect.objectContaining({ viewer_protocol_policy: 'redirect-to-https' }),
     });
     const policy = JSON.parse(resources(synth, 'aws_s3_bucket_policy')[0]!['policy'] as string);
-    expect(policy.Statement[0]).toMatchObject({ Principal: { Service: 'cloudfront.amazonaws.com' }, Condition: { StringEquals: { 'AWS:SourceArn': expect.stringContaining('aws_cloudfront_distribution') } } });
+    expect(policy.Statement[0]).toMatchObject({
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Condition: { StringEquals: { 'AWS:SourceArn': expect.stringContaining('aws_cloudfront_distribution') } },
+    });
   });
 });
 
@@ -246,7 +296,10 @@ describe('Alarms', () => {
       new Alarms(scope, 'a', {
         env: prod,
         prefix: 'relay-prod-chat',
-        functions: [{ name: 'f1', timeoutSeconds: 10 }, { name: 'f2', timeoutSeconds: 60 }],
+        functions: [
+          { name: 'f1', timeoutSeconds: 10 },
+          { name: 'f2', timeoutSeconds: 60 },
+        ],
         tableNames: ['t1'],
         webSocketApi: { apiId: 'api', stage: 'live' },
         deliveryFunctionName: 'f2',
@@ -257,12 +310,30 @@ describe('Alarms', () => {
     });
     const alarms = resources(synth, 'aws_cloudwatch_metric_alarm');
     expect(alarms.map((a) => a['metric_name'] ?? 'math').sort()).toEqual([
-      'ApproximateNumberOfMessagesVisible', 'Duration', 'Duration', 'Errors', 'Errors', 'ExecutionError', 'HTTPCode_ELB_5XX_Count', 'HTTPCode_Target_5XX_Count',
-      'IntegrationError', 'IteratorAge', 'ReadThrottleEvents', 'Throttles', 'Throttles', 'UnHealthyHostCount', 'WriteThrottleEvents', 'math',
+      'ApproximateNumberOfMessagesVisible',
+      'Duration',
+      'Duration',
+      'Errors',
+      'Errors',
+      'ExecutionError',
+      'HTTPCode_ELB_5XX_Count',
+      'HTTPCode_Target_5XX_Count',
+      'IntegrationError',
+      'IteratorAge',
+      'ReadThrottleEvents',
+      'Throttles',
+      'Throttles',
+      'UnHealthyHostCount',
+      'WriteThrottleEvents',
+      'math',
     ]);
     expect(synth).toHaveResourceWithProperties(CloudwatchMetricAlarm, { metric_name: 'IteratorAge', threshold: 200 });
     expect(synth).toHaveResourceWithProperties(CloudwatchMetricAlarm, { metric_name: 'Duration', threshold: 48_000, dimensions: { FunctionName: 'f2' } });
-    expect(synth).toHaveResourceWithProperties(CloudwatchMetricAlarm, { metric_name: 'ApproximateNumberOfMessagesVisible', threshold: 0, comparison_operator: 'GreaterThanThreshold' });
+    expect(synth).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      metric_name: 'ApproximateNumberOfMessagesVisible',
+      threshold: 0,
+      comparison_operator: 'GreaterThanThreshold',
+    });
     const math = alarms.find((a) => a['metric_query'])!;
     expect(math['metric_query']).toEqual(expect.arrayContaining([expect.objectContaining({ expression: 'desired - running' })]));
     for (const alarm of alarms) expect(alarm['alarm_actions']).toEqual([expect.stringContaining('aws_sns_topic')]);

@@ -112,20 +112,37 @@ export class FargateService extends Construct {
     const listenPort = props.certificateArn ? 443 : 80;
     for (const port of props.certificateArn ? [80, 443] : [80]) {
       new VpcSecurityGroupIngressRule(this, `alb-in-${port}`, {
-        securityGroupId: albSg.id, ipProtocol: 'tcp', fromPort: port, toPort: port, cidrIpv4: '0.0.0.0/0',
+        securityGroupId: albSg.id,
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: '0.0.0.0/0',
         description: port === 443 || !props.certificateArn ? 'public API clients' : 'public clients, answered with a redirect to HTTPS',
       });
     }
     new VpcSecurityGroupEgressRule(this, 'alb-to-tasks', {
-      securityGroupId: albSg.id, ipProtocol: 'tcp', fromPort: props.containerPort, toPort: props.containerPort, referencedSecurityGroupId: taskSg.id,
+      securityGroupId: albSg.id,
+      ipProtocol: 'tcp',
+      fromPort: props.containerPort,
+      toPort: props.containerPort,
+      referencedSecurityGroupId: taskSg.id,
       description: 'forward to the service tasks',
     });
     new VpcSecurityGroupIngressRule(this, 'tasks-from-alb', {
-      securityGroupId: taskSg.id, ipProtocol: 'tcp', fromPort: props.containerPort, toPort: props.containerPort, referencedSecurityGroupId: albSg.id,
+      securityGroupId: taskSg.id,
+      ipProtocol: 'tcp',
+      fromPort: props.containerPort,
+      toPort: props.containerPort,
+      referencedSecurityGroupId: albSg.id,
       description: 'requests from the load balancer only',
     });
     new VpcSecurityGroupEgressRule(this, 'tasks-to-aws', {
-      securityGroupId: taskSg.id, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0', description: 'AWS APIs and ECR',
+      securityGroupId: taskSg.id,
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: '0.0.0.0/0',
+      description: 'AWS APIs and ECR',
     });
 
     this.loadBalancer = new Lb(this, 'alb', {

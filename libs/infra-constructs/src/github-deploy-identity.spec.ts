@@ -34,7 +34,12 @@ describe('GithubDeployIdentity load-test role', () => {
     ]);
     const policy = Object.values(json.resource['aws_iam_role_policy']!).find((p) => p['name'] === 'run-and-report')!;
     expect(JSON.parse(policy['policy'] as string).Statement).toEqual([
-      { Sid: 'RunParameters', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: ['arn:aws:ssm:ap-northeast-2:222222222222:parameter/relay/stag/chat/ws-url'] },
+      {
+        Sid: 'RunParameters',
+        Effect: 'Allow',
+        Action: ['ssm:GetParameter'],
+        Resource: ['arn:aws:ssm:ap-northeast-2:222222222222:parameter/relay/stag/chat/ws-url'],
+      },
       {
         Sid: 'PublishResult',
         Effect: 'Allow',
@@ -80,7 +85,10 @@ describe('GithubDeployIdentity', () => {
       for (const resource of statement.Resource) {
         if (resource === '*') expect(statement.Action.every((a) => RESOURCE_STAR_ACTIONS.has(a))).toBe(true);
         // Route 53 ARNs carry no account: prod's own zone, and the change ids of its edits.
-        else expect(resource).toMatch(/333333333333|relay-prod|relay-tfstate-333333333333|^arn:aws:apigateway:ap-northeast-2::|^arn:aws:route53:::(hostedzone\/Z03000000000000000PRD|change\/\*)$/);
+        else
+          expect(resource).toMatch(
+            /333333333333|relay-prod|relay-tfstate-333333333333|^arn:aws:apigateway:ap-northeast-2::|^arn:aws:route53:::(hostedzone\/Z03000000000000000PRD|change\/\*)$/,
+          );
       }
     }
     expect(deploy.Statement.find((s: { Sid: string }) => s.Sid === 'ServiceRoles').Resource).toEqual(['arn:aws:iam::333333333333:role/relay-prod-*']);

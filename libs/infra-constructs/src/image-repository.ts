@@ -52,7 +52,12 @@ export class ImageRepository extends Construct {
           {
             rulePriority: 3,
             description: `pushed but never deployed: keep the last ${env.retention.ecrKeepImages}`,
-            selection: { tagStatus: 'tagged', tagPrefixList: [IMAGE_TAG_PREFIXES.pushed], countType: 'imageCountMoreThan', countNumber: env.retention.ecrKeepImages },
+            selection: {
+              tagStatus: 'tagged',
+              tagPrefixList: [IMAGE_TAG_PREFIXES.pushed],
+              countType: 'imageCountMoreThan',
+              countNumber: env.retention.ecrKeepImages,
+            },
             action: { type: 'expire' },
           },
         ],

@@ -25,10 +25,7 @@ export class PolicyAspect implements IAspect {
   visit(node: IConstruct): void {
     if (!TerraformStack.isStack(node)) return;
     node.node.addValidation({
-      validate: () =>
-        findViolations(node.toTerraform() as { resource?: Resources }).map(
-          (v) => `policy ${v.rule}: ${v.address} (${v.path}): ${v.message}`,
-        ),
+      validate: () => findViolations(node.toTerraform() as { resource?: Resources }).map((v) => `policy ${v.rule}: ${v.address} (${v.path}): ${v.message}`),
     });
   }
 }
@@ -38,11 +35,10 @@ export function findViolations(terraform: { resource?: Resources }): Violation[]
   const of = (type: string) => Object.entries(resources[type] ?? {});
   const violations: Violation[] = [];
   const add = (type: string, name: string, config: Record<string, unknown>, rule: Violation['rule'], message: string) => {
-    const path = ((config['//'] as { metadata?: { path?: string } } | undefined)?.metadata?.path) ?? '';
+    const path = (config['//'] as { metadata?: { path?: string } } | undefined)?.metadata?.path ?? '';
     violations.push({ address: `${type}.${name}`, path, rule, message });
   };
-  const refersTo = (value: unknown, type: string, name: string) =>
-    value === `\${${type}.${name}.id}` || value === `\${${type}.${name}.bucket}`;
+  const refersTo = (value: unknown, type: string, name: string) => value === `\${${type}.${name}.id}` || value === `\${${type}.${name}.bucket}`;
 
   for (const type of ['aws_iam_role_policy', 'aws_iam_policy']) {
     for (const [name, config] of of(type)) {
@@ -65,7 +61,8 @@ export function findViolations(terraform: { resource?: Resources }): Violation[]
     if (acl.startsWith('public') || acl === 'authenticated-read') add('aws_s3_bucket_acl', name, config, 'public-bucket', `canned ACL ${acl}`);
   }
   for (const [name, config] of of('aws_sqs_queue')) {
-    if (config['sqs_managed_sse_enabled'] !== true && !config['kms_master_key_id']) add('aws_sqs_queue', name, config, 'unencrypted-storage', 'queue is not encrypted');
+    if (config['sqs_managed_sse_enabled'] !== true && !config['kms_master_key_id'])
+      add('aws_sqs_queue', name, config, 'unencrypted-storage', 'queue is not encrypted');
   }
   for (const [name, config] of of('aws_sns_topic')) {
     if (!config['kms_master_key_id']) add('aws_sns_topic', name, config, 'unencrypted-storage', 'topic has no KMS key');

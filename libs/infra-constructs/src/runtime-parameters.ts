@@ -17,11 +17,7 @@ export class RuntimeParameters extends Construct {
     return parameter;
   }
 
-  constructor(
-    scope: Construct,
-    id: string,
-    props: { env: Environment; values: Record<string, string> },
-  ) {
+  constructor(scope: Construct, id: string, props: { env: Environment; values: Record<string, string> }) {
     super(scope, id);
     for (const [key, value] of Object.entries(props.values)) {
       this.parameters[key] = new SsmParameter(this, key.replaceAll('/', '-'), {

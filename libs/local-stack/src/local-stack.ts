@@ -50,7 +50,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const webRoot = path.join(root, 'dist', 'apps', 'web');
   const serveWeb = options.web ?? true;
   if (serveWeb && webBuildIsStale(root, webRoot)) {
-    const built = spawnSync('npx', ['vite', 'build', '--config', path.join(root, 'apps/web/vite.config.ts'), '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+    const built = spawnSync('npx', ['vite', 'build', '--config', path.join(root, 'apps/web/vite.config.ts'), '--logLevel', 'warn'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
     if (built.status !== 0) throw new Error('building the web client failed');
   }
 
@@ -77,12 +80,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         LOG_LEVEL: options.logLevel === 'DEBUG' ? 'debug' : 'warn',
       }),
     );
-    web = !serveWeb ? undefined : await startWebServer({
-      port: options.webPort ?? 0,
-      root: webRoot,
-      config: { wsUrl: runtime.wsUrl, broadcastUrl: broadcast.url, devTokenUrl: '/dev/token' },
-      issueToken: (userId) => runtime.issueToken(userId, userId),
-    });
+    web = !serveWeb
+      ? undefined
+      : await startWebServer({
+          port: options.webPort ?? 0,
+          root: webRoot,
+          config: { wsUrl: runtime.wsUrl, broadcastUrl: broadcast.url, devTokenUrl: '/dev/token' },
+          issueToken: (userId) => runtime.issueToken(userId, userId),
+        });
   } catch (error) {
     await broadcast?.drain('startup failed');
     await runtime.stop();

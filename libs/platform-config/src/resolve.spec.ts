@@ -41,7 +41,14 @@ describe('validateCatalogue', () => {
       dev: { ...CATALOGUE.dev, accountId: '12345' },
       stag: { ...CATALOGUE.stag, deployRoleArn: `arn:aws:iam::${CATALOGUE.prod.accountId}:role/relay-deploy` },
       prod: { ...CATALOGUE.prod, protection: { deletionProtection: false, pointInTimeRecovery: true } },
-      prod2: { ...CATALOGUE.prod, name: 'prod', accountId: CATALOGUE.stag.accountId, deployRoleArn: CATALOGUE.stag.deployRoleArn, planRoleArn: CATALOGUE.stag.planRoleArn, prPlanRoleArn: CATALOGUE.stag.prPlanRoleArn },
+      prod2: {
+        ...CATALOGUE.prod,
+        name: 'prod',
+        accountId: CATALOGUE.stag.accountId,
+        deployRoleArn: CATALOGUE.stag.deployRoleArn,
+        planRoleArn: CATALOGUE.stag.planRoleArn,
+        prPlanRoleArn: CATALOGUE.stag.prPlanRoleArn,
+      },
     };
     let message = '';
     try {
@@ -59,7 +66,10 @@ describe('validateCatalogue', () => {
     const bad = {
       stag: { ...CATALOGUE.stag, domain: null },
       prod: { ...CATALOGUE.prod, domain: null },
-      dev: { ...CATALOGUE.dev, domain: { zoneId: 'Z0100000000DEV', zoneName: 'dev.relay-chat.example', apiHost: 'api.elsewhere.example', webHost: 'app.dev.relay-chat.example' } },
+      dev: {
+        ...CATALOGUE.dev,
+        domain: { zoneId: 'Z0100000000DEV', zoneName: 'dev.relay-chat.example', apiHost: 'api.elsewhere.example', webHost: 'app.dev.relay-chat.example' },
+      },
     };
     let message = '';
     try {

@@ -25,9 +25,7 @@ function validated(input: EnvironmentInput): Environment {
 
 export function previewName(developer: string): string {
   if (!PREVIEW_NAME.test(developer)) {
-    throw new EnvironmentError(
-      `preview name "${developer}" is invalid: use 2-16 lowercase letters and digits, starting with a letter`,
-    );
+    throw new EnvironmentError(`preview name "${developer}" is invalid: use 2-16 lowercase letters and digits, starting with a letter`);
   }
   return `dev-${developer}`;
 }
@@ -45,9 +43,7 @@ export function resolveEnvironment(name: string): Environment {
     previewName(preview[1] ?? '');
     return validated(previewInput(preview[1] ?? ''));
   }
-  throw new EnvironmentError(
-    `unknown environment "${name}": expected one of ${BASE_ENVIRONMENTS.join(', ')} or dev-<developer> for a preview`,
-  );
+  throw new EnvironmentError(`unknown environment "${name}": expected one of ${BASE_ENVIRONMENTS.join(', ')} or dev-<developer> for a preview`);
 }
 
 /** Validates a whole catalogue, e.g. after editing it: every problem of every env at once. */
@@ -62,7 +58,9 @@ export function validateCatalogue(catalogue: Record<string, EnvironmentInput> = 
     }
   }
   // Checked on the raw inputs, so a duplicate is reported even next to other errors.
-  const accounts = Object.values(catalogue).filter((e) => e.kind !== 'preview').map((e) => e.accountId);
+  const accounts = Object.values(catalogue)
+    .filter((e) => e.kind !== 'preview')
+    .map((e) => e.accountId);
   if (new Set(accounts).size !== accounts.length) errors.push('dev, stag and prod must each have their own account');
   if (errors.length > 0) throw new EnvironmentError(errors.join('\n'));
   return envs;
@@ -73,7 +71,10 @@ export function validateCatalogue(catalogue: Record<string, EnvironmentInput> = 
  * letter, at most 16 characters; a short hash keeps different long branches apart.
  */
 export function previewNameForBranch(branch: string): string {
-  const cleaned = branch.toLowerCase().replace(/^refs\/heads\//, '').replace(/[^a-z0-9]/g, '');
+  const cleaned = branch
+    .toLowerCase()
+    .replace(/^refs\/heads\//, '')
+    .replace(/[^a-z0-9]/g, '');
   let hash = 2166136261;
   for (const ch of branch) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619) >>> 0;
   const suffix = hash.toString(36).slice(0, 5);

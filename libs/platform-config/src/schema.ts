@@ -88,9 +88,7 @@ export const environmentSchema = z
     /** AWS WAF in front of CloudFront and the ALB (AWS managed rule groups and a rate limit). */
     waf: z.boolean(),
     /** Non-prod services sleep at night; null keeps them running. */
-    offHours: z
-      .object({ timezone: z.string().min(1), stopCron: scheduleCron, startCron: scheduleCron })
-      .nullable(),
+    offHours: z.object({ timezone: z.string().min(1), stopCron: scheduleCron, startCron: scheduleCron }).nullable(),
     retention: z.object({
       logDays: retentionDays,
       ecrKeepImages: z.number().int().min(1),

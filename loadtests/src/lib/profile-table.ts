@@ -24,19 +24,43 @@ export interface Profile {
 export const PROFILES: Record<string, Profile> = {
   // Seconds, for CI: ~60 followers.
   smoke: {
-    peakFollowersPerSecond: 10, rampSeconds: 3, holdSeconds: 4, dropSeconds: 2, sessionSeconds: 6,
-    followersPerIteration: 1, postIntervalMs: 500, graceMs: 3000, preAllocatedVUs: 80, maxVUs: 120,
+    peakFollowersPerSecond: 10,
+    rampSeconds: 3,
+    holdSeconds: 4,
+    dropSeconds: 2,
+    sessionSeconds: 6,
+    followersPerIteration: 1,
+    postIntervalMs: 500,
+    graceMs: 3000,
+    preAllocatedVUs: 80,
+    maxVUs: 120,
   },
   // Sized for a 2-core machine running both k6 and the local runtime: ~300 followers at the
   // peak (30/s x 10 s sessions); the measured ceiling is ~350 (see README).
   'local-spike': {
-    peakFollowersPerSecond: 30, rampSeconds: 10, holdSeconds: 20, dropSeconds: 5, sessionSeconds: 10,
-    followersPerIteration: 5, postIntervalMs: 500, graceMs: 3000, preAllocatedVUs: 100, maxVUs: 200,
+    peakFollowersPerSecond: 30,
+    rampSeconds: 10,
+    holdSeconds: 20,
+    dropSeconds: 5,
+    sessionSeconds: 10,
+    followersPerIteration: 5,
+    postIntervalMs: 500,
+    graceMs: 3000,
+    preAllocatedVUs: 100,
+    maxVUs: 200,
   },
   // The real target, against stag: ~10,000 followers connected at the peak.
   nightly: {
-    peakFollowersPerSecond: 500, rampSeconds: 30, holdSeconds: 60, dropSeconds: 15, sessionSeconds: 20,
-    followersPerIteration: 10, postIntervalMs: 1000, graceMs: 5000, preAllocatedVUs: 1200, maxVUs: 2000,
+    peakFollowersPerSecond: 500,
+    rampSeconds: 30,
+    holdSeconds: 60,
+    dropSeconds: 15,
+    sessionSeconds: 20,
+    followersPerIteration: 10,
+    postIntervalMs: 1000,
+    graceMs: 5000,
+    preAllocatedVUs: 1200,
+    maxVUs: 2000,
   },
 };
 

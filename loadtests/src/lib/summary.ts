@@ -42,7 +42,9 @@ function table(data: SummaryData, scenario: string): string {
     ...(latency ? [`${m['chat_delivery_ms'] ? 'delivery' : 'request'} p50 ${(latency.values['med'] ?? 0).toFixed(1)} ms`] : []),
   ].join(', ');
   const failed = rows.filter((r) => !r.ok).length;
-  return [`\n${scenario} thresholds (${__ENV['PROFILE'] ?? 'smoke'}):`, ...lines, `  ${stats}`, `${rows.length - failed} passed, ${failed} failed\n`].join('\n');
+  return [`\n${scenario} thresholds (${__ENV['PROFILE'] ?? 'smoke'}):`, ...lines, `  ${stats}`, `${rows.length - failed} passed, ${failed} failed\n`].join(
+    '\n',
+  );
 }
 
 function junit(data: SummaryData, scenario: string): string {
