@@ -4,6 +4,7 @@
 // from each project's Jest JSON report (including those Nx restored from cache) and k6's thresholds.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -12,9 +13,11 @@ const targets = process.env.RELAY_TEST_TARGETS ?? 'lint,typecheck,test,e2e-socke
 const k6Reports = path.join(root, 'reports', 'k6');
 const started = Date.now();
 const extra = process.argv.slice(2);
+// As many tasks at once as the machine has cores (Nx's default is a constant 3); --parallel wins.
+const parallel = extra.some((a) => a.startsWith('--parallel')) ? [] : [`--parallel=${availableParallelism()}`];
 
 rmSync(reports, { recursive: true, force: true });
-const nx = spawnSync('npx', ['nx', 'run-many', '-t', targets, '--outputStyle=stream', ...extra], {
+const nx = spawnSync('npx', ['nx', 'run-many', '-t', targets, '--outputStyle=stream', ...parallel, ...extra], {
   cwd: root,
   stdio: 'inherit',
 });

@@ -1,6 +1,7 @@
+import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import type { HandlerSource } from '@relay/chat-local-runtime';
-import { startLocalStack } from '@relay/local-stack';
+import { humanLogStream, startLocalStack } from '@relay/local-stack';
 
 const USAGE = `npm start -- [options]: the whole product on 127.0.0.1 (chat, broadcast API, web client)
 
@@ -10,6 +11,8 @@ const USAGE = `npm start -- [options]: the whole product on 127.0.0.1 (chat, bro
   --free-ports         put every port on a free one (for a second copy, or a busy machine)
   --handlers KIND      source (default): the TypeScript handlers; artifact: the built bundles in dist/
   --log-level LEVEL    handler log level: DEBUG, INFO (default), WARN, ERROR
+  --log-format FORMAT  human (default in a terminal: one readable line per log entry) or json
+                       (default otherwise: the JSON lines CloudWatch gets)
   --help               this text`;
 
 /** `npm start`: the whole product on 127.0.0.1, no AWS account needed. Ctrl-C stops it cleanly. */
@@ -22,6 +25,7 @@ async function main(): Promise<void> {
       'free-ports': { type: 'boolean', default: false },
       handlers: { type: 'string', default: 'source' },
       'log-level': { type: 'string', default: 'INFO' },
+      'log-format': { type: 'string', default: process.stdout.isTTY ? 'human' : 'json' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -29,6 +33,10 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  if (values['log-format'] !== 'human' && values['log-format'] !== 'json') {
+    throw new Error(`--log-format must be "human" or "json", got ${values['log-format']}`);
+  }
+  if (values['log-format'] === 'human') return runWithHumanLogs();
   if (values['free-ports']) Object.assign(values, { port: '0', 'broadcast-port': '0', 'web-port': '0' });
   const portOf = (flag: string, value: string) => {
     const port = Number(value);
@@ -82,6 +90,25 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/**
+ * The stack logs JSON (Powertools, pino), some of it straight to file descriptor 1: so the
+ * readable mode runs this same program as a child with --log-format json and renders its
+ * output, passing signals through so Ctrl-C still stops it cleanly.
+ */
+function runWithHumanLogs(): void {
+  const args = [
+    ...process.execArgv,
+    process.argv[1] ?? '',
+    ...process.argv.slice(2).filter((a, i, all) => a !== '--log-format' && all[i - 1] !== '--log-format' && !a.startsWith('--log-format=')),
+    '--log-format',
+    'json',
+  ];
+  const child = spawn(process.execPath, args, { stdio: ['inherit', 'pipe', 'inherit'] });
+  child.stdout.pipe(humanLogStream(Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'])).pipe(process.stdout);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
 main().catch((error: unknown) => {
