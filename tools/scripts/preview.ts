@@ -1,7 +1,8 @@
 /**
  * Opens or closes a developer preview (chat-dev-<name> in the dev account):
- *   node --import tsx tools/scripts/preview.ts open alice [--dry-run]
+ *   node --import tsx tools/scripts/preview.ts open alice [--dry-run]      (or --name alice)
  *   node --import tsx tools/scripts/preview.ts close alice [--dry-run]
+ * Behind `nx run stacks:preview:open --name=alice` and `stacks:preview:close`.
  * open = synth the preview, plan, apply that plan; close = destroy it.
  */
 import { spawnSync } from 'node:child_process';
@@ -11,11 +12,16 @@ import { previewName } from '@relay/platform-config';
 import { run } from './terraform-runner';
 
 const root = path.resolve(__dirname, '..', '..');
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'dry-run': { type: 'boolean', default: false } } });
-const [verb, developer] = positionals;
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { 'dry-run': { type: 'boolean', default: false }, name: { type: 'string' } },
+});
+const [verb, positionalName] = positionals;
+const developer = positionalName ?? values.name;
 
 function main(): void {
-  if ((verb !== 'open' && verb !== 'close') || !developer) throw new Error('usage: preview.ts <open|close> <name> [--dry-run]');
+  if ((verb !== 'open' && verb !== 'close') || !developer)
+    throw new Error('usage: preview.ts <open|close> <name> [--dry-run]  (nx run stacks:preview:open --name=<name>)');
   const env = previewName(developer);
   const outdir = process.env['CDKTF_OUTDIR'] ?? path.join(root, 'cdktf.out');
   const synth = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'stacks/src/main.ts')], {
