@@ -29,7 +29,7 @@ export class BootstrapStack extends RelayStack {
   constructor(scope: Construct, id: string, props: { env: Environment; backend?: 's3' | 'local'; role?: RoleMode }) {
     super(scope, id, { env: props.env, component: 'bootstrap', backend: props.backend ?? 's3', role: props.role });
     const logs = new LogBucket(this, 'logs', { env: props.env });
-    new StateBucket(this, 'state-bucket', { env: props.env, accessLogs: { bucket: logs.bucketName, prefix: `${LOG_PREFIXES.s3}/state/` } });
+    new StateBucket(this, 'state-bucket', { env: props.env, accessLogs: { bucket: logs.bucketRef, prefix: `${LOG_PREFIXES.s3}/state/` } });
     new ImageRepository(this, 'broadcast-images', { env: props.env, service: 'broadcast' });
     new GithubDeployIdentity(this, 'github', {
       env: props.env,

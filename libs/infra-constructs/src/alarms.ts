@@ -112,6 +112,8 @@ export class Alarms extends Construct {
       const count = (id: string, metricName: string) => ({
         id,
         metric: { namespace: 'ECS/ContainerInsights', metricName, dimensions, period: 60, stat: 'Average' },
+        // Only the expression below is the alarm's series.
+        returnData: false,
       });
       alarm('ecs-running-below-desired', {
         alarmDescription: 'fewer tasks running than the service wants (failing starts, Spot reclaim without replacement)',

@@ -34,6 +34,8 @@ const ELB_LOG_ACCOUNTS: Record<string, string> = {
  */
 export class LogBucket extends Construct {
   readonly bucketName: string;
+  /** A reference (not the literal name): resources in the same stack then wait for the bucket. */
+  readonly bucketRef: string;
   readonly arn: string;
   /** The bucket's domain name as CloudFront's logging config wants it. */
   readonly domainName: string;
@@ -50,6 +52,7 @@ export class LogBucket extends Construct {
       objectOwnership: 'BucketOwnerPreferred',
     });
     this.arn = bucket.arn;
+    this.bucketRef = bucket.bucket;
     this.domainName = bucket.bucketDomainName;
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: bucket.id,
@@ -102,7 +105,8 @@ export class LogBucket extends Construct {
             Effect: 'Allow',
             Principal: { Service: 'delivery.logs.amazonaws.com' },
             Action: 's3:PutObject',
-            Resource: `${bucket.arn}/${LOG_PREFIXES.flowLogs}/AWSLogs/${env.accountId}/*`,
+            // Flow logs land under <prefix>/<vpc's env prefix>/AWSLogs/<account>/.
+            Resource: `${bucket.arn}/${LOG_PREFIXES.flowLogs}/*/AWSLogs/${env.accountId}/*`,
             Condition: { StringEquals: { 'aws:SourceAccount': env.accountId, 's3:x-amz-acl': 'bucket-owner-full-control' } },
           },
           {
