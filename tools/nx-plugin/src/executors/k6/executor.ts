@@ -1,0 +1,12 @@
+import { runScript } from '../../run-script.ts';
+
+interface Options {
+  scenarios: string;
+  profile: string;
+  target: 'local' | 'remote';
+}
+
+/** tools/scripts/loadtest.ts with a schema (`nx run loadtests:spike --help`). */
+export default async function k6Executor(options: Options, context: { root: string }): Promise<{ success: boolean }> {
+  return runScript(context.root, 'tools/scripts/loadtest.ts', ['--scenarios', options.scenarios, '--profile', options.profile, '--target', options.target]);
+}

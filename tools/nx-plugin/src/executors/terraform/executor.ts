@@ -1,0 +1,22 @@
+import { runScript } from '../../run-script.ts';
+
+interface Options {
+  action: 'validate' | 'plan' | 'apply' | 'destroy';
+  env: string;
+  components?: string;
+  dryRun?: boolean;
+  pullRequest?: boolean;
+  detailedExitcode?: boolean;
+}
+
+/** tools/scripts/terraform.ts with a schema (`nx run stacks:plan:stag --help`). */
+export default async function terraformExecutor(options: Options, context: { root: string }): Promise<{ success: boolean }> {
+  return runScript(context.root, 'tools/scripts/terraform.ts', [
+    options.action,
+    options.env,
+    ...(options.components ? ['--components', options.components] : []),
+    ...(options.dryRun ? ['--dry-run'] : []),
+    ...(options.pullRequest ? ['--pull-request'] : []),
+    ...(options.detailedExitcode ? ['--detailed-exitcode'] : []),
+  ]);
+}
