@@ -8,6 +8,7 @@ export const ACCOUNTS = {
   dev: '111111111111',
   stag: '222222222222',
   prod: '333333333333',
+  // nx g @relay/nx-plugin:environment adds an account above this line.
 } as const;
 
 export const REGION = 'ap-northeast-2';
@@ -38,7 +39,7 @@ const DEFAULT_QUOTAS = { accountRequestsPerSecond: 10_000, accountNewConnections
 const ZONE = 'relay-chat.example';
 const domainIn = (zoneId: string, zoneName: string) => ({ zoneId, zoneName, apiHost: `api.${zoneName}`, webHost: `app.${zoneName}` });
 
-export const CATALOGUE: Record<'dev' | 'stag' | 'prod', EnvironmentInput> = {
+export const CATALOGUE = {
   dev: {
     name: 'dev',
     kind: 'dev',
@@ -101,7 +102,8 @@ export const CATALOGUE: Record<'dev' | 'stag' | 'prod', EnvironmentInput> = {
     protection: { deletionProtection: true, pointInTimeRecovery: true },
     alarms: { emails: ['relay-oncall@example.com'], deliveryLagMs: 200 },
   },
-};
+  // nx g @relay/nx-plugin:environment adds an environment above this line.
+} satisfies Record<string, EnvironmentInput>;
 
 /** A developer's preview: the dev account, the smallest sizes, and a TTL for the sweep. */
 export function previewInput(developer: string): EnvironmentInput {

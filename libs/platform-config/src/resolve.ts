@@ -1,8 +1,9 @@
 import { CATALOGUE, previewInput } from './catalogue';
 import { environmentSchema, type Environment, type EnvironmentInput } from './schema';
 
-export const BASE_ENVIRONMENTS = ['dev', 'stag', 'prod'] as const;
-export type BaseEnvironmentName = (typeof BASE_ENVIRONMENTS)[number];
+/** The environments with an account of their own: the catalogue's entries (previews live in dev). */
+export type BaseEnvironmentName = keyof typeof CATALOGUE;
+export const BASE_ENVIRONMENTS = Object.keys(CATALOGUE) as readonly BaseEnvironmentName[];
 
 /** Preview names become resource-name prefixes: short, lowercase, DNS- and S3-safe. */
 const PREVIEW_NAME = /^[a-z][a-z0-9]{1,15}$/;

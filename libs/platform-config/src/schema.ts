@@ -40,7 +40,8 @@ const scheduleCron = z.string().regex(/^cron\(.+\)$/, 'must be an EventBridge Sc
 
 export const environmentSchema = z
   .object({
-    name: z.string().regex(/^(dev|stag|prod)(-[a-z][a-z0-9]{1,15})?$/),
+    /** A base environment (its catalogue key), or dev-<name> for a preview. */
+    name: z.string().regex(/^[a-z][a-z0-9]{1,9}(-[a-z][a-z0-9]{1,15})?$/, 'must be a short lowercase name, or dev-<name> for a preview'),
     kind: z.enum(['dev', 'stag', 'prod', 'preview']),
     accountId: accountIdSchema,
     region: regionSchema,

@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/**
+ * `nx g @relay/nx-plugin:environment` on a scratch copy of the workspace, through the real Nx
+ * CLI, then what CI would run on the result: typecheck, lint and format check, and a synth of
+ * the new environment's stacks.
+ */
+jest.setTimeout(240_000);
+
+const root = path.resolve(__dirname, '../../../../..');
+const node = process.execPath;
+let scratch: string;
+
+function run(command: string, args: string[], env: Record<string, string> = {}) {
+  return spawnSync(command, args, { cwd: scratch, encoding: 'utf8', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', ...env } });
+}
+const bin = (name: string) => path.join(root, 'node_modules/.bin', name);
+const generate = (...args: string[]) => run(bin('nx'), ['g', '@relay/nx-plugin:environment', ...args, '--no-interactive']);
+
+beforeAll(() => {
+  scratch = mkdtempSync(path.join(tmpdir(), 'relay-generator-'));
+  const files = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' })
+    .stdout.split('\0')
+    .filter(Boolean);
+  for (const file of files) {
+    if (!existsSync(path.join(root, file))) continue;
+    mkdirSync(path.dirname(path.join(scratch, file)), { recursive: true });
+    cpSync(path.join(root, file), path.join(scratch, file));
+  }
+  symlinkSync(path.join(root, 'node_modules'), path.join(scratch, 'node_modules'));
+});
+
+it('adds an environment that typechecks, lints and synthesizes into its own account', () => {
+  const result = generate('qa', '--accountId=444444444444', '--zoneId=Z04000000000000000QA', '--zoneName=qa.relay-chat.example');
+  expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 });
+  expect(result.stdout).toContain('bootstrap-account.ts qa');
+
+  const catalogue = readFileSync(path.join(scratch, 'libs/platform-config/src/catalogue.ts'), 'utf8');
+  expect(catalogue).toContain("qa: '444444444444',");
+  expect(catalogue).toContain("domain: domainIn('Z04000000000000000QA', 'qa.relay-chat.example'),");
+
+  for (const project of ['libs/platform-config', 'stacks']) {
+    const tsc = run(node, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', `${project}/tsconfig.json`, '--noEmit']);
+    expect({ project, status: tsc.status, out: tsc.stdout }).toMatchObject({ status: 0 });
+  }
+  const lint = run(bin('eslint'), ['--max-warnings=0', 'libs/platform-config']);
+  expect({ status: lint.status, out: lint.stdout }).toMatchObject({ status: 0 });
+  expect(run(bin('prettier'), ['--check', 'libs/platform-config']).status).toBe(0);
+
+  const stubs = mkdtempSync(path.join(tmpdir(), 'relay-stubs-'));
+  run(node, ['--import', 'tsx', '-e', `require('./libs/chat-infra/src/stub-artifacts.ts').writeStubArtifacts(${JSON.stringify(stubs)})`]);
+  const outdir = mkdtempSync(path.join(tmpdir(), 'relay-synth-'));
+  const synth = run(node, ['--import', 'tsx', 'stacks/src/main.ts'], { RELAY_ENVS: 'qa', CDKTF_OUTDIR: outdir, RELAY_ARTIFACTS_DIR: stubs });
+  expect({ status: synth.status, stderr: synth.stderr }).toMatchObject({ status: 0 });
+  const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
+  expect(Object.keys(manifest.stacks).sort()).toEqual(['bootstrap-qa', 'chat-qa', 'platform-qa', 'web-qa']);
+  const platform = JSON.parse(readFileSync(path.join(outdir, 'stacks/platform-qa/cdk.tf.json'), 'utf8')) as {
+    provider: { aws: { allowed_account_ids: string[] }[] };
+  };
+  expect(platform.provider.aws[0]!.allowed_account_ids).toEqual(['444444444444']);
+});
+
+it('refuses a name that exists, an account another environment has, and a bad name', () => {
+  expect(generate('qa', '--accountId=555555555555', '--zoneId=Z05000000000000000QA', '--zoneName=qa2.relay-chat.example').stderr).toContain(
+    'environment "qa" already exists',
+  );
+  expect(generate('uat', '--accountId=222222222222', '--zoneId=Z05000000000000000UA', '--zoneName=uat.relay-chat.example').stderr).toContain(
+    'account 222222222222 already belongs to an environment',
+  );
+  const bad = generate('QA-1', '--accountId=555555555555', '--zoneId=Z05000000000000000UA', '--zoneName=uat.relay-chat.example');
+  expect(bad.status).not.toBe(0);
+  expect(bad.stderr + bad.stdout).toMatch(/QA-1|pattern/);
+});
