@@ -4,11 +4,12 @@
  * every environment, as `nx run stacks:synth` runs it. Target: under 2 s and 300 MB.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeStubArtifacts } from '@relay/chat-infra';
+import { SYNTH_NODE_ARGS } from '../synthesized-stacks';
 
 const root = path.resolve(__dirname, '..', '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
@@ -16,7 +17,8 @@ const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive integer');
 
 const built = path.join(root, 'dist', 'apps');
-const artifactsDir = existsSync(path.join(built, 'chat-ws')) ? built : writeStubArtifacts(mkdtempSync(path.join(tmpdir(), 'relay-stubs-')));
+const stubs = existsSync(path.join(built, 'chat-ws')) ? undefined : mkdtempSync(path.join(tmpdir(), 'relay-stubs-'));
+const artifactsDir = stubs ? writeStubArtifacts(stubs) : built;
 
 const samples: { seconds: number; mib: number; stacks: number }[] = [];
 for (let i = 0; i < runs; i++) {
@@ -26,7 +28,7 @@ for (let i = 0; i < runs; i++) {
   const started = process.hrtime.bigint();
   const result = spawnSync(
     process.execPath,
-    ['--require', path.join(__dirname, 'report-usage.cjs'), '--import', 'tsx', path.join(root, 'stacks/src/main.ts')],
+    ['--require', path.join(__dirname, 'report-usage.cjs'), ...SYNTH_NODE_ARGS, path.join(root, 'stacks/src/main.ts')],
     {
       cwd: root,
       env: {
@@ -42,9 +44,14 @@ for (let i = 0; i < runs; i++) {
     },
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status !== 0) throw new Error(`synth failed:\n${result.stderr}`);
+  if (result.status !== 0) {
+    rmSync(work, { recursive: true, force: true });
+    throw new Error(`synth failed:\n${result.stderr}`);
+  }
   samples.push({ seconds, mib: Number(readFileSync(usageFile, 'utf8')) / 1024, stacks: readdirSync(path.join(outdir, 'stacks')).length });
+  rmSync(work, { recursive: true, force: true });
 }
+if (stubs) rmSync(stubs, { recursive: true, force: true });
 const sorted = samples.map((s) => s.seconds).sort((a, b) => a - b);
 const at = (i: number) => (sorted[i] ?? NaN).toFixed(2);
 const peak = Math.max(...samples.map((s) => s.mib));

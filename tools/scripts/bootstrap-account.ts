@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BASE_ENVIRONMENTS, resolveEnvironment } from '@relay/platform-config';
+import { SYNTH_NODE_ARGS } from '../synthesized-stacks';
 import { terraformBinary } from './terraform-runner';
 
 export interface Step {
@@ -32,7 +33,7 @@ export function bootstrapSteps(envName: string, root: string, outdir: string, te
   const synth = (backend: 'local' | 's3'): Step => ({
     title: `synthesize bootstrap-${env.name} on ${backend} state, no role to assume`,
     command: process.execPath,
-    args: ['--import', 'tsx', 'stacks/src/main.ts'],
+    args: [...SYNTH_NODE_ARGS, 'stacks/src/main.ts'],
     cwd: root,
     env: { RELAY_ENVS: env.name, RELAY_COMPONENTS: 'bootstrap', RELAY_ROLE: 'ambient', RELAY_BOOTSTRAP_BACKEND: backend, CDKTF_OUTDIR: outdir },
   });

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { previewName } from '@relay/platform-config';
+import { SYNTH_NODE_ARGS } from '../synthesized-stacks';
 import { run } from './terraform-runner';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -24,7 +25,7 @@ function main(): void {
     throw new Error('usage: preview.ts <open|close> <name> [--dry-run]  (nx run stacks:preview:open --name=<name>)');
   const env = previewName(developer);
   const outdir = process.env['CDKTF_OUTDIR'] ?? path.join(root, 'cdktf.out');
-  const synth = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'stacks/src/main.ts')], {
+  const synth = spawnSync(process.execPath, [...SYNTH_NODE_ARGS, path.join(root, 'stacks/src/main.ts')], {
     stdio: 'inherit',
     env: { ...process.env, RELAY_PREVIEW: developer, RELAY_ENVS: '', CDKTF_OUTDIR: outdir },
   });
