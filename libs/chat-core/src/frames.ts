@@ -36,11 +36,14 @@ export const sendRequestSchema = z.object({
   requestId,
 });
 
+// nx g @relay/nx-plugin:route adds request schemas above this line.
+
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 export type LeaveRequest = z.infer<typeof leaveRequestSchema>;
 export type MembersRequest = z.infer<typeof membersRequestSchema>;
 export type HistoryRequest = z.infer<typeof historyRequestSchema>;
 export type SendRequest = z.infer<typeof sendRequestSchema>;
+// nx g @relay/nx-plugin:route adds request types above this line.
 
 /** A stored chat message, exactly as fanned out to room members. */
 export interface ChatMessage {

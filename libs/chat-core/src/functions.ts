@@ -19,6 +19,7 @@ export const CHAT_FUNCTIONS: readonly ChatFunction[] = [
   { name: 'members', app: 'chat-ws', trigger: { routeKey: 'members' } },
   { name: 'send', app: 'chat-ws', trigger: { routeKey: 'send' } },
   { name: 'history', app: 'chat-ws', trigger: { routeKey: 'history' } },
+  // nx g @relay/nx-plugin:route adds routes above this line.
   { name: 'deliver', app: 'chat-deliver', trigger: { stream: 'messages' } },
 ];
 

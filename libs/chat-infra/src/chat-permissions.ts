@@ -58,6 +58,7 @@ export const CHAT_FUNCTION_ACCESS: Record<string, (arns: ChatResourceArns) => St
     table(arns, 'rooms', ['UpdateItem', 'PutItem', 'GetItem']),
     table(arns, 'messages', ['PutItem', 'GetItem']),
   ],
+  // nx g @relay/nx-plugin:route adds a route's access above this line.
   deliver: (arns) => [
     table(arns, 'memberships', ['Query']),
     // Checkpoints of a fan-out paused before its timeout (rooms sk "delivery#<seq>").

@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { scratchWorkspace, WORKSPACE, type Scratch } from '../scratch-workspace.ts';
 
 /**
  * `nx g @relay/nx-plugin:environment` on a scratch copy of the workspace, through the real Nx
@@ -10,27 +10,12 @@ import path from 'node:path';
  */
 jest.setTimeout(240_000);
 
-const root = path.resolve(__dirname, '../../../../..');
 const node = process.execPath;
-let scratch: string;
-
-function run(command: string, args: string[], env: Record<string, string> = {}) {
-  return spawnSync(command, args, { cwd: scratch, encoding: 'utf8', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', ...env } });
-}
-const bin = (name: string) => path.join(root, 'node_modules/.bin', name);
-const generate = (...args: string[]) => run(bin('nx'), ['g', '@relay/nx-plugin:environment', ...args, '--no-interactive']);
+let scratch: Scratch;
+const generate = (...args: string[]) => scratch.generate('environment', ...args);
 
 beforeAll(() => {
-  scratch = mkdtempSync(path.join(tmpdir(), 'relay-generator-'));
-  const files = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' })
-    .stdout.split('\0')
-    .filter(Boolean);
-  for (const file of files) {
-    if (!existsSync(path.join(root, file))) continue;
-    mkdirSync(path.dirname(path.join(scratch, file)), { recursive: true });
-    cpSync(path.join(root, file), path.join(scratch, file));
-  }
-  symlinkSync(path.join(root, 'node_modules'), path.join(scratch, 'node_modules'));
+  scratch = scratchWorkspace();
 });
 
 it('adds an environment that typechecks, lints and synthesizes into its own account', () => {
@@ -38,22 +23,22 @@ it('adds an environment that typechecks, lints and synthesizes into its own acco
   expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 });
   expect(result.stdout).toContain('bootstrap-account.ts qa');
 
-  const catalogue = readFileSync(path.join(scratch, 'libs/platform-config/src/catalogue.ts'), 'utf8');
+  const catalogue = readFileSync(path.join(scratch.dir, 'libs/platform-config/src/catalogue.ts'), 'utf8');
   expect(catalogue).toContain("qa: '444444444444',");
   expect(catalogue).toContain("domain: domainIn('Z04000000000000000QA', 'qa.relay-chat.example'),");
 
   for (const project of ['libs/platform-config', 'stacks']) {
-    const tsc = run(node, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', `${project}/tsconfig.json`, '--noEmit']);
+    const tsc = scratch.run(node, [path.join(WORKSPACE, 'node_modules/typescript/bin/tsc'), '-p', `${project}/tsconfig.json`, '--noEmit']);
     expect({ project, status: tsc.status, out: tsc.stdout }).toMatchObject({ status: 0 });
   }
-  const lint = run(bin('eslint'), ['--max-warnings=0', 'libs/platform-config']);
+  const lint = scratch.run(scratch.bin('eslint'), ['--max-warnings=0', 'libs/platform-config']);
   expect({ status: lint.status, out: lint.stdout }).toMatchObject({ status: 0 });
-  expect(run(bin('prettier'), ['--check', 'libs/platform-config']).status).toBe(0);
+  expect(scratch.run(scratch.bin('prettier'), ['--check', 'libs/platform-config']).status).toBe(0);
 
   const stubs = mkdtempSync(path.join(tmpdir(), 'relay-stubs-'));
-  run(node, ['--import', 'tsx', '-e', `require('./libs/chat-infra/src/stub-artifacts.ts').writeStubArtifacts(${JSON.stringify(stubs)})`]);
+  scratch.run(node, ['--import', 'tsx', '-e', `require('./libs/chat-infra/src/stub-artifacts.ts').writeStubArtifacts(${JSON.stringify(stubs)})`]);
   const outdir = mkdtempSync(path.join(tmpdir(), 'relay-synth-'));
-  const synth = run(node, ['--import', 'tsx', 'stacks/src/main.ts'], { RELAY_ENVS: 'qa', CDKTF_OUTDIR: outdir, RELAY_ARTIFACTS_DIR: stubs });
+  const synth = scratch.run(node, ['--import', 'tsx', 'stacks/src/main.ts'], { RELAY_ENVS: 'qa', CDKTF_OUTDIR: outdir, RELAY_ARTIFACTS_DIR: stubs });
   expect({ status: synth.status, stderr: synth.stderr }).toMatchObject({ status: 0 });
   const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
   expect(Object.keys(manifest.stacks).sort()).toEqual(['bootstrap-qa', 'chat-qa', 'platform-qa', 'web-qa']);
