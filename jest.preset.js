@@ -5,6 +5,17 @@ const { compilerOptions } = require('./tsconfig.base.json');
 
 const moduleNameMapper = Object.fromEntries(Object.entries(compilerOptions.paths).map(([name, [target]]) => [`^${name}$`, path.join(__dirname, target)]));
 
+/** A project's Jest config: the shared settings, its name, and its JSON report in reports/jest/. */
+function projectConfig(displayName, rootDir, overrides = {}) {
+  return {
+    ...module.exports,
+    displayName,
+    rootDir,
+    reporters: ['default', [path.join(__dirname, 'tools/jest-json-report.cjs'), { name: displayName, root: __dirname }]],
+    ...overrides,
+  };
+}
+
 module.exports = {
   testEnvironment: 'node',
   transform: {
@@ -15,3 +26,6 @@ module.exports = {
   moduleNameMapper,
   testMatch: ['**/?(*.)+(spec|e2e).ts'],
 };
+
+// Not enumerable: configs that spread the preset must not carry it as an unknown Jest option.
+Object.defineProperty(module.exports, 'projectConfig', { value: projectConfig, enumerable: false });

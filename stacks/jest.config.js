@@ -1,6 +1,3 @@
-module.exports = {
-  ...require('../jest.preset.js'),
-  displayName: 'stacks',
-  rootDir: __dirname,
-  setupFilesAfterEnv: [require.resolve('../jest.cdktf-setup.js')],
-};
+const { projectConfig } = require('../jest.preset.js');
+
+module.exports = projectConfig('stacks', __dirname, { setupFilesAfterEnv: [require.resolve('../jest.cdktf-setup.js')] });

@@ -1,6 +1,3 @@
-module.exports = {
-  ...require('../jest.preset.js'),
-  displayName: 'tools',
-  rootDir: __dirname,
-  testPathIgnorePatterns: ['/node_modules/'],
-};
+const { projectConfig } = require('../jest.preset.js');
+
+module.exports = projectConfig('tools', __dirname, { testPathIgnorePatterns: ['/node_modules/'] });

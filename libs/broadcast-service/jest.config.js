@@ -1,5 +1,3 @@
-module.exports = {
-  ...require('../../jest.preset.js'),
-  displayName: 'broadcast-service',
-  rootDir: __dirname,
-};
+const { projectConfig } = require('../../jest.preset.js');
+
+module.exports = projectConfig('broadcast-service', __dirname);

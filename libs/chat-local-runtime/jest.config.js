@@ -1,5 +1,3 @@
-module.exports = {
-  ...require('../../jest.preset.js'),
-  displayName: 'chat-local-runtime',
-  rootDir: __dirname,
-};
+const { projectConfig } = require('../../jest.preset.js');
+
+module.exports = projectConfig('chat-local-runtime', __dirname);

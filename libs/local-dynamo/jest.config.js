@@ -1,5 +1,3 @@
-module.exports = {
-  ...require('../../jest.preset.js'),
-  displayName: 'local-dynamo',
-  rootDir: __dirname,
-};
+const { projectConfig } = require('../../jest.preset.js');
+
+module.exports = projectConfig('local-dynamo', __dirname);

@@ -1,5 +1,3 @@
-module.exports = {
-  ...require('../../jest.preset.js'),
-  displayName: 'local-stack',
-  rootDir: __dirname,
-};
+const { projectConfig } = require('../../jest.preset.js');
+
+module.exports = projectConfig('local-stack', __dirname);

@@ -1,5 +1,3 @@
-module.exports = {
-  ...require('../../jest.preset.js'),
-  displayName: 'platform-config',
-  rootDir: __dirname,
-};
+const { projectConfig } = require('../../jest.preset.js');
+
+module.exports = projectConfig('platform-config', __dirname);

@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -31,7 +31,8 @@ export function scratchWorkspace(): Scratch {
     .stdout.split('\0')
     .filter(Boolean);
   for (const file of files) {
-    if (!existsSync(path.join(WORKSPACE, file))) continue;
+    // Files only: a linked node_modules (a symlink .gitignore's "node_modules/" does not match) is linked below.
+    if (!existsSync(path.join(WORKSPACE, file)) || !lstatSync(path.join(WORKSPACE, file)).isFile()) continue;
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     cpSync(path.join(WORKSPACE, file), path.join(dir, file));
   }
