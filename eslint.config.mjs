@@ -1,4 +1,5 @@
 import nx from '@nx/eslint-plugin';
+import prettierRecommended from 'eslint-plugin-prettier/recommended';
 
 /**
  * One lint config for the workspace. Project boundaries come from tags:
@@ -56,4 +57,6 @@ export default [
     files: ['**/jest.config.js', 'jest.preset.js', 'jest.cdktf-setup.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off', '@nx/enforce-module-boundaries': 'off' },
   },
+  // Formatting is Prettier's (.prettierrc.json), checked as a lint rule so every lint target checks it.
+  prettierRecommended,
 ];
