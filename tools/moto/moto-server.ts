@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { ensureVenv } from '../python-venv';
+import { freePort } from '@relay/local-dynamo';
 
 /**
  * moto in server mode, for tests of the tools that call AWS: a venv under .tools/ with the
@@ -9,17 +9,6 @@ import { ensureVenv } from '../python-venv';
  * that are obviously fake. `reset()` wipes its state between tests.
  */
 const requirements = path.resolve(__dirname, 'requirements.txt');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 export interface MotoServer {
   endpoint: string;

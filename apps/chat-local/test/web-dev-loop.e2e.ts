@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startWebServer } from '@relay/local-stack';
-import type { RunningServer } from '@relay/local-dynamo';
+import { freePort, type RunningServer } from '@relay/local-dynamo';
 
 /**
  * `nx run web:serve`: Vite's dev server over the web client's sources (hot reload), with
@@ -17,17 +16,6 @@ const config = { wsUrl: 'ws://127.0.0.1:8080', broadcastUrl: 'http://127.0.0.1:8
 let stackWeb: RunningServer;
 let vite: ChildProcess;
 let url: string;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 beforeAll(async () => {
   // Stands in for npm start's web port: the real server, with a stand-in token issuer.

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 // dynalite ships no types; its factory returns a plain node http server.
 const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
@@ -34,4 +34,15 @@ export function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections?.();
   });
+}
+
+/**
+ * A port free on 127.0.0.1 right now, for a child process that takes its port as an argument
+ * (moto, Vite). Another process may take it first; callers fail loudly if it does.
+ */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  const { port } = await listen(server as unknown as Server, 0);
+  await closeServer(server as unknown as Server);
+  return port;
 }
