@@ -12,6 +12,16 @@ describe('the broadcast image (apps/broadcast-api/Dockerfile)', () => {
     expect(dockerfileProblems(text)).toEqual([]);
   });
 
+  it('gets a build context of the built output only (.dockerignore), not the workspace', () => {
+    const ignore = readFileSync(path.join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
+    expect(ignore[0]).toBe('*');
+    const copied = [...text.matchAll(/^COPY (?!--from)(\S+)/gm)].map((m) => m[1]!);
+    expect(copied.length).toBeGreaterThan(0);
+    for (const source of copied) expect(ignore).toContain(`!${source}`);
+  });
+
   it('runs as the uid the task definition runs it as', () => {
     expect(text).toMatch(/^USER node$/m);
     // The node image's "node" user is uid 1000 (the task definition says user 1000:1000).
