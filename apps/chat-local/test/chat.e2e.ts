@@ -228,32 +228,24 @@ describe('local chat over real WebSockets', () => {
       sha256: Hash.bind(null, 'sha256'),
     });
     const target = new URL(url);
-    const signed = await signer.sign(
-      new HttpRequest({
-        method: 'POST',
-        protocol: 'http:',
-        hostname: target.hostname,
-        port: Number(target.port),
-        path: target.pathname,
-        headers: { host: target.host },
-        body: '{"type":"ok"}',
-      }),
-    );
+    const signedPost = (body: string, signingDate?: Date) =>
+      signer.sign(
+        new HttpRequest({
+          method: 'POST',
+          protocol: 'http:',
+          hostname: target.hostname,
+          port: Number(target.port),
+          path: target.pathname,
+          headers: { host: target.host },
+          body,
+        }),
+        signingDate ? { signingDate } : undefined,
+      );
+    const signed = await signedPost('{"type":"ok"}');
     const swapped = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body: forged });
     expect(swapped.status).toBe(403);
     // A correctly signed request replayed after AWS's 15-minute window.
-    const stale = await signer.sign(
-      new HttpRequest({
-        method: 'POST',
-        protocol: 'http:',
-        hostname: target.hostname,
-        port: Number(target.port),
-        path: target.pathname,
-        headers: { host: target.host },
-        body: forged,
-      }),
-      { signingDate: new Date(Date.now() - 20 * 60 * 1000) },
-    );
+    const stale = await signedPost(forged, new Date(Date.now() - 20 * 60 * 1000));
     expect((await fetch(url, { method: 'POST', headers: stale.headers as Record<string, string>, body: forged })).status).toBe(403);
 
     await runtime.settle();

@@ -37,8 +37,6 @@ export class LogBucket extends Construct {
   /** A reference (not the literal name): resources in the same stack then wait for the bucket. */
   readonly bucketRef: string;
   readonly arn: string;
-  /** The bucket's domain name as CloudFront's logging config wants it. */
-  readonly domainName: string;
 
   constructor(scope: Construct, id: string, props: { env: Environment }) {
     super(scope, id);
@@ -53,7 +51,6 @@ export class LogBucket extends Construct {
     });
     this.arn = bucket.arn;
     this.bucketRef = bucket.bucket;
-    this.domainName = bucket.bucketDomainName;
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: bucket.id,
       rule: [
