@@ -3,14 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeStubArtifacts } from '@relay/chat-infra';
-
-/**
- * How every tool runs the synth (stacks/src/main.ts): Node 24's large young generation lets the
- * short burst of short-lived construct objects peak at ~355 MB; 4 MB semi-spaces collect them
- * sooner (~230 MB for all 12 stacks, about 0.1 s slower). The synth target, cdktf.json and the
- * workflows pass the same flag.
- */
-export const SYNTH_NODE_ARGS = ['--max-semi-space-size=4', '--import', 'tsx'];
+import { SYNTH_NODE_ARGS } from '@relay/platform-config';
 
 export type TerraformResources = Record<string, Record<string, Record<string, unknown>>>;
 export interface SynthesizedStack {

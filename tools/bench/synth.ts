@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeStubArtifacts } from '@relay/chat-infra';
-import { SYNTH_NODE_ARGS } from '../synthesized-stacks';
+import { SYNTH_NODE_ARGS } from '@relay/platform-config';
 
 const root = path.resolve(__dirname, '..', '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });

@@ -123,7 +123,7 @@ describe('publish-web.sh', () => {
 
 describe('seed-users from SSM', () => {
   const seed = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'tools/scripts/seed-users.ts'), ...args], {
+    spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'tools/nx-plugin/operations/k6/seed-users.ts'), ...args], {
       encoding: 'utf8',
       env: { ...process.env, ...awsEnv() },
     });

@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BASE_ENVIRONMENTS, resolveEnvironment } from '@relay/platform-config';
-import { SYNTH_NODE_ARGS } from '../synthesized-stacks';
-import { terraformBinary } from './terraform-runner';
+import { SYNTH_NODE_ARGS } from '@relay/platform-config';
+import { terraformBinary } from '../nx-plugin/operations/terraform/runner';
 
 export interface Step {
   title: string;

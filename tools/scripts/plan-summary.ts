@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { IMAGE_DIGEST_VARIABLE, PLAN_JSON, STAND_IN_DIGEST } from './terraform-runner';
+import { IMAGE_DIGEST_VARIABLE, PLAN_JSON, STAND_IN_DIGEST } from '../nx-plugin/operations/terraform/runner';
 
 interface PlanJson {
   resource_changes?: { address: string; change: { actions: string[] } }[];

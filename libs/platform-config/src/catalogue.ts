@@ -69,7 +69,7 @@ export const CATALOGUE = {
     lambda: { memoryMb: 512, deliveryConcurrency: 64 },
     fargate: { cpu: 512, memoryMb: 1024, desiredCount: 1, minCount: 0, maxCount: 4, spot: true, containerInsights: true },
     // Sized for the nightly spike profile (loadtests, ~500 follower arrivals/s, five requests
-    // each) with margin; tools/scripts/nightly-capacity.spec.ts keeps the two from drifting apart.
+    // each) with margin; loadtests/test/nightly-capacity.spec.ts keeps the two from drifting apart.
     // Its account quotas are raised (requests 15,000/s: the nightly's 10k followers at a post a
     // second are 10k @connections posts/s on the same quota; new connections 1,000/s: the
     // default 500 is exactly the peak).

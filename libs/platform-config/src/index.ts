@@ -20,3 +20,4 @@ export {
   secretParameter,
   type RuntimeSecret,
 } from './naming';
+export { SYNTH_NODE_ARGS } from './synth-process';

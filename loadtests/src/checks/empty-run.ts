@@ -1,5 +1,5 @@
 /**
- * The thresholds' self-check, run by tools/scripts/k6-thresholds.spec.ts: the real chat and
+ * The thresholds' self-check, run by loadtests/test/k6-thresholds.spec.ts: the real chat and
  * REST threshold sets over a run that records SAMPLES samples (default none). An empty run must
  * fail; a run with enough good samples must pass.
  */

@@ -1,4 +1,4 @@
-// Plain data, no k6 API: the catalogue's capacity test reads it too (tools/scripts/nightly-capacity.spec.ts).
+// Plain data, no k6 API: the catalogue's capacity test reads it too (loadtests/test/nightly-capacity.spec.ts).
 
 /**
  * Load shapes. Followers arrive with a ramping arrival rate (ramp, hold, drop); each

@@ -6,7 +6,14 @@ interface Options {
   target: 'local' | 'remote';
 }
 
-/** tools/scripts/loadtest.ts with a schema (`nx run loadtests:spike --help`). */
+/** tools/nx-plugin/operations/k6/cli.ts with a schema (`nx run loadtests:spike --help`). */
 export default async function k6Executor(options: Options, context: { root: string }): Promise<{ success: boolean }> {
-  return runScript(context.root, 'tools/scripts/loadtest.ts', ['--scenarios', options.scenarios, '--profile', options.profile, '--target', options.target]);
+  return runScript(context.root, 'tools/nx-plugin/operations/k6/cli.ts', [
+    '--scenarios',
+    options.scenarios,
+    '--profile',
+    options.profile,
+    '--target',
+    options.target,
+  ]);
 }

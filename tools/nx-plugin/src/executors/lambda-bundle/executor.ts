@@ -5,7 +5,7 @@ interface Options {
   outputPath: string;
 }
 
-/** tools/scripts/build-lambdas.ts with a schema (`nx run chat-ws:build --help`). */
+/** tools/nx-plugin/operations/lambda-bundle/bundle.ts with a schema (`nx run chat-ws:build --help`). */
 export default async function lambdaBundleExecutor(options: Options, context: { root: string }): Promise<{ success: boolean }> {
-  return runScript(context.root, 'tools/scripts/build-lambdas.ts', [options.projectRoot, options.outputPath]);
+  return runScript(context.root, 'tools/nx-plugin/operations/lambda-bundle/bundle.ts', [options.projectRoot, options.outputPath]);
 }

@@ -6,7 +6,7 @@ interface Options {
   dryRun?: boolean;
 }
 
-/** tools/scripts/preview.ts with a schema (`nx run stacks:preview:open --help`). */
+/** tools/nx-plugin/operations/preview/cli.ts with a schema (`nx run stacks:preview:open --help`). */
 export default async function previewExecutor(options: Options, context: { root: string }): Promise<{ success: boolean }> {
-  return runScript(context.root, 'tools/scripts/preview.ts', [options.action, options.name, ...(options.dryRun ? ['--dry-run'] : [])]);
+  return runScript(context.root, 'tools/nx-plugin/operations/preview/cli.ts', [options.action, options.name, ...(options.dryRun ? ['--dry-run'] : [])]);
 }

@@ -9,9 +9,9 @@ interface Options {
   detailedExitcode?: boolean;
 }
 
-/** tools/scripts/terraform.ts with a schema (`nx run stacks:plan:stag --help`). */
+/** tools/nx-plugin/operations/terraform/cli.ts with a schema (`nx run stacks:plan:stag --help`). */
 export default async function terraformExecutor(options: Options, context: { root: string }): Promise<{ success: boolean }> {
-  return runScript(context.root, 'tools/scripts/terraform.ts', [
+  return runScript(context.root, 'tools/nx-plugin/operations/terraform/cli.ts', [
     options.action,
     options.env,
     ...(options.components ? ['--components', options.components] : []),

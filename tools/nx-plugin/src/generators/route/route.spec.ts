@@ -35,7 +35,7 @@ it('wires a new WebSocket route end to end, and the result builds, passes its te
   const test = scratch.run(scratch.bin('jest'), ['-c', 'libs/chat-handlers/jest.config.js', 'libs/chat-handlers/src/typing.spec.ts']);
   expect({ status: test.status, out: test.stderr.slice(-2000) }).toMatchObject({ status: 0 });
 
-  const build = scratch.run(node, ['--import', 'tsx', 'tools/scripts/build-lambdas.ts', 'apps/chat-ws', 'dist/apps/chat-ws']);
+  const build = scratch.run(node, ['--import', 'tsx', 'tools/nx-plugin/operations/lambda-bundle/bundle.ts', 'apps/chat-ws', 'dist/apps/chat-ws']);
   expect({ status: build.status, stderr: build.stderr }).toMatchObject({ status: 0 });
   expect(existsSync(path.join(scratch.dir, 'dist/apps/chat-ws/typing.zip'))).toBe(true);
 

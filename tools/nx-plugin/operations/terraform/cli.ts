@@ -1,14 +1,15 @@
 /**
- * Usage: node --import tsx tools/scripts/terraform.ts <validate|plan|apply|destroy> <env> [--dry-run] [--components chat,web]
+ * Usage: node --import tsx tools/nx-plugin/operations/terraform/cli.ts <validate|plan|apply|destroy> <env> [--dry-run] [--components chat,web]
  *          [--pull-request] [--detailed-exitcode]
  * Behind the stacks project's plan:<env>, apply:<env> and destroy:preview targets. With
  * --detailed-exitcode (drift.yml) it exits 2 when any stack's plan has changes.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { run, type Action } from './terraform-runner';
+import { run, type Action } from './runner';
 
-const root = path.resolve(__dirname, '..', '..');
+// Four levels up from tools/nx-plugin/operations/<name>/.
+const root = path.resolve(__dirname, '../../../..');
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {

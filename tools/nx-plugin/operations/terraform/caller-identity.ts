@@ -1,7 +1,7 @@
 /**
  * Prints {"account","arn"} of the current AWS credentials (STS GetCallerIdentity), or fails
  * with the SDK's reason. Used by the terraform runner's preflight.
- *   node --import tsx tools/scripts/caller-identity.ts [region]
+ *   node --import tsx tools/nx-plugin/operations/terraform/caller-identity.ts [region]
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 

@@ -1,7 +1,7 @@
 /**
  * Opens or closes a developer preview (chat-dev-<name> in the dev account):
- *   node --import tsx tools/scripts/preview.ts open alice [--dry-run]      (or --name alice)
- *   node --import tsx tools/scripts/preview.ts close alice [--dry-run]
+ *   node --import tsx tools/nx-plugin/operations/preview/cli.ts open alice [--dry-run]      (or --name alice)
+ *   node --import tsx tools/nx-plugin/operations/preview/cli.ts close alice [--dry-run]
  * Behind `nx run stacks:preview:open --name=alice` and `stacks:preview:close`.
  * open = synth the preview, plan, apply that plan; close = destroy it.
  */
@@ -9,10 +9,11 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { previewName } from '@relay/platform-config';
-import { SYNTH_NODE_ARGS } from '../synthesized-stacks';
-import { run } from './terraform-runner';
+import { SYNTH_NODE_ARGS } from '@relay/platform-config';
+import { run } from '../terraform/runner';
 
-const root = path.resolve(__dirname, '..', '..');
+// Four levels up from tools/nx-plugin/operations/<name>/.
+const root = path.resolve(__dirname, '../../../..');
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { 'dry-run': { type: 'boolean', default: false }, name: { type: 'string' } },

@@ -173,10 +173,10 @@ export function run(action: Action, envName: string, options: RunOptions, root: 
 /**
  * Before terraform touches anything: who are we, and is that the environment's account? Prints
  * both and, when it cannot be right, how to log in, instead of the provider's raw error later.
- * (tools/scripts/caller-identity.ts asks STS; a separate process keeps this runner synchronous.)
+ * (tools/nx-plugin/operations/terraform/caller-identity.ts asks STS; a separate process keeps this runner synchronous.)
  */
 export function preflight(env: Environment, options: RunOptions, root: string, log: (line: string) => void): void {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'tools/scripts/caller-identity.ts'), env.region], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'tools/nx-plugin/operations/terraform/caller-identity.ts'), env.region], {
     encoding: 'utf8',
     env: options.env ?? process.env,
   });

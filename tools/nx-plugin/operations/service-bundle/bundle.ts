@@ -2,7 +2,7 @@
  * Builds a container service's image contents without Docker: one esbuild bundle of
  * <projectRoot>/src/main.ts (Node 24, dependencies included) into <outDir>/main.js.
  * The Dockerfile only copies this directory, so tests can run exactly what ships.
- * Usage: tsx tools/scripts/build-service.ts <projectRoot> <outDir>
+ * Usage: tsx tools/nx-plugin/operations/service-bundle/bundle.ts <projectRoot> <outDir>
  */
 import { build } from 'esbuild';
 import { rmSync, writeFileSync } from 'node:fs';

@@ -4,7 +4,7 @@
  * deployed code runs the SDK version we tested) and dist/apps/<app>/<name>.zip.
  * Zips are byte-for-byte reproducible (sorted entries, fixed timestamps), so an unchanged
  * function keeps its hash and Terraform does not redeploy it.
- * Usage: tsx tools/scripts/build-lambdas.ts <projectRoot> <outDir>
+ * Usage: tsx tools/nx-plugin/operations/lambda-bundle/bundle.ts <projectRoot> <outDir>
  */
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolveEnvironment } from '@relay/platform-config';
-import { startMoto, type MotoServer } from '../moto/moto-server';
-import { bootstrapSteps } from './bootstrap-account';
-import { commandsFor, PLAN_FILE, preflight, RunnerError, STAND_IN_DIGEST } from './terraform-runner';
+import { startMoto, type MotoServer } from '../../../moto/moto-server';
+import { bootstrapSteps } from '../../../scripts/bootstrap-account';
+import { commandsFor, PLAN_FILE, preflight, RunnerError, STAND_IN_DIGEST } from './runner';
 
 /** An outdir as a synth leaves it: stack folders, and manifest.json naming the last synth's. */
 function outdirWith(stacks: string[], stale: string[] = []): string {
@@ -107,7 +107,7 @@ describe('terraform runner', () => {
 });
 
 describe('terraform runner preflight (STS on moto)', () => {
-  const root = path.resolve(__dirname, '../..');
+  const root = path.resolve(__dirname, '../../../..');
   const stag = resolveEnvironment('stag');
   let moto: MotoServer;
   const credentials = (server: MotoServer) => ({

@@ -8,7 +8,7 @@ import { resolveEnvironment, type Environment } from '@relay/platform-config';
  * path.)
  */
 type Profile = { peakFollowersPerSecond: number; sessionSeconds: number; postIntervalMs: number };
-const table = require(path.resolve(__dirname, '../../loadtests/src/lib/profile-table.ts')) as {
+const table = require(path.resolve(__dirname, '../src/lib/profile-table.ts')) as {
   PROFILES: Record<string, Profile>;
   FOLLOWER_REQUESTS: { onArrival: number; beforeLeaving: number };
 };

@@ -1,7 +1,7 @@
 /**
  * Runs k6 scenarios end to end:
- *   node --import tsx tools/scripts/loadtest.ts --scenarios chat-spike --profile local-spike --target local
- *   node --import tsx tools/scripts/loadtest.ts --scenarios chat-spike --profile nightly --target remote   (WS_URL, USERS_FILE set)
+ *   node --import tsx tools/nx-plugin/operations/k6/cli.ts --scenarios chat-spike --profile local-spike --target local
+ *   node --import tsx tools/nx-plugin/operations/k6/cli.ts --scenarios chat-spike --profile nightly --target remote   (WS_URL, USERS_FILE set)
  * Local: builds k6 if needed, starts the local runtime in its own process, seeds users, runs
  * each scenario, stops everything. Prints k6's threshold table, the delta against the
  * previous run and k6's own CPU use; exits non-zero if any threshold failed.
@@ -11,11 +11,12 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOCAL_AUTH } from '@relay/chat-local-runtime';
-import { compareSummaries } from './k6-compare';
-import { LocalRuntimeProcess } from './local-runtime-client';
+import { compareSummaries } from '../../../scripts/k6-compare';
+import { LocalRuntimeProcess } from '../../../scripts/local-runtime-client';
 import { seedUsers, writeUsers } from './seed-users';
 
-const root = path.resolve(__dirname, '..', '..');
+// Four levels up from tools/nx-plugin/operations/<name>/.
+const root = path.resolve(__dirname, '../../../..');
 const SCENARIOS = ['chat-spike', 'chat-steady', 'broadcast-api'];
 /** Users to seed per profile: at least the peak number of concurrent sockets. */
 const SEED_COUNT: Record<string, number> = { smoke: 200, 'local-spike': 2000, nightly: 12000 };
