@@ -43,7 +43,7 @@ export class ChatStack extends RelayStack {
       prefix: `${prefix}-chat`,
       functions: Object.values(this.chat.functions).map((f) => ({ name: f.functionName, timeoutSeconds: f.timeoutSeconds })),
       tableNames: Object.values(this.chat.tableNames),
-      deadLetterQueues: [this.chat.deadLetterQueueName],
+      deadLetterQueues: this.chat.deadLetterQueueNames,
       webSocketApi: { apiId: this.chat.api.id, stage: STAGE_NAME },
       deliveryFunctionName: this.chat.functions['deliver']?.functionName,
     });

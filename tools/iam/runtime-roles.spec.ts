@@ -15,6 +15,8 @@ const SERVICE_USES: Record<string, string[]> = {
   '*': ['logs:CreateLogStream', 'logs:PutLogEvents'],
   // The event source mapping reads the stream and sends failed batches to the dead-letter queue.
   deliver: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams', 'sqs:SendMessage'],
+  // The chunk queue's event source mapping receives and deletes the chunks.
+  fanout: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
 };
 
 function roleActions(stack: SynthesizedStack, roleName: string): string[] {

@@ -28,6 +28,12 @@ const CLIENT_SERVICES: Record<string, string> = {
   '@aws-sdk/client-s3': 's3',
   '@aws-sdk/client-sqs': 'sqs',
 };
+/** Calls IAM authorizes under another action: an SQS batch call needs its single call's permission. */
+const AUTHORIZED_AS: Record<string, string> = {
+  'sqs:SendMessageBatch': 'sqs:SendMessage',
+  'sqs:DeleteMessageBatch': 'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibilityBatch': 'sqs:ChangeMessageVisibility',
+};
 /** Powertools helpers that call AWS on the code's behalf. */
 const HELPERS: Record<string, string> = { getParameter: 'ssm:GetParameter', getParameters: 'ssm:GetParameters' };
 
@@ -60,7 +66,9 @@ function apiAction(checker: ts.TypeChecker, expression: ts.Expression): string |
   if (from === '@aws-sdk/lib-dynamodb') return DOCUMENT_COMMANDS[name];
   if (from === '@aws-sdk/client-apigatewaymanagementapi') return 'execute-api:ManageConnections';
   const service = CLIENT_SERVICES[from];
-  return service ? `${service}:${name.slice(0, -'Command'.length)}` : undefined;
+  if (!service) return undefined;
+  const action = `${service}:${name.slice(0, -'Command'.length)}`;
+  return AUTHORIZED_AS[action] ?? action;
 }
 
 function callsFrom(built: ts.Program, entry: string): string[] {

@@ -29,3 +29,40 @@ export const DELIVERY_METRICS = {
 
 /** Where the nightly k6 spike publishes its result, beside delivery's own metrics. */
 export const LOADTEST_METRICS = { namespace: 'Relay/LoadTest', p95: 'NightlyDeliveryP95', delivered: 'NightlyDeliveredRatio' } as const;
+
+/**
+ * The two-stage fan-out. The stream consumer (`deliver`) reads a room's member pages and hands
+ * chunks of connection ids to a queue; fan-out workers (`fanout`, one chunk per invocation)
+ * post them in parallel. Small rooms skip the hop. The stack, the local runtime and
+ * `bench:fanout`'s model all read these numbers (README, "Fan-out").
+ */
+export const DELIVERY_FANOUT = {
+  /**
+   * Connection ids per chunk. A worker posts a chunk with the env's deliveryConcurrency posts in
+   * flight (dev 32, stag 64, prod 128), so at 20 ms a post a chunk takes 2-8 rounds (40-160 ms).
+   * Smaller chunks buy little (each costs an invocation and a share of a SendMessageBatch);
+   * larger ones stretch the tail. `npm run bench:fanout -- --model` prints the trade-off.
+   */
+  chunkSize: 250,
+  /** Rooms with at most this many members are posted by the stream consumer itself (no queue hop). */
+  directMax: 64,
+  /** Chunks per worker invocation: one, so a crashed worker's chunk is redelivered alone. */
+  workerBatchSize: 1,
+  /** A chunk takes well under a second; a stuck one is cut off long before a retry storm. */
+  workerTimeoutSeconds: 30,
+  /**
+   * A worker's posts are CPU-bound (signing and HTTP for each), and Lambda gives a full vCPU at
+   * 1,769 MB: the same GB-seconds per chunk as a smaller size, done sooner.
+   */
+  workerMemoryMb: 1769,
+  /** AWS's guidance for an SQS event source: at least six times the function's timeout. */
+  visibilityTimeoutSeconds: 180,
+  /** Receives of a chunk before SQS moves it to the chunks' dead-letter queue. */
+  maxReceiveCount: 5,
+  /**
+   * Posts that still fail after a worker's own retries are queued again as a smaller chunk,
+   * delayed by requeueDelaySeconds[round], this many rounds before they count as failed.
+   */
+  requeueDelaySeconds: [1, 5, 20],
+  // Concurrent workers per environment: the catalogue's lambda.fanoutWorkers.
+} as const;

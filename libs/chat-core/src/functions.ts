@@ -6,8 +6,8 @@
 export interface ChatFunction {
   name: string;
   app: 'chat-ws' | 'chat-deliver';
-  /** API Gateway WebSocket route key, or the messages table stream. */
-  trigger: { routeKey: string } | { stream: 'messages' };
+  /** API Gateway WebSocket route key, the messages table stream, or the fan-out chunk queue. */
+  trigger: { routeKey: string } | { stream: 'messages' } | { queue: 'delivery-chunks' };
 }
 
 export const CHAT_FUNCTIONS: readonly ChatFunction[] = [
@@ -21,6 +21,7 @@ export const CHAT_FUNCTIONS: readonly ChatFunction[] = [
   { name: 'history', app: 'chat-ws', trigger: { routeKey: 'history' } },
   // nx g @relay/nx-plugin:route adds routes above this line.
   { name: 'deliver', app: 'chat-deliver', trigger: { stream: 'messages' } },
+  { name: 'fanout', app: 'chat-deliver', trigger: { queue: 'delivery-chunks' } },
 ];
 
 /** API Gateway selects the route from this JSON field of each frame. */

@@ -9,3 +9,4 @@ export * from './secrets';
 export * from './message-frame';
 export * from './functions';
 export * from './delivery-settings';
+export * from './delivery-chunk';

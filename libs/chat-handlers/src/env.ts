@@ -2,10 +2,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { z } from 'zod';
-import { checkSecret, CursorCodec, DELIVERY_METRICS, type TokenSettings } from '@relay/chat-core';
+import { checkSecret, CursorCodec, DELIVERY_FANOUT, DELIVERY_METRICS, type TokenSettings } from '@relay/chat-core';
 import { createChatStores, createDocumentClient } from '@relay/chat-store';
 import type { ConnectDeps, HandlerDeps, PagingDeps } from './deps';
+import { AdaptiveLimit } from './adaptive-limit';
+import { createSqsChunkQueue } from './chunk-queue';
 import type { DeliverDeps } from './deliver';
+import type { FanoutWorkerDeps } from './fanout-worker';
 import { createManagementPoster } from './poster';
 
 /**
@@ -53,11 +56,17 @@ function secretSource(env: Record<string, unknown>, name: string): () => Promise
 const connectEnv = baseEnv.extend({ AUTH_ISSUER: z.string().min(1), AUTH_AUDIENCE: z.string().min(1) }).and(secretEnv('AUTH_TOKEN_SECRET'));
 const pagingEnv = baseEnv.and(secretEnv('CURSOR_SECRET'));
 
-const deliverEnv = baseEnv.extend({
+const deliveryEnv = baseEnv.extend({
   /** The environment's name, a dimension of every delivery metric. */
   RELAY_ENV: z.string().min(1).default('local'),
   WS_MANAGEMENT_ENDPOINT: z.url(),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  /** The fan-out chunk queue: the stream consumer sends to it, workers re-queue to it. */
+  DELIVERY_QUEUE_URL: z.url(),
+  /** Set only for the local runtime's queue; on AWS the SDK resolves the regional endpoint. */
+  SQS_ENDPOINT: z.url().optional(),
+  DELIVERY_CHUNK_SIZE: z.coerce.number().int().min(1).max(2000).default(DELIVERY_FANOUT.chunkSize),
+  DELIVERY_DIRECT_MAX: z.coerce.number().int().min(0).max(100_000).default(DELIVERY_FANOUT.directMax),
 });
 
 function readEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
@@ -114,8 +123,9 @@ export function pagingDepsFromEnv(env = process.env): PagingDeps {
   };
 }
 
-export function deliverDepsFromEnv(env = process.env): DeliverDeps {
-  const config = readEnv(deliverEnv, env);
+/** What both delivery stages share: the poster and its socket pool, the queue, the metrics. */
+function deliveryDeps(env: NodeJS.ProcessEnv) {
+  const config = readEnv(deliveryEnv, env);
   return {
     ...baseDeps(config, false),
     poster: createManagementPoster({
@@ -124,10 +134,22 @@ export function deliverDepsFromEnv(env = process.env): DeliverDeps {
       maxSockets: config.DELIVERY_CONCURRENCY,
     }),
     concurrency: config.DELIVERY_CONCURRENCY,
+    limiter: new AdaptiveLimit(config.DELIVERY_CONCURRENCY),
+    chunkSize: config.DELIVERY_CHUNK_SIZE,
+    directMax: config.DELIVERY_DIRECT_MAX,
+    queue: createSqsChunkQueue({ queueUrl: config.DELIVERY_QUEUE_URL, region: config.AWS_REGION, endpoint: config.SQS_ENDPOINT }),
     metrics: new Metrics({
       namespace: DELIVERY_METRICS.namespace,
       serviceName: DELIVERY_METRICS.service,
       defaultDimensions: { environment: config.RELAY_ENV },
     }),
   };
+}
+
+export function deliverDepsFromEnv(env = process.env): DeliverDeps {
+  return deliveryDeps(env);
+}
+
+export function fanoutDepsFromEnv(env = process.env): FanoutWorkerDeps {
+  return deliveryDeps(env);
 }

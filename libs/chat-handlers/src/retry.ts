@@ -28,6 +28,11 @@ export function statusOf(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
 }
 
+/** The API's quota said no (429 or a throttling error): the sender should slow down. */
+export function isThrottled(error: unknown): boolean {
+  return THROTTLE_NAMES.has((error as Error)?.name ?? '') || statusOf(error) === 429;
+}
+
 export function isGone(error: unknown): boolean {
   return (error as Error)?.name === 'GoneException' || statusOf(error) === 410;
 }

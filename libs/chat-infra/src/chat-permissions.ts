@@ -9,6 +9,8 @@ export interface ChatResourceArns {
   apiStage: string;
   messagesStream: string;
   deadLetterQueue: string;
+  /** The fan-out chunk queue between the two delivery stages. */
+  chunkQueue: string;
 }
 
 const table = (arns: ChatResourceArns, key: ChatTableKey, actions: string[]): Statement => ({
@@ -73,5 +75,17 @@ export const CHAT_FUNCTION_ACCESS: Record<string, (arns: ChatResourceArns) => St
     { sid: 'ListStreams', actions: ['dynamodb:ListStreams'], resources: ['*'] },
     postToConnections(arns),
     { sid: 'OnFailureDestination', actions: ['sqs:SendMessage'], resources: [arns.deadLetterQueue] },
+    { sid: 'HandOffChunks', actions: ['sqs:SendMessage'], resources: [arns.chunkQueue] },
+  ],
+  fanout: (arns) => [
+    // The event source mapping receives and deletes with the function's role.
+    {
+      sid: 'ChunkSource',
+      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+      resources: [arns.chunkQueue],
+    },
+    { sid: 'RequeueChunks', actions: ['sqs:SendMessage'], resources: [arns.chunkQueue] },
+    postToConnections(arns),
+    ...disconnectCleanup(arns),
   ],
 };

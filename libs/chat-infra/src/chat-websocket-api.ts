@@ -11,7 +11,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { CHAT_FUNCTIONS, DELIVERY_EVENT_SOURCE, ROUTE_SELECTION_EXPRESSION, type ChatFunction } from '@relay/chat-core';
+import { CHAT_FUNCTIONS, DELIVERY_EVENT_SOURCE, DELIVERY_FANOUT, ROUTE_SELECTION_EXPRESSION, type ChatFunction } from '@relay/chat-core';
 import { chatTableNames, type ChatTableKey, type ChatTableNames } from '@relay/chat-store';
 import type { Environment } from '@relay/platform-config';
 import { CHAT_FUNCTION_ACCESS } from './chat-permissions';
@@ -66,8 +66,11 @@ export class ChatWebSocketApi extends Construct {
   readonly tables: ChatTables;
   readonly functions: Record<string, NodeFunction> = {};
   readonly deadLetterQueue: SqsQueue;
-  /** Known at synth time, for alarms. */
-  readonly deadLetterQueueName: string;
+  /** Fan-out chunks from the stream consumer to the workers, and where chunks that never succeed go. */
+  readonly chunkQueue: SqsQueue;
+  readonly chunkDeadLetterQueue: SqsQueue;
+  /** Known at synth time, for alarms: the stream's on-failure destination and the chunks' DLQ. */
+  readonly deadLetterQueueNames: string[];
   readonly webSocketUrl: string;
   readonly tableNames: ChatTableNames;
 
@@ -85,12 +88,29 @@ export class ChatWebSocketApi extends Construct {
     });
     const apiStageArn = `arn:aws:execute-api:${env.region}:${env.accountId}:${this.api.id}/${STAGE_NAME}`;
     const managementEndpoint = `https://${this.api.id}.execute-api.${env.region}.amazonaws.com/${STAGE_NAME}`;
-    this.deadLetterQueueName = `${prefix}-chat-delivery-dlq`;
+    const deadLetterQueueName = `${prefix}-chat-delivery-dlq`;
     this.deadLetterQueue = new SqsQueue(this, 'delivery-dlq', {
-      name: this.deadLetterQueueName,
+      name: deadLetterQueueName,
       messageRetentionSeconds: 14 * 24 * 3600,
       sqsManagedSseEnabled: true,
     });
+    const chunkDeadLetterQueueName = `${prefix}-chat-fanout-dlq`;
+    this.chunkDeadLetterQueue = new SqsQueue(this, 'fanout-dlq', {
+      name: chunkDeadLetterQueueName,
+      messageRetentionSeconds: 14 * 24 * 3600,
+      sqsManagedSseEnabled: true,
+    });
+    this.chunkQueue = new SqsQueue(this, 'fanout-chunks', {
+      name: `${prefix}-chat-fanout-chunks`,
+      visibilityTimeoutSeconds: DELIVERY_FANOUT.visibilityTimeoutSeconds,
+      // SQS drops expired messages silently: keep chunks through a long worker outage (a late
+      // delivery is deduplicated by clients; a dropped one is lost) and alarm on the DLQ instead.
+      messageRetentionSeconds: 4 * 24 * 3600,
+      receiveWaitTimeSeconds: 20,
+      sqsManagedSseEnabled: true,
+      redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.chunkDeadLetterQueue.arn, maxReceiveCount: DELIVERY_FANOUT.maxReceiveCount }),
+    });
+    this.deadLetterQueueNames = [deadLetterQueueName, chunkDeadLetterQueueName];
 
     const tableArns = Object.fromEntries((Object.keys(names) as ChatTableKey[]).map((key) => [key, this.tables.tables[key].arn])) as Record<
       ChatTableKey,
@@ -103,12 +123,22 @@ export class ChatWebSocketApi extends Construct {
       apiStage: apiStageArn,
       messagesStream: this.tables.tables.messages.streamArn,
       deadLetterQueue: this.deadLetterQueue.arn,
+      chunkQueue: this.chunkQueue.arn,
     };
     const sharedEnv = {
       CHAT_CONNECTIONS_TABLE: names.connections,
       CHAT_MEMBERSHIPS_TABLE: names.memberships,
       CHAT_ROOMS_TABLE: names.rooms,
       CHAT_MESSAGES_TABLE: names.messages,
+    };
+    // Both delivery stages: the same poster settings, queue and chunking.
+    const delivery = {
+      WS_MANAGEMENT_ENDPOINT: managementEndpoint,
+      DELIVERY_CONCURRENCY: String(env.lambda.deliveryConcurrency),
+      DELIVERY_QUEUE_URL: this.chunkQueue.url,
+      DELIVERY_CHUNK_SIZE: String(DELIVERY_FANOUT.chunkSize),
+      DELIVERY_DIRECT_MAX: String(DELIVERY_FANOUT.directMax),
+      RELAY_ENV: env.name,
     };
     const envFor: Record<string, Record<string, string>> = {
       connect: {
@@ -121,7 +151,8 @@ export class ChatWebSocketApi extends Construct {
       disconnect: { WS_MANAGEMENT_ENDPOINT: managementEndpoint },
       history: { CURSOR_SECRET_PARAMETER: props.cursorSecretParameter.name },
       members: { CURSOR_SECRET_PARAMETER: props.cursorSecretParameter.name },
-      deliver: { WS_MANAGEMENT_ENDPOINT: managementEndpoint, DELIVERY_CONCURRENCY: String(env.lambda.deliveryConcurrency), RELAY_ENV: env.name },
+      deliver: delivery,
+      fanout: delivery,
     };
 
     // Everything a deployment snapshots: a route without its integration or route response
@@ -131,17 +162,20 @@ export class ChatWebSocketApi extends Construct {
       const access = CHAT_FUNCTION_ACCESS[fn.name];
       if (!access) throw new Error(`no IAM access is declared for chat function "${fn.name}" (chat-permissions.ts)`);
       const isDeliver = 'stream' in fn.trigger;
+      const timeoutSeconds = isDeliver ? DELIVERY_EVENT_SOURCE.functionTimeoutSeconds : 'queue' in fn.trigger ? DELIVERY_FANOUT.workerTimeoutSeconds : 10;
       const lambda = new NodeFunction(this, fn.name, {
         env,
         functionName: `${prefix}-chat-${fn.name}`,
         zipPath: path.join(props.artifactsDir, fn.app, `${fn.name}.zip`),
         environment: { ...sharedEnv, ...envFor[fn.name] },
         statements: access(arns),
-        timeoutSeconds: isDeliver ? DELIVERY_EVENT_SOURCE.functionTimeoutSeconds : 10,
+        timeoutSeconds,
+        memoryMb: 'queue' in fn.trigger ? DELIVERY_FANOUT.workerMemoryMb : undefined,
         reservedConcurrency: isDeliver ? env.lambda.reservedDeliverConcurrency : undefined,
       });
       this.functions[fn.name] = lambda;
       if ('routeKey' in fn.trigger) deployed.push(this.addRoute(fn.name, fn.trigger.routeKey, lambda));
+      else if ('queue' in fn.trigger) this.addChunkWorker(lambda, env);
       else this.addStreamConsumer(lambda, env);
     }
 
@@ -231,6 +265,19 @@ export class ChatWebSocketApi extends Construct {
       maximumRecordAgeInSeconds: DELIVERY_EVENT_SOURCE.maximumRecordAgeInSeconds,
       functionResponseTypes: ['ReportBatchItemFailures'],
       destinationConfig: { onFailure: { destinationArn: this.deadLetterQueue.arn } },
+      dependsOn: [lambda.function],
+    });
+  }
+
+  /** One chunk per invocation, so a crashed worker's chunk comes back alone; at most fanoutWorkers at once. */
+  private addChunkWorker(lambda: NodeFunction, env: Environment): void {
+    new LambdaEventSourceMapping(this, 'fanout-chunks-source', {
+      eventSourceArn: this.chunkQueue.arn,
+      functionName: lambda.function.arn,
+      batchSize: DELIVERY_FANOUT.workerBatchSize,
+      maximumBatchingWindowInSeconds: 0,
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      scalingConfig: { maximumConcurrency: env.lambda.fanoutWorkers },
       dependsOn: [lambda.function],
     });
   }

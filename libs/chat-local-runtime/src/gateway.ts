@@ -28,6 +28,9 @@ export interface GatewayOptions {
   onError?: (message: string, error: unknown) => void;
 }
 
+/** Failure injection on @connections posts, changeable while the gateway runs. */
+export type PostFaults = Pick<GatewayOptions, 'throttleEveryNthPost' | 'resetEveryNthPost'>;
+
 interface Connection {
   socket: WebSocket;
   ctx: EventContext;
@@ -62,9 +65,11 @@ export class LocalWebSocketGateway {
   private running?: RunningServer;
   private inFlight = new Set<Promise<unknown>>();
   private posts = 0;
+  private faults: PostFaults;
   readonly managementCredentials: ManagementCredentials;
 
   constructor(private readonly options: GatewayOptions) {
+    this.faults = { throttleEveryNthPost: options.throttleEveryNthPost, resetEveryNthPost: options.resetEveryNthPost };
     if (options.managementRateLimit) {
       this.bucket = new TokenBucket(options.managementRateLimit.ratePerSecond, options.managementRateLimit.burst);
     }
@@ -245,6 +250,11 @@ export class LocalWebSocketGateway {
     });
   }
 
+  /** Failure tests: from now on, throttle or reset every Nth post (undefined turns a fault off). */
+  setFaults(faults: PostFaults): void {
+    this.faults = { ...faults };
+  }
+
   private handleManagement(method: string, connectionId: string, body: Buffer, res: ServerResponse): void {
     const connection = this.connections.get(connectionId);
     if (!connection || connection.socket.readyState !== WebSocket.OPEN) {
@@ -252,11 +262,11 @@ export class LocalWebSocketGateway {
     }
     if (method === 'POST') {
       this.posts++;
-      if (this.options.resetEveryNthPost !== undefined && this.posts % this.options.resetEveryNthPost === 0) {
+      if (this.faults.resetEveryNthPost !== undefined && this.posts % this.faults.resetEveryNthPost === 0) {
         res.socket?.destroy();
         return;
       }
-      const injected = this.options.throttleEveryNthPost !== undefined && this.posts % this.options.throttleEveryNthPost === 0;
+      const injected = this.faults.throttleEveryNthPost !== undefined && this.posts % this.faults.throttleEveryNthPost === 0;
       if (injected || (this.bucket && !this.bucket.take())) {
         return managementError(res, 429, 'LimitExceededException', 'rate exceeded');
       }

@@ -4,5 +4,7 @@ export { verifyManagementSignature, type ManagementCredentials } from './managem
 export { StreamPump, type StreamPumpOptions } from './stream-pump';
 export { handlerModulePath, type HandlerSource } from './handler-modules';
 export { workspaceRoot } from './workspace';
-export type { WsLambda, StreamLambda } from './lambda-types';
+export type { WsLambda, StreamLambda, QueueLambda } from './lambda-types';
+export { LocalQueue, type LocalQueueSettings } from './local-queue';
+export { LocalSqsServer } from './local-sqs-server';
 export { ChatClient, type Frame } from './chat-client';

@@ -1,4 +1,4 @@
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 
 /**
  * Handler shapes as Lambda invokes them. Declared here by shape, not imported from the handler
@@ -15,3 +15,5 @@ export interface InvocationContext {
 }
 
 export type StreamLambda = (event: DynamoDBStreamEvent, context?: InvocationContext) => Promise<DynamoDBBatchResponse | undefined | void>;
+
+export type QueueLambda = (event: SQSEvent) => Promise<SQSBatchResponse | undefined | void>;

@@ -10,7 +10,7 @@ export interface ManagementCredentials {
 }
 
 const AUTHORIZATION =
-  /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/execute-api\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
+  /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([a-z0-9-]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 /** AWS refuses signatures more than 15 minutes off; so do we. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
@@ -28,10 +28,13 @@ export async function verifyManagementSignature(
   body: Buffer,
   credentials: ManagementCredentials,
   now = Date.now(),
+  /** The signing name of the API: execute-api for @connections, sqs for the local queue. */
+  service = 'execute-api',
 ): Promise<string | undefined> {
   const match = AUTHORIZATION.exec(req.headers.authorization ?? '');
   if (!match) return 'missing or malformed SigV4 Authorization header';
-  const [, accessKeyId, scopeDate, region = '', signedHeaderList = '', signature = ''] = match;
+  const [, accessKeyId, scopeDate, region = '', scopeService, signedHeaderList = '', signature = ''] = match;
+  if (scopeService !== service) return `signed for ${scopeService}, not ${service}`;
   if (accessKeyId !== credentials.accessKeyId) return 'unknown access key';
   const amzDate = req.headers['x-amz-date'];
   const parts = typeof amzDate === 'string' ? AMZ_DATE.exec(amzDate) : null;
@@ -53,7 +56,7 @@ export async function verifyManagementSignature(
     if (value === undefined) return `signed header ${name} is missing`;
     headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
-  const signer = new SignatureV4({ credentials, region, service: 'execute-api', sha256: Hash.bind(null, 'sha256'), uriEscapePath: true });
+  const signer = new SignatureV4({ credentials, region, service, sha256: Hash.bind(null, 'sha256'), uriEscapePath: true });
   const expected = await signer.sign(new HttpRequest({ method: req.method, protocol: 'http:', hostname: '127.0.0.1', path, headers, body }), {
     signingDate,
     signableHeaders: new Set(signedHeaders),

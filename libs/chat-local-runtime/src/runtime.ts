@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import { CHAT_FUNCTIONS, signToken, type ChatFunction, type TokenSettings } from '@relay/chat-core';
+import { CHAT_FUNCTIONS, DELIVERY_FANOUT, signToken, type ChatFunction, type TokenSettings } from '@relay/chat-core';
 import { chatTableNames, chatTables, createTableInputs, type ChatTableNames } from '@relay/chat-store';
 import { createTables, DynamoStreamTap, startDynalite } from '@relay/local-dynamo';
-import { LocalWebSocketGateway } from './gateway';
+import { LocalWebSocketGateway, type GatewayOptions } from './gateway';
 import { handlerModulePath, loadHandler, type HandlerSource } from './handler-modules';
-import type { StreamLambda, WsLambda } from './lambda-types';
+import type { QueueLambda, StreamLambda, WsLambda } from './lambda-types';
+import { LocalQueue, type LocalQueueSettings } from './local-queue';
+import { LocalSqsServer } from './local-sqs-server';
 import { StreamPump } from './stream-pump';
 
 export interface LocalRuntimeOptions {
@@ -19,6 +21,12 @@ export interface LocalRuntimeOptions {
   /** Seals pagination cursors; a fresh random one per runtime unless given. */
   cursorSecret?: string;
   deliveryConcurrency?: number;
+  /** The fan-out queue and its workers; the stack's settings unless overridden (tests shorten the visibility timeout). */
+  queue?: Partial<LocalQueueSettings>;
+  /** Delivery's chunk size and small-room threshold (default DELIVERY_FANOUT's). */
+  fanout?: { chunkSize?: number; directMax?: number };
+  /** Gateway failure injection for tests (throttles, resets, keep-alive timeout). */
+  gatewayFaults?: Pick<GatewayOptions, 'throttleEveryNthPost' | 'resetEveryNthPost' | 'keepAliveTimeoutMs'>;
   managementRateLimit?: { ratePerSecond: number; burst: number };
   /** Powertools log level for the handlers (default WARN, so the runtime's own output stays readable). */
   logLevel?: string;
@@ -34,6 +42,10 @@ export interface LocalRuntime {
   /** A signed client of the local @connections API, as the deliver Lambda has one on AWS. */
   management: ApiGatewayManagementApiClient;
   pump: StreamPump;
+  /** The fan-out chunk queue with its workers (SQS and its event source, in process). */
+  queue: LocalQueue;
+  /** The DynamoDB endpoint's fault injection and call counts. */
+  tap: DynamoStreamTap;
   /** DynamoDB calls by operation since the last reset. */
   dynamoCalls(): Record<string, number>;
   resetDynamoCalls(): void;
@@ -74,9 +86,30 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     port: options.gatewayPort,
     stage,
     managementRateLimit: options.managementRateLimit,
+    ...options.gatewayFaults,
     onError,
   });
   const { wsUrl, managementEndpoint } = await gateway.start();
+  // The queue's endpoint checks the same (random) credentials the handlers sign with.
+  const sqs = new LocalSqsServer(gateway.managementCredentials);
+  const sqsEndpoint = await sqs.start();
+  let queueHandler: QueueLambda = async () => {
+    throw new Error('no fan-out worker among the functions');
+  };
+  const queue = new LocalQueue(
+    `${options.tablePrefix ?? 'relay-local-chat'}-delivery-chunks`,
+    {
+      visibilityTimeoutMs: DELIVERY_FANOUT.visibilityTimeoutSeconds * 1000,
+      maxReceiveCount: DELIVERY_FANOUT.maxReceiveCount,
+      batchSize: DELIVERY_FANOUT.workerBatchSize,
+      maxConcurrency: 8,
+      timeoutMs: DELIVERY_FANOUT.workerTimeoutSeconds * 1000,
+      ...options.queue,
+    },
+    (event) => queueHandler(event),
+    onError,
+  );
+  const queueUrl = sqs.add(queue);
 
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
@@ -96,6 +129,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     CURSOR_SECRET: options.cursorSecret ?? randomBytes(32).toString('base64url'),
     WS_MANAGEMENT_ENDPOINT: managementEndpoint,
     DELIVERY_CONCURRENCY: String(options.deliveryConcurrency ?? 64),
+    DELIVERY_QUEUE_URL: queueUrl,
+    SQS_ENDPOINT: sqsEndpoint,
+    DELIVERY_CHUNK_SIZE: String(options.fanout?.chunkSize ?? DELIVERY_FANOUT.chunkSize),
+    DELIVERY_DIRECT_MAX: String(options.fanout?.directMax ?? DELIVERY_FANOUT.directMax),
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env['POWERTOOLS_LOG_LEVEL'] ?? 'WARN',
     POWERTOOLS_SERVICE_NAME: 'chat',
     // Delivery's EMF metrics are for CloudWatch; locally they would only flood the console.
@@ -108,6 +145,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const file = handlerModulePath(fn, options.handlers ?? 'source');
     if ('routeKey' in fn.trigger) {
       routes[fn.trigger.routeKey] = loadHandler<WsLambda>(file);
+    } else if ('queue' in fn.trigger) {
+      queueHandler = loadHandler<QueueLambda>(file);
     } else {
       pump = new StreamPump({ handler: loadHandler<StreamLambda>(file), onError });
     }
@@ -117,10 +156,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   gateway.setRoutes(routes);
   tap.onRecord((record) => streamPump.push(record));
 
+  // Until nothing moves: a stream record can queue chunks, and a chunk can queue a retry.
   const settle = async () => {
-    await gateway.settle();
-    await streamPump.idle();
-    await gateway.settle();
+    do {
+      await gateway.settle();
+      await streamPump.idle();
+      await queue.idle();
+      await gateway.settle();
+    } while (queue.depth > 0);
   };
 
   const management = new ApiGatewayManagementApiClient({
@@ -136,6 +179,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     tables,
     gateway,
     pump: streamPump,
+    queue,
+    tap,
     dynamoCalls: () => tap.callCounts(),
     resetDynamoCalls: () => tap.resetCounts(),
     issueToken: (userId, name = userId, roles) => signToken({ userId, name, ...(roles?.length ? { roles } : {}) }, auth),
@@ -144,6 +189,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       management.destroy();
       await gateway.stop();
       await streamPump.stop();
+      await queue.stop();
+      await sqs.stop();
       await tapServer.close();
       await dynamo.close();
     },

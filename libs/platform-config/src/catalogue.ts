@@ -48,7 +48,7 @@ export const CATALOGUE = {
     ...roles(ACCOUNTS.dev),
     owner: 'platform',
     costCenter: 'relay-nonprod',
-    lambda: { memoryMb: 256, deliveryConcurrency: 32 },
+    lambda: { memoryMb: 256, deliveryConcurrency: 32, fanoutWorkers: 8 },
     fargate: { cpu: 256, memoryMb: 512, desiredCount: 1, minCount: 0, maxCount: 2, spot: true, containerInsights: false },
     webSocket: { rateLimit: 200, burstLimit: 500, ...DEFAULT_QUOTAS },
     domain: domainIn('Z01000000000000000DEV', `dev.${ZONE}`),
@@ -66,7 +66,7 @@ export const CATALOGUE = {
     ...roles(ACCOUNTS.stag),
     owner: 'platform',
     costCenter: 'relay-nonprod',
-    lambda: { memoryMb: 512, deliveryConcurrency: 64 },
+    lambda: { memoryMb: 512, deliveryConcurrency: 64, fanoutWorkers: 20 },
     fargate: { cpu: 512, memoryMb: 1024, desiredCount: 1, minCount: 0, maxCount: 4, spot: true, containerInsights: true },
     // Sized for the nightly spike profile (loadtests, ~500 follower arrivals/s, five requests
     // each) with margin; loadtests/test/nightly-capacity.spec.ts keeps the two from drifting apart.
@@ -89,7 +89,7 @@ export const CATALOGUE = {
     ...roles(ACCOUNTS.prod),
     owner: 'platform',
     costCenter: 'relay-prod',
-    lambda: { memoryMb: 1024, deliveryConcurrency: 128, reservedDeliverConcurrency: 200 },
+    lambda: { memoryMb: 1024, deliveryConcurrency: 128, reservedDeliverConcurrency: 200, fanoutWorkers: 100 },
     fargate: { cpu: 1024, memoryMb: 2048, desiredCount: 2, minCount: 2, maxCount: 20, spot: false, containerInsights: true },
     // Client requests get 6,000 of the 20,000/s the prod account is raised to; the rest is
     // left to delivery's @connections posts, which share the account quota (a 10k-follower
@@ -113,7 +113,7 @@ export function previewInput(developer: string): EnvironmentInput {
     name: `dev-${developer}`,
     kind: 'preview',
     owner: developer,
-    lambda: { memoryMb: 256, deliveryConcurrency: 16 },
+    lambda: { memoryMb: 256, deliveryConcurrency: 16, fanoutWorkers: 2 },
     fargate: { cpu: 256, memoryMb: 512, desiredCount: 1, minCount: 0, maxCount: 1, spot: true, containerInsights: false },
     // Previews run the chat stack only: no ALB or CDN to name.
     domain: null,

@@ -56,6 +56,13 @@ export const environmentSchema = z
       memoryMb: z.number().int().min(128).max(10240),
       deliveryConcurrency: z.number().int().min(1).max(1000),
       reservedDeliverConcurrency: z.number().int().min(1).optional(),
+      /**
+       * Fan-out workers running at once (the chunk queue's event source maximum concurrency).
+       * Each posts deliveryConcurrency at a time, so workers x deliveryConcurrency / 20 ms is the
+       * env's delivery ceiling; it should exceed the account's API Gateway quota, which is then
+       * the only limit left.
+       */
+      fanoutWorkers: z.number().int().min(2).max(1000),
     }),
     fargate: z
       .object({

@@ -1,0 +1,3 @@
+import { createFanoutWorkerHandler, fanoutDepsFromEnv } from '@relay/chat-handlers';
+
+export const handler = createFanoutWorkerHandler(fanoutDepsFromEnv());
