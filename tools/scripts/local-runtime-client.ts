@@ -36,11 +36,11 @@ export class LocalRuntimeProcess {
     return this.child.pid;
   }
 
-  call<T>(op: 'counts' | 'reset' | 'settle' | 'stop'): Promise<T> {
+  call<T>(op: 'counts' | 'reset' | 'settle' | 'stop' | 'info' | 'faults' | 'cpu', arg?: unknown): Promise<T> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve as (r: unknown) => void);
-      this.child.send({ id, op });
+      this.child.send({ id, op, arg });
     });
   }
 

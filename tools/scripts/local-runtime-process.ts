@@ -3,18 +3,36 @@
  * load tests, so the load generator and the system under test do not share an event loop.
  * Speaks a tiny IPC protocol with its parent (local-runtime-client.ts).
  */
+import type { PostFaults } from '@relay/chat-local-runtime';
 import { startLocalStack } from '@relay/local-stack';
 
-type Command = { id: number; op: 'counts' | 'reset' | 'settle' | 'stop' };
+type Command = { id: number; op: 'counts' | 'reset' | 'settle' | 'stop' | 'info' | 'faults' | 'cpu'; arg?: unknown };
 
 async function main(): Promise<void> {
   const stack = await startLocalStack({ logLevel: 'ERROR', web: false });
   const { runtime } = stack;
   const send = (message: unknown) => process.send?.(message);
-  process.on('message', async ({ id, op }: Command) => {
+  // A parent that dies (or is killed) must not leave the stack running.
+  process.on('disconnect', () => void stack.stop().finally(() => process.exit(0)));
+  process.on('message', async ({ id, op, arg }: Command) => {
     if (op === 'counts') send({ id, result: runtime.dynamoCalls() });
     if (op === 'reset') send({ id, result: runtime.resetDynamoCalls() });
     if (op === 'settle') send({ id, result: await runtime.settle() });
+    if (op === 'faults') send({ id, result: runtime.gateway.setFaults(arg as PostFaults) });
+    // This process's CPU so far (user + system, ms): benchmarks divide it by the work done.
+    if (op === 'cpu') send({ id, result: (process.cpuUsage().user + process.cpuUsage().system) / 1000 });
+    if (op === 'info') {
+      send({
+        id,
+        result: {
+          managementEndpoint: runtime.managementEndpoint,
+          credentials: runtime.gateway.managementCredentials,
+          dynamoEndpoint: runtime.dynamoEndpoint,
+          tables: runtime.tables,
+          queueWorkers: runtime.queue.maxConcurrency,
+        },
+      });
+    }
     if (op === 'stop') {
       await stack.stop();
       send({ id, result: null });

@@ -74,7 +74,10 @@ describe('two-stage fan-out through the local runtime', () => {
     before = runtime.queue.receives.length;
     await post(large[0]!, 'large', 'l1');
     expect(await copiesEach(large, 'large', 'l1')).toEqual(Array(30).fill(1));
-    expect(receivesSince(before)).toEqual(Array(30 / CHUNK).fill(1));
+    // Read as parallel segments, so at least 30 / CHUNK chunks; each received once.
+    const receives = receivesSince(before);
+    expect(receives.length).toBeGreaterThanOrEqual(30 / CHUNK);
+    expect(receives.every((n) => n === 1)).toBe(true);
     expect(runtime.pump.failed).toHaveLength(0);
   });
 
@@ -84,8 +87,11 @@ describe('two-stage fan-out through the local runtime', () => {
     runtime.queue.crashNext((body) => body.includes('crash-1'));
     await post(members[0]!, 'crash', 'crash-1');
     expect(await copiesEach(members, 'crash', 'crash-1')).toEqual(Array(30).fill(1));
-    // Three chunks: the crashed one received twice, the other two once.
-    expect(receivesSince(before).sort()).toEqual([1, 1, 2]);
+    // The crashed chunk was received twice, every other chunk once.
+    const receives = receivesSince(before);
+    expect(receives.filter((n) => n === 2)).toHaveLength(1);
+    expect(receives.filter((n) => n !== 2).every((n) => n === 1)).toBe(true);
+    expect(receives.length).toBeGreaterThan(1);
     expect(runtime.queue.deadLetters).toHaveLength(0);
   });
 

@@ -39,11 +39,23 @@ export const LOADTEST_METRICS = { namespace: 'Relay/LoadTest', p95: 'NightlyDeli
 export const DELIVERY_FANOUT = {
   /**
    * Connection ids per chunk. A worker posts a chunk with the env's deliveryConcurrency posts in
-   * flight (dev 32, stag 64, prod 128), so at 20 ms a post a chunk takes 2-8 rounds (40-160 ms).
-   * Smaller chunks buy little (each costs an invocation and a share of a SendMessageBatch);
-   * larger ones stretch the tail. `npm run bench:fanout -- --model` prints the trade-off.
+   * flight (dev 32, stag 64, prod 128) on one vCPU, so a chunk is CPU-bound (~0.7 ms a post
+   * through the SDK: 70 ms). In bench:fanout's model 250 put 10k followers' p95 at 369 ms with the
+   * quota raised, 100 at 167 ms, 50 at 140 ms for twice the invocations.
    */
-  chunkSize: 250,
+  chunkSize: 100,
+  /**
+   * Members per page read. Smaller than DynamoDB's 1 MB page (~7,000 members) so the first
+   * chunks leave after a short read; the read units are the same either way.
+   */
+  pageSize: 1000,
+  /**
+   * A large room's members are read as this many slices of the key space at once (first
+   * character of the connection id): sequential 1,000-member pages alone take ~180 ms for 10k.
+   */
+  readSegments: 4,
+  /** SendMessageBatch calls in flight while later pages are read. */
+  sendsInFlight: 8,
   /** Rooms with at most this many members are posted by the stream consumer itself (no queue hop). */
   directMax: 64,
   /** Chunks per worker invocation: one, so a crashed worker's chunk is redelivered alone. */

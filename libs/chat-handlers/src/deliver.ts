@@ -4,7 +4,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { chatMessageSchema, chunked, DELIVERY_FANOUT, DELIVERY_METRICS, messageFrame, type ChatMessage } from '@relay/chat-core';
-import type { PageKey } from '@relay/chat-store';
+import { memberSegments, type DeliveryCursor, type PageKey } from '@relay/chat-store';
 import type { ChunkQueue } from './chunk-queue';
 import { postToAll, removeGoneRecipients, type PostingDeps } from './post';
 import { PAGE_READ_RETRY, withRetries, type RetryPolicy } from './retry';
@@ -23,8 +23,11 @@ export interface DeliverDeps extends PostingDeps {
   pageReadRetry?: RetryPolicy;
   /** Per-message delivery metrics (EMF); published once per invocation. */
   metrics?: Metrics;
-  /** Members per page read (default: DynamoDB's 1 MB page). */
+  /** Members per page read (default DELIVERY_FANOUT.pageSize with a queue, DynamoDB's 1 MB page without). */
   pageSize?: number;
+  /** Segments of a large room read in parallel, and hand-offs in flight (DELIVERY_FANOUT's by default). */
+  readSegments?: number;
+  sendsInFlight?: number;
   /**
    * Time kept in reserve before the invocation's timeout: with less left than this after a page,
    * the fan-out checkpoints and stops, and the record's retry resumes at the next page.
@@ -119,50 +122,187 @@ async function fanOut(deps: DeliverDeps, message: ChatMessage, clock?: Invocatio
   const frame = JSON.stringify(messageFrame(message));
   const report: FanoutReport = { recipients: 0, delivered: 0, gone: 0, failed: 0, retries: 0, queued: 0, chunks: 0 };
   const pageRetry = deps.pageReadRetry ?? PAGE_READ_RETRY;
-  const directMax = deps.directMax ?? DELIVERY_FANOUT.directMax;
-  const reserve = deps.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS;
+  const readPage = <T>(read: () => Promise<T>) => withRetries(pageRetry, read);
   const gone: string[] = [];
-  const checkpoint = (key: PageKey) => withRetries(pageRetry, () => deps.stores.deliveryProgress.save(message.roomId, message.seq, key));
-  // A retry of a record whose earlier invocation stopped early resumes at its checkpoint.
-  const from = await withRetries(pageRetry, () => deps.stores.deliveryProgress.resumeKey(message.roomId, message.seq));
-  const pages = prefetched(
-    deps.stores.memberships.memberPages(message.roomId, { pageSize: deps.pageSize, from, readPage: (read) => withRetries(pageRetry, read) }),
-  );
-  /** The page after the last one fully handed off: where a retry would resume. */
-  let handedOffTo: PageKey | undefined;
-  let first = true;
-  try {
-    for await (const { connectionIds, nextKey } of pages) {
-      report.recipients += connectionIds.length;
-      const smallRoom = first && !from && !nextKey && connectionIds.length <= directMax;
-      first = false;
-      if (!deps.queue || smallRoom) {
-        await postHere(deps, message, frame, connectionIds, report, gone);
-      } else {
-        const chunks = chunked(connectionIds, deps.chunkSize ?? DELIVERY_FANOUT.chunkSize);
-        await deps.queue.send(chunks.map((ids) => ({ roomId: message.roomId, seq: message.seq, sentAt: message.sentAt, frame, connectionIds: ids, round: 0 })));
-        report.queued += connectionIds.length;
-        report.chunks += chunks.length;
-      }
-      handedOffTo = nextKey;
-      if (nextKey && clock && clock.getRemainingTimeInMillis() < reserve) {
-        await removeGoneRecipients(deps, gone);
-        await checkpoint(nextKey);
-        deps.logger.info('fan-out paused before the timeout', { roomId: message.roomId, seq: message.seq, ...report });
-        throw new TimeBudgetExhausted(`${message.roomId}/${message.seq}: paused after ${report.recipients} recipients`);
-      }
+  // A retry of a record whose earlier invocation stopped early resumes at its cursor.
+  const cursor = await withRetries(pageRetry, () => deps.stores.deliveryProgress.resume(message.roomId, message.seq));
+  if (!deps.queue) {
+    await postEveryPage(deps, message, frame, report, gone, cursor, clock);
+  } else {
+    // A small room (one short page) is posted from here, saving the queue hop.
+    const directMax = deps.directMax ?? DELIVERY_FANOUT.directMax;
+    const probe = cursor ? undefined : await firstPage(deps, message.roomId, directMax + 1, readPage);
+    if (probe && probe.length <= directMax) {
+      report.recipients = probe.length;
+      await postHere(deps, message, frame, probe, report, gone);
+    } else {
+      await handOff(deps, deps.queue, message, frame, report, cursor ?? {}, clock);
     }
-  } catch (error) {
-    // Whatever failed, the retry need not hand off again what already went (best effort: the
-    // checkpoint write may fail too, and then the retry re-sends, which clients dedupe).
-    if (!(error instanceof TimeBudgetExhausted) && handedOffTo) await checkpoint(handedOffTo).catch(() => undefined);
-    throw error;
   }
-  if (from) await withRetries(pageRetry, () => deps.stores.deliveryProgress.clear(message.roomId, message.seq));
+  if (cursor) await withRetries(pageRetry, () => deps.stores.deliveryProgress.clear(message.roomId, message.seq));
   await removeGoneRecipients(deps, gone);
   const log = report.failed > 0 ? deps.logger.warn.bind(deps.logger) : deps.logger.info.bind(deps.logger);
   log('fan-out done', { roomId: message.roomId, seq: message.seq, ...report });
   return report;
+}
+
+async function firstPage(deps: DeliverDeps, roomId: string, limit: number, readPage: ReadPage): Promise<string[] | undefined> {
+  for await (const page of deps.stores.memberships.memberPages(roomId, { pageSize: limit, readPage })) {
+    return page.nextKey ? undefined : page.connectionIds;
+  }
+  return [];
+}
+
+type ReadPage = <T>(read: () => Promise<T>) => Promise<T>;
+
+/**
+ * The two-stage path: the members are read as parallel segments of the key space, each page
+ * goes out as chunks while later pages are read (sendsInFlight at most), and the cursor records,
+ * per segment, the last page whose hand-off and every earlier one's succeeded. On a failure or
+ * near the timeout the cursor is saved, so the retry hands off only the rest.
+ */
+async function handOff(
+  deps: DeliverDeps,
+  queue: ChunkQueue,
+  message: ChatMessage,
+  frame: string,
+  report: FanoutReport,
+  from: DeliveryCursor,
+  clock?: InvocationClock,
+): Promise<void> {
+  const pageRetry = deps.pageReadRetry ?? PAGE_READ_RETRY;
+  const reserve = deps.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS;
+  const chunkSize = deps.chunkSize ?? DELIVERY_FANOUT.chunkSize;
+  const segments = memberSegments(deps.readSegments ?? DELIVERY_FANOUT.readSegments);
+  const sends: { segment: number; after: PageKey | 'done'; sent: Promise<void> }[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const pages = mergedPages(
+    segments
+      .map((segment, index) => ({ segment, index, start: from[index] }))
+      .filter(({ start }) => start !== 'done')
+      .map(({ segment, index, start }) =>
+        tagged(
+          index,
+          deps.stores.memberships.memberPages(message.roomId, {
+            pageSize: deps.pageSize ?? DELIVERY_FANOUT.pageSize,
+            segment,
+            from: start as PageKey | undefined,
+            readPage: (read) => withRetries(pageRetry, read),
+          }),
+        ),
+      ),
+  );
+  let failure: unknown;
+  let outOfTime = false;
+  let sendFailed = false;
+  try {
+    for await (const { index, page } of pages) {
+      // After a failed hand-off, stop: what follows would only be handed off again by the retry.
+      if (sendFailed) break;
+      report.recipients += page.connectionIds.length;
+      if (page.connectionIds.length > 0) {
+        const chunks = chunked(page.connectionIds, chunkSize);
+        const sent = queue.send(
+          chunks.map((ids) => ({ roomId: message.roomId, seq: message.seq, sentAt: message.sentAt, frame, connectionIds: ids, round: 0 })),
+        );
+        report.queued += page.connectionIds.length;
+        report.chunks += chunks.length;
+        sends.push({ segment: index, after: page.nextKey ?? 'done', sent });
+        inFlight.add(sent);
+        void sent.then(
+          () => inFlight.delete(sent),
+          () => {
+            inFlight.delete(sent);
+            sendFailed = true;
+          },
+        );
+        if (inFlight.size >= (deps.sendsInFlight ?? DELIVERY_FANOUT.sendsInFlight)) await Promise.race(inFlight).catch(() => undefined);
+      } else {
+        sends.push({ segment: index, after: page.nextKey ?? 'done', sent: Promise.resolve() });
+      }
+      if (page.nextKey && clock && clock.getRemainingTimeInMillis() < reserve) {
+        outOfTime = true;
+        break;
+      }
+    }
+  } catch (error) {
+    failure = error;
+  }
+  const settled = await Promise.allSettled(sends.map((s) => s.sent));
+  const failedAt = settled.findIndex((r) => r.status === 'rejected');
+  failure ??= failedAt === -1 ? undefined : (settled[failedAt] as PromiseRejectedResult).reason;
+  if (!failure && !outOfTime) return;
+  // Per segment: the last page before its first failed hand-off (pages of one segment go in order).
+  const cursor: DeliveryCursor = { ...from };
+  const broken = new Set<number>();
+  sends.forEach(({ segment, after }, i) => {
+    if (broken.has(segment)) return;
+    if (settled[i]?.status === 'rejected') broken.add(segment);
+    else cursor[segment] = after;
+  });
+  const save = withRetries(pageRetry, () => deps.stores.deliveryProgress.save(message.roomId, message.seq, cursor));
+  if (outOfTime && !failure) {
+    await save;
+    deps.logger.info('fan-out paused before the timeout', { roomId: message.roomId, seq: message.seq, ...report });
+    throw new TimeBudgetExhausted(`${message.roomId}/${message.seq}: paused after ${report.recipients} recipients`);
+  }
+  // Best effort: if the cursor cannot be saved either, the retry hands off again (clients dedupe).
+  await save.catch(() => undefined);
+  throw failure;
+}
+
+/** Single stage (no queue): every page posted from here, in order, checkpointing near the timeout. */
+async function postEveryPage(
+  deps: DeliverDeps,
+  message: ChatMessage,
+  frame: string,
+  report: FanoutReport,
+  gone: string[],
+  cursor: DeliveryCursor | undefined,
+  clock?: InvocationClock,
+): Promise<void> {
+  const pageRetry = deps.pageReadRetry ?? PAGE_READ_RETRY;
+  const reserve = deps.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS;
+  const start = cursor?.['0'];
+  if (start === 'done') return;
+  const pages = prefetched(
+    deps.stores.memberships.memberPages(message.roomId, { pageSize: deps.pageSize, from: start, readPage: (read) => withRetries(pageRetry, read) }),
+  );
+  for await (const { connectionIds, nextKey } of pages) {
+    report.recipients += connectionIds.length;
+    await postHere(deps, message, frame, connectionIds, report, gone);
+    if (nextKey && clock && clock.getRemainingTimeInMillis() < reserve) {
+      await removeGoneRecipients(deps, gone.splice(0));
+      await withRetries(pageRetry, () => deps.stores.deliveryProgress.save(message.roomId, message.seq, { 0: nextKey }));
+      deps.logger.info('fan-out paused before the timeout', { roomId: message.roomId, seq: message.seq, ...report });
+      throw new TimeBudgetExhausted(`${message.roomId}/${message.seq}: paused after ${report.recipients} recipients`);
+    }
+  }
+}
+
+async function* tagged<T>(index: number, source: AsyncGenerator<T>): AsyncGenerator<{ index: number; page: T }> {
+  for await (const page of source) yield { index, page };
+}
+
+/**
+ * Pages from every segment as they arrive, each segment reading its next page as soon as the
+ * last one is taken (so `segments` reads are in flight). A failed read ends the merge with its error.
+ */
+async function* mergedPages<T>(sources: AsyncGenerator<T>[]): AsyncGenerator<T> {
+  const pending = new Map<number, Promise<{ source: number; result: IteratorResult<T> }>>();
+  const pull = (generator: AsyncGenerator<T>, source: number) => {
+    const next = generator.next().then((result) => ({ source, result }));
+    next.catch(() => undefined);
+    pending.set(source, next);
+  };
+  sources.forEach(pull);
+  while (pending.size > 0) {
+    const { source, result } = await Promise.race(pending.values());
+    pending.delete(source);
+    if (result.done) continue;
+    pull(sources[source] as AsyncGenerator<T>, source);
+    yield result.value;
+  }
 }
 
 /** Posts one page from here; what keeps failing goes to the workers for a delayed retry when there are workers. */

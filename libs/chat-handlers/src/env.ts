@@ -136,6 +136,7 @@ function deliveryDeps(env: NodeJS.ProcessEnv) {
     concurrency: config.DELIVERY_CONCURRENCY,
     limiter: new AdaptiveLimit(config.DELIVERY_CONCURRENCY),
     chunkSize: config.DELIVERY_CHUNK_SIZE,
+    pageSize: DELIVERY_FANOUT.pageSize,
     directMax: config.DELIVERY_DIRECT_MAX,
     queue: createSqsChunkQueue({ queueUrl: config.DELIVERY_QUEUE_URL, region: config.AWS_REGION, endpoint: config.SQS_ENDPOINT }),
     metrics: new Metrics({

@@ -5,7 +5,15 @@ export { createDisconnectHandler } from './disconnect';
 export { createJoinHandler, createLeaveHandler, createMembersHandler, createHistoryHandler } from './rooms';
 export { createSendHandler } from './send';
 export { createDefaultHandler, KNOWN_ACTIONS } from './default-route';
-export { createDeliverHandler, deliverRecord, TimeBudgetExhausted, type DeliverDeps, type FanoutReport, type InvocationClock } from './deliver';
+export {
+  createDeliverHandler,
+  deliverRecord,
+  DEFAULT_TIME_RESERVE_MS,
+  TimeBudgetExhausted,
+  type DeliverDeps,
+  type FanoutReport,
+  type InvocationClock,
+} from './deliver';
 export { createManagementPoster, type ConnectionPoster } from './poster';
 export { DEFAULT_RETRY, type RetryPolicy } from './retry';
 export { AdaptiveLimit } from './adaptive-limit';

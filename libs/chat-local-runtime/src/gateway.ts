@@ -29,7 +29,13 @@ export interface GatewayOptions {
 }
 
 /** Failure injection on @connections posts, changeable while the gateway runs. */
-export type PostFaults = Pick<GatewayOptions, 'throttleEveryNthPost' | 'resetEveryNthPost'>;
+export type PostFaults = Pick<GatewayOptions, 'throttleEveryNthPost' | 'resetEveryNthPost'> & {
+  /**
+   * Benchmarks: a post takes this long, as one to API Gateway does from Lambda (the frame
+   * reaches the socket halfway, the reply at the end), so the local run can be set beside the model.
+   */
+  postLatencyMs?: number;
+};
 
 interface Connection {
   socket: WebSocket;
@@ -270,8 +276,14 @@ export class LocalWebSocketGateway {
       if (injected || (this.bucket && !this.bucket.take())) {
         return managementError(res, 429, 'LimitExceededException', 'rate exceeded');
       }
-      connection.socket.send(body.toString('utf8'));
-      res.writeHead(200).end();
+      const latency = this.faults.postLatencyMs ?? 0;
+      if (latency <= 0) {
+        connection.socket.send(body.toString('utf8'));
+        res.writeHead(200).end();
+        return;
+      }
+      setTimeout(() => connection.socket.send(body.toString('utf8')), latency / 2);
+      setTimeout(() => res.writeHead(200).end(), latency);
     } else if (method === 'GET') {
       const { ctx, lastActiveAt } = connection;
       res.writeHead(200, { 'content-type': 'application/json' }).end(

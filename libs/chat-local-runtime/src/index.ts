@@ -1,5 +1,5 @@
 export { startLocalRuntime, LOCAL_AUTH, type LocalRuntime, type LocalRuntimeOptions } from './runtime';
-export { LocalWebSocketGateway, type GatewayOptions } from './gateway';
+export { LocalWebSocketGateway, type GatewayOptions, type PostFaults } from './gateway';
 export { verifyManagementSignature, type ManagementCredentials } from './management-auth';
 export { StreamPump, type StreamPumpOptions } from './stream-pump';
 export { handlerModulePath, type HandlerSource } from './handler-modules';

@@ -67,6 +67,11 @@ export class LocalQueue {
     return message;
   }
 
+  /** Invocations at once, as the stack's event source allows. */
+  get maxConcurrency(): number {
+    return this.settings.maxConcurrency;
+  }
+
   /** Messages not yet deleted or dead-lettered (visible, delayed or in flight). */
   get depth(): number {
     return this.messages.size;

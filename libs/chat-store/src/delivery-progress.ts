@@ -5,9 +5,15 @@ import type { PageKey } from './memberships';
 const CHECKPOINT_TTL_SECONDS = 26 * 60 * 60;
 
 /**
- * Where a message's fan-out stopped when its invocation ran out of time: the member page to
- * resume from. The retry of the record continues there, so recipients already served are not
- * sent the message again.
+ * Where a message's fan-out stands, per member segment read in parallel: the key to resume
+ * after, or 'done'. Segments not named start from the beginning.
+ */
+export type DeliveryCursor = Record<string, PageKey | 'done'>;
+
+/**
+ * Where a message's fan-out stopped when its invocation ran out of time or a hand-off failed.
+ * The retry of the record continues there, so recipients already handed off are not sent the
+ * message again.
  */
 export class DeliveryProgressRepository {
   constructor(
@@ -15,16 +21,16 @@ export class DeliveryProgressRepository {
     private readonly table: string,
   ) {}
 
-  async resumeKey(roomId: string, seq: number): Promise<PageKey | undefined> {
+  async resume(roomId: string, seq: number): Promise<DeliveryCursor | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key(roomId, seq), ConsistentRead: true }));
-    return Item?.['resumeKey'] as PageKey | undefined;
+    return Item?.['cursor'] as DeliveryCursor | undefined;
   }
 
-  async save(roomId: string, seq: number, resumeKey: PageKey, now = new Date()): Promise<void> {
+  async save(roomId: string, seq: number, cursor: DeliveryCursor, now = new Date()): Promise<void> {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...key(roomId, seq), resumeKey, expiresAt: Math.floor(now.getTime() / 1000) + CHECKPOINT_TTL_SECONDS },
+        Item: { ...key(roomId, seq), cursor, expiresAt: Math.floor(now.getTime() / 1000) + CHECKPOINT_TTL_SECONDS },
       }),
     );
   }

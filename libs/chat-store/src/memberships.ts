@@ -13,6 +13,35 @@ export interface MembershipRecord {
 
 export type PageKey = Record<string, string | number>;
 
+/**
+ * A slice of a room's members by connection id (the sort key), so one room's pages can be read
+ * in parallel: ids at or above `from` and below `to` (either may be open).
+ */
+export interface MemberSegment {
+  from?: string;
+  to?: string;
+}
+
+/** Connection ids are base64 (API Gateway's and the local runtime's), so their first characters spread evenly over this order. */
+const ID_ALPHABET = '+/0123456789=ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** `count` segments covering every connection id once, split evenly by first character. */
+export function memberSegments(count: number): MemberSegment[] {
+  if (!Number.isInteger(count) || count < 1 || count > 16) throw new Error(`segments: 1 to 16, not ${count}`);
+  const bounds = Array.from({ length: count - 1 }, (_, i) => ID_ALPHABET.charAt(Math.round(((i + 1) * ID_ALPHABET.length) / count)));
+  return Array.from({ length: count }, (_, i) => ({ ...(i > 0 ? { from: bounds[i - 1] } : {}), ...(i < count - 1 ? { to: bounds[i] } : {}) }));
+}
+
+/** The key condition of a segment. An id is never a single character, so BETWEEN's inclusive end excludes the boundary. */
+function segmentCondition(segment: MemberSegment | undefined): { expression: string; values: Record<string, string> } {
+  if (segment?.from !== undefined && segment.to !== undefined) {
+    return { expression: ' AND connectionId BETWEEN :from AND :to', values: { ':from': segment.from, ':to': segment.to } };
+  }
+  if (segment?.from !== undefined) return { expression: ' AND connectionId >= :from', values: { ':from': segment.from } };
+  if (segment?.to !== undefined) return { expression: ' AND connectionId < :to', values: { ':to': segment.to } };
+  return { expression: '', values: {} };
+}
+
 export interface Page<T> {
   items: T[];
   lastKey?: PageKey;
@@ -66,9 +95,12 @@ export class MembershipsRepository {
       from?: PageKey;
       /** Wraps each page read, e.g. to retry it through a short outage. */
       readPage?: <T>(read: () => Promise<T>) => Promise<T>;
+      /** Only this slice of the members (memberSegments). */
+      segment?: MemberSegment;
     } = {},
   ): AsyncGenerator<{ connectionIds: string[]; nextKey?: PageKey }> {
     const readPage = options.readPage ?? ((read) => read());
+    const condition = segmentCondition(options.segment);
     let startKey = options.from;
     do {
       const exclusiveStartKey = startKey;
@@ -76,8 +108,8 @@ export class MembershipsRepository {
         this.db.send(
           new QueryCommand({
             TableName: this.table,
-            KeyConditionExpression: 'roomId = :room',
-            ExpressionAttributeValues: { ':room': roomId },
+            KeyConditionExpression: `roomId = :room${condition.expression}`,
+            ExpressionAttributeValues: { ':room': roomId, ...condition.values },
             ProjectionExpression: 'connectionId',
             Limit: options.pageSize,
             ExclusiveStartKey: exclusiveStartKey,
