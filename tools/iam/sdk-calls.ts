@@ -119,6 +119,9 @@ function callsFrom(built: ts.Program, entry: string): string[] {
         const callee = ts.isPropertyAccessExpression(child.expression) ? child.expression.name : child.expression;
         const helper = ts.isIdentifier(callee) ? HELPERS[callee.text] : undefined;
         if (helper && moduleOf(checker, callee)?.startsWith('@aws-lambda-powertools/')) actions.add(helper);
+        // A hand-signed request names its action: signedAwsRequest('execute-api:ManageConnections', ...).
+        const [first] = child.arguments;
+        if (ts.isIdentifier(callee) && callee.text === 'signedAwsRequest' && first && ts.isStringLiteral(first)) actions.add(first.text);
         const resolved = checker.getResolvedSignature(child)?.declaration;
         // A call of a function-typed interface property resolves to the type; its owner is the property.
         const declaration = resolved && ts.isFunctionTypeNode(resolved) ? resolved.parent : resolved;

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { ChatClient } from '@relay/chat-local-runtime';
 import { deliverRecord, type DeliverDeps } from './deliver';
 import { startDeliveryFixture, type DeliveryFixture } from './delivery-fixture';
-import { createManagementPoster } from './poster';
+import { createSignedPoster } from './signed-poster';
 import { isRetryable } from './retry';
 
 /**
@@ -26,7 +26,7 @@ function deps(): DeliverDeps {
   return {
     stores: fixture.stores,
     logger,
-    poster: createManagementPoster({ endpoint: fixture.gateway.managementEndpoint, region: 'us-east-1', maxSockets: 8 }),
+    poster: createSignedPoster({ endpoint: fixture.gateway.managementEndpoint, region: 'us-east-1', maxSockets: 8 }),
     concurrency: 8,
     retry: { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 50 },
   };

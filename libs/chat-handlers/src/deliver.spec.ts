@@ -6,7 +6,7 @@ import type { ChatStores } from '@relay/chat-store';
 import type { DynamoStreamTap } from '@relay/local-dynamo';
 import { createDeliverHandler, deliverRecord, type DeliverDeps } from './deliver';
 import { startDeliveryFixture, type DeliveryFixture } from './delivery-fixture';
-import { createManagementPoster } from './poster';
+import { createSignedPoster } from './signed-poster';
 import { backoffDelay, DEFAULT_RETRY } from './retry';
 
 jest.setTimeout(30_000);
@@ -29,7 +29,7 @@ function deps(overrides: Partial<DeliverDeps> = {}): DeliverDeps {
   return {
     stores,
     logger,
-    poster: createManagementPoster({ endpoint: gateway.managementEndpoint, region: 'us-east-1', maxSockets: 16 }),
+    poster: createSignedPoster({ endpoint: gateway.managementEndpoint, region: 'us-east-1', maxSockets: 16 }),
     concurrency: 16,
     retry: { maxAttempts: 8, baseDelayMs: 10, maxDelayMs: 200 },
     ...overrides,

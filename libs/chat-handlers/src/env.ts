@@ -9,7 +9,7 @@ import { AdaptiveLimit } from './adaptive-limit';
 import { createSqsChunkQueue } from './chunk-queue';
 import type { DeliverDeps } from './deliver';
 import type { FanoutWorkerDeps } from './fanout-worker';
-import { createManagementPoster } from './poster';
+import { createSignedPoster } from './signed-poster';
 
 /**
  * Lambda configuration comes from the environment the infrastructure sets (names of tables,
@@ -90,7 +90,7 @@ function baseDeps(env: z.infer<typeof baseEnv>, presencePoster = true): HandlerD
     }),
     logger: new Logger({ serviceName: 'chat' }),
     ...(presencePoster && env.WS_MANAGEMENT_ENDPOINT
-      ? { poster: createManagementPoster({ endpoint: env.WS_MANAGEMENT_ENDPOINT, region: env.AWS_REGION, maxSockets: 16 }) }
+      ? { poster: createSignedPoster({ endpoint: env.WS_MANAGEMENT_ENDPOINT, region: env.AWS_REGION, maxSockets: 16 }) }
       : {}),
   };
 }
@@ -128,7 +128,7 @@ function deliveryDeps(env: NodeJS.ProcessEnv) {
   const config = readEnv(deliveryEnv, env);
   return {
     ...baseDeps(config, false),
-    poster: createManagementPoster({
+    poster: createSignedPoster({
       endpoint: config.WS_MANAGEMENT_ENDPOINT,
       region: config.AWS_REGION,
       maxSockets: config.DELIVERY_CONCURRENCY,

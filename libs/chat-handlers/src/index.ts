@@ -14,7 +14,8 @@ export {
   type FanoutReport,
   type InvocationClock,
 } from './deliver';
-export { createManagementPoster, type ConnectionPoster } from './poster';
+export type { ConnectionPoster } from './poster';
+export { createSignedPoster, credentialsFromEnv, ManagementApiError, type PosterCredentials } from './signed-poster';
 export { DEFAULT_RETRY, type RetryPolicy } from './retry';
 export { AdaptiveLimit } from './adaptive-limit';
 export { createFanoutWorkerHandler, deliverChunk, deliverChunkRecord, type FanoutWorkerDeps, type ChunkReport } from './fanout-worker';

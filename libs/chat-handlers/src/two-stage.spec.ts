@@ -7,7 +7,7 @@ import { createSqsChunkQueue, sendBatches, type ChunkQueue } from './chunk-queue
 import { deliverRecord, type DeliverDeps } from './deliver';
 import { startDeliveryFixture, type DeliveryFixture } from './delivery-fixture';
 import { createFanoutWorkerHandler, deliverChunk, type FanoutWorkerDeps } from './fanout-worker';
-import { createManagementPoster } from './poster';
+import { createSignedPoster } from './signed-poster';
 
 /**
  * Both stages against real parts: DynamoDB (dynalite), the local management API with real
@@ -41,7 +41,7 @@ afterAll(async () => {
 const posting = () => ({
   stores: fixture.stores,
   logger,
-  poster: createManagementPoster({ endpoint: fixture.gateway.managementEndpoint, region: 'us-east-1', maxSockets: 8 }),
+  poster: createSignedPoster({ endpoint: fixture.gateway.managementEndpoint, region: 'us-east-1', maxSockets: 8 }),
   concurrency: 8,
   retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
 });

@@ -1,0 +1,126 @@
+import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { HttpRequest } from '@smithy/core/protocols';
+import { Hash } from '@smithy/core/serde';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { ConnectionPoster } from './poster';
+
+/** What the poster signs with: Lambda puts its role's credentials in the environment. */
+export interface PosterCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export function credentialsFromEnv(env = process.env): () => PosterCredentials {
+  return () => {
+    const accessKeyId = env['AWS_ACCESS_KEY_ID'];
+    const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
+    if (!accessKeyId || !secretAccessKey) throw new Error('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set to sign @connections posts');
+    return { accessKeyId, secretAccessKey, ...(env['AWS_SESSION_TOKEN'] ? { sessionToken: env['AWS_SESSION_TOKEN'] } : {}) };
+  };
+}
+
+/**
+ * The IAM action a hand-signed request performs. Named at every call site, so the runtime-roles
+ * check (tools/iam/sdk-calls.ts) sees it as it sees an SDK command.
+ */
+export type SignedAction = 'execute-api:ManageConnections';
+
+export async function signedAwsRequest<T>(_action: SignedAction, request: () => Promise<T>): Promise<T> {
+  return request();
+}
+
+/** An @connections answer that was not 2xx, shaped like the SDK's errors for the retry rules. */
+export class ManagementApiError extends Error {
+  readonly $metadata: { httpStatusCode: number };
+  constructor(status: number, name: string, message: string) {
+    super(message);
+    this.name = name;
+    this.$metadata = { httpStatusCode: status };
+  }
+}
+
+const NAMES: Record<number, string> = { 403: 'ForbiddenException', 410: 'GoneException', 413: 'PayloadTooLargeException', 429: 'LimitExceededException' };
+
+/**
+ * PostToConnection as one SigV4-signed request with the SDK's own signer over a keep-alive
+ * pool, without the SDK client's middleware stack: about a third of the CPU per post (bench:fanout
+ * measures both), which is what bounds a fan-out worker. Errors carry the status the retry rules
+ * read (410 gone, 429 throttled, 5xx retried) and network errors their Node codes.
+ */
+export function createSignedPoster(options: {
+  endpoint: string;
+  region: string;
+  maxSockets: number;
+  credentials?: () => PosterCredentials;
+  /** A request with no progress for this long fails (TimeoutError) and is retried by delivery's policy. */
+  requestTimeoutMs?: number;
+}): ConnectionPoster {
+  const url = new URL(options.endpoint);
+  const https = url.protocol === 'https:';
+  const agent = https ? new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets }) : new Agent({ keepAlive: true, maxSockets: options.maxSockets });
+  const send = https ? httpsRequest : httpRequest;
+  const credentials = options.credentials ?? credentialsFromEnv();
+  const basePath = url.pathname.replace(/\/$/, '');
+  const requestTimeout = options.requestTimeoutMs ?? 5000;
+  let signer: { key: string; signer: SignatureV4 } | undefined;
+  const signerFor = (current: PosterCredentials) => {
+    const key = `${current.accessKeyId}:${current.sessionToken ?? ''}`;
+    if (signer?.key !== key) {
+      signer = {
+        key,
+        signer: new SignatureV4({
+          credentials: current,
+          region: options.region,
+          service: 'execute-api',
+          sha256: Hash.bind(null, 'sha256'),
+          uriEscapePath: true,
+        }),
+      };
+    }
+    return signer.signer;
+  };
+  const postOnce = async (connectionId: string, data: string): Promise<void> => {
+    const body = Buffer.from(data);
+    const path = `${basePath}/@connections/${encodeURIComponent(connectionId)}`;
+    const signed = await signerFor(credentials()).sign(
+      new HttpRequest({
+        method: 'POST',
+        protocol: url.protocol,
+        hostname: url.hostname,
+        port: url.port ? Number(url.port) : undefined,
+        path,
+        headers: { host: url.host, 'content-type': 'application/octet-stream', 'content-length': String(body.length) },
+        body,
+      }),
+    );
+    await new Promise<void>((resolve, reject) => {
+      const req = send(
+        { agent, host: url.hostname, port: url.port || (https ? 443 : 80), method: 'POST', path, headers: signed.headers },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) return resolve();
+            const text = Buffer.concat(chunks).toString('utf8').slice(0, 300);
+            reject(
+              new ManagementApiError(
+                status,
+                NAMES[status] ?? (status >= 500 ? 'InternalServerError' : 'BadRequestException'),
+                `@connections answered ${status}: ${text}`,
+              ),
+            );
+          });
+        },
+      );
+      // A stalled request fails fast and is retried by delivery's own policy.
+      req.setTimeout(requestTimeout, () => req.destroy(Object.assign(new Error('socket timed out'), { name: 'TimeoutError', code: 'ETIMEDOUT' })));
+      req.on('error', reject);
+      req.end(body);
+    });
+  };
+  return { post: (connectionId, data) => signedAwsRequest('execute-api:ManageConnections', () => postOnce(connectionId, data)) };
+}
