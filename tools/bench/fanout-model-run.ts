@@ -29,6 +29,22 @@ const QUEUE_SEND_MS = 20;
 const QUEUE_TO_WORKER_MS = 30;
 const POSTS_MEASURED = 2000;
 
+/** What the model takes from the code as it is deployed (DELIVERY_FANOUT, the retry policy, the timeout). */
+function fromCode(pageReadMs: number) {
+  return {
+    pageSize: DELIVERY_FANOUT.pageSize,
+    pageReadMs,
+    readAhead: DELIVERY_FANOUT.readSegments,
+    chunkSize: DELIVERY_FANOUT.chunkSize,
+    directMax: DELIVERY_FANOUT.directMax,
+    retry: DEFAULT_RETRY,
+    requeueDelaySeconds: DELIVERY_FANOUT.requeueDelaySeconds,
+    functionTimeoutMs: DELIVERY_EVENT_SOURCE.functionTimeoutSeconds * 1000,
+    timeReserveMs: DEFAULT_TIME_RESERVE_MS,
+    seed: 1,
+  };
+}
+
 export async function modelMode(runtime: LocalRuntimeProcess, options: ModelOptions): Promise<void> {
   if (!(options.quota > 0) || !(options.postLatencyMs >= 0) || !Number.isInteger(options.realN) || options.realN < 1) {
     throw new Error('--quota and --real-n take positive numbers, --post-latency-ms a non-negative one');
@@ -59,20 +75,11 @@ export async function modelMode(runtime: LocalRuntimeProcess, options: ModelOpti
       quotaBurst: Math.min(QUOTA_BURST, quotaPerSecond),
       postLatencyMs: options.postLatencyMs,
       cpuPerPostMs,
-      pageSize: DELIVERY_FANOUT.pageSize,
-      pageReadMs,
-      readAhead: DELIVERY_FANOUT.readSegments,
       concurrency: env.lambda.deliveryConcurrency,
       workers: env.lambda.fanoutWorkers,
-      chunkSize: DELIVERY_FANOUT.chunkSize,
-      directMax: DELIVERY_FANOUT.directMax,
-      retry: DEFAULT_RETRY,
-      requeueDelaySeconds: DELIVERY_FANOUT.requeueDelaySeconds,
       queueSendMs: QUEUE_SEND_MS,
       queueToWorkerMs: QUEUE_TO_WORKER_MS,
-      functionTimeoutMs: DELIVERY_EVENT_SOURCE.functionTimeoutSeconds * 1000,
-      timeReserveMs: DEFAULT_TIME_RESERVE_MS,
-      seed: 1,
+      ...fromCode(pageReadMs),
     });
 
   console.log(
@@ -191,20 +198,12 @@ async function compareWithLocal(runtime: LocalRuntimeProcess, info: RuntimeInfo,
     sharedCpu: true,
     postLatencyMs: options.postLatencyMs,
     cpuPerPostMs: cpuPerPost,
-    pageSize: DELIVERY_FANOUT.pageSize,
-    pageReadMs,
-    readAhead: DELIVERY_FANOUT.readSegments,
+    // The local runtime's DELIVERY_CONCURRENCY default.
     concurrency: 64,
     workers: info.queueWorkers,
-    chunkSize: DELIVERY_FANOUT.chunkSize,
-    directMax: DELIVERY_FANOUT.directMax,
-    retry: DEFAULT_RETRY,
-    requeueDelaySeconds: DELIVERY_FANOUT.requeueDelaySeconds,
     queueSendMs: 1,
     queueToWorkerMs: 1,
-    functionTimeoutMs: DELIVERY_EVENT_SOURCE.functionTimeoutSeconds * 1000,
-    timeReserveMs: DEFAULT_TIME_RESERVE_MS,
-    seed: 1,
+    ...fromCode(pageReadMs),
   });
   const real = { last: latencies.at(-1) ?? NaN, p95: percentile(latencies, 95) };
   console.log(
