@@ -48,11 +48,13 @@ export class ChatStack extends RelayStack {
       deliveryFunctionName: this.chat.functions['deliver']?.functionName,
     });
     const deliver = this.chat.functions['deliver'];
-    if (!deliver) throw new Error('the chat has no deliver function to watch');
+    const fanout = this.chat.functions['fanout'];
+    if (!deliver || !fanout) throw new Error('the chat has no deliver or fanout function to watch');
     new DeliveryObservability(this, 'delivery', {
       env: props.env,
       prefix: `${prefix}-chat`,
       deliverFunctionName: deliver.functionName,
+      fanout: { functionName: fanout.functionName, queueName: this.chat.chunkQueueName },
       apiId: this.chat.api.id,
       stage: STAGE_NAME,
       alarmTopicArn: alarms.topic.arn,

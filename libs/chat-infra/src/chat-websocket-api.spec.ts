@@ -92,6 +92,19 @@ describe('ChatWebSocketApi', () => {
     expect(dev).toHaveResourceWithProperties(DynamodbTable, { name: 'relay-dev-chat-messages', stream_enabled: true, stream_view_type: 'NEW_IMAGE' });
   });
 
+  it('feeds the fan-out workers from a chunk queue: one chunk per invocation, partial failures, a DLQ, concurrency from the catalogue', () => {
+    const prod = synth(resolveEnvironment('prod'));
+    const queue = resources(prod, 'aws_sqs_queue').find(([, q]) => q['name'] === 'relay-prod-chat-fanout-chunks')?.[1];
+    expect(queue).toMatchObject({ visibility_timeout_seconds: 180, sqs_managed_sse_enabled: true });
+    expect(JSON.parse(String(queue?.['redrive_policy']))).toMatchObject({ maxReceiveCount: 5 });
+    const source = resources(prod, 'aws_lambda_event_source_mapping').find(([, m]) => String(m['event_source_arn']).includes('fanout-chunks'))?.[1];
+    expect(source).toMatchObject({ batch_size: 1, function_response_types: ['ReportBatchItemFailures'], scaling_config: { maximum_concurrency: 100 } });
+    const worker = resources(prod, 'aws_lambda_function').find(([, f]) => f['function_name'] === 'relay-prod-chat-fanout')?.[1];
+    expect(worker).toMatchObject({ timeout: 30, memory_size: 1769 });
+    // The queue's visibility timeout outlasts a worker's timeout six times over (AWS's guidance).
+    expect(Number(queue?.['visibility_timeout_seconds'])).toBeGreaterThanOrEqual(6 * Number(worker?.['timeout']));
+  });
+
   it('protects prod tables with deletion protection and PITR, and leaves dev cheap to delete', () => {
     const prod = synth(resolveEnvironment('prod'));
     for (const [, table] of resources(prod, 'aws_dynamodb_table')) {

@@ -68,6 +68,8 @@ export class ChatWebSocketApi extends Construct {
   readonly deadLetterQueue: SqsQueue;
   /** Fan-out chunks from the stream consumer to the workers, and where chunks that never succeed go. */
   readonly chunkQueue: SqsQueue;
+  /** Known at synth time, for the backlog alarm and the dashboard. */
+  readonly chunkQueueName: string;
   readonly chunkDeadLetterQueue: SqsQueue;
   /** Known at synth time, for alarms: the stream's on-failure destination and the chunks' DLQ. */
   readonly deadLetterQueueNames: string[];
@@ -100,8 +102,9 @@ export class ChatWebSocketApi extends Construct {
       messageRetentionSeconds: 14 * 24 * 3600,
       sqsManagedSseEnabled: true,
     });
+    this.chunkQueueName = `${prefix}-chat-fanout-chunks`;
     this.chunkQueue = new SqsQueue(this, 'fanout-chunks', {
-      name: `${prefix}-chat-fanout-chunks`,
+      name: this.chunkQueueName,
       visibilityTimeoutSeconds: DELIVERY_FANOUT.visibilityTimeoutSeconds,
       // SQS drops expired messages silently: keep chunks through a long worker outage (a late
       // delivery is deduplicated by clients; a dropped one is lost) and alarm on the DLQ instead.

@@ -4,11 +4,16 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { DELIVERY_METRICS, LOADTEST_METRICS } from '@relay/chat-core';
 import type { Environment } from '@relay/platform-config';
 
+/** Longer than a full-quota 100k post's ~10 s of queued chunks, short enough to page on a stuck stage. */
+const FANOUT_BACKLOG_SECONDS = 60;
+
 export interface DeliveryObservabilityProps {
   env: Environment;
   /** Resource name prefix, e.g. relay-stag-chat. */
   prefix: string;
   deliverFunctionName: string;
+  /** The second stage: its workers and the queue of chunks they drain. */
+  fanout: { functionName: string; queueName: string };
   apiId: string;
   stage: string;
   /** Where alarms notify. */
@@ -44,6 +49,24 @@ export class DeliveryObservability extends Construct {
       alarmActions: [props.alarmTopicArn],
       okActions: [props.alarmTopicArn],
     });
+    // Chunks waiting long means the workers (or the account quota behind them) cannot keep up:
+    // a 100k-follower post legitimately queues ~10 s of work at the default quota, not a minute.
+    new CloudwatchMetricAlarm(this, 'fanout-backlog', {
+      alarmName: `${props.prefix}-fanout-backlog`,
+      alarmDescription: `oldest fan-out chunk waiting more than ${FANOUT_BACKLOG_SECONDS} s`,
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateAgeOfOldestMessage',
+      dimensions: { QueueName: props.fanout.queueName },
+      statistic: 'Maximum',
+      period: 60,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: FANOUT_BACKLOG_SECONDS,
+      treatMissingData: 'notBreaching',
+      alarmActions: [props.alarmTopicArn],
+      okActions: [props.alarmTopicArn],
+    });
     const metric = (namespace: string, name: string, dims: Record<string, string>, stat: string, label: string) => [
       namespace,
       name,
@@ -59,6 +82,8 @@ export class DeliveryObservability extends Construct {
       properties: { title, region: env.region, view: 'timeSeries', period: 60, metrics, ...extra },
     });
     const deliver = { FunctionName: props.deliverFunctionName };
+    const workers = { FunctionName: props.fanout.functionName };
+    const chunks = { QueueName: props.fanout.queueName };
     const api = { ApiId: props.apiId, Stage: props.stage };
     this.dashboard = new CloudwatchDashboard(this, 'dashboard', {
       dashboardName: `${props.prefix}`,
@@ -94,6 +119,15 @@ export class DeliveryObservability extends Construct {
             metric('AWS/Lambda', 'Throttles', deliver, 'Sum', 'deliver throttles'),
             metric('AWS/Lambda', 'IteratorAge', deliver, 'Maximum', 'stream iterator age (ms)'),
             metric('AWS/ApiGateway', 'IntegrationError', api, 'Sum', 'integration errors'),
+          ]),
+          widget(0, 12, 'Fan-out: chunk backlog', [
+            metric('AWS/SQS', 'ApproximateNumberOfMessagesVisible', chunks, 'Maximum', 'chunks waiting'),
+            metric('AWS/SQS', 'ApproximateAgeOfOldestMessage', chunks, 'Maximum', 'oldest chunk (s)'),
+          ]),
+          widget(12, 12, 'Fan-out: workers', [
+            metric('AWS/Lambda', 'ConcurrentExecutions', workers, 'Maximum', 'workers running'),
+            metric('AWS/Lambda', 'Errors', workers, 'Sum', 'worker errors'),
+            metric('AWS/Lambda', 'Duration', workers, 'p95', 'chunk p95 (ms)'),
           ]),
         ],
       }),
