@@ -3,7 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { chatMessageSchema, chunked, DELIVERY_FANOUT, DELIVERY_METRICS, messageFrame, type ChatMessage } from '@relay/chat-core';
+import { chatMessageSchema, chunked, DELIVERY_FANOUT, DELIVERY_METRICS, messageFrame, type ChatMessage, type DeliveryChunk } from '@relay/chat-core';
 import { memberSegments, type DeliveryCursor, type PageKey } from '@relay/chat-store';
 import type { ChunkQueue } from './chunk-queue';
 import { postToAll, removeGoneRecipients, type PostingDeps } from './post';
@@ -127,7 +127,7 @@ async function fanOut(deps: DeliverDeps, message: ChatMessage, clock?: Invocatio
   // A retry of a record whose earlier invocation stopped early resumes at its cursor.
   const cursor = await withRetries(pageRetry, () => deps.stores.deliveryProgress.resume(message.roomId, message.seq));
   if (!deps.queue) {
-    await postEveryPage(deps, message, frame, report, gone, cursor, clock);
+    await postEveryPage(deps, message, frame, report, gone, cursor, readPage, clock);
   } else {
     // A small room (one short page) is posted from here, saving the queue hop.
     const directMax = deps.directMax ?? DELIVERY_FANOUT.directMax;
@@ -136,7 +136,7 @@ async function fanOut(deps: DeliverDeps, message: ChatMessage, clock?: Invocatio
       report.recipients = probe.length;
       await postHere(deps, message, frame, probe, report, gone);
     } else {
-      await handOff(deps, deps.queue, message, frame, report, cursor ?? {}, clock);
+      await handOff(deps, deps.queue, message, frame, report, cursor ?? {}, readPage, clock);
     }
   }
   if (cursor) await withRetries(pageRetry, () => deps.stores.deliveryProgress.clear(message.roomId, message.seq));
@@ -168,43 +168,33 @@ async function handOff(
   frame: string,
   report: FanoutReport,
   from: DeliveryCursor,
+  readPage: ReadPage,
   clock?: InvocationClock,
 ): Promise<void> {
-  const pageRetry = deps.pageReadRetry ?? PAGE_READ_RETRY;
   const reserve = deps.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS;
   const chunkSize = deps.chunkSize ?? DELIVERY_FANOUT.chunkSize;
   const segments = memberSegments(deps.readSegments ?? DELIVERY_FANOUT.readSegments);
   const sends: { segment: number; after: PageKey | 'done'; sent: Promise<void> }[] = [];
   const inFlight = new Set<Promise<void>>();
   const pages = mergedPages(
-    segments
-      .map((segment, index) => ({ segment, index, start: from[index] }))
-      .filter(({ start }) => start !== 'done')
-      .map(({ segment, index, start }) =>
-        tagged(
-          index,
-          deps.stores.memberships.memberPages(message.roomId, {
-            pageSize: deps.pageSize ?? DELIVERY_FANOUT.pageSize,
-            segment,
-            from: start as PageKey | undefined,
-            readPage: (read) => withRetries(pageRetry, read),
-          }),
-        ),
-      ),
+    segments.flatMap((segment, index) => {
+      const start = from[index];
+      if (start === 'done') return [];
+      const read = deps.stores.memberships.memberPages(message.roomId, { pageSize: deps.pageSize ?? DELIVERY_FANOUT.pageSize, segment, from: start, readPage });
+      return [[index, read] as const];
+    }),
   );
   let failure: unknown;
   let outOfTime = false;
   let sendFailed = false;
   try {
-    for await (const { index, page } of pages) {
+    for await (const { source: index, page } of pages) {
       // After a failed hand-off, stop: what follows would only be handed off again by the retry.
       if (sendFailed) break;
       report.recipients += page.connectionIds.length;
       if (page.connectionIds.length > 0) {
         const chunks = chunked(page.connectionIds, chunkSize);
-        const sent = queue.send(
-          chunks.map((ids) => ({ roomId: message.roomId, seq: message.seq, sentAt: message.sentAt, frame, connectionIds: ids, round: 0 })),
-        );
+        const sent = queue.send(chunks.map((ids) => chunkOf(message, frame, ids, 0)));
         report.queued += page.connectionIds.length;
         report.chunks += chunks.length;
         sends.push({ segment: index, after: page.nextKey ?? 'done', sent });
@@ -240,14 +230,9 @@ async function handOff(
     if (settled[i]?.status === 'rejected') broken.add(segment);
     else cursor[segment] = after;
   });
-  const save = withRetries(pageRetry, () => deps.stores.deliveryProgress.save(message.roomId, message.seq, cursor));
-  if (outOfTime && !failure) {
-    await save;
-    deps.logger.info('fan-out paused before the timeout', { roomId: message.roomId, seq: message.seq, ...report });
-    throw new TimeBudgetExhausted(`${message.roomId}/${message.seq}: paused after ${report.recipients} recipients`);
-  }
+  if (outOfTime && !failure) return pauseAt(deps, message, report, cursor);
   // Best effort: if the cursor cannot be saved either, the retry hands off again (clients dedupe).
-  await save.catch(() => undefined);
+  await saveCursor(deps, message, cursor).catch(() => undefined);
   throw failure;
 }
 
@@ -259,49 +244,59 @@ async function postEveryPage(
   report: FanoutReport,
   gone: string[],
   cursor: DeliveryCursor | undefined,
+  readPage: ReadPage,
   clock?: InvocationClock,
 ): Promise<void> {
-  const pageRetry = deps.pageReadRetry ?? PAGE_READ_RETRY;
   const reserve = deps.timeReserveMs ?? DEFAULT_TIME_RESERVE_MS;
   const start = cursor?.['0'];
   if (start === 'done') return;
-  const pages = prefetched(
-    deps.stores.memberships.memberPages(message.roomId, { pageSize: deps.pageSize, from: start, readPage: (read) => withRetries(pageRetry, read) }),
-  );
-  for await (const { connectionIds, nextKey } of pages) {
-    report.recipients += connectionIds.length;
-    await postHere(deps, message, frame, connectionIds, report, gone);
-    if (nextKey && clock && clock.getRemainingTimeInMillis() < reserve) {
+  // One source: the next page is read while this one is posted.
+  const pages = mergedPages([[0, deps.stores.memberships.memberPages(message.roomId, { pageSize: deps.pageSize, from: start, readPage })]]);
+  for await (const { page } of pages) {
+    report.recipients += page.connectionIds.length;
+    await postHere(deps, message, frame, page.connectionIds, report, gone);
+    if (page.nextKey && clock && clock.getRemainingTimeInMillis() < reserve) {
       await removeGoneRecipients(deps, gone.splice(0));
-      await withRetries(pageRetry, () => deps.stores.deliveryProgress.save(message.roomId, message.seq, { 0: nextKey }));
-      deps.logger.info('fan-out paused before the timeout', { roomId: message.roomId, seq: message.seq, ...report });
-      throw new TimeBudgetExhausted(`${message.roomId}/${message.seq}: paused after ${report.recipients} recipients`);
+      return pauseAt(deps, message, report, { 0: page.nextKey });
     }
   }
 }
 
-async function* tagged<T>(index: number, source: AsyncGenerator<T>): AsyncGenerator<{ index: number; page: T }> {
-  for await (const page of source) yield { index, page };
+function saveCursor(deps: DeliverDeps, message: ChatMessage, cursor: DeliveryCursor): Promise<void> {
+  return withRetries(deps.pageReadRetry ?? PAGE_READ_RETRY, () => deps.stores.deliveryProgress.save(message.roomId, message.seq, cursor));
+}
+
+/** Near the timeout: saves where the fan-out stands and stops; the record's retry resumes there. */
+async function pauseAt(deps: DeliverDeps, message: ChatMessage, report: FanoutReport, cursor: DeliveryCursor): Promise<never> {
+  await saveCursor(deps, message, cursor);
+  deps.logger.info('fan-out paused before the timeout', { roomId: message.roomId, seq: message.seq, ...report });
+  throw new TimeBudgetExhausted(`${message.roomId}/${message.seq}: paused after ${report.recipients} recipients`);
+}
+
+function chunkOf(message: ChatMessage, frame: string, connectionIds: string[], round: number): DeliveryChunk {
+  return { roomId: message.roomId, seq: message.seq, sentAt: message.sentAt, frame, connectionIds, round };
 }
 
 /**
- * Pages from every segment as they arrive, each segment reading its next page as soon as the
- * last one is taken (so `segments` reads are in flight). A failed read ends the merge with its error.
+ * Pages from every source as they arrive, tagged with the source's key, each source reading its
+ * next page as soon as the last one is taken (so one read per source is in flight, overlapping
+ * the caller's work). A failed read ends the merge with its error.
  */
-async function* mergedPages<T>(sources: AsyncGenerator<T>[]): AsyncGenerator<T> {
+async function* mergedPages<T>(sources: readonly (readonly [number, AsyncGenerator<T>])[]): AsyncGenerator<{ source: number; page: T }> {
   const pending = new Map<number, Promise<{ source: number; result: IteratorResult<T> }>>();
-  const pull = (generator: AsyncGenerator<T>, source: number) => {
+  const pull = ([source, generator]: readonly [number, AsyncGenerator<T>]) => {
     const next = generator.next().then((result) => ({ source, result }));
     next.catch(() => undefined);
     pending.set(source, next);
   };
+  const bySource = new Map(sources);
   sources.forEach(pull);
   while (pending.size > 0) {
     const { source, result } = await Promise.race(pending.values());
     pending.delete(source);
     if (result.done) continue;
-    pull(sources[source] as AsyncGenerator<T>, source);
-    yield result.value;
+    pull([source, bySource.get(source) as AsyncGenerator<T>]);
+    yield { source, page: result.value };
   }
 }
 
@@ -320,25 +315,7 @@ async function postHere(deps: DeliverDeps, message: ChatMessage, frame: string, 
     return;
   }
   const [delaySeconds] = DELIVERY_FANOUT.requeueDelaySeconds;
-  await deps.queue.send([{ roomId: message.roomId, seq: message.seq, sentAt: message.sentAt, frame, connectionIds: outcome.retryable, round: 1 }], {
-    delaySeconds,
-  });
+  await deps.queue.send([chunkOf(message, frame, outcome.retryable, 1)], { delaySeconds });
   report.queued += outcome.retryable.length;
   report.chunks += 1;
-}
-
-/**
- * Reads the next page while the current one is being handed off or posted, so reads and
- * posts overlap. A read that fails while nobody awaits it is observed here and rethrown
- * where the loop reaches it.
- */
-async function* prefetched<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
-  let next = source.next();
-  for (;;) {
-    next.catch(() => undefined);
-    const result = await next;
-    if (result.done) return;
-    next = source.next();
-    yield result.value;
-  }
 }
