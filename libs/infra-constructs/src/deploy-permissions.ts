@@ -1,4 +1,4 @@
-import type { Statement } from './iam';
+import { NETWORK_AND_SCALING_DISCOVERY, type Statement } from './iam';
 
 export interface DeployScope {
   accountId: string;
@@ -423,22 +423,7 @@ export function deployStatements(s: DeployScope): Statement[] {
     {
       sid: 'ReadOnlyDiscovery',
       actions: [
-        'ec2:DescribeVpcs',
-        'ec2:DescribeSubnets',
-        'ec2:DescribeInternetGateways',
-        'ec2:DescribeRouteTables',
-        'ec2:DescribeSecurityGroups',
-        'ec2:DescribeSecurityGroupRules',
-        'ec2:DescribeAvailabilityZones',
-        'ec2:DescribeNetworkInterfaces',
-        'elasticloadbalancing:DescribeLoadBalancers',
-        'elasticloadbalancing:DescribeLoadBalancerAttributes',
-        'elasticloadbalancing:DescribeTargetGroups',
-        'elasticloadbalancing:DescribeTargetGroupAttributes',
-        'elasticloadbalancing:DescribeListeners',
-        'elasticloadbalancing:DescribeTags',
-        'application-autoscaling:DescribeScalableTargets',
-        'application-autoscaling:DescribeScalingPolicies',
+        ...NETWORK_AND_SCALING_DISCOVERY,
         'ssm:DescribeParameters',
         'sts:GetCallerIdentity',
         'ec2:DescribeNetworkAcls',

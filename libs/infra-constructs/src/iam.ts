@@ -33,6 +33,29 @@ export function assumeRolePolicy(service: string, conditions?: Statement['condit
   });
 }
 
+/**
+ * Describe calls of the network, load balancer and scaling resources Terraform refreshes: AWS
+ * authorises them only on Resource "*" (one list for the allow-list below and the deploy role).
+ */
+export const NETWORK_AND_SCALING_DISCOVERY: readonly string[] = [
+  'ec2:DescribeVpcs',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeInternetGateways',
+  'ec2:DescribeRouteTables',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeSecurityGroupRules',
+  'ec2:DescribeAvailabilityZones',
+  'ec2:DescribeNetworkInterfaces',
+  'elasticloadbalancing:DescribeLoadBalancers',
+  'elasticloadbalancing:DescribeLoadBalancerAttributes',
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetGroupAttributes',
+  'elasticloadbalancing:DescribeListeners',
+  'elasticloadbalancing:DescribeTags',
+  'application-autoscaling:DescribeScalableTargets',
+  'application-autoscaling:DescribeScalingPolicies',
+];
+
 /** Actions that AWS only authorises on Resource "*"; nothing else may use it. */
 export const RESOURCE_STAR_ACTIONS: ReadonlySet<string> = new Set([
   'ecr:GetAuthorizationToken',
@@ -59,22 +82,7 @@ export const RESOURCE_STAR_ACTIONS: ReadonlySet<string> = new Set([
   'logs:DescribeResourcePolicies',
   'dynamodb:ListStreams',
   'ec2:DescribeNetworkAcls',
-  'ec2:DescribeVpcs',
-  'ec2:DescribeSubnets',
-  'ec2:DescribeInternetGateways',
-  'ec2:DescribeRouteTables',
-  'ec2:DescribeSecurityGroups',
-  'ec2:DescribeSecurityGroupRules',
-  'ec2:DescribeAvailabilityZones',
-  'ec2:DescribeNetworkInterfaces',
-  'elasticloadbalancing:DescribeLoadBalancers',
-  'elasticloadbalancing:DescribeLoadBalancerAttributes',
-  'elasticloadbalancing:DescribeTargetGroups',
-  'elasticloadbalancing:DescribeTargetGroupAttributes',
-  'elasticloadbalancing:DescribeListeners',
-  'elasticloadbalancing:DescribeTags',
-  'application-autoscaling:DescribeScalableTargets',
-  'application-autoscaling:DescribeScalingPolicies',
+  ...NETWORK_AND_SCALING_DISCOVERY,
 ]);
 
 const asArray = (value: unknown): string[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(String);
