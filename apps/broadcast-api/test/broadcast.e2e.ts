@@ -267,20 +267,22 @@ describe('the built service process', () => {
 
   it('drains on SIGTERM: refuses new connections, finishes the request in flight, exits 0', async () => {
     if (!existsSync(bundle)) throw new Error(`${bundle} is missing: the test target depends on build`);
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    // Port 0: the kernel picks a free port and the service logs the address it bound.
     const child: ChildProcess = spawn(process.execPath, [bundle], {
-      env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     const logs: string[] = [];
-    await new Promise<void>((resolve, reject) => {
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
       child.stdout!.on('data', (chunk: Buffer) => {
         logs.push(chunk.toString());
-        if (logs.join('').includes('Server listening')) resolve();
+        const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(logs.join(''));
+        if (listening) resolve(listening[1]!);
       });
-      child.once('exit', (code) => reject(new Error(`service exited early with ${code}`)));
+      child.once('exit', (code) => reject(new Error(`service exited early with ${code}: ${stderr}`)));
     });
-    const url = `http://127.0.0.1:${port}`;
     const auth = `Bearer ${await token('a9', ['artist'])}`;
     const payload = JSON.stringify({ body: 'posted while the task was being stopped' });
 

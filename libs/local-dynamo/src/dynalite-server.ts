@@ -38,11 +38,29 @@ export function closeServer(server: Server): Promise<void> {
 
 /**
  * A port free on 127.0.0.1 right now, for a child process that takes its port as an argument
- * (moto, Vite). Another process may take it first; callers fail loudly if it does.
+ * (moto, Vite). Another process may take it first: start such children through `onFreePort`.
  */
 export async function freePort(): Promise<number> {
   const server = createServer();
   const { port } = await listen(server as unknown as Server, 0);
   await closeServer(server as unknown as Server);
   return port;
+}
+
+// How Node, werkzeug (moto) and Vite say the port was taken between freePort and their bind.
+const PORT_TAKEN = /EADDRINUSE|address already in use|is already in use|in use by another program/i;
+
+/**
+ * Starts something on a free port, and again on another one when the port was taken in the
+ * window between choosing and binding it: on a shared CI machine, parallel suites and outgoing
+ * connections draw from the same range. `start` rejects with the child's own words.
+ */
+export async function onFreePort<T>(start: (port: number) => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await start(await freePort());
+    } catch (error) {
+      if (attempt >= attempts || !PORT_TAKEN.test(error instanceof Error ? error.message : String(error))) throw error;
+    }
+  }
 }
