@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ChatClient, LOCAL_AUTH } from '@relay/chat-local-runtime';
 import { signToken } from '@relay/chat-core';
@@ -71,5 +71,39 @@ afterAll(async () => {
     expect(await ben.next((f) => f.type === 'message' && f['clientMessageId'] === 'n24')).toMatchObject({ senderId: 'ana', body: 'hello from the bundles' });
     expect(await ana.request({ action: 'dance' })).toMatchObject({ type: 'error', code: 'unknown_action' });
     await Promise.all([ana.close(), ben.close()]);
+  });
+});
+
+describe('what the Lambda bundles carry', () => {
+  const bundles = ['chat-ws', 'chat-deliver'].flatMap((app) => {
+    const dir = path.join(root, 'dist/apps', app);
+    return readdirSync(dir)
+      .filter((entry) => statSync(path.join(dir, entry)).isDirectory())
+      .map((fn) => ({ name: `${app}/${fn}`, code: readFileSync(path.join(dir, fn, 'index.js'), 'utf8') }));
+  });
+
+  it('finds every function of both apps', () => {
+    expect(bundles.map((b) => b.name)).toEqual(expect.arrayContaining(['chat-ws/connect', 'chat-ws/send', 'chat-deliver/deliver', 'chat-deliver/fanout']));
+    expect(bundles.length).toBeGreaterThanOrEqual(10);
+  });
+
+  // #12's budget: the module load is most of a cold start, and it grows with the bytes.
+  it('keeps each under 400 KB, validating with zod/mini rather than the classic build', () => {
+    const oversized = bundles.filter((b) => Buffer.byteLength(b.code) >= 400 * 1024).map((b) => `${b.name}: ${Math.ceil(Buffer.byteLength(b.code) / 1024)} KB`);
+    expect(oversized).toEqual([]);
+    for (const { name, code } of bundles) {
+      expect({ name, mini: code.includes('"ZodMiniObject"'), classic: code.includes('"ZodObject"') }).toEqual({ name, mini: true, classic: false });
+    }
+  });
+
+  it('signs with the credentials Lambda puts in the environment, and ships no other provider chain', () => {
+    for (const { name, code } of bundles) {
+      expect({
+        name,
+        env: code.includes('Unable to find environment variable credentials'),
+        webIdentity: code.includes('AWS_WEB_IDENTITY_TOKEN_FILE'),
+        container: code.includes('AWS_CONTAINER_CREDENTIALS_FULL_URI'),
+      }).toEqual({ name, env: true, webIdentity: false, container: false });
+    }
   });
 });

@@ -41,7 +41,7 @@ declare module 'fastify' {
 
 const BODY_LIMIT_BYTES = 128 * 1024;
 const idSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ . : -');
-const postBody = z.object({ body: messageBodySchema, roomId: roomIdSchema.optional() }).strict();
+const postBody = z.object({ body: messageBodySchema, roomId: z.optional(roomIdSchema) }).strict();
 const idempotencyKey = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Idempotency-Key must be 1-64 characters of A-Z a-z 0-9 _ -');
 const postResult = z.object({ roomId: z.string(), seq: z.number().int(), sentAt: z.string(), duplicate: z.boolean() });
 const followersPage = z.object({ artistId: z.string(), followers: z.array(z.string()), cursor: z.string().nullable() });

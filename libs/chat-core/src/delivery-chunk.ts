@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 
 /**
  * One unit of fan-out work on the chunk queue: a message's frame (serialized once by the stream
@@ -6,12 +6,12 @@ import { z } from 'zod';
  * failing, so a worker knows when to stop trying.
  */
 export const deliveryChunkSchema = z.object({
-  roomId: z.string().min(1),
-  seq: z.number().int().positive(),
+  roomId: z.string().check(z.minLength(1)),
+  seq: z.int().check(z.positive()),
   sentAt: z.string(),
-  frame: z.string().min(2),
-  connectionIds: z.array(z.string().min(1)).min(1),
-  round: z.number().int().min(0).default(0),
+  frame: z.string().check(z.minLength(2)),
+  connectionIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+  round: z._default(z.int().check(z.minimum(0)), 0),
 });
 
 export type DeliveryChunk = z.infer<typeof deliveryChunkSchema>;

@@ -1,16 +1,18 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './limits';
 import { ChatError } from './errors';
 import { isWellFormed } from './identity';
 
-export const roomIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'roomId must be 1-128 characters of A-Z a-z 0-9 _ . : -');
+export const roomIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'roomId must be 1-128 characters of A-Z a-z 0-9 _ . : -'));
 
-const requestId = z.string().max(128).optional();
+const requestId = z.optional(z.string().check(z.maxLength(128)));
 
 /** A chat body: non-empty and valid Unicode (a lone surrogate cannot be stored or delivered as UTF-8). */
-export const messageBodySchema = z.string().min(1, 'body must not be empty').refine(isWellFormed, 'body must be valid Unicode text (it has a lone surrogate)');
-const pageLimit = z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE);
-const cursor = z.string().max(2048).optional();
+export const messageBodySchema = z
+  .string()
+  .check(z.minLength(1, 'body must not be empty'), z.refine(isWellFormed, 'body must be valid Unicode text (it has a lone surrogate)'));
+const pageLimit = z._default(z.int().check(z.minimum(1), z.maximum(MAX_PAGE_SIZE)), DEFAULT_PAGE_SIZE);
+const cursor = z.optional(z.string().check(z.maxLength(2048)));
 
 export const joinRequestSchema = z.object({ action: z.literal('join'), roomId: roomIdSchema, requestId });
 export const leaveRequestSchema = z.object({ action: z.literal('leave'), roomId: roomIdSchema, requestId });
@@ -31,7 +33,7 @@ export const historyRequestSchema = z.object({
 export const sendRequestSchema = z.object({
   action: z.literal('send'),
   roomId: roomIdSchema,
-  clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'clientMessageId must be 1-64 characters of A-Z a-z 0-9 _ -'),
+  clientMessageId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'clientMessageId must be 1-64 characters of A-Z a-z 0-9 _ -')),
   body: messageBodySchema,
   requestId,
 });
@@ -83,7 +85,7 @@ export function parseFrameJson(raw: string | null | undefined): unknown {
 }
 
 /** Validates a parsed frame against the route's schema, reporting every field problem at once. */
-export function parseRequest<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+export function parseRequest<S extends z.ZodMiniType>(schema: S, value: unknown): z.infer<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
     const issues = result.error.issues.map((issue) => ({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import type { ChatMessage, ServerFrame } from './frames';
 
 /** What delivery sends and history returns: one shape, so clients render both the same way. */
@@ -8,11 +8,11 @@ export function messageFrame(message: ChatMessage): ServerFrame {
 
 /** Validates a message read back from storage or a stream record before it is fanned out. */
 export const chatMessageSchema = z.object({
-  roomId: z.string().min(1),
-  seq: z.number().int().positive(),
-  senderId: z.string().min(1),
+  roomId: z.string().check(z.minLength(1)),
+  seq: z.int().check(z.positive()),
+  senderId: z.string().check(z.minLength(1)),
   senderName: z.string(),
-  clientMessageId: z.string().min(1),
+  clientMessageId: z.string().check(z.minLength(1)),
   body: z.string(),
   sentAt: z.string(),
 });

@@ -1,8 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
-import { z } from 'zod';
 import { checkSecret, CursorCodec, DELIVERY_FANOUT, DELIVERY_METRICS, type TokenSettings } from '@relay/chat-core';
+// English messages: chat-core configures them when it loads.
+import * as z from 'zod/mini';
 import { createChatStores, createDocumentClient } from '@relay/chat-store';
 import type { ConnectDeps, HandlerDeps, PagingDeps } from './deps';
 import { AdaptiveLimit } from './adaptive-limit';
@@ -16,15 +17,20 @@ import { createSignedPoster } from './signed-poster';
  * endpoints, SSM parameter names). It is validated once per cold start with a message that
  * names every missing or bad variable.
  */
+const tableName = z.string().check(z.minLength(3));
+const text = z.string().check(z.minLength(1));
+/** A whole number from an environment variable, within bounds, with its default. */
+const count = (min: number, max: number, fallback: number) => z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);
+
 const baseEnv = z.object({
-  AWS_REGION: z.string().min(1).default('us-east-1'),
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  CHAT_CONNECTIONS_TABLE: z.string().min(3),
-  CHAT_MEMBERSHIPS_TABLE: z.string().min(3),
-  CHAT_ROOMS_TABLE: z.string().min(3),
-  CHAT_MESSAGES_TABLE: z.string().min(3),
+  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  CHAT_CONNECTIONS_TABLE: tableName,
+  CHAT_MEMBERSHIPS_TABLE: tableName,
+  CHAT_ROOMS_TABLE: tableName,
+  CHAT_MESSAGES_TABLE: tableName,
   /** Where presence changes are posted (join, leave, disconnect); absent elsewhere. */
-  WS_MANAGEMENT_ENDPOINT: z.url().optional(),
+  WS_MANAGEMENT_ENDPOINT: z.optional(z.url()),
 });
 
 /**
@@ -32,12 +38,12 @@ const baseEnv = z.object({
  * (<NAME>); exactly one of the two is set. A placeholder or short value fails closed.
  */
 function secretEnv<N extends string>(name: N) {
-  return z
-    .object({ [name]: z.string().optional(), [`${name}_PARAMETER`]: z.string().startsWith('/').optional() })
-    .refine((e) => (e[name] === undefined) !== (e[`${name}_PARAMETER`] === undefined), {
+  return z.object({ [name]: z.optional(z.string()), [`${name}_PARAMETER`]: z.optional(z.string().check(z.startsWith('/'))) }).check(
+    z.refine((e) => (e[name] === undefined) !== (e[`${name}_PARAMETER`] === undefined), {
       message: `set exactly one of ${name} and ${name}_PARAMETER`,
       path: [name],
-    });
+    }),
+  );
 }
 
 /** Rotating a secret in SSM reaches every warm container within this long. */
@@ -53,23 +59,23 @@ function secretSource(env: Record<string, unknown>, name: string): () => Promise
   return async () => checkSecret(await getParameter(parameterName, { decrypt: true, maxAge: SECRET_CACHE_SECONDS }), parameterName);
 }
 
-const connectEnv = baseEnv.extend({ AUTH_ISSUER: z.string().min(1), AUTH_AUDIENCE: z.string().min(1) }).and(secretEnv('AUTH_TOKEN_SECRET'));
-const pagingEnv = baseEnv.and(secretEnv('CURSOR_SECRET'));
+const connectEnv = z.intersection(z.extend(baseEnv, { AUTH_ISSUER: text, AUTH_AUDIENCE: text }), secretEnv('AUTH_TOKEN_SECRET'));
+const pagingEnv = z.intersection(baseEnv, secretEnv('CURSOR_SECRET'));
 
-const deliveryEnv = baseEnv.extend({
+const deliveryEnv = z.extend(baseEnv, {
   /** The environment's name, a dimension of every delivery metric. */
-  RELAY_ENV: z.string().min(1).default('local'),
+  RELAY_ENV: z._default(text, 'local'),
   WS_MANAGEMENT_ENDPOINT: z.url(),
-  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  DELIVERY_CONCURRENCY: count(1, 1000, 64),
   /** The fan-out chunk queue: the stream consumer sends to it, workers re-queue to it. */
   DELIVERY_QUEUE_URL: z.url(),
   /** Set only for the local runtime's queue; on AWS the SDK resolves the regional endpoint. */
-  SQS_ENDPOINT: z.url().optional(),
-  DELIVERY_CHUNK_SIZE: z.coerce.number().int().min(1).max(2000).default(DELIVERY_FANOUT.chunkSize),
-  DELIVERY_DIRECT_MAX: z.coerce.number().int().min(0).max(100_000).default(DELIVERY_FANOUT.directMax),
+  SQS_ENDPOINT: z.optional(z.url()),
+  DELIVERY_CHUNK_SIZE: count(1, 2000, DELIVERY_FANOUT.chunkSize),
+  DELIVERY_DIRECT_MAX: count(0, 100_000, DELIVERY_FANOUT.directMax),
 });
 
-function readEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+function readEnv<S extends z.ZodMiniType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
   const result = schema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

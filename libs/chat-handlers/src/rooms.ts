@@ -7,8 +7,8 @@ import {
   type CursorKind,
   type ServerFrame,
 } from '@relay/chat-core';
+import type * as z from 'zod/mini';
 import type { MembershipRecord, Page, PageKey } from '@relay/chat-store';
-import type { z } from 'zod';
 import type { HandlerDeps, PagingDeps } from './deps';
 import type { WebSocketHandler } from './events';
 import { announcePresence } from './presence';
@@ -64,7 +64,7 @@ interface PagedRequest {
 function roomPageRoute<R extends PagedRequest, T>(
   deps: PagingDeps,
   kind: CursorKind,
-  schema: z.ZodType<R>,
+  schema: z.ZodMiniType<R>,
   readPage: (roomId: string, limit: number, startKey?: PageKey) => Promise<Page<T>>,
   toFrame: (request: R, items: T[], cursor: string | null) => ServerFrame,
 ): WebSocketHandler {

@@ -1,5 +1,5 @@
-import type { z } from 'zod';
 import { ChatError, MAX_PAYLOAD_BYTES, parseFrameJson, parseRequest, requestIdOf, utf8Bytes, type ServerFrame } from '@relay/chat-core';
+import type * as z from 'zod/mini';
 import type { WebSocketEvent, WebSocketHandler } from './events';
 import { now, type HandlerDeps } from './deps';
 import { errorReply, reply } from './replies';
@@ -13,7 +13,7 @@ export interface RouteContext {
  * Wraps one WebSocket route: size check, JSON parse, schema validation, then the route's work.
  * Every outcome becomes a frame for the caller; nothing escapes to crash the invocation.
  */
-export function wsRoute<S extends z.ZodType>(
+export function wsRoute<S extends z.ZodMiniType>(
   deps: HandlerDeps,
   schema: S,
   run: (ctx: RouteContext, request: z.infer<S>) => Promise<ServerFrame>,
