@@ -9,7 +9,8 @@ import { startLocalStack } from '@relay/local-stack';
 type Command = { id: number; op: 'counts' | 'reset' | 'settle' | 'stop' | 'info' | 'faults' | 'cpu'; arg?: unknown };
 
 async function main(): Promise<void> {
-  const stack = await startLocalStack({ logLevel: 'ERROR', web: false });
+  // Handlers on threads of their own: the load test measures the emulated cloud, not one event loop.
+  const stack = await startLocalStack({ logLevel: 'ERROR', web: false, placement: { workerThreads: Number(process.env['RELAY_HANDLER_THREADS'] ?? 1) } });
   const { runtime } = stack;
   const send = (message: unknown) => process.send?.(message);
   // A parent that dies (or is killed) must not leave the stack running.

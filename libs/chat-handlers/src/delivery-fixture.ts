@@ -24,7 +24,7 @@ export async function startDeliveryFixture(prefix: string, gatewayOptions: Omit<
   const records: DynamoDBRecord[] = [];
   const clients: ChatClient[] = [];
   const dynamo = await startDynalite();
-  const tap = new DynamoStreamTap(dynamo.url, [{ tableName: tables.messages, keyAttributes: ['roomId', 'seq'] }]);
+  const tap = new DynamoStreamTap(dynamo.handle, [{ tableName: tables.messages, keyAttributes: ['roomId', 'seq'] }]);
   tap.onRecord((r) => records.push(r));
   const tapServer = await tap.listen();
   await createTables(tapServer.url, createTableInputs(tables));

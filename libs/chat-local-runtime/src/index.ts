@@ -3,6 +3,7 @@ export { LocalWebSocketGateway, type GatewayOptions, type PostFaults } from './g
 export { verifyManagementSignature, type ManagementCredentials } from './management-auth';
 export { StreamPump, type StreamPumpOptions } from './stream-pump';
 export { handlerModulePath, type HandlerSource } from './handler-modules';
+export type { HandlerPlacement } from './lambda-host';
 export { workspaceRoot } from './workspace';
 export type { WsLambda, StreamLambda, QueueLambda } from './lambda-types';
 export { LocalQueue, type LocalQueueSettings } from './local-queue';

@@ -15,6 +15,20 @@ const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 /** AWS refuses signatures more than 15 minutes off; so do we. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
 
+// One signer per key, region and service: a signer caches its derived signing key (four HMACs
+// per day and scope), which is most of the cost of checking a signature.
+const signers = new Map<string, SignatureV4>();
+function signerFor(credentials: ManagementCredentials, region: string, service: string): SignatureV4 {
+  const key = `${credentials.accessKeyId}/${credentials.secretAccessKey}/${region}/${service}`;
+  let signer = signers.get(key);
+  if (!signer) {
+    if (signers.size >= 64) signers.clear();
+    signer = new SignatureV4({ credentials, region, service, sha256: Hash.bind(null, 'sha256'), uriEscapePath: true });
+    signers.set(key, signer);
+  }
+  return signer;
+}
+
 /**
  * On AWS the @connections API is IAM-protected: only SigV4-signed calls from principals with
  * execute-api:ManageConnections get through. Locally it shares the clients' port, so it checks
@@ -56,7 +70,7 @@ export async function verifyManagementSignature(
     if (value === undefined) return `signed header ${name} is missing`;
     headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
-  const signer = new SignatureV4({ credentials, region, service, sha256: Hash.bind(null, 'sha256'), uriEscapePath: true });
+  const signer = signerFor(credentials, region, service);
   const expected = await signer.sign(new HttpRequest({ method: req.method, protocol: 'http:', hostname: '127.0.0.1', path, headers, body }), {
     signingDate,
     signableHeaders: new Set(signedHeaders),

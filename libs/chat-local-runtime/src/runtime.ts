@@ -4,7 +4,8 @@ import { CHAT_FUNCTIONS, DELIVERY_FANOUT, signToken, type ChatFunction, type Tok
 import { chatTableNames, chatTables, createTableInputs, type ChatTableNames } from '@relay/chat-store';
 import { createTables, DynamoStreamTap, startDynalite } from '@relay/local-dynamo';
 import { LocalWebSocketGateway, type GatewayOptions } from './gateway';
-import { handlerModulePath, loadHandler, type HandlerSource } from './handler-modules';
+import { handlerModulePath, type HandlerSource } from './handler-modules';
+import { hostHandlers, type HandlerPlacement } from './lambda-host';
 import type { QueueLambda, StreamLambda, WsLambda } from './lambda-types';
 import { LocalQueue, type LocalQueueSettings } from './local-queue';
 import { LocalSqsServer } from './local-sqs-server';
@@ -16,6 +17,8 @@ export interface LocalRuntimeOptions {
   stage?: string;
   tablePrefix?: string;
   handlers?: HandlerSource;
+  /** Where the handler modules run (default main-thread; the runtime process for k6 and npm start uses a worker thread). */
+  placement?: HandlerPlacement;
   functions?: readonly ChatFunction[];
   auth?: TokenSettings;
   /** Seals pagination cursors; a fresh random one per runtime unless given. */
@@ -76,7 +79,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const onError = options.onError ?? ((message, error) => console.error(`[local-runtime] ${message}:`, error));
 
   const dynamo = await startDynalite(options.dynamoPort ?? 0);
-  const tap = new DynamoStreamTap(dynamo.url, [
+  const tap = new DynamoStreamTap(dynamo.handle, [
     { tableName: tables.messages, keyAttributes: [chatTables.messages.partitionKey.name, chatTables.messages.sortKey.name] },
   ]);
   const tapServer = await tap.listen();
@@ -139,16 +142,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     POWERTOOLS_METRICS_DISABLED: process.env['POWERTOOLS_METRICS_DISABLED'] ?? 'true',
   });
 
+  const host = await hostHandlers(
+    Object.fromEntries(functions.map((fn) => [fn.name, handlerModulePath(fn, options.handlers ?? 'source')])),
+    options.placement ?? 'main-thread',
+  );
   const routes: Record<string, WsLambda> = {};
   let pump: StreamPump | undefined;
   for (const fn of functions) {
-    const file = handlerModulePath(fn, options.handlers ?? 'source');
+    const handler = host.handlers[fn.name];
+    if (!handler) throw new Error(`no handler loaded for ${fn.name}`);
     if ('routeKey' in fn.trigger) {
-      routes[fn.trigger.routeKey] = loadHandler<WsLambda>(file);
+      routes[fn.trigger.routeKey] = handler as WsLambda;
     } else if ('queue' in fn.trigger) {
-      queueHandler = loadHandler<QueueLambda>(file);
+      queueHandler = handler as QueueLambda;
     } else {
-      pump = new StreamPump({ handler: loadHandler<StreamLambda>(file), onError });
+      pump = new StreamPump({ handler: handler as StreamLambda, onError });
     }
   }
   if (!pump) throw new Error('no stream consumer among the functions; delivery would never run');
@@ -190,6 +198,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await gateway.stop();
       await streamPump.stop();
       await queue.stop();
+      await host.stop();
       await sqs.stop();
       await tapServer.close();
       await dynamo.close();

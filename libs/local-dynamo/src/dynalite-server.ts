@@ -1,5 +1,5 @@
 import { createServer, type AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 // dynalite ships no types; its factory returns a plain node http server.
 const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
 
@@ -9,10 +9,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface RunningDynalite extends RunningServer {
+  /** The emulator's own request handler, for a front (the stream tap) in the same process. */
+  handle: RequestListener;
+}
+
 /** In-memory DynamoDB API (real request validation) on 127.0.0.1 only. */
-export async function startDynalite(port = 0): Promise<RunningServer> {
+export async function startDynalite(port = 0): Promise<RunningDynalite> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  return listen(server, port);
+  const [handle] = server.listeners('request') as RequestListener[];
+  if (!handle) throw new Error('dynalite created a server without a request handler');
+  return { ...(await listen(server, port)), handle };
 }
 
 export function listen(server: Server, port: number): Promise<RunningServer> {

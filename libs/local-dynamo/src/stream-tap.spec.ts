@@ -1,10 +1,10 @@
 import { DynamoDBClient, PutItemCommand, GetItemCommand, BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { startDynalite, type RunningServer } from './dynalite-server';
+import { startDynalite, type RunningDynalite, type RunningServer } from './dynalite-server';
 import { DynamoStreamTap } from './stream-tap';
 import { createTables } from './tables';
 
-let dynamo: RunningServer;
+let dynamo: RunningDynalite;
 let tapServer: RunningServer;
 let tap: DynamoStreamTap;
 let client: DynamoDBClient;
@@ -19,7 +19,7 @@ const table = (TableName: string) => ({
 
 beforeAll(async () => {
   dynamo = await startDynalite();
-  tap = new DynamoStreamTap(dynamo.url, [{ tableName: 'watched', keyAttributes: ['pk'] }]);
+  tap = new DynamoStreamTap(dynamo.handle, [{ tableName: 'watched', keyAttributes: ['pk'] }]);
   tap.onRecord((r) => records.push(r));
   tapServer = await tap.listen();
   await createTables(tapServer.url, [table('watched'), table('unwatched')]);

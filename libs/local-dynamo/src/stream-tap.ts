@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { listen, type RunningServer } from './dynalite-server';
 
@@ -16,7 +17,9 @@ export type FaultRule = (operation: string, body: string) => boolean;
 type AttributeMap = Record<string, unknown>;
 
 /**
- * A transparent proxy in front of the emulator. dynalite has no Streams API, so the tap turns
+ * A transparent front of the emulator, in its process: it hands each request to dynalite's own
+ * handler rather than proxying it over a second HTTP hop, which doubled the HTTP work of every
+ * DynamoDB call in the local runtime. dynalite has no Streams API, so the tap turns
  * every successful PutItem (and BatchWriteItem put) on a watched table into a NEW_IMAGE INSERT
  * record in the exact Lambda event shape, in commit order. It also counts calls by operation.
  * It cannot see MODIFY/REMOVE; the chat only ever inserts messages.
@@ -26,12 +29,11 @@ export class DynamoStreamTap {
   private readonly listeners = new Set<RecordListener>();
   private readonly faults = new Set<FaultRule>();
   private readonly counts = new Map<string, number>();
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
   private sequence = 0n;
   private readonly streamLabel = new Date().toISOString().replace(/Z$/, '');
 
   constructor(
-    private readonly targetUrl: string,
+    private readonly emulator: RequestListener,
     sources: StreamSource[],
     private readonly region = 'us-east-1',
   ) {
@@ -64,13 +66,7 @@ export class DynamoStreamTap {
   async listen(port = 0): Promise<RunningServer> {
     const server = createServer((req, res) => void this.forward(req, res));
     const running = await listen(server, port);
-    return {
-      ...running,
-      close: async () => {
-        await running.close();
-        this.agent.destroy();
-      },
-    };
+    return running;
   }
 
   private async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -83,29 +79,13 @@ export class DynamoStreamTap {
       res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'injected fault' }));
       return;
     }
-    const target = new URL(this.targetUrl);
-    const upstream = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: target.host },
-        agent: this.agent,
-      },
-      async (upstreamRes) => {
-        const responseBody = await readBody(upstreamRes);
-        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-        res.end(responseBody);
-        // Parsing every put body is wasted work when nothing consumes the stream.
-        if (upstreamRes.statusCode === 200 && this.listeners.size > 0) this.capture(operation, body);
-      },
-    );
-    upstream.on('error', (error) => {
-      res.writeHead(502, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb#InternalServerError', message: error.message }));
+    // Parsing every put body is wasted work when nothing consumes the stream.
+    res.once('finish', () => {
+      if (res.statusCode === 200 && this.listeners.size > 0) this.capture(operation, body);
     });
-    upstream.end(body);
+    // The body was read to count and match faults; the emulator reads this replay of it.
+    const replay = Object.assign(Readable.from([body]), { headers: req.headers, method: req.method, url: req.url });
+    this.emulator(replay as unknown as IncomingMessage, res);
   }
 
   private capture(operation: string, body: Buffer): void {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { followsTable, loadConfig, startBroadcastService, type RunningService } from '@relay/broadcast-service';
-import { LOCAL_AUTH, startLocalRuntime, workspaceRoot, type HandlerSource, type LocalRuntime } from '@relay/chat-local-runtime';
+import { LOCAL_AUTH, startLocalRuntime, workspaceRoot, type HandlerPlacement, type HandlerSource, type LocalRuntime } from '@relay/chat-local-runtime';
 import { tableInput } from '@relay/chat-store';
 import { createTables, type RunningServer } from '@relay/local-dynamo';
 import { startWebServer } from './web-server';
@@ -13,6 +13,8 @@ export interface LocalStackOptions {
   broadcastPort?: number;
   webPort?: number;
   handlers?: HandlerSource;
+  /** Where the chat's handler modules run (see HandlerPlacement). */
+  placement?: HandlerPlacement;
   logLevel?: string;
   /** Serve the web client (default true); load tests and benchmarks leave it out. */
   web?: boolean;
@@ -57,7 +59,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (built.status !== 0) throw new Error('building the web client failed');
   }
 
-  const runtime = await startLocalRuntime({ gatewayPort: options.gatewayPort, handlers: options.handlers, logLevel: options.logLevel });
+  const runtime = await startLocalRuntime({
+    gatewayPort: options.gatewayPort,
+    handlers: options.handlers,
+    placement: options.placement,
+    logLevel: options.logLevel,
+  });
   let broadcast: RunningService | undefined;
   let web: RunningServer | undefined;
   try {
