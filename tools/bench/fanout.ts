@@ -44,12 +44,12 @@ async function main(): Promise<void> {
     return;
   }
   console.log(`fan-out through the local runtime (${messagesPerSize} messages per size; runtime in its own process)`);
-  console.log('connections  dynamo calls/msg  p50 ms   p95 ms   max ms   calls by operation');
+  console.log('connections  dynamo calls/msg  p50 ms   p95 ms   max ms  runtime CPU/delivery   calls by operation');
   for (const n of sizes) {
     const r = await benchSize(runtime, n, messagesPerSize);
     const ms = (x: number) => x.toFixed(1);
     console.log(
-      `${String(r.n).padStart(11)}  ${r.callsPerMessage.padStart(16)}  ${ms(r.p50).padStart(6)}  ${ms(r.p95).padStart(7)}  ${ms(r.max).padStart(7)}   ${r.breakdown}`,
+      `${String(r.n).padStart(11)}  ${r.callsPerMessage.padStart(16)}  ${ms(r.p50).padStart(6)}  ${ms(r.p95).padStart(7)}  ${ms(r.max).padStart(7)}  ${`${r.cpuMsPerDelivery.toFixed(3)} ms`.padStart(20)}   ${r.breakdown}`,
     );
   }
   await runtime.stop();

@@ -65,6 +65,8 @@ export async function benchSize(runtime: LocalRuntimeProcess, n: number, message
   const latencies: number[] = [];
   let calls = 0;
   const byOperation: Record<string, number> = {};
+  // The runtime process's CPU (every thread) over the messages alone: what one delivery costs the emulated cloud.
+  const cpuBefore = await runtime.call<number>('cpu');
   for (let m = 0; m < messagesPerSize; m++) {
     await runtime.call('reset');
     latencies.push(...(await postOnce(room, `post-${m}`)));
@@ -75,6 +77,7 @@ export async function benchSize(runtime: LocalRuntimeProcess, n: number, message
       calls += c;
     }
   }
+  const cpuMs = (await runtime.call<number>('cpu')) - cpuBefore;
   await room.close();
   latencies.sort((a, b) => a - b);
   const perMessage = (x: number) => (x / messagesPerSize).toFixed(1);
@@ -87,5 +90,6 @@ export async function benchSize(runtime: LocalRuntimeProcess, n: number, message
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     max: latencies.at(-1) ?? NaN,
+    cpuMsPerDelivery: cpuMs / (n * messagesPerSize),
   };
 }

@@ -35,15 +35,16 @@ export const PROFILES: Record<string, Profile> = {
     preAllocatedVUs: 80,
     maxVUs: 120,
   },
-  // Sized for a 2-core machine running both k6 and the local runtime: ~300 followers at the
-  // peak (30/s x 10 s sessions); the measured ceiling is ~350 (see README).
+  // Sized for a 2-core machine running both k6 and the local runtime: ~500 followers at the
+  // peak (50/s x 10 s sessions); the measured ceiling is ~650-700 (see README).
   'local-spike': {
-    peakFollowersPerSecond: 30,
+    peakFollowersPerSecond: 50,
     rampSeconds: 10,
     holdSeconds: 20,
     dropSeconds: 5,
     sessionSeconds: 10,
-    followersPerIteration: 5,
+    // 10 sockets per VU keeps the VUs in flight (~70) inside the pre-allocated pool at 50/s.
+    followersPerIteration: 10,
     postIntervalMs: 500,
     graceMs: 3000,
     preAllocatedVUs: 100,
