@@ -70,7 +70,14 @@ afterAll(async () => {
     });
     expect(await ben.next((f) => f.type === 'message' && f['clientMessageId'] === 'n24')).toMatchObject({ senderId: 'ana', body: 'hello from the bundles' });
     expect(await ana.request({ action: 'dance' })).toMatchObject({ type: 'error', code: 'unknown_action' });
-    await Promise.all([ana.close(), ben.close()]);
+
+    // Past the small-room threshold (64): the deliver bundle hands chunks to the queue with its
+    // SQS client and the fanout bundle posts them.
+    const crowd = await Promise.all(Array.from({ length: 70 }, (_, i) => connect(`fan-${i}`)));
+    for (const c of crowd) expect(await c.request({ action: 'join', roomId: 'node24-crowd' })).toMatchObject({ type: 'ack' });
+    expect(await crowd[0]!.request({ action: 'send', roomId: 'node24-crowd', clientMessageId: 'crowd', body: 'to everyone' })).toMatchObject({ type: 'ack' });
+    await Promise.all(crowd.map((c) => c.next((f) => f.type === 'message' && f['clientMessageId'] === 'crowd', 30_000)));
+    await Promise.all([ana.close(), ben.close(), ...crowd.map((c) => c.close())]);
   });
 });
 
