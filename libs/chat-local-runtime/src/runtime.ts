@@ -17,7 +17,7 @@ export interface LocalRuntimeOptions {
   stage?: string;
   tablePrefix?: string;
   handlers?: HandlerSource;
-  /** Where the handler modules run (default main-thread; the runtime process for k6 and npm start uses a worker thread). */
+  /** Where the handler modules run (default main-thread; the runtime process behind k6 and the benchmarks uses a worker thread). */
   placement?: HandlerPlacement;
   functions?: readonly ChatFunction[];
   auth?: TokenSettings;
