@@ -48,7 +48,7 @@ async function main(): Promise<void> {
       platform: 'node',
       target: NODE_TARGET,
       format: 'cjs',
-      // The SDK's ES module builds: esbuild drops what a function never calls (about 30% of the
+      // The SDK's ES module builds: esbuild drops what a function never calls (about a third of the
       // SDK's weight here); the CommonJS builds are one file per package, kept whole.
       mainFields: ['module', 'main'],
       alias: { '@aws-sdk/credential-provider-node': path.join(__dirname, 'lambda-env-credentials.ts') },
