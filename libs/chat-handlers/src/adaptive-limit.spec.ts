@@ -33,6 +33,25 @@ describe('AdaptiveLimit', () => {
     expect(entered).toBe(true);
   });
 
+  it('hands each freed slot to the longest waiter without waking the others, and never exceeds the limit', async () => {
+    const limit = new AdaptiveLimit(2);
+    expect([limit.tryAcquire(), limit.tryAcquire()]).toEqual([true, true]);
+    const order: number[] = [];
+    const waiters = Array.from({ length: 100 }, (_, i) => limit.acquire().then(() => order.push(i)));
+    const attempts = jest.spyOn(limit, 'tryAcquire');
+    limit.release(false);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(order).toEqual([0]);
+    // One waiter woke, holding the slot; the 99 others were not woken to try for it.
+    expect(attempts).not.toHaveBeenCalled();
+    expect(limit.tryAcquire()).toBe(false);
+    attempts.mockRestore();
+    for (let i = 0; i < 101; i++) limit.release(false);
+    await Promise.all(waiters);
+    expect(order).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
   it('refuses a limit that is not a positive integer', () => {
     expect(() => new AdaptiveLimit(0)).toThrow(/positive integer/);
   });

@@ -30,8 +30,10 @@ export class AdaptiveLimit {
     return true;
   }
 
+  /** Resolves holding a slot: a waiter is handed the slot a release frees, in arrival order. */
   async acquire(): Promise<void> {
-    while (!this.tryAcquire()) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.tryAcquire()) return;
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
   release(throttled: boolean): void {
@@ -45,6 +47,11 @@ export class AdaptiveLimit {
     } else {
       this.current = Math.min(this.max, this.current + 1 / this.current);
     }
-    for (const wake of this.waiting.splice(0)) wake();
+    // Wake only as many waiters as there are free slots, each already holding its own: waking
+    // every waiter on every release made a worker's 800 queued posts spin 800 times per post.
+    while (this.waiting.length > 0 && this.inFlight < this.limit) {
+      this.inFlight++;
+      this.waiting.shift()?.();
+    }
   }
 }
