@@ -117,20 +117,16 @@ describe('web client in headless Chromium', () => {
 
     // "reconnecting" can last only as long as a jittered delay near 0 and one handshake, shorter
     // than Playwright's polling interval: record every state the status passes through instead.
-    await page.evaluate(() => {
+    // Page-side code as text: this test's TypeScript has no DOM library.
+    await page.evaluate(`{
       const status = document.querySelector('#status');
-      if (!status) throw new Error('no #status element');
-      const seen: (string | null)[] = [];
-      Object.assign(window, { relayStates: seen });
-      new MutationObserver((records) => seen.push(...records.map((r) => r.oldValue), status.getAttribute('data-state'))).observe(status, {
-        attributes: true,
-        attributeFilter: ['data-state'],
-        attributeOldValue: true,
-      });
-    });
+      const seen = (window.relayStates = []);
+      new MutationObserver((records) => seen.push(...records.map((r) => r.oldValue), status.getAttribute('data-state')))
+        .observe(status, { attributes: true, attributeFilter: ['data-state'], attributeOldValue: true });
+    }`);
     // Drop every browser connection from the server side, as API Gateway does at its 2 h limit.
     for (const ConnectionId of ids) await stack.runtime.management.send(new DeleteConnectionCommand({ ConnectionId }));
-    await page.waitForFunction(() => (window as unknown as { relayStates: (string | null)[] }).relayStates.includes('reconnecting'));
+    await page.waitForFunction(`window.relayStates.includes('reconnecting')`);
     await writer.request({ action: 'send', roomId: 'resilient', clientMessageId: 'while-away', body: 'sent while you were away' });
     await page.waitForSelector('#status[data-state="open"]', { timeout: 30_000 });
     await page.waitForSelector('.message .body:text("sent while you were away")');
