@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ensureVenv } from '../python-venv';
-import { onFreePort } from '@relay/local-dynamo';
+import { spawnHttpServer } from '@relay/local-dynamo';
 
 /**
  * moto in server mode, for tests of the tools that call AWS: a venv under .tools/ with the
@@ -27,27 +27,11 @@ export function motoBin(): string {
 export async function startMoto(region = 'ap-northeast-2', options: { account?: string } = {}): Promise<MotoServer> {
   const binary = path.join(motoBin(), 'moto_server');
   const env = { ...process.env, ...(options.account ? { MOTO_ACCOUNT_ID: options.account } : {}) };
-  const { child, endpoint } = await onFreePort(async (port) => {
-    const endpoint = `http://127.0.0.1:${port}`;
-    const child: ChildProcess = spawn(binary, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], env });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      // Exited first: the port was taken (onFreePort tries another) or moto failed.
-      if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`);
-      try {
-        if ((await fetch(`${endpoint}/moto-api/`)).ok) return { child, endpoint };
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) {
-        child.kill('SIGKILL');
-        throw new Error(`moto_server did not start within 30 s: ${stderr}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  });
+  const { child, url: endpoint } = await spawnHttpServer(
+    'moto_server',
+    (port) => spawn(binary, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], env }),
+    '/moto-api/',
+  );
   return {
     endpoint,
     clientConfig: { endpoint, region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, forcePathStyle: true },

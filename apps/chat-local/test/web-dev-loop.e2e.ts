@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startWebServer } from '@relay/local-stack';
-import { onFreePort, type RunningServer } from '@relay/local-dynamo';
+import { spawnHttpServer, type RunningServer } from '@relay/local-dynamo';
 
 /**
  * `nx run web:serve`: Vite's dev server over the web client's sources (hot reload), with
@@ -20,32 +20,14 @@ let url: string;
 beforeAll(async () => {
   // Stands in for npm start's web port: the real server, with a stand-in token issuer.
   stackWeb = await startWebServer({ port: 0, root: mkdtempSync(path.join(tmpdir(), 'relay-web-')), config, issueToken: async (user) => `token-for-${user}` });
-  ({ vite, url } = await onFreePort(async (port) => {
-    // What `nx run web:serve` runs, with the ports of this test.
-    const child = spawn(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), '--config', 'apps/web/vite.config.ts', '--strictPort'], {
+  // What `nx run web:serve` runs, with the ports of this test.
+  ({ child: vite, url } = await spawnHttpServer('vite', (port) =>
+    spawn(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), '--config', 'apps/web/vite.config.ts', '--strictPort'], {
       cwd: root,
       env: { ...process.env, RELAY_WEB_PORT: String(stackWeb.port), RELAY_VITE_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const served = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      // Exited first: the port was taken (onFreePort tries another) or Vite failed.
-      if (child.exitCode !== null) throw new Error(`vite exited with ${child.exitCode}: ${output}`);
-      try {
-        if ((await fetch(`${served}/`)).ok) return { vite: child, url: served };
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) {
-        child.kill('SIGKILL');
-        throw new Error(`vite did not start within 30 s: ${output}`);
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }));
+    }),
+  ));
 });
 
 afterAll(async () => {
