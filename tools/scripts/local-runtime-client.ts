@@ -5,6 +5,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
+/** What the runtime process answers (local-runtime-process.ts). */
+export type RuntimeOp = 'counts' | 'reset' | 'settle' | 'stop' | 'info' | 'faults' | 'cpu';
+
 export class LocalRuntimeProcess {
   private nextId = 0;
   private readonly pending = new Map<number, (result: unknown) => void>();
@@ -36,7 +39,7 @@ export class LocalRuntimeProcess {
     return this.child.pid;
   }
 
-  call<T>(op: 'counts' | 'reset' | 'settle' | 'stop' | 'info' | 'faults' | 'cpu', arg?: unknown): Promise<T> {
+  call<T>(op: RuntimeOp, arg?: unknown): Promise<T> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve as (r: unknown) => void);

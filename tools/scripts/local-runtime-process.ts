@@ -5,8 +5,9 @@
  */
 import type { PostFaults } from '@relay/chat-local-runtime';
 import { startLocalStack } from '@relay/local-stack';
+import type { RuntimeOp } from './local-runtime-client';
 
-type Command = { id: number; op: 'counts' | 'reset' | 'settle' | 'stop' | 'info' | 'faults' | 'cpu'; arg?: unknown };
+type Command = { id: number; op: RuntimeOp; arg?: unknown };
 
 async function main(): Promise<void> {
   // Handlers on threads of their own: the load test measures the emulated cloud, not one event loop.
