@@ -8,8 +8,7 @@ export function createDisconnectHandler(deps: HandlerDeps): WebSocketHandler {
   return async (event) => {
     const connectionId = event.requestContext.connectionId;
     try {
-      const connection = await deps.stores.connections.get(connectionId);
-      const rooms = await removeConnection(deps, connectionId);
+      const { rooms, connection } = await removeConnection(deps, connectionId);
       deps.logger.info('disconnected', { connectionId, rooms: rooms.length });
       if (connection) {
         for (const roomId of rooms) {

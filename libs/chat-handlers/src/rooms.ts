@@ -41,9 +41,8 @@ export function createJoinHandler(deps: HandlerDeps): WebSocketHandler {
 
 export function createLeaveHandler(deps: HandlerDeps): WebSocketHandler {
   return wsRoute(deps, leaveRequestSchema, async ({ connectionId }, request) => {
-    const membership = await deps.stores.memberships.get(request.roomId, connectionId);
+    const membership = await deps.stores.memberships.leave(request.roomId, connectionId);
     if (membership) {
-      await deps.stores.memberships.leave(request.roomId, connectionId);
       await announcePresence(deps, { roomId: request.roomId, userId: membership.userId, name: membership.name, online: false, connectionId });
     }
     return { type: 'ack', action: 'leave', requestId: request.requestId, roomId: request.roomId };

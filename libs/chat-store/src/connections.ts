@@ -26,7 +26,9 @@ export class ConnectionsRepository {
     return Item as ConnectionRecord | undefined;
   }
 
-  async delete(connectionId: string): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.table, Key: { connectionId } }));
+  /** Deletes the row and answers what it held (undefined if there was none): one call, not a read and a delete. */
+  async delete(connectionId: string): Promise<ConnectionRecord | undefined> {
+    const { Attributes } = await this.db.send(new DeleteCommand({ TableName: this.table, Key: { connectionId }, ReturnValues: 'ALL_OLD' }));
+    return Attributes as ConnectionRecord | undefined;
   }
 }

@@ -60,8 +60,10 @@ export class MembershipsRepository {
     await this.db.send(new PutCommand({ TableName: this.table, Item: membership }));
   }
 
-  async leave(roomId: string, connectionId: string): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.table, Key: { roomId, connectionId } }));
+  /** Deletes the membership and answers what it held (undefined if the connection was not a member). */
+  async leave(roomId: string, connectionId: string): Promise<MembershipRecord | undefined> {
+    const { Attributes } = await this.db.send(new DeleteCommand({ TableName: this.table, Key: { roomId, connectionId }, ReturnValues: 'ALL_OLD' }));
+    return Attributes as MembershipRecord | undefined;
   }
 
   async get(roomId: string, connectionId: string): Promise<MembershipRecord | undefined> {
