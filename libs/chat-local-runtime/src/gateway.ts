@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -278,11 +279,11 @@ export class LocalWebSocketGateway {
       }
       const latency = this.faults.postLatencyMs ?? 0;
       if (latency <= 0) {
-        connection.socket.send(body.toString('utf8'));
+        sendText(connection.socket, body);
         res.writeHead(200).end();
         return;
       }
-      setTimeout(() => connection.socket.send(body.toString('utf8')), latency / 2);
+      setTimeout(() => sendText(connection.socket, body), latency / 2);
       setTimeout(() => res.writeHead(200).end(), latency);
     } else if (method === 'GET') {
       const { ctx, lastActiveAt } = connection;
@@ -301,6 +302,16 @@ export class LocalWebSocketGateway {
       managementError(res, 405, 'BadRequestException', `method ${method} not allowed`);
     }
   }
+}
+
+/**
+ * Posted data goes out as a text frame. Valid UTF-8 (every frame Relay posts) is sent as the
+ * bytes that arrived, without a decode and re-encode per recipient; anything else is decoded
+ * with replacement characters first, so no client ever receives an invalid text frame.
+ */
+function sendText(socket: WebSocket, data: Buffer): void {
+  if (isUtf8(data)) socket.send(data, { binary: false });
+  else socket.send(data.toString('utf8'));
 }
 
 function managementError(res: ServerResponse, status: number, type: string, message: string): void {
