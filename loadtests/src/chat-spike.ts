@@ -11,6 +11,7 @@ import { Counter, Rate, Trend } from 'k6/metrics';
 import { ChatSocket, isMessage, latestSeq, sleep } from './lib/chat-socket.ts';
 import { Users, wsUrl } from './lib/env.ts';
 import { profileNamed, totalSeconds } from './lib/profiles.ts';
+import { artistRoom } from './lib/rooms.ts';
 import { summaryOutputs } from './lib/summary.ts';
 import { chatThresholds, DELIVERY_SAMPLES, thresholdPlan } from './lib/thresholds.ts';
 
@@ -62,8 +63,13 @@ function expectedDeliveriesFloor(): number {
   return Math.max(1, Math.floor((profile.peakFollowersPerSecond * profile.holdSeconds * profile.sessionSeconds * (1000 / profile.postIntervalMs)) / 4));
 }
 
+/**
+ * The artist's broadcast room, as in the product: followers join, only the artist posts, and no
+ * presence is pushed to the audience. Seeding names a new artist per run, so each run has a
+ * fresh room; a reused users file reuses the room, which the followers' history marks handle.
+ */
 export function setup(): { roomId: string } {
-  return { roomId: `spike-${Date.now()}` };
+  return { roomId: artistRoom(users.artistId) };
 }
 
 export async function follower(data: { roomId: string }): Promise<void> {

@@ -32,6 +32,7 @@ export function seededArtists(file = __ENV['USERS_FILE']): { length: number; [in
  */
 export class Users {
   private readonly tokens: string[];
+  private readonly artistIds: string[];
 
   constructor(file = __ENV['USERS_FILE']) {
     if (!file) throw new Error('USERS_FILE must point at the seeded users (npx nx run loadtests:seed)');
@@ -40,6 +41,12 @@ export class Users {
       return [seeded.artist.token, ...seeded.followers.map((f) => f.token)];
     });
     if (this.tokens.length < 2) throw new Error(`${file} holds no followers`);
+    this.artistIds = new SharedArray<string>('artist-id', () => [(JSON.parse(open(file)) as SeededUsers).artist.userId]);
+  }
+
+  /** The user id of the artist whose token is `artist`. */
+  get artistId(): string {
+    return this.artistIds[0] as string;
   }
 
   get artist(): string {

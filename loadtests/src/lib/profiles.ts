@@ -2,11 +2,12 @@ import { PROFILES, type Profile } from './profile-table.ts';
 
 export { PROFILES, FOLLOWER_REQUESTS, type Profile } from './profile-table.ts';
 
-/** -e overrides for capacity searches: PEAK_FOLLOWERS_PER_SECOND, SESSION_SECONDS, FOLLOWERS_PER_ITERATION. */
+/** -e overrides for capacity searches: PEAK_FOLLOWERS_PER_SECOND, SESSION_SECONDS, FOLLOWERS_PER_ITERATION, PRE_ALLOCATED_VUS, MAX_VUS. */
 const OVERRIDES = {
   PEAK_FOLLOWERS_PER_SECOND: 'peakFollowersPerSecond',
   SESSION_SECONDS: 'sessionSeconds',
   FOLLOWERS_PER_ITERATION: 'followersPerIteration',
+  PRE_ALLOCATED_VUS: 'preAllocatedVUs',
   MAX_VUS: 'maxVUs',
 } as const;
 

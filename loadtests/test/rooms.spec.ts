@@ -1,0 +1,15 @@
+import path from 'node:path';
+import { artistRoom, broadcastRoomOwner, mayPost } from '@relay/chat-core';
+
+// The k6 scripts' copy of the room naming (they cannot import workspace libraries), loaded by path.
+const k6Rooms = require(path.resolve(__dirname, '../src/lib/rooms.ts')) as { artistRoom(artistId: string): string };
+
+describe("the load tests' artist room", () => {
+  it('is the broadcast room the chat rules give the artist: only that artist posts, followers only receive', () => {
+    const room = k6Rooms.artistRoom('lt-123-artist');
+    expect(room).toBe(artistRoom('lt-123-artist'));
+    expect(broadcastRoomOwner(room)).toBe('lt-123-artist');
+    expect(mayPost({ userId: 'lt-123-artist', roles: ['artist'] }, room)).toBe(true);
+    expect(mayPost({ userId: 'lt-123-follower-1' }, room)).toBe(false);
+  });
+});
