@@ -49,10 +49,11 @@ const disconnectCleanup = (arns: ChatResourceArns): Statement[] => [
  */
 export const CHAT_FUNCTION_ACCESS: Record<string, (arns: ChatResourceArns) => Statement[]> = {
   connect: (arns) => [table(arns, 'connections', ['PutItem']), { sid: 'AuthSecret', actions: ['ssm:GetParameter'], resources: [arns.authSecretParameter] }],
-  disconnect: (arns) => [table(arns, 'connections', ['GetItem']), ...disconnectCleanup(arns), ...presence(arns)],
+  // The connection row's DeleteItem returns what it held: no GetItem before it.
+  disconnect: (arns) => [...disconnectCleanup(arns), ...presence(arns)],
   default: () => [],
   join: (arns) => [table(arns, 'connections', ['GetItem']), table(arns, 'memberships', ['PutItem']), ...presence(arns)],
-  leave: (arns) => [table(arns, 'memberships', ['GetItem', 'DeleteItem']), ...presence(arns)],
+  leave: (arns) => [table(arns, 'memberships', ['DeleteItem']), ...presence(arns)],
   members: (arns) => [table(arns, 'memberships', ['GetItem', 'Query']), cursorSecret(arns)],
   history: (arns) => [table(arns, 'memberships', ['GetItem']), table(arns, 'messages', ['Query']), cursorSecret(arns)],
   send: (arns) => [
