@@ -6,6 +6,7 @@ import type { LocalRuntimeProcess } from '../scripts/local-runtime-client';
 import { runModel, type ModelParams, type ModelResult } from './fanout-model';
 import { joinRoom, percentile, postOnce, type BenchRoom } from './local-fanout';
 import { createManagementPoster } from './sdk-poster';
+import { measureSignerCost } from './signer-cost';
 
 export interface ModelOptions {
   env: string;
@@ -63,9 +64,11 @@ export async function modelMode(runtime: LocalRuntimeProcess, options: ModelOpti
   const sdkCpuMs = await measureCpuPerPost(info, room.room, createManagementPoster(posterOptions));
   const cpuPerPostMs = await measureCpuPerPost(info, room.room, createSignedPoster(posterOptions));
   console.log(
-    `measured here: CPU per PostToConnection ${cpuPerPostMs.toFixed(3)} ms as a signed request (deployed: the SDK's signer, keep-alive pool of 32), ` +
+    `measured here: CPU per PostToConnection ${cpuPerPostMs.toFixed(3)} ms as a signed request (deployed: aws4's SigV4, keep-alive pool of 32), ` +
       `${sdkCpuMs.toFixed(3)} ms through the SDK client; ${pageReadMs.toFixed(1)} ms per member page of ${DELIVERY_FANOUT.pageSize} (dynalite)`,
   );
+  const signer = await measureSignerCost();
+  console.log(`measured here: one post's SigV4 signature ${signer.aws4Us.toFixed(1)} us with aws4 as the poster signs, ${signer.sdkUs.toFixed(1)} us with the SDK's own signer`);
 
   const deployed = (followers: number, mode: ModelParams['mode'], quotaPerSecond: number): ModelResult =>
     runModel({
