@@ -68,7 +68,9 @@ export async function modelMode(runtime: LocalRuntimeProcess, options: ModelOpti
       `${sdkCpuMs.toFixed(3)} ms through the SDK client; ${pageReadMs.toFixed(1)} ms per member page of ${DELIVERY_FANOUT.pageSize} (dynalite)`,
   );
   const signer = await measureSignerCost();
-  console.log(`measured here: one post's SigV4 signature ${signer.aws4Us.toFixed(1)} us with aws4 as the poster signs, ${signer.sdkUs.toFixed(1)} us with the SDK's own signer`);
+  console.log(
+    `measured here: one post's SigV4 signature ${signer.aws4Us.toFixed(1)} us with aws4 as the poster signs, ${signer.sdkUs.toFixed(1)} us with the SDK's own signer`,
+  );
 
   const deployed = (followers: number, mode: ModelParams['mode'], quotaPerSecond: number): ModelResult =>
     runModel({

@@ -23,7 +23,15 @@ export async function measureSignerCost(): Promise<{ sdkUs: number; aws4Us: numb
   const viaAws4 = () => {
     const amzDate = new Date().toISOString().replace(/[:-]|\.\d{3}/g, '');
     sign(
-      { host, path, method: 'POST', service: 'execute-api', region: 'eu-west-1', body, headers: { ...headers, 'X-Amz-Date': amzDate, 'X-Amz-Content-Sha256': sha256 } },
+      {
+        host,
+        path,
+        method: 'POST',
+        service: 'execute-api',
+        region: 'eu-west-1',
+        body,
+        headers: { ...headers, 'X-Amz-Date': amzDate, 'X-Amz-Content-Sha256': sha256 },
+      },
       credentials,
     );
   };
