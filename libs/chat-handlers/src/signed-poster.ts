@@ -55,8 +55,9 @@ const NAMES: Record<number, string> = { 403: 'ForbiddenException', 410: 'GoneExc
  * middleware stack: what bounds a fan-out worker is CPU per post (bench:fanout measures both).
  * It signs with aws4 (MIT): the SDK's own signer costs about three times as much per signature
  * (smithy's ~21 us against ~7.5 us here with the frame's hash made once; signing was half of
- * a post's CPU). signed-poster.spec.ts holds its signatures to the SDK signer's. Errors carry the status the retry rules read (410 gone, 429
- * throttled, 5xx retried) and network errors their Node codes.
+ * a post's CPU), and signed-poster.spec.ts holds its signatures to the SDK signer's. Errors
+ * carry the status the retry rules read (410 gone, 429 throttled, 5xx retried) and network
+ * errors their Node codes.
  */
 export function createSignedPoster(options: {
   endpoint: string;

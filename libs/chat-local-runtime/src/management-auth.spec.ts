@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpRequest } from '@smithy/core/protocols';
@@ -40,8 +41,11 @@ async function sdkSigned(path: string, body: string, options: { secret?: string;
   return { path, headers: signed.headers, body };
 }
 
-/** What the deployed poster sends (libs/chat-handlers signed-poster.ts signs with aws4). */
-function posterSigned(path: string, body: string, sessionToken?: string): Signed {
+/**
+ * What the deployed poster sends (libs/chat-handlers signed-poster.ts signs with aws4, the
+ * payload hash as a header); without the header, what a plain aws4 caller sends.
+ */
+function posterSigned(path: string, body: string, sessionToken?: string, hashHeader = true): Signed {
   const signed = sign(
     {
       host: `127.0.0.1:${port()}`,
@@ -50,7 +54,11 @@ function posterSigned(path: string, body: string, sessionToken?: string): Signed
       service: 'execute-api',
       region: 'us-east-1',
       body,
-      headers: { 'content-type': 'application/octet-stream', 'content-length': String(Buffer.byteLength(body)) },
+      headers: {
+        'content-type': 'application/octet-stream',
+        'content-length': String(Buffer.byteLength(body)),
+        ...(hashHeader ? { 'X-Amz-Content-Sha256': createHash('sha256').update(body).digest('hex') } : {}),
+      },
     },
     { ...credentials, sessionToken },
   );
@@ -106,8 +114,8 @@ describe('verifyManagementSignature', () => {
 
   it("accepts what the deployed poster's signer signs: its canonical form agrees with the SDK's", async () => {
     await fc.assert(
-      fc.asyncProperty(connectionIds, bodies, tokens, async (id, body, sessionToken) => {
-        expect(await verdict(posterSigned(BASE + encodeURIComponent(id), body, sessionToken))).toBeNull();
+      fc.asyncProperty(connectionIds, bodies, tokens, fc.boolean(), async (id, body, sessionToken, hashHeader) => {
+        expect(await verdict(posterSigned(BASE + encodeURIComponent(id), body, sessionToken, hashHeader))).toBeNull();
       }),
       { numRuns: 60 },
     );
@@ -139,16 +147,28 @@ describe('verifyManagementSignature', () => {
       },
     };
     await fc.assert(
-      fc.asyncProperty(connectionIds, bodies, fc.constantFrom(...Object.keys(tampered)), fc.boolean(), async (id, body, change, viaSdk) => {
-        const signed = viaSdk ? await sdkSigned(BASE + encodeURIComponent(id), body) : posterSigned(BASE + encodeURIComponent(id), body);
-        expect(await verdict(tampered[change]!(signed))).not.toBeNull();
-      }),
+      fc.asyncProperty(
+        connectionIds,
+        bodies,
+        fc.constantFrom(...Object.keys(tampered)),
+        fc.constantFrom('sdk', 'poster', 'aws4'),
+        async (id, body, change, signer) => {
+          const path = BASE + encodeURIComponent(id);
+          const signed = signer === 'sdk' ? await sdkSigned(path, body) : posterSigned(path, body, undefined, signer === 'poster');
+          expect(await verdict(tampered[change]!(signed))).not.toBeNull();
+        },
+      ),
       { numRuns: 80 },
     );
     expect(await verdict(await sdkSigned(`${BASE}abc`, 'x', { secret: 'another-secret' }))).toBe('signature does not match');
     expect(await verdict(await sdkSigned(`${BASE}abc`, 'x', { service: 'sqs' }))).toBe('signed for sqs, not execute-api');
     const stale = await sdkSigned(`${BASE}abc`, 'x', { date: new Date(Date.now() - 20 * 60 * 1000) });
     expect(await verdict(stale)).toBe('signature expired or from the future');
+    // A body swapped for one of the same length (content-length, a signed header, unchanged).
+    const swap = (signed: Signed): Signed => ({ ...signed, body: 'jello' });
+    expect(await verdict(swap(await sdkSigned(`${BASE}abc`, 'hello')))).toBe('x-amz-content-sha256 does not match the body');
+    expect(await verdict(swap(posterSigned(`${BASE}abc`, 'hello')))).toBe('x-amz-content-sha256 does not match the body');
+    expect(await verdict(swap(posterSigned(`${BASE}abc`, 'hello', undefined, false)))).toBe('signature does not match');
     const unsigned = posterSigned(`${BASE}abc`, 'x');
     expect(await verdict({ ...unsigned, headers: { ...unsigned.headers, Authorization: '' } })).toBe('missing or malformed SigV4 Authorization header');
   });
