@@ -72,9 +72,19 @@ export function setup(): { roomId: string } {
   return { roomId: artistRoom(users.artistId) };
 }
 
+/**
+ * An iteration's followers arrive one after another at the peak rate, not all in the same
+ * millisecond: several followers per VU only saves VUs, and must not turn a steady arrival
+ * rate into clumps that the server sees as bursts.
+ */
+const arrivalSpacingMs = 1000 / profile.peakFollowersPerSecond;
+
 export async function follower(data: { roomId: string }): Promise<void> {
   const first = exec.scenario.iterationInTest * profile.followersPerIteration;
-  const sessions = Array.from({ length: profile.followersPerIteration }, (_, i) => followOnce(data.roomId, users.follower(first + i)));
+  const sessions = Array.from({ length: profile.followersPerIteration }, async (_, i) => {
+    await sleep(i * arrivalSpacingMs);
+    await followOnce(data.roomId, users.follower(first + i));
+  });
   await Promise.all(sessions);
 }
 
