@@ -92,12 +92,10 @@ export async function verifyManagementSignature(
     headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
   // SigV4 canonical request: no query (the routes here take none), the listed headers sorted.
-  const canonicalHeaders = Object.keys(headers)
-    .sort()
-    .map((name) => `${name}:${(headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`)
-    .join('');
+  const names = Object.keys(headers).sort();
+  const canonicalHeaders = names.map((name) => `${name}:${(headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
   const payloadHash = typeof declaredHash === 'string' ? declaredHash : createHash('sha256').update(body).digest('hex');
-  const canonicalRequest = `${req.method ?? 'GET'}\n${canonicalPath(path)}\n\n${canonicalHeaders}\n${Object.keys(headers).sort().join(';')}\n${payloadHash}`;
+  const canonicalRequest = `${req.method ?? 'GET'}\n${canonicalPath(path)}\n\n${canonicalHeaders}\n${names.join(';')}\n${payloadHash}`;
   const scope = `${scopeDate}/${region}/${service}/aws4_request`;
   const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
   const recomputed = createHmac('sha256', signingKey(credentials.secretAccessKey, scopeDate ?? '', region, service))

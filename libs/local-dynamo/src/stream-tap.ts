@@ -65,8 +65,7 @@ export class DynamoStreamTap {
 
   async listen(port = 0): Promise<RunningServer> {
     const server = createServer((req, res) => void this.forward(req, res));
-    const running = await listen(server, port);
-    return running;
+    return listen(server, port);
   }
 
   private async forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
