@@ -15,7 +15,7 @@ export {
   type InvocationClock,
 } from './deliver';
 export type { ConnectionPoster } from './poster';
-export { createSignedPoster, credentialsFromEnv, ManagementApiError, type PosterCredentials } from './signed-poster';
+export { createSignedPoster, credentialsFromEnv, ManagementApiError, signPost, type PosterCredentials } from './signed-poster';
 export { DEFAULT_RETRY, type RetryPolicy } from './retry';
 export { AdaptiveLimit } from './adaptive-limit';
 export { createFanoutWorkerHandler, deliverChunk, deliverChunkRecord, type FanoutWorkerDeps, type ChunkReport } from './fanout-worker';

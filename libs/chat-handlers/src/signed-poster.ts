@@ -51,6 +51,39 @@ function amzDate(): string {
 const NAMES: Record<number, string> = { 403: 'ForbiddenException', 410: 'GoneException', 413: 'PayloadTooLargeException', 429: 'LimitExceededException' };
 
 /**
+ * The headers of one signed @connections POST of a frame (its bytes and their SHA-256, made once
+ * per frame). aws4 keeps the derived signing key per secret, day, region and service (an LRU of
+ * its own); the payload hash goes in as a header, as the SDK sends it, so it is not computed
+ * per post. Exported for bench:fanout, which times exactly this.
+ */
+export function signPost(
+  host: string,
+  path: string,
+  region: string,
+  frame: { body: Buffer; sha256: string },
+  credentials: PosterCredentials,
+): Record<string, string> {
+  const signed = sign(
+    {
+      host,
+      path,
+      method: 'POST',
+      service: 'execute-api',
+      region,
+      body: frame.body,
+      headers: {
+        'content-type': 'application/octet-stream',
+        'content-length': String(frame.body.length),
+        'X-Amz-Date': amzDate(),
+        'X-Amz-Content-Sha256': frame.sha256,
+      },
+    },
+    credentials,
+  );
+  return signed.headers as Record<string, string>;
+}
+
+/**
  * PostToConnection as one SigV4-signed request over a keep-alive pool, without the SDK client's
  * middleware stack: what bounds a fan-out worker is CPU per post (bench:fanout measures both).
  * It signs with aws4 (MIT): the SDK's own signer costs about three times as much per signature
@@ -86,46 +119,25 @@ export function createSignedPoster(options: {
   const postOnce = async (connectionId: string, data: string): Promise<void> => {
     const { body, sha256 } = frameOf(data);
     const path = `${basePath}/@connections/${encodeURIComponent(connectionId)}`;
-    // aws4 keeps the derived signing key per secret, day, region and service (an LRU of its own);
-    // the payload hash goes in as a header (as the SDK sends it) so it is not computed per post.
-    const signed = sign(
-      {
-        host: url.host,
-        path,
-        method: 'POST',
-        service: 'execute-api',
-        region: options.region,
-        body,
-        headers: {
-          'content-type': 'application/octet-stream',
-          'content-length': String(body.length),
-          'X-Amz-Date': amzDate(),
-          'X-Amz-Content-Sha256': sha256,
-        },
-      },
-      credentials(),
-    );
+    const headers = signPost(url.host, path, options.region, { body, sha256 }, credentials());
     await new Promise<void>((resolve, reject) => {
-      const req = send(
-        { agent, host: url.hostname, port: url.port || (https ? 443 : 80), method: 'POST', path, headers: signed.headers as Record<string, string> },
-        (res: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', reject);
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) return resolve();
-            const text = Buffer.concat(chunks).toString('utf8').slice(0, 300);
-            reject(
-              new ManagementApiError(
-                status,
-                NAMES[status] ?? (status >= 500 ? 'InternalServerError' : 'BadRequestException'),
-                `@connections answered ${status}: ${text}`,
-              ),
-            );
-          });
-        },
-      );
+      const req = send({ agent, host: url.hostname, port: url.port || (https ? 443 : 80), method: 'POST', path, headers }, (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) return resolve();
+          const text = Buffer.concat(chunks).toString('utf8').slice(0, 300);
+          reject(
+            new ManagementApiError(
+              status,
+              NAMES[status] ?? (status >= 500 ? 'InternalServerError' : 'BadRequestException'),
+              `@connections answered ${status}: ${text}`,
+            ),
+          );
+        });
+      });
       // A stalled request fails fast and is retried by delivery's own policy.
       req.setTimeout(requestTimeout, () => req.destroy(Object.assign(new Error('socket timed out'), { name: 'TimeoutError', code: 'ETIMEDOUT' })));
       req.on('error', reject);
