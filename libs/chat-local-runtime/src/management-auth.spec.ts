@@ -119,14 +119,15 @@ describe('verifyManagementSignature', () => {
       }),
       { numRuns: 60 },
     );
-    // A signer may sign headers aws4 would skip by default (user-agent): the check signs what was listed.
+    // A signer may sign headers aws4 would skip by default (user-agent): the check signs what was
+    // listed, with runs of whitespace in a value folded to one space as both signers fold them.
     const request = {
       host: `127.0.0.1:${port()}`,
       path: `${BASE}abc`,
       service: 'execute-api',
       region: 'us-east-1',
       body: 'x',
-      headers: { 'user-agent': 'relay-test/1' },
+      headers: { 'user-agent': 'relay-test/1  (two  spaces\tand a tab)' },
       extraHeadersToInclude: { 'user-agent': true },
     };
     const withAgent = sign(request, credentials);

@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, hash, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 export interface ManagementCredentials {
@@ -13,23 +13,60 @@ const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const MAX_SKEW_MS = 15 * 60 * 1000;
 
 // Derived signing keys per secret, day, region and service: four HMACs each, which were most
-// of the cost of a check when every check derived its own.
-const signingKeys = new Map<string, Buffer>();
-function signingKey(secret: string, day: string, region: string, service: string): Buffer {
+// of the cost of a check when every check derived its own. Kept as KeyObjects, which an HMAC
+// takes without copying and preparing the key again.
+const signingKeys = new Map<string, KeyObject>();
+function signingKey(secret: string, day: string, region: string, service: string): KeyObject {
   const cacheKey = `${secret}/${day}/${region}/${service}`;
   let key = signingKeys.get(cacheKey);
   if (!key) {
     if (signingKeys.size >= 64) signingKeys.clear();
     const hmac = (k: string | Buffer, data: string) => createHmac('sha256', k).update(data).digest();
-    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), 'aws4_request');
+    key = createSecretKey(hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), 'aws4_request'));
     signingKeys.set(cacheKey, key);
   }
   return key;
 }
 
+// The check runs once per delivered post, and every post in a second carries the same date and
+// every post of a message the same body: each is parsed or hashed once, not per post.
+let lastDate: { text: string; ms: number } | undefined;
+function signingTime(amzDate: string): number | undefined {
+  if (lastDate?.text === amzDate) return lastDate.ms;
+  const parts = AMZ_DATE.exec(amzDate);
+  if (!parts) return undefined;
+  const [y = 0, mo = 1, d = 0, h = 0, mi = 0, s = 0] = parts.slice(1).map(Number);
+  lastDate = { text: amzDate, ms: Date.UTC(y, mo - 1, d, h, mi, s) };
+  return lastDate.ms;
+}
+let lastBody: { body: Buffer; sha256: string } | undefined;
+function bodyHash(body: Buffer): string {
+  if (!lastBody || !lastBody.body.equals(body)) lastBody = { body: Buffer.from(body), sha256: hash('sha256', body, 'hex') };
+  return lastBody.sha256;
+}
+/** Each signer lists the same headers on every request: the list is split and sorted once. */
+const headerLists = new Map<string, string[]>();
+function sortedNames(signedHeaderList: string): string[] {
+  let names = headerLists.get(signedHeaderList);
+  if (!names) {
+    if (headerLists.size >= 64) headerLists.clear();
+    names = [...new Set(signedHeaderList.split(';'))].sort();
+    headerLists.set(signedHeaderList, names);
+  }
+  return names;
+}
+/** SigV4 trims a header value and folds runs of whitespace to one space. */
+const FOLDABLE = /\s{2,}|[\t\r\n]/;
+function canonicalValue(value: string | string[]): string {
+  const text = (Array.isArray(value) ? value.join(',') : value).trim();
+  return FOLDABLE.test(text) ? text.replace(/\s+/g, ' ') : text;
+}
+
 /** RFC 3986 escaping of one path segment, as SigV4 does it (the SDK's escapeUri). */
+const RESERVED = /[!'()*]/;
 function escapeSegment(segment: string): string {
-  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const escaped = encodeURIComponent(segment);
+  return RESERVED.test(escaped) ? escaped.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : escaped;
 }
 
 /**
@@ -72,35 +109,30 @@ export async function verifyManagementSignature(
   if (scopeService !== service) return `signed for ${scopeService}, not ${service}`;
   if (accessKeyId !== credentials.accessKeyId) return 'unknown access key';
   const amzDate = req.headers['x-amz-date'];
-  const parts = typeof amzDate === 'string' ? AMZ_DATE.exec(amzDate) : null;
-  if (typeof amzDate !== 'string' || !parts || amzDate.slice(0, 8) !== scopeDate) return 'missing or malformed X-Amz-Date';
-  const [y = 0, mo = 1, d = 0, h = 0, mi = 0, s = 0] = parts.slice(1).map(Number);
-  const signingDate = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  if (Math.abs(now - signingDate.getTime()) > MAX_SKEW_MS) return 'signature expired or from the future';
+  const signedAt = typeof amzDate === 'string' && amzDate.startsWith(scopeDate ?? '') ? signingTime(amzDate) : undefined;
+  if (typeof amzDate !== 'string' || signedAt === undefined) return 'missing or malformed X-Amz-Date';
+  if (Math.abs(now - signedAt) > MAX_SKEW_MS) return 'signature expired or from the future';
 
   // The signer trusts a payload hash header as given (S3 style); AWS checks it against the body.
   const declaredHash = req.headers['x-amz-content-sha256'];
-  if (declaredHash !== undefined && declaredHash !== createHash('sha256').update(body).digest('hex')) {
-    return 'x-amz-content-sha256 does not match the body';
-  }
-  const signedHeaders = signedHeaderList.split(';');
-  if (!signedHeaders.includes('host')) return 'the host header must be signed';
-  const headers: Record<string, string> = {};
-  for (const name of signedHeaders) {
+  const payloadHash = bodyHash(body);
+  if (declaredHash !== undefined && declaredHash !== payloadHash) return 'x-amz-content-sha256 does not match the body';
+  const names = sortedNames(signedHeaderList);
+  if (!names.includes('host')) return 'the host header must be signed';
+  // SigV4 canonical request: no query (the routes here take none), the listed headers sorted.
+  let canonicalHeaders = '';
+  for (const name of names) {
     const value = req.headers[name];
     if (value === undefined) return `signed header ${name} is missing`;
-    headers[name] = Array.isArray(value) ? value.join(',') : value;
+    canonicalHeaders += `${name}:${canonicalValue(value)}\n`;
   }
-  // SigV4 canonical request: no query (the routes here take none), the listed headers sorted.
-  const names = Object.keys(headers).sort();
-  const canonicalHeaders = names.map((name) => `${name}:${(headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
-  const payloadHash = typeof declaredHash === 'string' ? declaredHash : createHash('sha256').update(body).digest('hex');
   const canonicalRequest = `${req.method ?? 'GET'}\n${canonicalPath(path)}\n\n${canonicalHeaders}\n${names.join(';')}\n${payloadHash}`;
   const scope = `${scopeDate}/${region}/${service}/aws4_request`;
-  const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
+  const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${hash('sha256', canonicalRequest, 'hex')}`;
   const recomputed = createHmac('sha256', signingKey(credentials.secretAccessKey, scopeDate ?? '', region, service))
     .update(stringToSign)
-    .digest('hex');
-  const ok = recomputed.length === signature.length && timingSafeEqual(Buffer.from(recomputed), Buffer.from(signature));
+    .digest();
+  const claimed = Buffer.from(signature, 'hex');
+  const ok = claimed.length === recomputed.length && timingSafeEqual(recomputed, claimed);
   return ok ? undefined : 'signature does not match';
 }
