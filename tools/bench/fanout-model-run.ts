@@ -64,12 +64,12 @@ export async function modelMode(runtime: LocalRuntimeProcess, options: ModelOpti
   const sdkCpuMs = await measureCpuPerPost(info, room.room, createManagementPoster(posterOptions));
   const cpuPerPostMs = await measureCpuPerPost(info, room.room, createSignedPoster(posterOptions));
   console.log(
-    `measured here: CPU per PostToConnection ${cpuPerPostMs.toFixed(3)} ms as a signed request (deployed: aws4's SigV4, keep-alive pool of 32), ` +
+    `measured here: CPU per PostToConnection ${cpuPerPostMs.toFixed(3)} ms as a signed request (deployed: the poster's own SigV4, keep-alive pool of 32), ` +
       `${sdkCpuMs.toFixed(3)} ms through the SDK client; ${pageReadMs.toFixed(1)} ms per member page of ${DELIVERY_FANOUT.pageSize} (dynalite)`,
   );
   const signer = await measureSignerCost();
   console.log(
-    `measured here: one post's SigV4 signature ${signer.aws4Us.toFixed(1)} us with aws4 as the poster signs, ${signer.sdkUs.toFixed(1)} us with the SDK's own signer`,
+    `measured here: one post's SigV4 signature ${signer.posterUs.toFixed(1)} us as the poster signs, ${signer.aws4Us.toFixed(1)} us with aws4, ${signer.sdkUs.toFixed(1)} us with the SDK's own signer`,
   );
 
   const deployed = (followers: number, mode: ModelParams['mode'], quotaPerSecond: number): ModelResult =>

@@ -10,3 +10,4 @@ export * from './message-frame';
 export * from './functions';
 export * from './delivery-settings';
 export * from './delivery-chunk';
+export * from './sigv4';

@@ -8,8 +8,9 @@ import fc from 'fast-check';
 import { createSignedPoster } from './signed-poster';
 
 /**
- * The poster signs with aws4, not the SDK: every request it sends must carry the signature the
- * SDK's own signer (the one AWS's clients use) computes for the same request, headers and date.
+ * The poster signs with its own lean SigV4, not the SDK: every request it sends must carry the
+ * signature the SDK's own signer (the one AWS's clients use) computes for the same request,
+ * headers and date, and sign every header the SDK would sign.
  */
 const credentials = { accessKeyId: 'AKIDPOSTERTEST00', secretAccessKey: 'poster-secret-for-the-signature-tests' };
 
@@ -85,6 +86,11 @@ describe('createSignedPoster', () => {
             // The SDK's signer takes a payload hash header as given: check it against the body here.
             expect(request.headers['x-amz-content-sha256']).toBe(createHash('sha256').update(request.body).digest('hex'));
             expect(request.headers.authorization).toBe(await sdkSignature(request, sessionToken));
+            // Nothing the SDK would sign travels unsigned (Node adds only connection, which is unsignable).
+            const signed = /SignedHeaders=([^,]+)/.exec(String(request.headers.authorization))?.[1]?.split(';');
+            const sent = Object.keys(request.headers).filter((name) => !['authorization', 'connection'].includes(name));
+            expect(signed).toEqual([...sent].sort());
+            expect(request.headers['x-amz-security-token']).toBe(sessionToken);
           }
         },
       ),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { sign } from 'aws4';
+import { SIGV4_ALGORITHM, sigv4CanonicalUri, sigv4HeaderValue, sigv4Scope, sigv4Signature, sigv4SigningKey } from '@relay/chat-core';
 import type { ConnectionPoster } from './poster';
 
 /** What the poster signs with: Lambda puts its role's credentials in the environment. */
@@ -50,11 +50,15 @@ function amzDate(): string {
 
 const NAMES: Record<number, string> = { 403: 'ForbiddenException', 410: 'GoneException', 413: 'PayloadTooLargeException', 429: 'LimitExceededException' };
 
+const SIGNED = 'content-length;content-type;host;x-amz-content-sha256;x-amz-date';
+const SIGNED_WITH_TOKEN = `${SIGNED};x-amz-security-token`;
+const CONTENT_TYPE = 'application/octet-stream';
+
 /**
  * The headers of one signed @connections POST of a frame (its bytes and their SHA-256, made once
- * per frame). aws4 keeps the derived signing key per secret, day, region and service (an LRU of
- * its own); the payload hash goes in as a header, as the SDK sends it, so it is not computed
- * per post. Exported for bench:fanout, which times exactly this.
+ * per frame): every header it sends is signed, as the SDK's signer signs them, and the payload
+ * hash goes in as a header, as the SDK sends it. Exported for bench:fanout, which times exactly
+ * this.
  */
 export function signPost(
   host: string,
@@ -63,32 +67,34 @@ export function signPost(
   frame: { body: Buffer; sha256: string },
   credentials: PosterCredentials,
 ): Record<string, string> {
-  const signed = sign(
-    {
-      host,
-      path,
-      method: 'POST',
-      service: 'execute-api',
-      region,
-      body: frame.body,
-      headers: {
-        'content-type': 'application/octet-stream',
-        'content-length': String(frame.body.length),
-        'X-Amz-Date': amzDate(),
-        'X-Amz-Content-Sha256': frame.sha256,
-      },
-    },
-    credentials,
-  );
-  return signed.headers as Record<string, string>;
+  const date = amzDate();
+  const day = date.slice(0, 8);
+  const scope = sigv4Scope(day, region, 'execute-api');
+  const length = String(frame.body.length);
+  const token = credentials.sessionToken ? sigv4HeaderValue(credentials.sessionToken) : undefined;
+  const signedHeaders = token ? SIGNED_WITH_TOKEN : SIGNED;
+  const canonicalRequest =
+    `POST\n${sigv4CanonicalUri(path)}\n\ncontent-length:${length}\ncontent-type:${CONTENT_TYPE}\nhost:${host}\n` +
+    `x-amz-content-sha256:${frame.sha256}\nx-amz-date:${date}\n${token ? `x-amz-security-token:${token}\n` : ''}\n${signedHeaders}\n${frame.sha256}`;
+  const signature = sigv4Signature(sigv4SigningKey(credentials.secretAccessKey, day, region, 'execute-api'), date, scope, canonicalRequest);
+  return {
+    host,
+    'content-length': length,
+    'content-type': CONTENT_TYPE,
+    'x-amz-content-sha256': frame.sha256,
+    'x-amz-date': date,
+    ...(token ? { 'x-amz-security-token': token } : {}),
+    authorization: `${SIGV4_ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+  };
 }
 
 /**
  * PostToConnection as one SigV4-signed request over a keep-alive pool, without the SDK client's
  * middleware stack: what bounds a fan-out worker is CPU per post (bench:fanout measures both).
- * It signs with aws4 (MIT): the SDK's own signer costs about three times as much per signature
- * (smithy's ~21 us against ~7.5 us here with the frame's hash made once; signing was half of
- * a post's CPU), and signed-poster.spec.ts holds its signatures to the SDK signer's. Errors
+ * A post is the one request shape, so it is signed with the lean SigV4 parts in chat-core: the
+ * SDK's own signer and aws4 both build a general request model per signature, which cost a
+ * post ~20 and ~40 us of CPU under load (bench:fanout --model prints all three), and
+ * signed-poster.spec.ts holds every signature to the SDK signer's. Errors
  * carry the status the retry rules read (410 gone, 429 throttled, 5xx retried) and network
  * errors their Node codes.
  */

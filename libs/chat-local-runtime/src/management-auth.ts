@@ -1,5 +1,6 @@
-import { createHmac, createSecretKey, hash, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { sigv4CanonicalUri, sigv4HeaderValue, sigv4Scope, sigv4Signature, sigv4SigningKey } from '@relay/chat-core';
 
 export interface ManagementCredentials {
   accessKeyId: string;
@@ -11,22 +12,6 @@ const AUTHORIZATION =
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 /** AWS refuses signatures more than 15 minutes off; so do we. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
-
-// Derived signing keys per secret, day, region and service: four HMACs each, which were most
-// of the cost of a check when every check derived its own. Kept as KeyObjects, which an HMAC
-// takes without copying and preparing the key again.
-const signingKeys = new Map<string, KeyObject>();
-function signingKey(secret: string, day: string, region: string, service: string): KeyObject {
-  const cacheKey = `${secret}/${day}/${region}/${service}`;
-  let key = signingKeys.get(cacheKey);
-  if (!key) {
-    if (signingKeys.size >= 64) signingKeys.clear();
-    const hmac = (k: string | Buffer, data: string) => createHmac('sha256', k).update(data).digest();
-    key = createSecretKey(hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), 'aws4_request'));
-    signingKeys.set(cacheKey, key);
-  }
-  return key;
-}
 
 // The check runs once per delivered post, and every post in a second carries the same date and
 // every post of a message the same body: each is parsed or hashed once, not per post.
@@ -55,43 +40,15 @@ function sortedNames(signedHeaderList: string): string[] {
   }
   return names;
 }
-/** SigV4 trims a header value and folds runs of whitespace to one space. */
-const FOLDABLE = /\s{2,}|[\t\r\n]/;
-function canonicalValue(value: string | string[]): string {
-  const text = (Array.isArray(value) ? value.join(',') : value).trim();
-  return FOLDABLE.test(text) ? text.replace(/\s+/g, ' ') : text;
-}
-
-/** RFC 3986 escaping of one path segment, as SigV4 does it (the SDK's escapeUri). */
-const RESERVED = /[!'()*]/;
-function escapeSegment(segment: string): string {
-  const escaped = encodeURIComponent(segment);
-  return RESERVED.test(escaped) ? escaped.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : escaped;
-}
-
-/**
- * SigV4's canonical URI for every service but S3: dot segments resolved, empty segments
- * dropped, each segment escaped again (the path on the wire is escaped once already).
- */
-function canonicalPath(path: string): string {
-  const segments: string[] = [];
-  for (const segment of path.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') segments.pop();
-    else segments.push(escapeSegment(segment));
-  }
-  const trailing = segments.length > 0 && path.endsWith('/') ? '/' : '';
-  return `/${segments.join('/')}${trailing}`;
-}
-
 /**
  * On AWS the @connections API is IAM-protected: only SigV4-signed calls from principals with
  * execute-api:ManageConnections get through. Locally it shares the clients' port, so it checks
  * the same thing: the request must carry a SigV4 signature made with the runtime's credentials,
  * which this recomputes over exactly the headers the request says it signed and compares in
- * constant time. It is written out here (the SDK's signer costs 3-4x as much per check, and
- * this runs once per delivered message); management-auth.spec.ts holds it to what the SDK's
- * signer and the deployed poster's signer (aws4) produce, for any connection id and body.
+ * constant time. It runs once per delivered post, so it is built on the same lean SigV4 parts
+ * as the poster (@relay/chat-core sigv4: the SDK's signer costs 3-4x as much per check);
+ * management-auth.spec.ts holds it to what the SDK's signer, the deployed poster and a plain
+ * aws4 caller produce, for any connection id and body.
  * Returns the reason a request is refused, or undefined when it is authentic.
  */
 export async function verifyManagementSignature(
@@ -124,14 +81,11 @@ export async function verifyManagementSignature(
   for (const name of names) {
     const value = req.headers[name];
     if (value === undefined) return `signed header ${name} is missing`;
-    canonicalHeaders += `${name}:${canonicalValue(value)}\n`;
+    canonicalHeaders += `${name}:${sigv4HeaderValue(value)}\n`;
   }
-  const canonicalRequest = `${req.method ?? 'GET'}\n${canonicalPath(path)}\n\n${canonicalHeaders}\n${names.join(';')}\n${payloadHash}`;
-  const scope = `${scopeDate}/${region}/${service}/aws4_request`;
-  const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${hash('sha256', canonicalRequest, 'hex')}`;
-  const recomputed = createHmac('sha256', signingKey(credentials.secretAccessKey, scopeDate ?? '', region, service))
-    .update(stringToSign)
-    .digest();
+  const canonicalRequest = `${req.method ?? 'GET'}\n${sigv4CanonicalUri(path)}\n\n${canonicalHeaders}\n${names.join(';')}\n${payloadHash}`;
+  const key = sigv4SigningKey(credentials.secretAccessKey, scopeDate ?? '', region, service);
+  const recomputed = Buffer.from(sigv4Signature(key, amzDate, sigv4Scope(scopeDate ?? '', region, service), canonicalRequest), 'hex');
   const claimed = Buffer.from(signature, 'hex');
   const ok = claimed.length === recomputed.length && timingSafeEqual(recomputed, claimed);
   return ok ? undefined : 'signature does not match';
