@@ -125,13 +125,20 @@ async function fanOut(deps: DeliverDeps, message: ChatMessage, clock?: Invocatio
   const readPage = <T>(read: () => Promise<T>) => withRetries(pageRetry, read);
   const gone: string[] = [];
   // A retry of a record whose earlier invocation stopped early resumes at its cursor.
-  const cursor = await withRetries(pageRetry, () => deps.stores.deliveryProgress.resume(message.roomId, message.seq));
+  const resuming = withRetries(pageRetry, () => deps.stores.deliveryProgress.resume(message.roomId, message.seq));
+  let cursor: DeliveryCursor | undefined;
   if (!deps.queue) {
+    cursor = await resuming;
     await postEveryPage(deps, message, frame, report, gone, cursor, readPage, clock);
   } else {
-    // A small room (one short page) is posted from here, saving the queue hop.
+    // A small room (one short page) is posted from here, saving the queue hop. The probe is read
+    // beside the cursor (only a retried record has one), not after it: a round trip less before
+    // the first post of every message, for a probe wasted on a retry.
     const directMax = deps.directMax ?? DELIVERY_FANOUT.directMax;
-    const probe = cursor ? undefined : await firstPage(deps, message.roomId, directMax + 1, readPage);
+    const probing = firstPage(deps, message.roomId, directMax + 1, readPage);
+    probing.catch(() => undefined);
+    cursor = await resuming;
+    const probe = cursor ? undefined : await probing;
     if (probe && probe.length <= directMax) {
       report.recipients = probe.length;
       await postHere(deps, message, frame, probe, report, gone);
