@@ -63,13 +63,17 @@ export async function postOnce(room: BenchRoom, id: string): Promise<number[]> {
 export async function benchSize(runtime: LocalRuntimeProcess, n: number, messagesPerSize: number) {
   const room = await joinRoom(runtime, `bench-${n}`, n);
   const latencies: number[] = [];
+  // Each message's first arrival: the fixed path before any post (send, stream, reads, queue hop).
+  const firsts: number[] = [];
   let calls = 0;
   const byOperation: Record<string, number> = {};
   // The runtime process's CPU (every thread) over the messages alone: what one delivery costs the emulated cloud.
   const cpuBefore = await runtime.call<number>('cpu');
   for (let m = 0; m < messagesPerSize; m++) {
     await runtime.call('reset');
-    latencies.push(...(await postOnce(room, `post-${m}`)));
+    const arrivals = await postOnce(room, `post-${m}`);
+    firsts.push(arrivals[0] ?? NaN);
+    latencies.push(...arrivals);
     await runtime.call('settle');
     const counts = await runtime.call<Record<string, number>>('counts');
     for (const [op, c] of Object.entries(counts)) {
@@ -87,6 +91,10 @@ export async function benchSize(runtime: LocalRuntimeProcess, n: number, message
     breakdown: Object.entries(byOperation)
       .map(([op, c]) => `${op} ${perMessage(c)}`)
       .join(', '),
+    first: percentile(
+      firsts.sort((a, b) => a - b),
+      50,
+    ),
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     max: latencies.at(-1) ?? NaN,
