@@ -62,11 +62,11 @@ export async function verifyManagementSignature(
 ): Promise<string | undefined> {
   const match = AUTHORIZATION.exec(req.headers.authorization ?? '');
   if (!match) return 'missing or malformed SigV4 Authorization header';
-  const [, accessKeyId, scopeDate, region = '', scopeService, signedHeaderList = '', signature = ''] = match;
+  const [, accessKeyId, scopeDate = '', region = '', scopeService, signedHeaderList = '', signature = ''] = match;
   if (scopeService !== service) return `signed for ${scopeService}, not ${service}`;
   if (accessKeyId !== credentials.accessKeyId) return 'unknown access key';
   const amzDate = req.headers['x-amz-date'];
-  const signedAt = typeof amzDate === 'string' && amzDate.startsWith(scopeDate ?? '') ? signingTime(amzDate) : undefined;
+  const signedAt = typeof amzDate === 'string' && amzDate.startsWith(scopeDate) ? signingTime(amzDate) : undefined;
   if (typeof amzDate !== 'string' || signedAt === undefined) return 'missing or malformed X-Amz-Date';
   if (Math.abs(now - signedAt) > MAX_SKEW_MS) return 'signature expired or from the future';
 
@@ -84,8 +84,8 @@ export async function verifyManagementSignature(
     canonicalHeaders += `${name}:${sigv4HeaderValue(value)}\n`;
   }
   const canonicalRequest = `${req.method ?? 'GET'}\n${sigv4CanonicalUri(path)}\n\n${canonicalHeaders}\n${names.join(';')}\n${payloadHash}`;
-  const key = sigv4SigningKey(credentials.secretAccessKey, scopeDate ?? '', region, service);
-  const recomputed = Buffer.from(sigv4Signature(key, amzDate, sigv4Scope(scopeDate ?? '', region, service), canonicalRequest), 'hex');
+  const key = sigv4SigningKey(credentials.secretAccessKey, scopeDate, region, service);
+  const recomputed = Buffer.from(sigv4Signature(key, amzDate, sigv4Scope(scopeDate, region, service), canonicalRequest), 'hex');
   const claimed = Buffer.from(signature, 'hex');
   const ok = claimed.length === recomputed.length && timingSafeEqual(recomputed, claimed);
   return ok ? undefined : 'signature does not match';
