@@ -6,8 +6,8 @@ import fc from 'fast-check';
 jest.setTimeout(120_000);
 
 /**
- * `npm start` is a server too: every port it opens (WebSocket API, broadcast API, web client)
- * must answer hostile request targets with a 4xx and keep serving. The process runs exactly as
+ * `npm start` is a server too: every port it opens (WebSocket API, its @connections API,
+ * broadcast API, web client) must answer hostile request targets with a 4xx and keep serving. The process runs exactly as
  * a developer starts it; an uncaught exception or unhandled rejection would end it, and the
  * test would see the exit.
  */
@@ -15,7 +15,7 @@ const root = path.resolve(__dirname, '../../..');
 let child: ChildProcess;
 let exited: number | null | undefined;
 let output = '';
-const urls: Record<'ws' | 'broadcast' | 'web', URL> = {} as never;
+const urls: Record<'ws' | 'management' | 'broadcast' | 'web', URL> = {} as never;
 
 beforeAll(async () => {
   child = spawn(
@@ -33,8 +33,10 @@ beforeAll(async () => {
       const ws = /WebSocket API\s+(ws:\/\/\S+?)\?/.exec(output);
       const broadcast = /broadcast API\s+(http:\/\/\S+?)\/v1/.exec(output);
       const web = /web client\s+(http:\/\/\S+?)\/\?/.exec(output);
-      if (ws && broadcast && web) {
+      const management = /@connections API\s+(http:\/\/\S+?)\/@connections\//.exec(output);
+      if (ws && broadcast && web && management) {
         urls.ws = new URL(ws[1]!);
+        urls.management = new URL(management[1]!);
         urls.broadcast = new URL(broadcast[1]!);
         urls.web = new URL(web[1]!);
         resolve();
@@ -67,7 +69,12 @@ function rawRequest(port: number, request: string): Promise<number> {
   });
 }
 
-const ports = () => ({ ws: Number(urls.ws.port), broadcast: Number(urls.broadcast.port), web: Number(urls.web.port) });
+const ports = () => ({
+  ws: Number(urls.ws.port),
+  management: Number(urls.management.port),
+  broadcast: Number(urls.broadcast.port),
+  web: Number(urls.web.port),
+});
 const upgrade = (target: string) =>
   `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
 const plain = (method: string, target: string) => `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`;
@@ -77,14 +84,19 @@ async function stillServing(): Promise<void> {
   expect((await fetch(new URL('/health/live', urls.broadcast))).status).toBe(200);
   expect((await fetch(new URL('/config.json', urls.web))).status).toBe(200);
   expect((await fetch(new URL(urls.ws.pathname, urls.ws).toString().replace('ws:', 'http:'))).status).toBe(426);
+  // Unsigned: refused, and answered.
+  expect((await fetch(`${urls.management.href}/@connections/someone`, { method: 'POST', body: 'hi' })).status).toBe(403);
 }
 
 describe('npm start under hostile HTTP', () => {
   it('answers malformed percent-escapes in @connections paths with 400 and stays up', async () => {
     for (const id of ['%', '%E0%A4%A', '%ZZ', '%C0%AF', 'a%2', '%FF%FE']) {
       for (const method of ['GET', 'POST', 'DELETE']) {
-        const status = await rawRequest(ports().ws, plain(method, `${urls.ws.pathname}/@connections/${id}`));
+        const status = await rawRequest(ports().management, plain(method, `${urls.management.pathname}/@connections/${id}`));
         expect({ id, method, status }).toEqual({ id, method, status: 400 });
+        // The WebSocket port does not serve the API: it says where it is (404).
+        const elsewhere = await rawRequest(ports().ws, plain(method, `${urls.ws.pathname}/@connections/${id}`));
+        expect({ id, method, elsewhere }).toEqual({ id, method, elsewhere: 404 });
       }
     }
     await stillServing();
@@ -128,7 +140,7 @@ describe('npm start under hostile HTTP', () => {
         .map((a) => `/${a.join('')}`),
     );
     const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD');
-    const kind = fc.constantFrom<'ws' | 'broadcast' | 'web'>('ws', 'broadcast', 'web');
+    const kind = fc.constantFrom<'ws' | 'management' | 'broadcast' | 'web'>('ws', 'management', 'broadcast', 'web');
     await fc.assert(
       fc.asyncProperty(target, method, kind, fc.boolean(), async (t, m, k, asUpgrade) => {
         const status = await rawRequest(ports()[k], asUpgrade ? upgrade(t) : plain(m, t));

@@ -6,6 +6,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { MAX_PAYLOAD_BYTES } from '@relay/chat-core';
 import { listen, type RunningServer } from '@relay/local-dynamo';
 import type { WsLambda, WsResult } from './lambda-types';
+import { LeanHttpServer, type LeanRequest, type LeanResponse } from './lean-http-server';
 import { verifyManagementSignature, type ManagementCredentials } from './management-auth';
 import { TokenBucket } from './token-bucket';
 import { connectEvent, disconnectEvent, messageEvent, newConnectionId, selectRoute, type EventContext } from './ws-events';
@@ -66,6 +67,8 @@ export class LocalWebSocketGateway {
   private readonly connections = new Map<string, Connection>();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: HARD_SOCKET_LIMIT });
   private readonly server = createServer((req, res) => this.handleHttp(req, res));
+  private readonly management: LeanHttpServer;
+  private managementPort?: number;
   private routes: Record<string, WsLambda> = {};
   private routeKeys: ReadonlySet<string> = new Set();
   private readonly bucket?: TokenBucket;
@@ -80,7 +83,10 @@ export class LocalWebSocketGateway {
     if (options.managementRateLimit) {
       this.bucket = new TokenBucket(options.managementRateLimit.ratePerSecond, options.managementRateLimit.burst);
     }
-    if (options.keepAliveTimeoutMs !== undefined) this.server.keepAliveTimeout = options.keepAliveTimeoutMs;
+    this.management = new LeanHttpServer(
+      { maxBodyBytes: MAX_PAYLOAD_BYTES, keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 5000, onError: options.onError },
+      (req, res) => this.handleManagementRequest(req, res),
+    );
     this.managementCredentials = options.managementCredentials ?? {
       accessKeyId: 'LOCALRELAYMANAGEMENT',
       secretAccessKey: randomBytes(30).toString('base64url'),
@@ -106,6 +112,7 @@ export class LocalWebSocketGateway {
 
   async start(): Promise<{ wsUrl: string; managementEndpoint: string }> {
     this.running = await listen(this.server, this.options.port ?? 0);
+    this.managementPort = await this.management.listen(0);
     return { wsUrl: this.wsUrl, managementEndpoint: this.managementEndpoint };
   }
 
@@ -113,9 +120,14 @@ export class LocalWebSocketGateway {
     return `ws://127.0.0.1:${this.port}/${this.options.stage}`;
   }
 
-  /** What the SDK's ApiGatewayManagementApiClient takes as `endpoint`. */
+  /**
+   * What the SDK's ApiGatewayManagementApiClient takes as `endpoint`. On AWS it shares the
+   * WebSocket API's host; here it has a port of its own, served by a lean HTTP server, because
+   * it takes one request per delivered post on the event loop that holds every socket.
+   */
   get managementEndpoint(): string {
-    return `http://127.0.0.1:${this.port}/${this.options.stage}`;
+    if (this.managementPort === undefined) throw new Error('gateway is not started');
+    return `http://127.0.0.1:${this.managementPort}/${this.options.stage}`;
   }
 
   private get port(): number {
@@ -143,6 +155,7 @@ export class LocalWebSocketGateway {
     );
     await Promise.all(closed);
     await this.settle();
+    await this.management.close();
     await this.running?.close();
   }
 
@@ -226,35 +239,30 @@ export class LocalWebSocketGateway {
   }
 
   private handleHttp(req: IncomingMessage, res: ServerResponse): void {
-    const url = req.url ?? '';
-    const path = url.split('?')[0] ?? '';
-    const match = MANAGEMENT_PATH.exec(path);
-    if (!match) {
-      res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket upgrade required\n');
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (MANAGEMENT_PATH.test(path)) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `the @connections API is at ${this.managementEndpoint}` }));
       return;
     }
+    res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket upgrade required\n');
+  }
+
+  private handleManagementRequest(req: LeanRequest, res: LeanResponse): void {
+    const path = req.url.split('?')[0] ?? '';
+    const match = MANAGEMENT_PATH.exec(path);
+    if (!match) return managementError(res, 404, 'NotFoundException', `no route for ${req.method} ${path}`);
     const connectionId = decodePathSegment(match[1] ?? '');
     if (connectionId === undefined) return managementError(res, 400, 'BadRequestException', 'connection id is not validly percent-encoded');
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_PAYLOAD_BYTES + 1) chunks.push(chunk); // past the limit we only count
-    });
-    req.on('error', () => undefined);
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      verifyManagementSignature(req, path, body, this.managementCredentials)
-        .then((refused) => {
-          if (refused) return managementError(res, 403, 'ForbiddenException', `@connections needs a SigV4 signature: ${refused}`);
-          if (size > MAX_PAYLOAD_BYTES) return managementError(res, 413, 'PayloadTooLargeException', 'data exceeds 128 KB');
-          this.handleManagement(req.method ?? 'GET', connectionId, body, res);
-        })
-        .catch((error: unknown) => {
-          this.options.onError?.('management request failed', error);
-          if (!res.headersSent) managementError(res, 400, 'BadRequestException', 'bad request');
-        });
-    });
+    verifyManagementSignature(req, path, req.body, this.managementCredentials)
+      .then((refused) => {
+        if (refused) return managementError(res, 403, 'ForbiddenException', `@connections needs a SigV4 signature: ${refused}`);
+        if (req.bodyTooLarge) return managementError(res, 413, 'PayloadTooLargeException', 'data exceeds 128 KB');
+        this.handleManagement(req.method, connectionId, req.body, res);
+      })
+      .catch((error: unknown) => {
+        this.options.onError?.('management request failed', error);
+        managementError(res, 400, 'BadRequestException', 'bad request');
+      });
   }
 
   /** Failure tests: from now on, throttle or reset every Nth post (undefined turns a fault off). */
@@ -262,7 +270,7 @@ export class LocalWebSocketGateway {
     this.faults = { ...faults };
   }
 
-  private handleManagement(method: string, connectionId: string, body: Buffer, res: ServerResponse): void {
+  private handleManagement(method: string, connectionId: string, body: Buffer, res: LeanResponse): void {
     const connection = this.connections.get(connectionId);
     if (!connection || connection.socket.readyState !== WebSocket.OPEN) {
       return managementError(res, 410, 'GoneException', `connection ${connectionId} is gone`);
@@ -270,7 +278,7 @@ export class LocalWebSocketGateway {
     if (method === 'POST') {
       this.posts++;
       if (this.faults.resetEveryNthPost !== undefined && this.posts % this.faults.resetEveryNthPost === 0) {
-        res.socket?.destroy();
+        res.destroy();
         return;
       }
       const injected = this.faults.throttleEveryNthPost !== undefined && this.posts % this.faults.throttleEveryNthPost === 0;
@@ -280,14 +288,16 @@ export class LocalWebSocketGateway {
       const latency = this.faults.postLatencyMs ?? 0;
       if (latency <= 0) {
         sendText(connection.socket, body);
-        res.writeHead(200).end();
+        res.send(200);
         return;
       }
       setTimeout(() => sendText(connection.socket, body), latency / 2);
-      setTimeout(() => res.writeHead(200).end(), latency);
+      setTimeout(() => res.send(200), latency);
     } else if (method === 'GET') {
       const { ctx, lastActiveAt } = connection;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(
+      res.send(
+        200,
+        { 'content-type': 'application/json' },
         // API Gateway's wire names (the SDK maps them to ConnectedAt, Identity.SourceIp, ...).
         JSON.stringify({
           connectedAt: new Date(ctx.connectedAt).toISOString(),
@@ -297,7 +307,7 @@ export class LocalWebSocketGateway {
       );
     } else if (method === 'DELETE') {
       connection.socket.close(1000, 'closed by server');
-      res.writeHead(204).end();
+      res.send(204);
     } else {
       managementError(res, 405, 'BadRequestException', `method ${method} not allowed`);
     }
@@ -314,8 +324,8 @@ function sendText(socket: WebSocket, data: Buffer): void {
   else socket.send(data.toString('utf8'));
 }
 
-function managementError(res: ServerResponse, status: number, type: string, message: string): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type }).end(JSON.stringify({ message }));
+function managementError(res: LeanResponse, status: number, type: string, message: string): void {
+  res.send(status, { 'content-type': 'application/json', 'x-amzn-errortype': type }, JSON.stringify({ message }));
 }
 
 function refuseUpgrade(socket: Duplex, status: number, body: string): void {

@@ -1,5 +1,4 @@
 import { hash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { sigv4CanonicalUri, sigv4HeaderValue, sigv4Scope, sigv4Signature, sigv4SigningKey } from '@relay/chat-core';
 
 export interface ManagementCredentials {
@@ -51,8 +50,14 @@ function sortedNames(signedHeaderList: string): string[] {
  * aws4 caller produce, for any connection id and body.
  * Returns the reason a request is refused, or undefined when it is authentic.
  */
+/** What the check reads of a request: Node's IncomingMessage and the lean server's requests both fit. */
+export interface SignedRequest {
+  method?: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
 export async function verifyManagementSignature(
-  req: IncomingMessage,
+  req: SignedRequest,
   path: string,
   body: Buffer,
   credentials: ManagementCredentials,
@@ -60,7 +65,7 @@ export async function verifyManagementSignature(
   /** The signing name of the API: execute-api for @connections, sqs for the local queue. */
   service = 'execute-api',
 ): Promise<string | undefined> {
-  const match = AUTHORIZATION.exec(req.headers.authorization ?? '');
+  const match = AUTHORIZATION.exec(String(req.headers['authorization'] ?? ''));
   if (!match) return 'missing or malformed SigV4 Authorization header';
   const [, accessKeyId, scopeDate = '', region = '', scopeService, signedHeaderList = '', signature = ''] = match;
   if (scopeService !== service) return `signed for ${scopeService}, not ${service}`;

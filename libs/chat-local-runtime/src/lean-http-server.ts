@@ -1,0 +1,224 @@
+import { STATUS_CODES } from 'node:http';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { HTTPParser, type OnHeadersCompleteParser } from 'http-parser-js';
+
+type HeaderInfo = Parameters<OnHeadersCompleteParser>[0];
+
+/** One whole request: headers with lower-case names (repeats joined by ", ", as Node does). */
+export interface LeanRequest {
+  method: string;
+  /** The request target as sent (path and query). */
+  url: string;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** The body was longer than maxBodyBytes: `body` holds only its start. */
+  bodyTooLarge: boolean;
+}
+
+export interface LeanResponse {
+  /** Answers once; the answers on a socket go out in the order its requests came. */
+  send(status: number, headers?: Record<string, string>, body?: string | Buffer): void;
+  /** Drops the connection without an answer, as a reset socket does. */
+  destroy(): void;
+}
+
+export interface LeanHttpServerOptions {
+  maxBodyBytes: number;
+  maxHeaderBytes?: number;
+  /** An idle keep-alive socket (or one sending a request this slowly) is closed after this long. */
+  keepAliveTimeoutMs?: number;
+  onError?: (message: string, error: unknown) => void;
+}
+
+const OK_EMPTY = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n', 'latin1');
+const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
+const DIGITS = /^\d{1,15}$/;
+
+function head(status: number, headers: Record<string, string> | undefined, length: number, close: boolean): string {
+  let text = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-length: ${length}\r\n`;
+  for (const name in headers) text += `${name}: ${headers[name]}\r\n`;
+  return `${text}${close ? 'connection: close\r\n' : ''}\r\n`;
+}
+
+/** A request's place in its socket's answer queue. */
+interface Slot {
+  answer?: Buffer;
+  close: boolean;
+}
+
+/** One client socket: parses its requests, and writes its answers in request order. */
+class LeanConnection {
+  private readonly parser = new HTTPParser(HTTPParser.REQUEST);
+  private readonly slots: Slot[] = [];
+  private info?: HeaderInfo;
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private refused?: { status: number; message: string };
+  private closing = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly options: LeanHttpServerOptions,
+    private readonly handle: (request: LeanRequest, response: LeanResponse) => void,
+  ) {
+    this.parser.maxHeaderSize = options.maxHeaderBytes ?? 16 * 1024;
+    this.parser[HTTPParser.kOnHeadersComplete] = (info: HeaderInfo) => this.onHeaders(info);
+    this.parser[HTTPParser.kOnBody] = (chunk: Buffer, offset: number, length: number) => this.onBody(chunk, offset, length);
+    this.parser[HTTPParser.kOnMessageComplete] = () => this.onMessage();
+    socket.setNoDelay(true);
+    socket.setTimeout(options.keepAliveTimeoutMs ?? 5000, () => {
+      // Only an idle socket, or a request that stalls mid-way, is timed out; a handler's answer is awaited.
+      if (this.slots.length === 0) socket.destroy();
+    });
+    socket.on('data', (data: Buffer) => this.onData(data));
+    socket.on('error', () => undefined); // a peer that resets is its own problem
+  }
+
+  private onData(data: Buffer): void {
+    if (this.closing) return;
+    const parsed = this.parser.execute(data);
+    if (parsed instanceof Error) this.refuse(/header size/.test(parsed.message) ? 431 : 400, `malformed request: ${parsed.message}`);
+  }
+
+  private onHeaders(info: HeaderInfo): number | void {
+    this.info = info;
+    this.chunks = [];
+    this.size = 0;
+    this.refused = undefined;
+    const headers = info.headers;
+    let lengths = 0;
+    let chunked = false;
+    // The parser counts header bytes only across reads; a request that came whole is measured here.
+    let headerBytes = info.url.length;
+    for (let i = 0; i < headers.length; i += 2) {
+      const name = (headers[i] ?? '').toLowerCase();
+      const value = (headers[i + 1] ?? '').trim();
+      headerBytes += name.length + value.length + 4;
+      if (name === 'content-length') {
+        lengths++;
+        if (!DIGITS.test(value)) this.refused = { status: 400, message: 'invalid content-length' };
+      } else if (name === 'transfer-encoding') chunked = true;
+      else if (name === 'expect' && /^100-continue$/i.test(value)) this.socket.write(CONTINUE);
+    }
+    // Framing that two parsers could read two ways is refused, never guessed at.
+    if (lengths > 1 || (lengths > 0 && chunked)) this.refused = { status: 400, message: 'ambiguous message framing' };
+    if (info.upgrade) this.refused = { status: 400, message: 'this endpoint does not upgrade connections' };
+    if (headerBytes > this.parser.maxHeaderSize) this.refused = { status: 431, message: 'request headers too large' };
+    // Skip a body whose length cannot be trusted: the connection closes after the answer anyway.
+    return this.refused ? 2 : undefined;
+  }
+
+  private onBody(chunk: Buffer, offset: number, length: number): void {
+    this.size += length;
+    if (this.size <= this.options.maxBodyBytes) this.chunks.push(chunk.subarray(offset, offset + length));
+    // Past four times the limit the rest is not worth reading: answer and hang up.
+    else if (this.size > 4 * this.options.maxBodyBytes) this.refuse(413, 'request body too large');
+  }
+
+  private onMessage(): void {
+    const info = this.info;
+    if (!info || this.closing) return;
+    this.info = undefined;
+    if (this.refused) return this.refuse(this.refused.status, this.refused.message);
+    const headers: Record<string, string> = {};
+    for (let i = 0; i < info.headers.length; i += 2) {
+      const name = (info.headers[i] ?? '').toLowerCase();
+      const value = info.headers[i + 1] ?? '';
+      headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+    }
+    const slot: Slot = { close: !info.shouldKeepAlive };
+    this.slots.push(slot);
+    let answered = false;
+    const answer = (bytes: Buffer, close: boolean) => {
+      if (answered) return;
+      answered = true;
+      slot.answer = bytes;
+      slot.close ||= close;
+      this.flush();
+    };
+    const request: LeanRequest = {
+      method: HTTPParser.methods[info.method] ?? 'GET',
+      url: info.url,
+      headers,
+      body: Buffer.concat(this.chunks),
+      bodyTooLarge: this.size > this.options.maxBodyBytes,
+    };
+    const response: LeanResponse = {
+      send: (status, extra, body) => {
+        if (status === 200 && !extra && !body) return answer(OK_EMPTY, false);
+        const bytes = body === undefined ? Buffer.alloc(0) : typeof body === 'string' ? Buffer.from(body) : body;
+        const start = Buffer.from(head(status, extra, bytes.length, slot.close), 'latin1');
+        // A HEAD answer says how long the body would be, and sends none.
+        answer(request.method === 'HEAD' ? start : Buffer.concat([start, bytes]), slot.close);
+      },
+      destroy: () => {
+        answered = true;
+        this.closing = true;
+        this.socket.destroy();
+      },
+    };
+    try {
+      this.handle(request, response);
+    } catch (error) {
+      this.options.onError?.('request handler threw', error);
+      response.send(500, { 'content-type': 'application/json' }, JSON.stringify({ message: 'internal error' }));
+    }
+  }
+
+  private flush(): void {
+    for (let slot = this.slots[0]; slot?.answer; slot = this.slots[0]) {
+      this.slots.shift();
+      if (this.socket.destroyed) return;
+      this.socket.write(slot.answer);
+      if (slot.close) {
+        this.closing = true;
+        this.slots.length = 0;
+        this.socket.end();
+        return;
+      }
+    }
+  }
+
+  /** A request that cannot be read on: answer it (after those before it) and close. */
+  private refuse(status: number, message: string): void {
+    if (this.closing) return;
+    this.closing = true;
+    const body = JSON.stringify({ message });
+    this.slots.push({ answer: Buffer.from(head(status, { 'content-type': 'application/json' }, Buffer.byteLength(body), true) + body), close: true });
+    this.flush();
+  }
+}
+
+/**
+ * A small HTTP/1.1 server for one hot local endpoint (the @connections API, one request per
+ * delivered post): Node's http server spends ~60 us of CPU a request here against ~30 for this,
+ * on the same event loop as every WebSocket. Requests are parsed by http-parser-js; anything it
+ * cannot frame unambiguously (bad or doubled Content-Length, both framings, oversized headers,
+ * an upgrade) is answered 4xx and the socket closed, and answers on a socket keep request order.
+ */
+export class LeanHttpServer {
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(options: LeanHttpServerOptions, handle: (request: LeanRequest, response: LeanResponse) => void) {
+    this.server = createServer((socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+      new LeanConnection(socket, options, handle);
+    });
+  }
+
+  listen(port = 0): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => resolve((this.server.address() as AddressInfo).port));
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      for (const socket of this.sockets) socket.destroy();
+    });
+  }
+}
