@@ -56,6 +56,9 @@ export const options = {
   },
   thresholds: chatThresholds(thresholdPlan(name, expectedDeliveriesFloor())),
   tags: { profile: name },
+  // Every delivery is a WebSocket message sample: tagged with its socket's URL (a per-follower
+  // token) each one made a time series of its own. The tags kept are the ones results are read by.
+  systemTags: ['scenario', 'check', 'status', 'error', 'error_code'],
 };
 
 /** A quarter of the deliveries the hold phase alone produces: fewer means the run proves little. */

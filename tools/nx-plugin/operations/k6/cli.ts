@@ -62,6 +62,10 @@ async function runK6(k6: string, scenario: string, env: Record<string, string>, 
     stdio: 'inherit',
     env: {
       ...process.env,
+      // k6 is Go: at the default GOGC its collector took ~30% of its CPU per WebSocket message in
+      // a 1,000-socket, 2,000 messages/s run here; at 400 that share goes to the load, for ~2x its
+      // heap (~200 -> ~370 MB). The runtime it loads shares these two cores. A caller's GOGC wins.
+      GOGC: process.env['GOGC'] ?? '400',
       K6_AUTO_EXTENSION_RESOLUTION: 'false',
       K6_NO_USAGE_REPORT: 'true',
       K6_WEB_DASHBOARD: 'true',
