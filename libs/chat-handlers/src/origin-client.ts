@@ -257,14 +257,15 @@ export class OriginClient {
     const period = Math.max(20, Math.min(1000, this.options.requestTimeoutMs / 5));
     this.sweeper = setInterval(() => {
       const now = Date.now();
+      // Expired waiters first: a socket freed by a timeout below must not go to one of them.
+      for (let first = this.waiting[0]; first && first.deadline <= now; first = this.waiting[0]) {
+        this.waiting.shift();
+        first.fail(transportError(`no socket free within ${this.options.requestTimeoutMs} ms`, 'ETIMEDOUT', 'TimeoutError'));
+      }
       for (const socket of this.busy) {
         if (socket.exchange && socket.exchange.deadline <= now) {
           socket.destroy(transportError(`no answer within ${this.options.requestTimeoutMs} ms`, 'ETIMEDOUT', 'TimeoutError'));
         }
-      }
-      for (let first = this.waiting[0]; first && first.deadline <= now; first = this.waiting[0]) {
-        this.waiting.shift();
-        first.fail(transportError(`no socket free within ${this.options.requestTimeoutMs} ms`, 'ETIMEDOUT', 'TimeoutError'));
       }
       if (this.busy.size === 0 && this.waiting.length === 0) {
         clearInterval(this.sweeper);
