@@ -228,7 +228,7 @@ export class OriginClient {
           ALPNProtocols: ['http/1.1'],
           ...this.options.tls,
         })
-      : netConnect({ host: this.host, port: this.port, noDelay: true });
+      : netConnect({ host: this.host, port: this.port });
     socket.setNoDelay(true);
     return new PooledSocket(socket, this);
   }

@@ -34,10 +34,12 @@ const OK_EMPTY = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n', 'la
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 const DIGITS = /^\d{1,15}$/;
 
-function head(status: number, headers: Record<string, string> | undefined, length: number, close: boolean): string {
-  let text = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-length: ${length}\r\n`;
+/** An answer's bytes; a HEAD answer says how long the body would be, and sends none. */
+function encodeAnswer(status: number, headers: Record<string, string> | undefined, body: Buffer, close: boolean, omitBody = false): Buffer {
+  let text = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-length: ${body.length}\r\n`;
   for (const name in headers) text += `${name}: ${headers[name]}\r\n`;
-  return `${text}${close ? 'connection: close\r\n' : ''}\r\n`;
+  const start = Buffer.from(`${text}${close ? 'connection: close\r\n' : ''}\r\n`, 'latin1');
+  return omitBody ? start : Buffer.concat([start, body]);
 }
 
 /** A request's place in its socket's answer queue. */
@@ -51,6 +53,7 @@ class LeanConnection {
   private readonly parser = new HTTPParser(HTTPParser.REQUEST);
   private readonly slots: Slot[] = [];
   private info?: HeaderInfo;
+  private headers: Record<string, string> = {};
   private chunks: Buffer[] = [];
   private size = 0;
   private refused?: { status: number; message: string };
@@ -85,14 +88,17 @@ class LeanConnection {
     this.chunks = [];
     this.size = 0;
     this.refused = undefined;
-    const headers = info.headers;
+    // Lower-case names, repeats joined: read once here for the framing checks and the handler.
+    const headers: Record<string, string> = (this.headers = {});
     let lengths = 0;
     let chunked = false;
     // The parser counts header bytes only across reads; a request that came whole is measured here.
     let headerBytes = info.url.length;
-    for (let i = 0; i < headers.length; i += 2) {
-      const name = (headers[i] ?? '').toLowerCase();
-      const value = (headers[i + 1] ?? '').trim();
+    for (let i = 0; i < info.headers.length; i += 2) {
+      const name = (info.headers[i] ?? '').toLowerCase();
+      // The parser hands values over trimmed.
+      const value = info.headers[i + 1] ?? '';
+      headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
       headerBytes += name.length + value.length + 4;
       if (name === 'content-length') {
         lengths++;
@@ -120,12 +126,6 @@ class LeanConnection {
     if (!info || this.closing) return;
     this.info = undefined;
     if (this.refused) return this.refuse(this.refused.status, this.refused.message);
-    const headers: Record<string, string> = {};
-    for (let i = 0; i < info.headers.length; i += 2) {
-      const name = (info.headers[i] ?? '').toLowerCase();
-      const value = info.headers[i + 1] ?? '';
-      headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
-    }
     const slot: Slot = { close: !info.shouldKeepAlive };
     this.slots.push(slot);
     let answered = false;
@@ -139,7 +139,7 @@ class LeanConnection {
     const request: LeanRequest = {
       method: HTTPParser.methods[info.method] ?? 'GET',
       url: info.url,
-      headers,
+      headers: this.headers,
       body: Buffer.concat(this.chunks),
       bodyTooLarge: this.size > this.options.maxBodyBytes,
     };
@@ -147,9 +147,7 @@ class LeanConnection {
       send: (status, extra, body) => {
         if (status === 200 && !extra && !body) return answer(OK_EMPTY, false);
         const bytes = body === undefined ? Buffer.alloc(0) : typeof body === 'string' ? Buffer.from(body) : body;
-        const start = Buffer.from(head(status, extra, bytes.length, slot.close), 'latin1');
-        // A HEAD answer says how long the body would be, and sends none.
-        answer(request.method === 'HEAD' ? start : Buffer.concat([start, bytes]), slot.close);
+        answer(encodeAnswer(status, extra, bytes, slot.close, request.method === 'HEAD'), slot.close);
       },
       destroy: () => {
         answered = true;
@@ -183,8 +181,8 @@ class LeanConnection {
   private refuse(status: number, message: string): void {
     if (this.closing) return;
     this.closing = true;
-    const body = JSON.stringify({ message });
-    this.slots.push({ answer: Buffer.from(head(status, { 'content-type': 'application/json' }, Buffer.byteLength(body), true) + body), close: true });
+    const body = Buffer.from(JSON.stringify({ message }));
+    this.slots.push({ answer: encodeAnswer(status, { 'content-type': 'application/json' }, body, true), close: true });
     this.flush();
   }
 }

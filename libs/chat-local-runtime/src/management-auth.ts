@@ -39,9 +39,16 @@ function sortedNames(signedHeaderList: string): string[] {
   }
   return names;
 }
+
+/** What the check reads of a request: Node's IncomingMessage and the lean server's requests both fit. */
+export interface SignedRequest {
+  method?: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
 /**
  * On AWS the @connections API is IAM-protected: only SigV4-signed calls from principals with
- * execute-api:ManageConnections get through. Locally it shares the clients' port, so it checks
+ * execute-api:ManageConnections get through. Locally any process on the machine can reach it, so it checks
  * the same thing: the request must carry a SigV4 signature made with the runtime's credentials,
  * which this recomputes over exactly the headers the request says it signed and compares in
  * constant time. It runs once per delivered post, so it is built on the same lean SigV4 parts
@@ -50,12 +57,6 @@ function sortedNames(signedHeaderList: string): string[] {
  * aws4 caller produce, for any connection id and body.
  * Returns the reason a request is refused, or undefined when it is authentic.
  */
-/** What the check reads of a request: Node's IncomingMessage and the lean server's requests both fit. */
-export interface SignedRequest {
-  method?: string;
-  headers: Record<string, string | string[] | undefined>;
-}
-
 export async function verifyManagementSignature(
   req: SignedRequest,
   path: string,
