@@ -103,6 +103,15 @@ describe('what the Lambda bundles carry', () => {
     }
   });
 
+  // Presence (join, leave, $disconnect) and delivery post to sockets; the rest never do, and
+  // their bundles leave the poster and its HTTP parser out.
+  it('carries the poster only in the functions that post', () => {
+    const posting = ['chat-ws/join', 'chat-ws/leave', 'chat-ws/disconnect', 'chat-deliver/deliver', 'chat-deliver/fanout'];
+    for (const { name, code } of bundles) {
+      expect({ name, poster: code.includes('HTTPParser') }).toEqual({ name, poster: posting.includes(name) });
+    }
+  });
+
   it('signs with the credentials Lambda puts in the environment, and ships no other provider chain', () => {
     for (const { name, code } of bundles) {
       expect({

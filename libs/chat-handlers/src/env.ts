@@ -29,8 +29,6 @@ const baseEnv = z.object({
   CHAT_MEMBERSHIPS_TABLE: tableName,
   CHAT_ROOMS_TABLE: tableName,
   CHAT_MESSAGES_TABLE: tableName,
-  /** Where presence changes are posted (join, leave, disconnect); absent elsewhere. */
-  WS_MANAGEMENT_ENDPOINT: z.optional(z.url()),
 });
 
 /**
@@ -59,6 +57,8 @@ function secretSource(env: Record<string, unknown>, name: string): () => Promise
   return async () => checkSecret(await getParameter(parameterName, { decrypt: true, maxAge: SECRET_CACHE_SECONDS }), parameterName);
 }
 
+/** join, leave and $disconnect post presence changes to the room's other members. */
+const presenceEnv = z.extend(baseEnv, { WS_MANAGEMENT_ENDPOINT: z.url() });
 const connectEnv = z.intersection(z.extend(baseEnv, { AUTH_ISSUER: text, AUTH_AUDIENCE: text }), secretEnv('AUTH_TOKEN_SECRET'));
 const pagingEnv = z.intersection(baseEnv, secretEnv('CURSOR_SECRET'));
 
@@ -84,8 +84,8 @@ function readEnv<S extends z.ZodMiniType>(schema: S, env: NodeJS.ProcessEnv): z.
   return result.data;
 }
 
-/** presencePoster: false where the function brings a poster of its own (deliver). */
-function baseDeps(env: z.infer<typeof baseEnv>, presencePoster = true): HandlerDeps {
+// Only the functions that post build a poster: the others' bundles leave its HTTP client out.
+function baseDeps(env: z.infer<typeof baseEnv>): HandlerDeps {
   const db = createDocumentClient({ region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
   return {
     stores: createChatStores(db, {
@@ -95,14 +95,16 @@ function baseDeps(env: z.infer<typeof baseEnv>, presencePoster = true): HandlerD
       messages: env.CHAT_MESSAGES_TABLE,
     }),
     logger: new Logger({ serviceName: 'chat' }),
-    ...(presencePoster && env.WS_MANAGEMENT_ENDPOINT
-      ? { poster: createSignedPoster({ endpoint: env.WS_MANAGEMENT_ENDPOINT, region: env.AWS_REGION, maxSockets: 16 }) }
-      : {}),
   };
 }
 
 export function handlerDepsFromEnv(env = process.env): HandlerDeps {
   return baseDeps(readEnv(baseEnv, env));
+}
+
+export function presenceDepsFromEnv(env = process.env): HandlerDeps {
+  const config = readEnv(presenceEnv, env);
+  return { ...baseDeps(config), poster: createSignedPoster({ endpoint: config.WS_MANAGEMENT_ENDPOINT, region: config.AWS_REGION, maxSockets: 16 }) };
 }
 
 export function connectDepsFromEnv(env = process.env): ConnectDeps {
@@ -133,7 +135,7 @@ export function pagingDepsFromEnv(env = process.env): PagingDeps {
 function deliveryDeps(env: NodeJS.ProcessEnv) {
   const config = readEnv(deliveryEnv, env);
   return {
-    ...baseDeps(config, false),
+    ...baseDeps(config),
     poster: createSignedPoster({
       endpoint: config.WS_MANAGEMENT_ENDPOINT,
       region: config.AWS_REGION,

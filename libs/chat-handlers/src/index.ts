@@ -21,4 +21,4 @@ export { AdaptiveLimit } from './adaptive-limit';
 export { createFanoutWorkerHandler, deliverChunk, deliverChunkRecord, type FanoutWorkerDeps, type ChunkReport } from './fanout-worker';
 export { createSqsChunkQueue, sendBatches, type ChunkQueue } from './chunk-queue';
 export { postToAll, removeGoneRecipients, type PostingDeps, type PostOutcome } from './post';
-export { handlerDepsFromEnv, connectDepsFromEnv, deliverDepsFromEnv, fanoutDepsFromEnv, pagingDepsFromEnv } from './env';
+export { handlerDepsFromEnv, presenceDepsFromEnv, connectDepsFromEnv, deliverDepsFromEnv, fanoutDepsFromEnv, pagingDepsFromEnv } from './env';

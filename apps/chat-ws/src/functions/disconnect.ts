@@ -1,3 +1,3 @@
-import { createDisconnectHandler, handlerDepsFromEnv } from '@relay/chat-handlers';
+import { createDisconnectHandler, presenceDepsFromEnv } from '@relay/chat-handlers';
 
-export const handler = createDisconnectHandler(handlerDepsFromEnv());
+export const handler = createDisconnectHandler(presenceDepsFromEnv());

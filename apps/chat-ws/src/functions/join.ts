@@ -1,3 +1,3 @@
-import { createJoinHandler, handlerDepsFromEnv } from '@relay/chat-handlers';
+import { createJoinHandler, presenceDepsFromEnv } from '@relay/chat-handlers';
 
-export const handler = createJoinHandler(handlerDepsFromEnv());
+export const handler = createJoinHandler(presenceDepsFromEnv());

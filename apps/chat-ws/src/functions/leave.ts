@@ -1,3 +1,3 @@
-import { createLeaveHandler, handlerDepsFromEnv } from '@relay/chat-handlers';
+import { createLeaveHandler, presenceDepsFromEnv } from '@relay/chat-handlers';
 
-export const handler = createLeaveHandler(handlerDepsFromEnv());
+export const handler = createLeaveHandler(presenceDepsFromEnv());

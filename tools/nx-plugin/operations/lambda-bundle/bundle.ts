@@ -6,7 +6,7 @@
  * function keeps its hash and Terraform does not redeploy it.
  * Usage: tsx tools/nx-plugin/operations/lambda-bundle/bundle.ts <projectRoot> <outDir>
  */
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { createWriteStream, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +15,25 @@ import { ZipFile } from 'yazl';
 /** Lambda's runtime; esbuild lowers syntax only as far as this needs. */
 const NODE_TARGET = 'node24';
 const FIXED_MTIME = new Date('1980-01-01T00:00:00Z');
+
+/**
+ * CommonJS packages that only define their exports when loaded. esbuild must assume any
+ * CommonJS module has side effects and keeps every one imported anywhere in the graph; marked
+ * free of them, a package stays out of the functions that never use it (the poster's HTTP
+ * parser is in join, leave, $disconnect and delivery, not in every chat-ws function).
+ */
+const SIDE_EFFECT_FREE = /^http-parser-js$/;
+const RESOLVING = Symbol('side-effect-free');
+const sideEffectFree: Plugin = {
+  name: 'side-effect-free',
+  setup(plugin) {
+    plugin.onResolve({ filter: SIDE_EFFECT_FREE }, async (args) => {
+      if (args.pluginData === RESOLVING) return undefined;
+      const resolved = await plugin.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: RESOLVING });
+      return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path, sideEffects: false };
+    });
+  },
+};
 
 async function zipDirectory(dir: string, zipPath: string): Promise<void> {
   const zip = new ZipFile();
@@ -58,6 +77,7 @@ async function main(): Promise<void> {
       legalComments: 'none',
       tsconfig: 'tsconfig.base.json',
       logLevel: 'warning',
+      plugins: [sideEffectFree],
     });
     const zipPath = path.join(outDir, `${name}.zip`);
     await zipDirectory(bundleDir, zipPath);
