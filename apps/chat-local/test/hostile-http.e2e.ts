@@ -7,9 +7,9 @@ jest.setTimeout(120_000);
 
 /**
  * `npm start` is a server too: every port it opens (WebSocket API, its @connections API,
- * broadcast API, web client) must answer hostile request targets with a 4xx and keep serving. The process runs exactly as
- * a developer starts it; an uncaught exception or unhandled rejection would end it, and the
- * test would see the exit.
+ * broadcast API, web client) must answer hostile request targets with a 4xx and keep serving.
+ * The process runs exactly as a developer starts it; an uncaught exception or unhandled
+ * rejection would end it, and the test would see the exit.
  */
 const root = path.resolve(__dirname, '../../..');
 let child: ChildProcess;

@@ -48,11 +48,12 @@ export interface SignedRequest {
 
 /**
  * On AWS the @connections API is IAM-protected: only SigV4-signed calls from principals with
- * execute-api:ManageConnections get through. Locally any process on the machine can reach it, so it checks
- * the same thing: the request must carry a SigV4 signature made with the runtime's credentials,
- * which this recomputes over exactly the headers the request says it signed and compares in
- * constant time. It runs once per delivered post, so it is built on the same lean SigV4 parts
- * as the poster (@relay/chat-core sigv4: the SDK's signer costs 3-4x as much per check);
+ * execute-api:ManageConnections get through. Locally any process on the machine can reach it,
+ * so it checks the same thing: the request must carry a SigV4 signature made with the
+ * runtime's credentials, which this recomputes over exactly the headers the request says it
+ * signed and compares in constant time. It runs once per delivered post, so it is built on
+ * the same lean SigV4 parts as the poster (@relay/chat-core sigv4: the SDK's signer costs
+ * 3-4x as much per check);
  * management-auth.spec.ts holds it to what the SDK's signer, the deployed poster and a plain
  * aws4 caller produce, for any connection id and body.
  * Returns the reason a request is refused, or undefined when it is authentic.
