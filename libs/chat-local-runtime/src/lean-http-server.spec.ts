@@ -125,6 +125,44 @@ describe('LeanHttpServer', () => {
     expect(closing.closed).toBe(true);
   });
 
+  it.each([
+    ['two Content-Lengths', 'Content-Length: 2\r\nContent-Length: 3\r\n', 400],
+    ['Content-Length beside chunked', 'Content-Length: 2\r\nTransfer-Encoding: chunked\r\n', 400],
+    ['an upgrade', 'Connection: Upgrade\r\nUpgrade: websocket\r\n', 400],
+    ['headers over the limit', `X-Big: ${'a'.repeat(20_000)}\r\n`, 431],
+  ])('sends no 100 Continue for a request it refuses (%s): the refusal is the answer', async (_name, headers, status) => {
+    const refused = await exchange(`POST /a HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n${headers}\r\n`);
+    expect(statuses(refused.text)).toEqual([status]);
+    expect(refused.closed).toBe(true);
+  });
+
+  it('sends a pipelined request its 100 Continue only after the answers before it', async () => {
+    // Each body ends its line, so `statuses` finds the status line after it.
+    handle = (request, response) => setTimeout(() => response.send(200, {}, `${request.url}\r\n`), request.url === '/first' ? 80 : 0);
+    const first = 'POST /first HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi';
+    const waiting = 'POST /second HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n';
+    // A client that waits for the 100 before its body: the first answer, then the 100, then its own.
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      let received = '';
+      socket.on('data', (data) => {
+        received += data.toString('latin1');
+        if (received.includes('100 Continue') && !received.includes('/second')) socket.write('ok');
+        if (finalAnswers(received, false) === 2) {
+          socket.destroy();
+          resolve(received);
+        }
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(received));
+      socket.write(first + waiting);
+    });
+    expect(statuses(text)).toEqual([200, 100, 200]);
+    // A client that sent its body at once gets no 100 at all, and never one ahead of an earlier answer.
+    const eager = await exchange(`${first}${waiting}ok`, 2);
+    expect(statuses(eager.text)).toEqual([200, 200]);
+  });
+
   it('answers HEAD with the length of the body it does not send', async () => {
     const { text } = await exchange('HEAD /a HTTP/1.1\r\nHost: x\r\n\r\n', 1, true);
     expect(statuses(text)).toEqual([200]);

@@ -57,6 +57,8 @@ class LeanConnection {
   private chunks: Buffer[] = [];
   private size = 0;
   private refused?: { status: number; message: string };
+  /** The request being read asked for a 100 Continue that earlier answers still hold back. */
+  private continueOwed = false;
   private closing = false;
 
   constructor(
@@ -92,6 +94,7 @@ class LeanConnection {
     const headers: Record<string, string> = (this.headers = {});
     let lengths = 0;
     let chunked = false;
+    let expectsContinue = false;
     // The parser counts header bytes only across reads; a request that came whole is measured here.
     let headerBytes = info.url.length;
     for (let i = 0; i < info.headers.length; i += 2) {
@@ -104,12 +107,16 @@ class LeanConnection {
         lengths++;
         if (!DIGITS.test(value)) this.refused = { status: 400, message: 'invalid content-length' };
       } else if (name === 'transfer-encoding') chunked = true;
-      else if (name === 'expect' && /^100-continue$/i.test(value)) this.socket.write(CONTINUE);
+      else if (name === 'expect' && /^100-continue$/i.test(value)) expectsContinue = true;
     }
     // Framing that two parsers could read two ways is refused, never guessed at.
     if (lengths > 1 || (lengths > 0 && chunked)) this.refused = { status: 400, message: 'ambiguous message framing' };
     if (info.upgrade) this.refused = { status: 400, message: 'this endpoint does not upgrade connections' };
     if (headerBytes > this.parser.maxHeaderSize) this.refused = { status: 431, message: 'request headers too large' };
+    // A refused request gets its refusal as the final answer, never a 100 first. An interim answer
+    // keeps request order like any other: behind earlier requests' answers still pending.
+    this.continueOwed = expectsContinue && !this.refused;
+    if (this.continueOwed && this.slots.length === 0) this.sendContinue();
     // Skip a body whose length cannot be trusted: the connection closes after the answer anyway.
     return this.refused ? 2 : undefined;
   }
@@ -125,6 +132,8 @@ class LeanConnection {
     const info = this.info;
     if (!info || this.closing) return;
     this.info = undefined;
+    // The body is here: a 100 not sent yet is no longer wanted.
+    this.continueOwed = false;
     if (this.refused) return this.refuse(this.refused.status, this.refused.message);
     const slot: Slot = { close: !info.shouldKeepAlive };
     this.slots.push(slot);
@@ -175,6 +184,12 @@ class LeanConnection {
         return;
       }
     }
+    if (this.continueOwed && this.slots.length === 0) this.sendContinue();
+  }
+
+  private sendContinue(): void {
+    this.continueOwed = false;
+    if (!this.socket.destroyed) this.socket.write(CONTINUE);
   }
 
   /** A request that cannot be read on: answer it (after those before it) and close. */
@@ -209,7 +224,10 @@ export class LeanHttpServer {
   listen(port = 0): Promise<number> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => resolve((this.server.address() as AddressInfo).port));
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve((this.server.address() as AddressInfo).port);
+      });
     });
   }
 
