@@ -76,8 +76,13 @@ describe('broadcast API over real HTTP', () => {
     expect(retry).toEqual({ status: 200, json: { ...first.json, duplicate: true } });
     const reused = await post('a1', { body: 'something else' }, { ...auth, 'idempotency-key': 'drop-1' });
     expect(reused).toMatchObject({ status: 409, json: { type: 'error', code: 'idempotency_conflict', requestId: expect.any(String) } });
+    // Neither the retry nor the refused reuse took a sequence number: the next post follows the
+    // first without a gap, which the follower's client would otherwise chase through history.
+    const next = await post('a1', { body: 'tour dates' }, { ...auth, 'idempotency-key': 'drop-2' });
+    expect(next).toMatchObject({ status: 201, json: { seq: 2, duplicate: false } });
+    await follower.next((f) => f.type === 'message' && f['clientMessageId'] === 'drop-2');
     await runtime.settle();
-    expect(follower.messages(artistRoom('a1'))).toHaveLength(1);
+    expect(follower.messages(artistRoom('a1')).map((m) => m['seq'])).toEqual([1, 2]);
     await follower.close();
   });
 

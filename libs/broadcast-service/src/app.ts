@@ -17,7 +17,7 @@ import {
   utf8Bytes,
   type Identity,
 } from '@relay/chat-core';
-import type { MessagesRepository } from '@relay/chat-store';
+import type { MessagesRepository, PriorAttempt } from '@relay/chat-store';
 import { authenticate } from './auth';
 import type { BroadcastConfig } from './config';
 import { documentedStatus, errorResponse, errorResponseSchema, HttpError, type RestErrorStatus } from './errors';
@@ -34,8 +34,8 @@ export interface BroadcastDeps {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set when this post's Idempotency-Key already names a stored post: answered without spending the limit. */
-    storedRetry?: boolean;
+    /** What an earlier post with this Idempotency-Key left: a retry is answered from storage, without spending the limit or a sequence number. */
+    priorPost?: PriorAttempt;
   }
 }
 
@@ -156,8 +156,8 @@ export function buildBroadcastApp(deps: BroadcastDeps): FastifyInstance {
       const size = utf8Bytes(JSON.stringify(messageFrame({ ...draft, seq: Number.MAX_SAFE_INTEGER, sentAt: now().toISOString() })));
       if (size > MAX_FRAME_BYTES) throw new ChatError('message_too_large', `post would be ${size} bytes when delivered; the limit is ${MAX_FRAME_BYTES}`);
       const prior = await deps.messages.priorAttempt(draft);
-      if (prior === 'conflict') throw new HttpError(409, 'Idempotency-Key was already used for a different post');
-      request.storedRetry = prior === 'same';
+      if (prior.kind === 'conflict') throw new HttpError(409, 'Idempotency-Key was already used for a different post');
+      request.priorPost = prior;
     };
 
     typed.post(
@@ -178,7 +178,7 @@ export function buildBroadcastApp(deps: BroadcastDeps): FastifyInstance {
             max: deps.config.POSTS_PER_MINUTE,
             timeWindow: '1 minute',
             keyGenerator: (req) => `artist:${req.identity?.userId ?? 'anonymous'}`,
-            allowList: (req) => req.storedRetry === true,
+            allowList: (req) => req.priorPost?.kind === 'same',
             errorResponseBuilder: (_req, context) => new HttpError(429, `rate limit: ${context.max} posts per minute per artist; retry in ${context.after}`),
           }),
         ],
@@ -186,7 +186,7 @@ export function buildBroadcastApp(deps: BroadcastDeps): FastifyInstance {
       async (request, reply) => {
         const draft = draftOf(request.params.artistId, request.identity as Identity, request.body.body, request.headers['idempotency-key']);
         try {
-          const { message, duplicate } = await deps.messages.append(draft, now());
+          const { message, duplicate } = await deps.messages.append(draft, now(), request.priorPost);
           return reply.code(duplicate ? 200 : 201).send({ roomId: message.roomId, seq: message.seq, sentAt: message.sentAt, duplicate });
         } catch (error) {
           // A concurrent post with the same key and another body won the claim.

@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTables, startDynalite, type RunningServer } from '@relay/local-dynamo';
 import { createDocumentClient } from './client';
 import { MembershipsRepository } from './memberships';
@@ -56,6 +56,24 @@ describe('MessagesRepository.append', () => {
     expect(await storedMessages('dup')).toHaveLength(1);
   });
 
+  it('takes no sequence number for a retry: the next message follows without a gap', async () => {
+    const first = await messages.append(draft('no-gap', 'g1'));
+    for (let retry = 0; retry < 3; retry++) expect((await messages.append(draft('no-gap', 'g1'))).duplicate).toBe(true);
+    await expect(messages.append(draft('no-gap', 'g1', 'another body'))).rejects.toMatchObject({ code: 'invalid_request' });
+    const next = await messages.append(draft('no-gap', 'g2'));
+    expect(next.message.seq).toBe(first.message.seq + 1);
+    expect((await storedMessages('no-gap')).map((m) => m['seq'])).toEqual([1, 2]);
+  });
+
+  it('takes the earlier attempt a caller already read, without reading the claim again', async () => {
+    const first = await messages.append(draft('given', 'p1'));
+    const prior = await messages.priorAttempt(draft('given', 'p1'));
+    expect(prior).toEqual({ kind: 'same', seq: first.message.seq });
+    expect(await messages.append(draft('given', 'p1'), new Date(), prior)).toEqual({ message: first.message, duplicate: true });
+    expect(await messages.priorAttempt(draft('given', 'p1', 'other'))).toEqual({ kind: 'conflict' });
+    expect(await messages.priorAttempt(draft('given', 'p2'))).toEqual({ kind: 'none' });
+  });
+
   it('stores one message when the same clientMessageId races', async () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => messages.append(draft('race', 'x'))));
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
@@ -75,9 +93,25 @@ describe('MessagesRepository.append', () => {
     expect((await storedMessages('reuse')).map((m) => m['body'])).toEqual(['first']);
   });
 
+  it("refuses to acknowledge another sender's message when the room's counter is behind its claims", async () => {
+    await messages.append(draft('behind', 'b1'));
+    // A restored or hand-edited table: the counter says 0 while message 1 exists.
+    await db.send(new PutCommand({ TableName: tables.rooms, Item: { roomId: 'behind', sk: 'counter', lastSeq: 0 } }));
+    await expect(messages.append({ ...draft('behind', 'b2'), senderId: 'u2' })).rejects.toThrow(/counter is behind/);
+    expect((await storedMessages('behind')).map((m) => m['clientMessageId'])).toEqual(['b1']);
+  });
+
   it('repairs a claim whose message was never written (writer died in between)', async () => {
     const first = await messages.append(draft('crash', 'c0'));
-    // What a crashed first attempt leaves: the claim for seq 2 but no message 2.
+    // What a crashed first attempt leaves: the counter at 2 and the claim for seq 2, but no message 2.
+    await db.send(
+      new UpdateCommand({
+        TableName: tables.rooms,
+        Key: { roomId: 'crash', sk: 'counter' },
+        UpdateExpression: 'ADD lastSeq :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
     const { createHash } = await import('node:crypto');
     const bodyHash = createHash('sha256').update('body of c1').digest('base64url');
     await db.send(new PutCommand({ TableName: tables.rooms, Item: { roomId: 'crash', sk: 'claim#u1#c1', seq: 2, bodyHash, expiresAt: 4102444800 } }));
@@ -86,6 +120,8 @@ describe('MessagesRepository.append', () => {
     expect(retry.duplicate).toBe(false);
     expect(retry.message).toMatchObject({ seq: 2, body: 'body of c1' });
     expect((await storedMessages('crash')).map((m) => m['seq'])).toEqual([first.message.seq, 2]);
+    // The repair reused the claimed number: the room's next message follows it.
+    expect((await messages.append(draft('crash', 'c2'))).message.seq).toBe(3);
   });
 });
 

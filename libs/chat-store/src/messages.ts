@@ -31,6 +31,9 @@ interface Claim {
   bodyHash: string;
 }
 
+/** What an earlier attempt with a message's idempotency key left (see `priorAttempt`). */
+export type PriorAttempt = { kind: 'none' } | { kind: 'same'; seq: number } | { kind: 'conflict' };
+
 export interface MessagesTables {
   rooms: string;
   messages: string;
@@ -44,28 +47,34 @@ export class MessagesRepository {
 
   /**
    * Stores a message exactly once per (room, sender, clientMessageId) without transactions:
-   * 1. take the next per-room sequence number (atomic counter),
-   * 2. claim the idempotency key with a conditional put that records that number,
-   * 3. write the message under it with a conditional put.
-   * A retry that loses the claim race reuses the claimed number and, if the first attempt died
-   * between 2 and 3, writes the message itself, so an acknowledged message is never lost.
-   * A lost race leaves a gap in the sequence; order is still strict.
+   * 1. look for an earlier attempt's claim on the idempotency key (skipped when `prior` is given):
+   *    a retry, the usual duplicate, is answered from storage without taking a number;
+   * 2. take the next per-room sequence number (atomic counter);
+   * 3. claim the idempotency key with a conditional put that records that number;
+   * 4. write the message under it with a conditional put.
+   * An attempt that loses the claim race to a concurrent twin reuses the claimed number and, if
+   * the first attempt died between 3 and 4, writes the message itself, so an acknowledged message
+   * is never lost. Only such a race (or an attempt that dies between 2 and 3) leaves a gap in the
+   * sequence: every member's client reads a gap as a possible loss and asks history, so a plain
+   * retry must never make one. Order is strict either way.
    */
-  async append(input: NewMessage, now = new Date()): Promise<AppendResult> {
-    const bodyHash = hashBody(input.body);
+  async append(input: NewMessage, now = new Date(), prior?: PriorAttempt): Promise<AppendResult> {
+    const earlier = prior ?? (await this.priorAttempt(input));
+    if (earlier.kind === 'conflict') throw reusedKey();
+    if (earlier.kind === 'same') return this.answerClaimed(input, earlier.seq, now);
     const seq = await this.nextSeq(input.roomId);
     const claimKey = { roomId: input.roomId, sk: claimSk(input) };
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tables.rooms,
-          Item: { ...claimKey, seq, bodyHash, expiresAt: epochSeconds(now) + CLAIM_TTL_SECONDS },
+          Item: { ...claimKey, seq, bodyHash: hashBody(input.body), expiresAt: epochSeconds(now) + CLAIM_TTL_SECONDS },
           ConditionExpression: 'attribute_not_exists(sk)',
         }),
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return this.completeClaimed(input, bodyHash, now);
+      return this.completeClaimed(input, now);
     }
     return this.storeUnder(input, seq, now);
   }
@@ -73,15 +82,16 @@ export class MessagesRepository {
   /**
    * What an earlier attempt with this idempotency key left: nothing, a claim for the same body
    * (a retry, to be answered from storage), or a claim for another body (a conflict). Lets a
-   * caller decide before spending anything, e.g. a rate limit, on a request that stores nothing new.
+   * caller decide before spending anything, e.g. a rate limit, on a request that stores nothing
+   * new, and hand the answer to `append` instead of reading the claim twice.
    */
-  async priorAttempt(input: NewMessage): Promise<'none' | 'same' | 'conflict'> {
+  async priorAttempt(input: NewMessage): Promise<PriorAttempt> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tables.rooms, Key: { roomId: input.roomId, sk: claimSk(input) }, ConsistentRead: true }),
     );
     const claim = Item as Claim | undefined;
-    if (!claim) return 'none';
-    return claim.bodyHash === hashBody(input.body) ? 'same' : 'conflict';
+    if (!claim) return { kind: 'none' };
+    return claim.bodyHash === hashBody(input.body) ? { kind: 'same', seq: claim.seq } : { kind: 'conflict' };
   }
 
   async get(roomId: string, seq: number): Promise<ChatMessage | undefined> {
@@ -119,22 +129,19 @@ export class MessagesRepository {
     return seq;
   }
 
-  private async completeClaimed(input: NewMessage, bodyHash: string, now: Date): Promise<AppendResult> {
-    const { Item } = await this.db.send(
-      new GetCommand({
-        TableName: this.tables.rooms,
-        Key: { roomId: input.roomId, sk: claimSk(input) },
-        ConsistentRead: true,
-      }),
-    );
-    const claim = Item as Claim | undefined;
-    if (!claim) throw new Error('idempotency claim vanished between conditional put and read');
-    if (claim.bodyHash !== bodyHash) {
-      throw new ChatError('invalid_request', 'clientMessageId was already used for a different message');
-    }
-    const stored = await this.get(input.roomId, claim.seq);
+  /** A twin claimed the key first: answer from its claim, whatever it recorded. */
+  private async completeClaimed(input: NewMessage, now: Date): Promise<AppendResult> {
+    const claimed = await this.priorAttempt(input);
+    if (claimed.kind === 'none') throw new Error('idempotency claim vanished between conditional put and read');
+    if (claimed.kind === 'conflict') throw reusedKey();
+    return this.answerClaimed(input, claimed.seq, now);
+  }
+
+  /** The message stored under a claimed number, or, if its first attempt died before writing it, this attempt's copy. */
+  private async answerClaimed(input: NewMessage, seq: number, now: Date): Promise<AppendResult> {
+    const stored = await this.get(input.roomId, seq);
     if (stored) return { message: stored, duplicate: true };
-    return this.storeUnder(input, claim.seq, now);
+    return this.storeUnder(input, seq, now);
   }
 
   /**
@@ -150,6 +157,11 @@ export class MessagesRepository {
       if (!isConditionFailure(error)) throw error;
       const winner = await this.get(input.roomId, seq);
       if (!winner) throw new Error(`message ${input.roomId}/${seq} vanished after a conditional put race`);
+      // Only a twin holds this number; anything else means the counter and the claims disagree,
+      // and acknowledging another sender's message would hide this one's loss.
+      if (winner.senderId !== input.senderId || winner.clientMessageId !== input.clientMessageId) {
+        throw new Error(`message ${input.roomId}/${seq} belongs to another send: the room's counter is behind its claims`);
+      }
       return { message: winner, duplicate: true };
     }
   }
@@ -163,6 +175,10 @@ export class MessagesRepository {
       }),
     );
   }
+}
+
+function reusedKey(): ChatError {
+  return new ChatError('invalid_request', 'clientMessageId was already used for a different message');
 }
 
 function hashBody(body: string): string {
