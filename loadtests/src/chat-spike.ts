@@ -54,7 +54,7 @@ export const options = {
       maxDuration: `${totalSeconds(profile) + 30}s`,
     },
   },
-  thresholds: chatThresholds(thresholdPlan(name, expectedDeliveriesFloor())),
+  thresholds: chatThresholds(thresholdPlan(name, expectedDeliveriesFloor(), __ENV['WARMUP'] === 'true')),
   tags: { profile: name },
   // Every delivery is a WebSocket message sample: tagged with its socket's URL (a per-follower
   // token) each one made a time series of its own. The tags kept are the ones results are read by.

@@ -42,9 +42,8 @@ function table(data: SummaryData, scenario: string): string {
     ...(latency ? [`${m['chat_delivery_ms'] ? 'delivery' : 'request'} p50 ${(latency.values['med'] ?? 0).toFixed(1)} ms`] : []),
   ].join(', ');
   const failed = rows.filter((r) => !r.ok).length;
-  return [`\n${scenario} thresholds (${__ENV['PROFILE'] ?? 'smoke'}):`, ...lines, `  ${stats}`, `${rows.length - failed} passed, ${failed} failed\n`].join(
-    '\n',
-  );
+  const run = `${__ENV['PROFILE'] ?? 'smoke'}${__ENV['WARMUP'] === 'true' ? ', warm-up: latency not held' : ''}`;
+  return [`\n${scenario} thresholds (${run}):`, ...lines, `  ${stats}`, `${rows.length - failed} passed, ${failed} failed\n`].join('\n');
 }
 
 function junit(data: SummaryData, scenario: string): string {

@@ -22,8 +22,9 @@ export interface ThresholdPlan {
   minSamples: number;
 }
 
-export function thresholdPlan(profileName: string, minSamples: number): ThresholdPlan {
-  return { latency: profileName !== 'smoke', minSamples };
+/** `warmup`: an unmeasured pass that warms a local runtime (WARMUP=true): correctness held, latency not. */
+export function thresholdPlan(profileName: string, minSamples: number, warmup = false): ThresholdPlan {
+  return { latency: profileName !== 'smoke' && !warmup, minSamples };
 }
 
 export function chatThresholds(plan: ThresholdPlan): Record<string, unknown[]> {

@@ -4,6 +4,7 @@ interface Options {
   scenarios: string;
   profile: string;
   target: 'local' | 'remote';
+  warmup?: boolean;
 }
 
 /** tools/nx-plugin/operations/k6/cli.ts with a schema (`nx run loadtests:spike --help`). */
@@ -15,5 +16,6 @@ export default async function k6Executor(options: Options, context: { root: stri
     options.profile,
     '--target',
     options.target,
+    ...(options.warmup === false ? ['--no-warmup'] : []),
   ]);
 }
