@@ -3,8 +3,9 @@
  *   node --import tsx tools/nx-plugin/operations/k6/cli.ts --scenarios chat-spike --profile local-spike --target local
  *   node --import tsx tools/nx-plugin/operations/k6/cli.ts --scenarios chat-spike --profile nightly --target remote   (WS_URL, USERS_FILE set)
  * Local: builds k6 if needed, starts the local runtime in its own process, seeds users, warms
- * the runtime with an unmeasured pass (profiles in WARMUP), runs each scenario, stops everything. Prints k6's threshold table, the delta against the
- * previous run and k6's own CPU use; exits non-zero if any threshold failed.
+ * the runtime with an unmeasured pass (profiles in WARMUP), runs each scenario, stops
+ * everything. Prints k6's threshold table, the delta against the previous run and k6's own CPU
+ * use; exits non-zero if any threshold failed.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
