@@ -60,8 +60,7 @@ export class MessagesRepository {
    */
   async append(input: NewMessage, now = new Date(), prior?: PriorAttempt): Promise<AppendResult> {
     const earlier = prior ?? (await this.priorAttempt(input));
-    if (earlier.kind === 'conflict') throw reusedKey();
-    if (earlier.kind === 'same') return this.answerClaimed(input, earlier.seq, now);
+    if (earlier.kind !== 'none') return this.answerEarlier(input, earlier, now);
     const seq = await this.nextSeq(input.roomId);
     const claimKey = { roomId: input.roomId, sk: claimSk(input) };
     try {
@@ -74,7 +73,10 @@ export class MessagesRepository {
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return this.completeClaimed(input, now);
+      // A twin claimed the key first: answer from its claim, whatever it recorded.
+      const claimed = await this.priorAttempt(input);
+      if (claimed.kind === 'none') throw new Error('idempotency claim vanished between conditional put and read');
+      return this.answerEarlier(input, claimed, now);
     }
     return this.storeUnder(input, seq, now);
   }
@@ -129,19 +131,15 @@ export class MessagesRepository {
     return seq;
   }
 
-  /** A twin claimed the key first: answer from its claim, whatever it recorded. */
-  private async completeClaimed(input: NewMessage, now: Date): Promise<AppendResult> {
-    const claimed = await this.priorAttempt(input);
-    if (claimed.kind === 'none') throw new Error('idempotency claim vanished between conditional put and read');
-    if (claimed.kind === 'conflict') throw reusedKey();
-    return this.answerClaimed(input, claimed.seq, now);
-  }
-
-  /** The message stored under a claimed number, or, if its first attempt died before writing it, this attempt's copy. */
-  private async answerClaimed(input: NewMessage, seq: number, now: Date): Promise<AppendResult> {
-    const stored = await this.get(input.roomId, seq);
+  /**
+   * An earlier attempt's claim: another body is a conflict; the same body is answered with the
+   * message stored under its number or, if that attempt died before writing it, this attempt's copy.
+   */
+  private async answerEarlier(input: NewMessage, earlier: Exclude<PriorAttempt, { kind: 'none' }>, now: Date): Promise<AppendResult> {
+    if (earlier.kind === 'conflict') throw new ChatError('invalid_request', 'clientMessageId was already used for a different message');
+    const stored = await this.get(input.roomId, earlier.seq);
     if (stored) return { message: stored, duplicate: true };
-    return this.storeUnder(input, seq, now);
+    return this.storeUnder(input, earlier.seq, now);
   }
 
   /**
@@ -175,10 +173,6 @@ export class MessagesRepository {
       }),
     );
   }
-}
-
-function reusedKey(): ChatError {
-  return new ChatError('invalid_request', 'clientMessageId was already used for a different message');
 }
 
 function hashBody(body: string): string {
