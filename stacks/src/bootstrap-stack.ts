@@ -1,24 +1,28 @@
 import type { Construct } from 'constructs';
 import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import {
   assumeRolePolicy,
+  boundaryStatements,
   GithubDeployIdentity,
   ImageRepository,
   LogBucket,
   LOG_PREFIXES,
+  policyDocument,
   RelayStack,
   StateBucket,
   type RoleMode,
 } from '@relay/infra-constructs';
 import { LOADTEST_METRICS } from '@relay/chat-core';
-import { GITHUB_REPOSITORY, parameterPath, type Environment } from '@relay/platform-config';
+import { BOOTSTRAP_ROLES, GITHUB_REPOSITORY, parameterPath, permissionsBoundary, type Environment } from '@relay/platform-config';
 
 /**
  * bootstrap-<env>: what every other stack of an account needs first: the state bucket, the
  * log bucket, the broadcast image registry (the pipeline pushes before the service's first
- * apply), the GitHub OIDC provider with the plan, deploy and image-push roles, and API
+ * apply), the permissions boundary every deployed role carries, the GitHub OIDC provider with
+ * the plan, deploy and image-push roles, and API
  * Gateway's permission to write logs (account-wide settings, so they live here, once). An
  * administrator applies it.
  * A new account's first apply runs on local state (the bucket does not exist yet) with an
@@ -31,14 +35,22 @@ export class BootstrapStack extends RelayStack {
     const logs = new LogBucket(this, 'logs', { env: props.env });
     new StateBucket(this, 'state-bucket', { env: props.env, accessLogs: { bucket: logs.bucketRef, prefix: `${LOG_PREFIXES.s3}/state/` } });
     new ImageRepository(this, 'broadcast-images', { env: props.env, service: 'broadcast' });
+    new IamPolicy(this, 'permissions-boundary', {
+      name: permissionsBoundary(props.env).name,
+      description: 'The most any role created by a Relay deploy can do',
+      policy: policyDocument(boundaryStatements(props.env)),
+    });
     new GithubDeployIdentity(this, 'github', {
       env: props.env,
       repository: GITHUB_REPOSITORY,
       applyEnvironments: [
         { environment: props.env.name, workflow: 'deploy.yml' },
-        // Previews live in the dev account: opened from pull requests, swept from main.
-        ...(props.env.kind === 'dev' ? [{ environment: 'preview', workflow: 'preview.yml', refs: ['refs/heads/main', 'refs/pull/*/merge'] }] : []),
+        // Previews live in the dev account. Only main's preview-deploy.yml holds the role: the
+        // pull request's own preview.yml builds without any AWS access.
+        ...(props.env.kind === 'dev' ? [{ environment: 'preview', workflow: 'preview-deploy.yml' }] : []),
       ],
+      // The hourly sweep of expired previews: main's code, no pull request's, so no reviewer.
+      applyFromMain: props.env.kind === 'dev' ? ['preview-deploy.yml'] : [],
       imagePush: { workflow: 'deploy.yml', services: ['broadcast'] },
       // The nightly spike runs against stag only.
       loadTest:
@@ -52,7 +64,7 @@ export class BootstrapStack extends RelayStack {
           : undefined,
     });
     const logsRole = new IamRole(this, 'apigateway-logs', {
-      name: 'relay-apigateway-cloudwatch',
+      name: BOOTSTRAP_ROLES.apiGatewayLogs,
       assumeRolePolicy: assumeRolePolicy('apigateway.amazonaws.com', { StringEquals: { 'aws:SourceAccount': props.env.accountId } }),
     });
     new IamRolePolicyAttachment(this, 'apigateway-logs-policy', {

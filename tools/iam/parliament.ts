@@ -21,10 +21,10 @@ export interface ParliamentFinding {
 export const PARLIAMENT_EXCEPTIONS: { issue: string; policy: RegExp; detail: RegExp; reason: string }[] = [
   {
     issue: 'CREDENTIALS_EXPOSURE',
-    policy: /\/aws_iam_role_policy\.(broadcast_execution-policy|github_apply-policy|github_image-push-policy)_/,
+    policy: /\/(aws_iam_role_policy\.(broadcast_execution-policy|github_apply-policy|github_image-push-policy)_|aws_iam_policy\.permissions-boundary$)/,
     detail: /^$/,
     reason:
-      'ecr:GetAuthorizationToken: the task execution role pulls the image, the image-push role pushes it and the deploy role tags it; ECR grants no other way',
+      'ecr:GetAuthorizationToken: the task execution role pulls the image (so the permissions boundary must allow it), the image-push role pushes it and the deploy role tags it; ECR grants no other way',
   },
   {
     issue: 'PERMISSIONS_MANAGEMENT_ACTIONS',
@@ -81,6 +81,13 @@ export const PARLIAMENT_EXCEPTIONS: { issue: string; policy: RegExp; detail: Reg
     detail: /^\[(\{"action":"(wafv2:AssociateWebACL|wafv2:GetWebACLForResource)","required_format":"arn:\*:wafv2:\*:\*:\*\/webacl\/\*\/\*"\},?)+\]$/,
     reason:
       "AWS authorizes associating a web ACL on both the ACL and the load balancer (current Service Authorization Reference, tools/iam/actions.spec.ts); the load-balancer half of the grant is a separate statement, which parliament's older data reads as a mismatch",
+  },
+  {
+    issue: 'UNKNOWN_CONDITION_FOR_ACTION',
+    policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_apply-policy_/,
+    detail: /^Unknown condition iam:PermissionsBoundary for action iam:(DeleteRole|UpdateAssumeRolePolicy|UpdateRole)$/,
+    reason:
+      "parliament's bundled data predates AWS adding iam:PermissionsBoundary to these actions; the current Service Authorization Reference lists it, which tools/iam/actions.spec.ts checks for every condition key the policies use",
   },
 ];
 

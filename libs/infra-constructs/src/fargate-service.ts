@@ -16,6 +16,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import type { Environment } from '@relay/platform-config';
+import { serviceRoleName } from './role-families';
 import { assumeRolePolicy, policyDocument, type Statement } from './iam';
 
 export interface FargateServiceProps {
@@ -70,13 +71,13 @@ export class FargateService extends Construct {
     const logs = new CloudwatchLogGroup(this, 'logs', { name: `/ecs/${name}`, retentionInDays: env.retention.logDays });
 
     const secretArns = Object.values(props.secrets ?? {});
-    const executionRole = this.role('execution', `${short}-exec`, env, [
+    const executionRole = this.role('execution', serviceRoleName(short, 'ecs-execution'), env, [
       { sid: 'PullToken', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
       { sid: 'PullImage', actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], resources: [props.repositoryArn] },
       { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logs.arn}:*`] },
       ...(secretArns.length ? [{ sid: 'Secrets', actions: ['ssm:GetParameters'], resources: secretArns }] : []),
     ]);
-    const taskRole = this.role('task', `${short}-task`, env, props.taskStatements);
+    const taskRole = this.role('task', serviceRoleName(short, 'ecs-task'), env, props.taskStatements);
 
     const container = {
       name: serviceName,

@@ -3,7 +3,17 @@ import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-con
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { imageDigestParameter, imageRepositoryName, logBucketName, resourcePrefix, stateLocation, type Environment } from '@relay/platform-config';
+import {
+  BOOTSTRAP_ROLES,
+  imageDigestParameter,
+  imageRepositoryName,
+  logBucketName,
+  parameterScopes,
+  permissionsBoundary,
+  resourcePrefix,
+  stateLocation,
+  type Environment,
+} from '@relay/platform-config';
 import { deployStatements } from './deploy-permissions';
 import { policyDocument } from './iam';
 
@@ -14,11 +24,12 @@ export interface GithubDeployIdentityProps {
   /** owner/name of the GitHub repository. */
   repository: string;
   /**
-   * GitHub Environments whose jobs may apply, with the workflow file and the refs it may run
-   * from (default main only). Previews run on pull requests (refs/pull/<n>/merge), so their
-   * Environment must require a reviewer: that approval is what stands between PR code and dev.
+   * GitHub Environments whose jobs may apply, with the workflow file; always from main. No pull
+   * request ref is ever trusted: a pull request controls the workflow files of its own ref.
    */
-  applyEnvironments: { environment: string; workflow: string; refs?: string[] }[];
+  applyEnvironments: { environment: string; workflow: string }[];
+  /** Workflow files whose jobs on main may apply outside any Environment (scheduled, main's code only). */
+  applyFromMain?: string[];
   /**
    * The nightly load test's way in (stag): read the endpoints and the token secret it signs
    * test users with, from nightly-spike.yml on main in this environment, and nothing else.
@@ -83,7 +94,7 @@ export class GithubDeployIdentity extends Construct {
     const state = stateLocation(env, 'any');
 
     this.prPlanRole = new IamRole(this, 'pr-plan', {
-      name: 'relay-pr-plan',
+      name: BOOTSTRAP_ROLES.prPlan,
       maxSessionDuration: 3600,
       assumeRolePolicy: trust([`repo:${repository}:pull_request:${workflowRef('pr.yml', 'refs/pull/*/merge')}`]),
     });
@@ -104,7 +115,7 @@ export class GithubDeployIdentity extends Construct {
     });
 
     this.planRole = new IamRole(this, 'plan', {
-      name: 'relay-plan',
+      name: BOOTSTRAP_ROLES.plan,
       maxSessionDuration: 3600,
       // deploy.yml plans through the reusable plan-env.yml, whose path is the job's workflow ref.
       assumeRolePolicy: trust([`repo:${repository}:ref:refs/heads/main:${workflowRef('plan-env.yml', 'refs/heads/main')}`]),
@@ -129,8 +140,17 @@ export class GithubDeployIdentity extends Construct {
           {
             Sid: 'NoSecretValues',
             Effect: 'Deny',
-            Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath', 'ssm:GetParameterHistory'],
+            Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParameterHistory'],
             Resource: [`arn:aws:ssm:${env.region}:${env.accountId}:parameter/relay/*/chat/*-secret`],
+          },
+          {
+            // GetParametersByPath is authorized on the path asked for, not on the parameters it
+            // returns: a deny on the secrets' names never sees /relay/prod/chat. No plan reads by
+            // path (the Terraform call map has none), so it is denied everywhere.
+            Sid: 'NoReadsByPath',
+            Effect: 'Deny',
+            Action: ['ssm:GetParametersByPath'],
+            Resource: ['*'],
           },
           {
             Sid: 'NoDataOrLogEvents',
@@ -155,18 +175,19 @@ export class GithubDeployIdentity extends Construct {
     });
 
     this.applyRole = new IamRole(this, 'apply', {
-      name: 'relay-deploy',
+      name: BOOTSTRAP_ROLES.deploy,
       maxSessionDuration: 3600,
-      assumeRolePolicy: trust(
-        props.applyEnvironments.flatMap(({ environment, workflow, refs }) =>
-          (refs ?? ['refs/heads/main']).map((ref) => `repo:${repository}:environment:${environment}:${workflowRef(workflow, ref)}`),
+      assumeRolePolicy: trust([
+        ...props.applyEnvironments.map(
+          ({ environment, workflow }) => `repo:${repository}:environment:${environment}:${workflowRef(workflow, 'refs/heads/main')}`,
         ),
-      ),
+        ...(props.applyFromMain ?? []).map((workflow) => `repo:${repository}:ref:refs/heads/main:${workflowRef(workflow, 'refs/heads/main')}`),
+      ]),
     });
     if (props.loadTest) {
       const { environment, workflow, parameters, metricsNamespace } = props.loadTest;
       this.loadTestRole = new IamRole(this, 'loadtest', {
-        name: 'relay-loadtest',
+        name: BOOTSTRAP_ROLES.loadTest,
         maxSessionDuration: 3600,
         assumeRolePolicy: trust([`repo:${repository}:environment:${environment}:${workflowRef(workflow, 'refs/heads/main')}`]),
       });
@@ -192,7 +213,7 @@ export class GithubDeployIdentity extends Construct {
     if (props.imagePush) {
       const { workflow, services } = props.imagePush;
       this.imagePushRole = new IamRole(this, 'image-push', {
-        name: 'relay-image-push',
+        name: BOOTSTRAP_ROLES.imagePush,
         maxSessionDuration: 3600,
         assumeRolePolicy: trust([`repo:${repository}:ref:refs/heads/main:${workflowRef(workflow, 'refs/heads/main')}`]),
       });
@@ -231,10 +252,12 @@ export class GithubDeployIdentity extends Construct {
           region: env.region,
           // In the dev account previews are relay-dev-<name>: the dev prefix covers them.
           prefix: resourcePrefix(env),
-          envName: env.name,
           stateBucket: state.bucket,
           logBucket: logBucketName(env),
           hostedZoneId: env.domain?.zoneId,
+          boundaryArn: permissionsBoundary(env).arn,
+          parameterScopes: parameterScopes(env),
+          bootstrapRoles: Object.values(BOOTSTRAP_ROLES),
         }),
       ),
     });

@@ -1,6 +1,8 @@
 /** IAM policy documents as plain data, so the policy Aspect and tests can read them back. */
 export interface Statement {
   sid?: string;
+  /** Allow unless stated. */
+  effect?: 'Allow' | 'Deny';
   actions: string[];
   resources: string[];
   conditions?: Record<string, Record<string, string | string[]>>;
@@ -11,7 +13,7 @@ export function policyDocument(statements: Statement[]): string {
     Version: '2012-10-17',
     Statement: statements.map((s) => ({
       ...(s.sid ? { Sid: s.sid } : {}),
-      Effect: 'Allow',
+      Effect: s.effect ?? 'Allow',
       Action: s.actions,
       Resource: s.resources,
       ...(s.conditions ? { Condition: s.conditions } : {}),

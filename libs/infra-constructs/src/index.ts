@@ -18,3 +18,6 @@ export { policyDocument, assumeRolePolicy, policyViolations, RESOURCE_STAR_ACTIO
 export { GithubDeployIdentity, type GithubDeployIdentityProps } from './github-deploy-identity';
 export { deployStatements, type DeployScope } from './deploy-permissions';
 export { DesignedTable, designedTableConfig, type TableDesign } from './designed-table';
+export { boundaryStatements } from './boundary-permissions';
+export { PermissionsBoundaryAspect } from './boundary-aspect';
+export { ROLE_FAMILIES, serviceRoleName, roleFamilyOf, type RoleFamily } from './role-families';

@@ -6,6 +6,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import type { Environment } from '@relay/platform-config';
+import { serviceRoleName } from './role-families';
 import { assumeRolePolicy, policyDocument, type Statement } from './iam';
 
 export const LAMBDA_RUNTIME = 'nodejs24.x';
@@ -46,7 +47,7 @@ export class NodeFunction extends Construct {
       retentionInDays: env.retention.logDays,
     });
     this.role = new IamRole(this, 'role', {
-      name: `${props.functionName}-fn`.slice(0, 64),
+      name: serviceRoleName(props.functionName, 'lambda'),
       assumeRolePolicy: assumeRolePolicy('lambda.amazonaws.com', {
         StringEquals: { 'aws:SourceAccount': env.accountId },
       }),

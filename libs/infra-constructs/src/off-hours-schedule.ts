@@ -5,6 +5,7 @@ import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { SchedulerScheduleGroup } from '@cdktf/provider-aws/lib/scheduler-schedule-group';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import type { Environment } from '@relay/platform-config';
+import { serviceRoleName } from './role-families';
 import { assumeRolePolicy, policyDocument } from './iam';
 
 export interface OffHoursScheduleProps {
@@ -46,7 +47,7 @@ export class OffHoursSchedule extends Construct {
     });
     const group = new SchedulerScheduleGroup(this, 'group', { name: `${props.prefix}-off-hours` });
     const role = new IamRole(this, 'role', {
-      name: `${props.prefix}-off-hours`.slice(0, 64),
+      name: serviceRoleName(props.prefix, 'scheduler'),
       assumeRolePolicy: assumeRolePolicy('scheduler.amazonaws.com', { StringEquals: { 'aws:SourceAccount': env.accountId } }),
     });
     new IamRolePolicy(this, 'policy', {

@@ -1,6 +1,7 @@
 import { Aspects, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { Environment } from '@relay/platform-config';
+import { permissionsBoundary, type Environment } from '@relay/platform-config';
+import { PermissionsBoundaryAspect } from './boundary-aspect';
 import { PolicyAspect } from './policy-aspect';
 import { StateBackend, type RoleMode } from './state-backend';
 import { TaggingAspect } from './tagging-aspect';
@@ -13,7 +14,7 @@ export interface RelayStackProps {
   role?: RoleMode;
 }
 
-/** Base for every Relay stack: one environment and its account, tagged and policy-checked. */
+/** Base for every Relay stack: one environment and its account, tagged, policy-checked and bounded. */
 export class RelayStack extends TerraformStack {
   readonly env: Environment;
   readonly state: StateBackend;
@@ -33,5 +34,8 @@ export class RelayStack extends TerraformStack {
       }),
     );
     Aspects.of(this).add(new PolicyAspect());
+    // The bootstrap stack (an administrator's) creates the boundary and the roles that deploy
+    // with it; every other stack is applied by relay-deploy, whose roles must carry it.
+    if (props.component !== 'bootstrap') Aspects.of(this).add(new PermissionsBoundaryAspect(permissionsBoundary(props.env).arn));
   }
 }

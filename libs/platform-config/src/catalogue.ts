@@ -1,3 +1,4 @@
+import { BOOTSTRAP_ROLES } from './naming';
 import type { EnvironmentInput } from './schema';
 
 /**
@@ -17,9 +18,9 @@ export const REGION = 'ap-northeast-2';
 export const GITHUB_REPOSITORY = 'relay-chat/relay';
 
 const roles = (account: string) => ({
-  deployRoleArn: `arn:aws:iam::${account}:role/relay-deploy`,
-  planRoleArn: `arn:aws:iam::${account}:role/relay-plan`,
-  prPlanRoleArn: `arn:aws:iam::${account}:role/relay-pr-plan`,
+  deployRoleArn: `arn:aws:iam::${account}:role/${BOOTSTRAP_ROLES.deploy}`,
+  planRoleArn: `arn:aws:iam::${account}:role/${BOOTSTRAP_ROLES.plan}`,
+  prPlanRoleArn: `arn:aws:iam::${account}:role/${BOOTSTRAP_ROLES.prPlan}`,
 });
 
 const SEOUL_OFF_HOURS = {

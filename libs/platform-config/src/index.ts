@@ -18,6 +18,9 @@ export {
   imageDigestParameter,
   RUNTIME_SECRETS,
   secretParameter,
+  BOOTSTRAP_ROLES,
+  permissionsBoundary,
+  parameterScopes,
   type RuntimeSecret,
 } from './naming';
 export { SYNTH_NODE_ARGS } from './synth-process';

@@ -50,3 +50,31 @@ export function imageRepositoryName(env: Environment, service: string): string {
 export function imageDigestParameter(env: Environment, service: string): string {
   return parameterPath(env, service, 'image-digest');
 }
+
+/**
+ * The roles the bootstrap stack creates in every account (an administrator applies it). No
+ * deploy, and no role a deploy creates, may change them.
+ */
+export const BOOTSTRAP_ROLES = {
+  deploy: 'relay-deploy',
+  plan: 'relay-plan',
+  prPlan: 'relay-pr-plan',
+  imagePush: 'relay-image-push',
+  loadTest: 'relay-loadtest',
+  apiGatewayLogs: 'relay-apigateway-cloudwatch',
+} as const;
+
+/**
+ * The account's permissions boundary (bootstrap stack): the most any role created by a deploy
+ * can ever do, whatever inline policy it is given.
+ */
+export function permissionsBoundary(env: Environment): { name: string; arn: string } {
+  const name = 'relay-boundary';
+  return { name, arn: `arn:aws:iam::${env.accountId}:policy/${name}` };
+}
+
+/** The SSM paths an environment's stacks own; the dev account's also hold its previews' (/relay/dev-<name>/). */
+export function parameterScopes(env: Environment): string[] {
+  const own = `arn:aws:ssm:${env.region}:${env.accountId}:parameter/relay/${env.name}/*`;
+  return env.name === 'dev' ? [own, `arn:aws:ssm:${env.region}:${env.accountId}:parameter/relay/dev-*/*`] : [own];
+}

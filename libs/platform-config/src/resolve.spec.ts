@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { CATALOGUE } from './catalogue';
 import { EnvironmentError, previewNameForBranch, resolveEnvironment, validateCatalogue } from './resolve';
 import { resourcePrefix, stateLocation, parameterPath } from './naming';
@@ -108,14 +109,29 @@ describe('naming', () => {
 });
 
 describe('previewNameForBranch', () => {
-  it('turns any branch into a valid, stable, distinct preview name', () => {
-    expect(previewNameForBranch('feature/Chat-Rooms')).toBe('featurechatrooms');
-    expect(previewNameForBranch('123-fix')).toBe('b123fix');
-    const long1 = previewNameForBranch('feature/very-long-branch-name-one');
-    const long2 = previewNameForBranch('feature/very-long-branch-name-two');
-    expect(long1).toHaveLength(15);
-    expect(long1).not.toBe(long2);
-    expect(previewNameForBranch('feature/very-long-branch-name-one')).toBe(long1);
-    for (const name of [long1, long2]) expect(resolveEnvironment(`dev-${name}`).kind).toBe('preview');
+  it('turns any branch into a valid, stable preview name that still reads as the branch', () => {
+    expect(previewNameForBranch('feature/Chat-Rooms')).toMatch(/^featurec[a-z0-9]{8}$/);
+    expect(previewNameForBranch('123-fix')).toMatch(/^b123fix[a-z0-9]{8}$/);
+    expect(previewNameForBranch('refs/heads/feature/Chat-Rooms')).toBe(previewNameForBranch('feature/Chat-Rooms'));
+    expect(previewNameForBranch('feature/Chat-Rooms')).toBe(previewNameForBranch('feature/Chat-Rooms'));
+  });
+
+  it('maps branches to previews injectively: names that clean to the same letters stay apart', () => {
+    const twins = ['fix-x', 'fix/x', 'Fix_X', 'fixx', 'FIX-X'].map(previewNameForBranch);
+    expect(new Set(twins).size).toBe(twins.length);
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 80 }), fc.string({ minLength: 1, maxLength: 80 }), (a, b) => {
+        fc.pre(a.replace(/^refs\/heads\//, '') !== b.replace(/^refs\/heads\//, ''));
+        return previewNameForBranch(a) !== previewNameForBranch(b);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('always gives a name the catalogue accepts as a preview', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 200 }), (branch) => resolveEnvironment(`dev-${previewNameForBranch(branch)}`).kind === 'preview'),
+      { numRuns: 500 },
+    );
   });
 });

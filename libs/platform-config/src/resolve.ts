@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CATALOGUE, previewInput } from './catalogue';
 import { environmentSchema, type Environment, type EnvironmentInput } from './schema';
 
@@ -69,18 +70,17 @@ export function validateCatalogue(catalogue: Record<string, EnvironmentInput> = 
 
 /**
  * A valid, stable preview name for a git branch: lowercase letters and digits, starting with a
- * letter, at most 16 characters; a short hash keeps different long branches apart.
+ * letter, at most 16 characters. The readable part is lossy (fix-x, fix/x and Fix_X all read
+ * "fixx"), so every name ends in 8 characters of a SHA-256 of the exact branch: two branches
+ * never share a preview, its state key or its resources.
  */
 export function previewNameForBranch(branch: string): string {
-  const cleaned = branch
-    .toLowerCase()
-    .replace(/^refs\/heads\//, '')
-    .replace(/[^a-z0-9]/g, '');
-  let hash = 2166136261;
-  for (const ch of branch) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619) >>> 0;
-  const suffix = hash.toString(36).slice(0, 5);
-  const base = /^[a-z]/.test(cleaned) ? cleaned : `b${cleaned}`;
-  const name = base.length <= 16 ? base : `${base.slice(0, 10)}${suffix}`;
+  const exact = branch.replace(/^refs\/heads\//, '');
+  const cleaned = exact.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const base = (/^[a-z]/.test(cleaned) ? cleaned : `b${cleaned}`).slice(0, 8);
+  const digest = createHash('sha256').update(exact).digest();
+  const suffix = (digest.readBigUInt64BE(0) % 36n ** 8n).toString(36).padStart(8, '0');
+  const name = `${base}${suffix}`;
   previewName(name);
   return name;
 }
