@@ -33,6 +33,25 @@ describe('checkov over every synthesized stack', () => {
     expect(report.unused.map((e) => `${e.check} ${e.stack} ${e.resource}`)).toEqual([]);
   });
 
+  it('finds in place the controls that re-argued exceptions name', () => {
+    const stack = (id: string) =>
+      JSON.parse(readFileSync(path.join(outdir, 'stacks', id, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    // CKV2_AWS_76: the ALB's web ACL limits every address by rate.
+    for (const id of ['platform-stag', 'platform-prod']) {
+      const acls = Object.values(stack(id).resource['aws_wafv2_web_acl'] ?? {});
+      const rules = acls.flatMap((acl) => acl['rule'] as { statement: { rate_based_statement?: { aggregate_key_type: string } } }[]);
+      expect({ id, perIpRate: rules.some((r) => r.statement.rate_based_statement?.aggregate_key_type === 'IP') }).toEqual({ id, perIpRate: true });
+    }
+    // CKV_AWS_272: the only role that can update function code trusts definitions on main only.
+    for (const id of ['bootstrap-dev', 'bootstrap-stag', 'bootstrap-prod']) {
+      const deploy = Object.values(stack(id).resource['aws_iam_role'] ?? {}).find((r) => r['name'] === 'relay-deploy')!;
+      const subjects = (
+        JSON.parse(String(deploy['assume_role_policy'])) as { Statement: { Condition: { StringLike: Record<string, string[]> } }[] }
+      ).Statement.flatMap((st) => Object.values(st.Condition.StringLike).flat());
+      expect({ id, outsideMain: subjects.filter((sub) => !sub.endsWith('@refs/heads/main')) }).toEqual({ id, outsideMain: [] });
+    }
+  });
+
   it('fails a stack that regresses: plain HTTP in front of prod, an unencrypted bucket', () => {
     const broken = mkdtempSync(path.join(tmpdir(), 'relay-checkov-broken-'));
     cpSync(path.join(outdir, 'stacks', 'platform-prod'), path.join(broken, 'stacks', 'platform-prod'), { recursive: true });

@@ -47,7 +47,8 @@ export const CHECKOV_EXCEPTIONS: CheckovException[] = [
     check: 'CKV_AWS_272',
     stack: CHAT,
     resource: CHAT_FUNCTIONS,
-    reason: 'zips are built and deployed by the same reviewed pipeline from main (deploy.yml); a Signer profile would guard a path no one else can write to',
+    reason:
+      "control: only relay-deploy can update function code, and its trust names main's deploy.yml and preview-deploy.yml only (tools/iam/workflow-trust.spec.ts: no pull request or branch definition can assume it); a preview's pull-request code reaches only that preview's functions, named and scoped by main's stacks, under the permissions boundary. A Signer profile would guard a path no one else can write to",
   },
   {
     check: 'CKV_AWS_173',
@@ -171,7 +172,8 @@ export const CHECKOV_EXCEPTIONS: CheckovException[] = [
     check: 'CKV2_AWS_76',
     stack: /^platform-(stag|prod)$/,
     resource: named('broadcast_alb'),
-    reason: 'the web ACL runs KnownBadInputs (Log4j); AnonymousIpList would block the nightly load test (GitHub-hosted runners) and VPN users',
+    reason:
+      "control: the web ACL's per-IP rate-based rule (checked by tools/checkov/checkov.spec.ts) bounds what any one address, anonymous or not, can send, and KnownBadInputs (Log4j) runs; AnonymousIpList would lock out fans worldwide who reach Relay through VPNs and privacy relays (see CKV_AWS_374)",
   },
   {
     check: 'CKV_AWS_68',
