@@ -16,7 +16,15 @@ import {
   type RoleMode,
 } from '@relay/infra-constructs';
 import { LOADTEST_METRICS } from '@relay/chat-core';
-import { BOOTSTRAP_ROLES, GITHUB_REPOSITORY, parameterPath, permissionsBoundary, type Environment } from '@relay/platform-config';
+import {
+  BOOTSTRAP_ROLES,
+  deployScope,
+  GITHUB_REPOSITORY,
+  parameterPath,
+  permissionsBoundary,
+  previewDeployScope,
+  type Environment,
+} from '@relay/platform-config';
 
 /**
  * bootstrap-<env>: what every other stack of an account needs first: the state bucket, the
@@ -38,19 +46,22 @@ export class BootstrapStack extends RelayStack {
     new IamPolicy(this, 'permissions-boundary', {
       name: permissionsBoundary(props.env).name,
       description: 'The most any role created by a Relay deploy can do',
-      policy: policyDocument(boundaryStatements(props.env)),
+      policy: policyDocument(boundaryStatements(props.env, deployScope(props.env))),
     });
+    if (props.env.kind === 'dev') {
+      new IamPolicy(this, 'preview-permissions-boundary', {
+        name: permissionsBoundary({ kind: 'preview', accountId: props.env.accountId }).name,
+        description: 'The most any role created by a Relay preview deploy can do',
+        policy: policyDocument(boundaryStatements(props.env, previewDeployScope(props.env))),
+      });
+    }
     new GithubDeployIdentity(this, 'github', {
       env: props.env,
       repository: GITHUB_REPOSITORY,
-      applyEnvironments: [
-        { environment: props.env.name, workflow: 'deploy.yml' },
-        // Previews live in the dev account. Only main's preview-deploy.yml holds the role: the
-        // pull request's own preview.yml builds without any AWS access.
-        ...(props.env.kind === 'dev' ? [{ environment: 'preview', workflow: 'preview-deploy.yml' }] : []),
-      ],
-      // The hourly sweep of expired previews: main's code, no pull request's, so no reviewer.
-      applyFromMain: props.env.kind === 'dev' ? ['preview-deploy.yml'] : [],
+      applyEnvironments: [{ environment: props.env.name, workflow: 'deploy.yml' }],
+      // Previews live in the dev account, with a role of their own. Only main's
+      // preview-deploy.yml holds it: the pull request's preview.yml builds without AWS access.
+      previews: props.env.kind === 'dev' ? { environment: 'preview', workflow: 'preview-deploy.yml' } : undefined,
       imagePush: { workflow: 'deploy.yml', services: ['broadcast'] },
       // The nightly spike runs against stag only.
       loadTest:

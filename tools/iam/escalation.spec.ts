@@ -1,32 +1,49 @@
 import { ROLE_FAMILIES, roleFamilyOf } from '@relay/infra-constructs';
-import { BOOTSTRAP_ROLES, permissionsBoundary, resolveEnvironment, stateLocation } from '@relay/platform-config';
+import {
+  BOOTSTRAP_ROLES,
+  CATALOGUE,
+  deployScope,
+  parameterPath,
+  permissionsBoundary,
+  resolveEnvironment,
+  resourcePrefix,
+  stateLocation,
+  type Environment,
+} from '@relay/platform-config';
 import { synthesizeEverything, type SynthesizedStack } from '../synthesized-stacks';
-import { evaluate, type Request } from './evaluate';
+import { evaluate, globMatch, type Request } from './evaluate';
 import { managedPolicy, rolesOf } from './synthesized-roles';
 
 /**
- * Blast radius of the deploy role (relay-deploy), over the synthesized bootstrap stacks: the
- * routes by which code holding its credentials (a compromised dependency in a deploy job, a
- * merged stack change) could mint something stronger than itself, each proven closed, and the
- * class property behind them: every role a deploy creates carries the account's boundary.
+ * Blast radius of the deploy roles (relay-deploy of each account, relay-preview of the dev
+ * account), over the synthesized bootstrap stacks: the routes by which code holding their
+ * credentials (a compromised dependency in a deploy job, a merged stack change) could mint
+ * something stronger than itself or reach another environment, each proven closed, and the
+ * class property behind them: every role a deploy creates carries its scope's boundary.
  * See docs/security-model.md for the routes and the tests that close them.
  */
 jest.setTimeout(120_000);
 
 const stacks = synthesizeEverything();
-const ENVS = ['dev', 'stag', 'prod'] as const;
+/** Each base environment, and a preview (whose deploy role is relay-preview). */
+const ENVS = ['dev', 'stag', 'prod', 'dev-erin'] as const;
 const OUTSIDE_ACCOUNT = '999999999999';
 const STAR = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
-describe.each(ENVS)('escalation routes from relay-deploy in the %s account', (envName) => {
+/** The bootstrap stack of the account an environment lives in. */
+const bootstrapOf = (env: Environment) =>
+  Object.entries(stacks).find(([id]) => id.startsWith('bootstrap-') && resolveEnvironment(id.slice('bootstrap-'.length)).accountId === env.accountId)![1];
+
+describe.each(ENVS)('escalation routes from the deploy role of %s', (envName) => {
   const env = resolveEnvironment(envName);
-  const bootstrap = stacks[`bootstrap-${envName}`]!;
-  const deploy = rolesOf(bootstrap)[BOOTSTRAP_ROLES.deploy]!.policies;
+  const bootstrap = bootstrapOf(env);
+  const deploy = rolesOf(bootstrap)[env.deployRoleArn.split('/').pop()!]!.policies;
   const boundaryArn = permissionsBoundary(env).arn;
   const boundary = managedPolicy(bootstrap, permissionsBoundary(env).name);
+  const prefix = resourcePrefix(env);
   const iam = (resource: string) => `arn:aws:iam::${env.accountId}:${resource}`;
   const arn = (service: string, resource: string) => `arn:aws:${service}:${env.region}:${env.accountId}:${resource}`;
-  const newRole = iam(`role/relay-${envName}-x-fn`);
+  const newRole = iam(`role/${prefix}-x-fn`);
   const asDeploy = (action: string, resource: string, context: Request['context'] = {}) => evaluate(deploy, { action, resource, context });
   /** What a role created by a deploy, holding `*:*` inline, can do: its policy within the boundary. */
   const asMintedRole = (action: string, resource: string) => evaluate([STAR], { action, resource }, { boundary });
@@ -36,17 +53,17 @@ describe.each(ENVS)('escalation routes from relay-deploy in the %s account', (en
     ['iam:CreateUser', iam('user/backdoor')],
     ['iam:CreateAccessKey', iam('user/backdoor')],
     ['iam:PutRolePolicy', iam(`role/${BOOTSTRAP_ROLES.plan}`)],
-    ['iam:AttachRolePolicy', iam(`role/relay-${envName}-x-fn`)],
-    ['iam:DeleteRolePermissionsBoundary', iam(`role/relay-${envName}-x-fn`)],
+    ['iam:AttachRolePolicy', newRole],
+    ['iam:DeleteRolePermissionsBoundary', newRole],
     ['iam:CreatePolicyVersion', boundaryArn],
     ['sts:AssumeRole', iam(`role/${BOOTSTRAP_ROLES.deploy}`)],
-    ['s3:GetObject', `arn:aws:s3:::${stateLocation(env, 'chat').bucket}/chat/${envName}.tfstate`],
-    ['s3:PutObject', `arn:aws:s3:::${stateLocation(env, 'chat').bucket}/chat/${envName}.tfstate`],
-    ['dynamodb:DeleteTable', arn('dynamodb', `table/relay-${envName}-chat-messages`)],
-    ['lambda:UpdateFunctionCode', arn('lambda', `function:relay-${envName}-chat-send`)],
+    ['s3:GetObject', `arn:aws:s3:::${stateLocation(env, 'chat').bucket}/${stateLocation(env, 'chat').key}`],
+    ['s3:PutObject', `arn:aws:s3:::${stateLocation(env, 'chat').bucket}/${stateLocation(env, 'chat').key}`],
+    ['dynamodb:DeleteTable', arn('dynamodb', `table/${prefix}-chat-messages`)],
+    ['lambda:UpdateFunctionCode', arn('lambda', `function:${prefix}-chat-send`)],
     ['ec2:RunInstances', arn('ec2', 'instance/*')],
     ['kms:ScheduleKeyDeletion', arn('kms', 'key/any')],
-    ['dynamodb:GetItem', `arn:aws:dynamodb:${env.region}:${OUTSIDE_ACCOUNT}:table/relay-${envName}-chat-messages`],
+    ['dynamodb:GetItem', `arn:aws:dynamodb:${env.region}:${OUTSIDE_ACCOUNT}:table/${prefix}-chat-messages`],
   ];
 
   it('route: CreateRole without the boundary (or with another one) is denied; with it, allowed', () => {
@@ -62,7 +79,7 @@ describe.each(ENVS)('escalation routes from relay-deploy in the %s account', (en
       expect({ action, resource, decision: asMintedRole(action, resource) }).toEqual({ action, resource, decision: expect.not.stringMatching(/^allow$/) });
     }
     // The boundary is not vacuous: a runtime call inside it still works.
-    expect(asMintedRole('dynamodb:GetItem', arn('dynamodb', `table/relay-${envName}-chat-messages`))).toBe('allow');
+    expect(asMintedRole('dynamodb:GetItem', arn('dynamodb', `table/${prefix}-chat-messages`))).toBe('allow');
   });
 
   it('route: a trust naming an outside account buys that account no more than the boundary', () => {
@@ -103,19 +120,51 @@ describe.each(ENVS)('escalation routes from relay-deploy in the %s account', (en
 
   it('route: PassRole to a service other than the role family’s is denied', () => {
     const pass = (role: string, service: string) => asDeploy('iam:PassRole', iam(`role/${role}`), { 'iam:PassedToService': service });
-    expect(pass(`relay-${envName}-chat-send-fn`, 'lambda.amazonaws.com')).toBe('allow');
-    expect(pass(`relay-${envName}-broadcast-task`, 'ecs-tasks.amazonaws.com')).toBe('allow');
+    expect(pass(`${prefix}-chat-send-fn`, 'lambda.amazonaws.com')).toBe('allow');
+    // Previews run the chat stack only: their role passes Lambda roles and nothing else.
+    if (env.kind !== 'preview') expect(pass(`${prefix}-broadcast-task`, 'ecs-tasks.amazonaws.com')).toBe('allow');
     for (const [role, service] of [
-      [`relay-${envName}-chat-send-fn`, 'ec2.amazonaws.com'],
-      [`relay-${envName}-chat-send-fn`, 'ecs-tasks.amazonaws.com'],
-      [`relay-${envName}-broadcast-task`, 'lambda.amazonaws.com'],
-      [`relay-${envName}-broadcast-off-hours`, 'codebuild.amazonaws.com'],
-      [`relay-${envName}-chat-send-fn`, 'cloudformation.amazonaws.com'],
+      [`${prefix}-chat-send-fn`, 'ec2.amazonaws.com'],
+      [`${prefix}-chat-send-fn`, 'ecs-tasks.amazonaws.com'],
+      [`${prefix}-broadcast-task`, 'lambda.amazonaws.com'],
+      [`${prefix}-broadcast-off-hours`, 'codebuild.amazonaws.com'],
+      [`${prefix}-chat-send-fn`, 'cloudformation.amazonaws.com'],
       [BOOTSTRAP_ROLES.deploy, 'lambda.amazonaws.com'],
     ]) {
       expect({ role, service, decision: pass(role!, service!) }).toEqual({ role, service, decision: expect.not.stringMatching(/^allow$/) });
     }
   });
+
+  // Neighbours in the same account (dev and its previews); stag and prod have none.
+  const others = [...Object.keys(CATALOGUE), 'dev-alice']
+    .map((name) => resolveEnvironment(name))
+    .filter((other) => other.accountId === env.accountId && other.name !== env.name && !(env.kind === 'preview' && other.kind === 'preview'));
+  if (others.length > 0) {
+    it('reaches nothing of another environment or preview in its account', () => {
+      for (const other of others) {
+        const p = resourcePrefix(other);
+        const state = stateLocation(other, 'chat');
+        for (const [action, resource, context] of [
+          ['lambda:UpdateFunctionCode', arn('lambda', `function:${p}-chat-send`), {}],
+          ['dynamodb:DeleteTable', arn('dynamodb', `table/${p}-chat-messages`), {}],
+          ['sqs:DeleteQueue', arn('sqs', `${p}-chat-delivery-chunks`), {}],
+          ['iam:PutRolePolicy', iam(`role/${p}-chat-send-fn`), { 'iam:PermissionsBoundary': permissionsBoundary(other).arn }],
+          ['iam:PassRole', iam(`role/${p}-chat-send-fn`), { 'iam:PassedToService': 'lambda.amazonaws.com' }],
+          ['ssm:GetParameter', arn('ssm', `parameter${parameterPath(other, 'chat', 'auth-token-secret')}`), {}],
+          ['ssm:PutParameter', arn('ssm', `parameter${parameterPath(other, 'chat', 'ws-url')}`), {}],
+          ['s3:PutObject', `arn:aws:s3:::${state.bucket}/${state.key}`, {}],
+          ['s3:GetObject', `arn:aws:s3:::${state.bucket}/bootstrap/${other.name}.tfstate`, {}],
+        ] as [string, string, Request['context']][]) {
+          expect({ other: other.name, action, resource, decision: asDeploy(action, resource, context) }).toEqual({
+            other: other.name,
+            action,
+            resource,
+            decision: expect.not.stringMatching(/^allow$/),
+          });
+        }
+      }
+    });
+  }
 });
 
 /** `${type.name.attr}` references in a runtime policy, resolved to the ARNs AWS would see. */
@@ -188,5 +237,44 @@ describe('every role the deployed stacks create', () => {
       }
     }
     expect(outside).toEqual([]);
+  });
+});
+
+describe('deploy scopes are disjoint over the naming function', () => {
+  // Every catalogue environment against previews, both ways: one's patterns match none of the
+  // other's names (resources, parameters, state objects).
+  const previews = ['alice', 'dev', 'prod', 'stag', 'pv', 'a1', 'x0123456789abcde'].map((n) => resolveEnvironment(`dev-${n}`));
+  const names = (env: Environment) => [
+    `${resourcePrefix(env)}-chat-messages`,
+    `arn:aws:ssm:${env.region}:${env.accountId}:parameter${parameterPath(env, 'chat', 'auth-token-secret')}`,
+    stateLocation(env, 'chat').key,
+    `${stateLocation(env, 'chat').key}.tflock`,
+  ];
+  const patterns = (env: Environment) => [`${deployScope(env).prefix}-*`, ...deployScope(env).parameters, ...deployScope(env).stateKeys];
+  const bases = Object.keys(CATALOGUE).map((name) => resolveEnvironment(name));
+
+  it.each(bases.map((b) => b.name))('%s and every preview', (base) => {
+    const env = resolveEnvironment(base);
+    for (const preview of previews) {
+      for (const [from, to] of [
+        [env, preview],
+        [preview, env],
+      ] as const) {
+        const reached = names(to).filter((name) => patterns(from).some((pattern) => globMatch(pattern, name)));
+        expect({ from: from.name, to: to.name, reached }).toEqual({ from: from.name, to: to.name, reached: [] });
+      }
+    }
+  });
+
+  it('and between base environments', () => {
+    for (const a of bases) {
+      for (const b of bases.filter((x) => x !== a)) {
+        expect({ a: a.name, b: b.name, reached: names(b).filter((n) => patterns(a).some((p) => globMatch(p, n))) }).toEqual({
+          a: a.name,
+          b: b.name,
+          reached: [],
+        });
+      }
+    }
   });
 });

@@ -21,20 +21,22 @@ export interface ParliamentFinding {
 export const PARLIAMENT_EXCEPTIONS: { issue: string; policy: RegExp; detail: RegExp; reason: string }[] = [
   {
     issue: 'CREDENTIALS_EXPOSURE',
-    policy: /\/(aws_iam_role_policy\.(broadcast_execution-policy|github_apply-policy|github_image-push-policy)_|aws_iam_policy\.permissions-boundary$)/,
+    policy:
+      /\/(aws_iam_role_policy\.(broadcast_execution-policy|github_apply-policy|github_image-push-policy)_|aws_iam_policy\.(preview-)?permissions-boundary$)/,
     detail: /^$/,
     reason:
       'ecr:GetAuthorizationToken: the task execution role pulls the image (so the permissions boundary must allow it), the image-push role pushes it and the deploy role tags it; ECR grants no other way',
   },
   {
     issue: 'PERMISSIONS_MANAGEMENT_ACTIONS',
-    policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_apply-policy_/,
+    policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_(apply|preview)-policy_/,
     detail: /^$/,
-    reason: "the deploy role creates the services' own roles and policies (Terraform manages them), only roles named relay-<env>-*",
+    reason:
+      "the deploy roles create the services' own roles and policies (Terraform manages them), only roles named relay-<env>-* (relay-pv-* for previews) and only with their permissions boundary",
   },
   {
     issue: 'PRIVILEGE_ESCALATION',
-    policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_apply-policy_/,
+    policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_(apply|preview)-policy_/,
     detail: /^$/,
     reason:
       "same: iam:PutRolePolicy and iam:PassRole on relay-<env>-* roles are what deploying Lambdas and ECS tasks takes; the role is assumable only from deploy.yml on main inside the env's GitHub Environment",
@@ -84,7 +86,7 @@ export const PARLIAMENT_EXCEPTIONS: { issue: string; policy: RegExp; detail: Reg
   },
   {
     issue: 'UNKNOWN_CONDITION_FOR_ACTION',
-    policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_apply-policy_/,
+    policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_(apply|preview)-policy_/,
     detail: /^Unknown condition iam:PermissionsBoundary for action iam:(DeleteRole|UpdateAssumeRolePolicy|UpdateRole)$/,
     reason:
       "parliament's bundled data predates AWS adding iam:PermissionsBoundary to these actions; the current Service Authorization Reference lists it, which tools/iam/actions.spec.ts checks for every condition key the policies use",

@@ -54,7 +54,8 @@ const EXPECTED: Record<(typeof ENVS)[number], Record<string, Scenario[]>> = {
   dev: {
     'relay-pr-plan': ['a PR from a branch', 'a PR from a fork'],
     'relay-plan': ['a push to main (plan)'],
-    'relay-deploy': ['the dev Environment', 'a preview deploy from main', 'the preview sweep'],
+    'relay-deploy': ['the dev Environment'],
+    'relay-preview': ['a preview deploy from main', 'the preview sweep'],
     'relay-image-push': ['deploy.yml on main (image push)'],
   },
   stag: {

@@ -68,9 +68,11 @@ function rolesOfSteps(steps: Step[], inputs: Record<string, unknown>, matrix: Re
     const field = /env-info\.ts\s+("?\$\{\{[^}]+\}\}"?|[a-z]+)\s+(deployRoleArn|planRoleArn|prPlanRoleArn)/.exec(source);
     const image = /env-info\.ts --image\s+("?\$\{\{[^}]+\}\}"?|[a-z]+)/.exec(source);
     const loadTest = /env-info\.ts\s+([a-z]+)\s+accountId\):role\/relay-loadtest/.exec(source);
+    const preview = /env-info\.ts --preview-role/.test(source);
     if (field) for (const env of values(field[1]!, inputs, matrix)) found.push({ role: ROLE_FIELDS[field[2]!]!, env });
     else if (image) for (const env of values(image[1]!, inputs, matrix)) found.push({ role: BOOTSTRAP_ROLES.imagePush, env });
     else if (loadTest) found.push({ role: BOOTSTRAP_ROLES.loadTest, env: loadTest[1]! });
+    else if (preview) found.push({ role: BOOTSTRAP_ROLES.preview, env: 'dev' });
     else throw new Error(`${where}: cannot trace role-to-assume ${String(step.with?.['role-to-assume'])} to a role`);
   }
   return found;

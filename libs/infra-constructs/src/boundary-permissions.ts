@@ -1,4 +1,4 @@
-import { parameterScopes, resourcePrefix, type Environment } from '@relay/platform-config';
+import type { DeployScopeNames } from '@relay/platform-config';
 import type { Statement } from './iam';
 
 /**
@@ -9,8 +9,8 @@ import type { Statement } from './iam';
  * Each runtime role's own policy is narrower (tools/iam/runtime-roles.spec.ts); that every one of
  * them fits inside this is proven by tools/iam/boundary.spec.ts.
  */
-export function boundaryStatements(env: Environment): Statement[] {
-  const prefix = resourcePrefix(env);
+export function boundaryStatements(env: { region: string; accountId: string }, scope: Pick<DeployScopeNames, 'prefix' | 'parameters'>): Statement[] {
+  const { prefix } = scope;
   const arn = (service: string, resource: string) => `arn:aws:${service}:${env.region}:${env.accountId}:${resource}`;
   return [
     {
@@ -43,7 +43,7 @@ export function boundaryStatements(env: Environment): Statement[] {
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: [arn('logs', `log-group:/aws/lambda/${prefix}-*`), arn('logs', `log-group:/ecs/${prefix}-*`)],
     },
-    { sid: 'RuntimeParameters', actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: parameterScopes(env) },
+    { sid: 'RuntimeParameters', actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: scope.parameters },
     {
       sid: 'PullImages',
       actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],

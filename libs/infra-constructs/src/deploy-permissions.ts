@@ -15,6 +15,8 @@ export interface DeployScope {
   boundaryArn: string;
   /** SSM parameter ARNs (patterns) the environment's stacks own. */
   parameterScopes: string[];
+  /** State object keys (patterns) the role may read and write, locks included. */
+  stateKeys: string[];
   /** Names of the bootstrap stack's roles, which no deploy may touch. */
   bootstrapRoles: string[];
 }
@@ -77,15 +79,53 @@ const crud = (service: string, verbs: string[], nouns: string[]) => verbs.flatMa
  * on resources named with the environment's prefix wherever the service can scope by name.
  * Describe/List calls that AWS only authorises on "*" are listed in RESOURCE_STAR_ACTIONS.
  */
+/** What the chat stack of a preview needs of deployStatements (previews have no platform or web stack). */
+const PREVIEW_STATEMENT_IDS = new Set([
+  'StateReadWrite',
+  'StateKeys',
+  'DynamoDbTables',
+  'LambdaFunctions',
+  'LambdaEventSourceMappings',
+  'CreateEventSourceMappingsForOwnFunctions',
+  'ApiGateway',
+  'BoundedRoleWrites',
+  'OwnRoleReadsAndTags',
+  'PassRoleLambda',
+  'Logs',
+  'QueuesTopicsAlarms',
+  'RuntimeParameters',
+]);
+
+/**
+ * relay-preview's statements: the chat stack's share of deployStatements on the previews'
+ * scope (relay-pv-*), with the same guardrails, and the few "*"-only reads a chat plan makes.
+ */
+export function previewDeployStatements(s: DeployScope): Statement[] {
+  const all = deployStatements(s);
+  return [
+    ...all.filter((st) => st.effect === 'Deny' || PREVIEW_STATEMENT_IDS.has(st.sid ?? '')),
+    { sid: 'ReadOnlyDiscovery', actions: ['sts:GetCallerIdentity', 'logs:DescribeLogGroups', 'ssm:DescribeParameters'], resources: ['*'] },
+    {
+      // Closing a preview removes what destroy leaves (tools/nx-plugin/operations/preview/cleanup.ts):
+      // GetParametersByPath is authorized on the path itself, /relay/dev-<name>.
+      sid: 'CloseLeftovers',
+      actions: ['ssm:GetParametersByPath', 'ssm:DeleteParameters'],
+      resources: [...s.parameterScopes, ...s.parameterScopes.map((p) => p.replace(/\/\*$/, ''))],
+    },
+  ];
+}
+
 export function deployStatements(s: DeployScope): Statement[] {
   const arn = (service: string, resource: string, region = s.region) => `arn:aws:${service}:${region}:${s.accountId}:${resource}`;
   const tagging = (service: string) => [`${service}:TagResource`, `${service}:UntagResource`, `${service}:ListTagsForResource`];
   return [
     {
       sid: 'StateReadWrite',
-      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'],
-      resources: [`arn:aws:s3:::${s.stateBucket}`, `arn:aws:s3:::${s.stateBucket}/*`],
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      resources: s.stateKeys.map((key) => `arn:aws:s3:::${s.stateBucket}/${key}`),
     },
+    // The S3 backend lists workspaces (prefix env:/) at init; key names are not secret.
+    { sid: 'StateKeys', actions: ['s3:ListBucket'], resources: [`arn:aws:s3:::${s.stateBucket}`] },
     {
       sid: 'DynamoDbTables',
       actions: [

@@ -5,16 +5,16 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import {
   BOOTSTRAP_ROLES,
+  deployScope,
   imageDigestParameter,
   imageRepositoryName,
   logBucketName,
-  parameterScopes,
   permissionsBoundary,
-  resourcePrefix,
+  previewDeployScope,
   stateLocation,
   type Environment,
 } from '@relay/platform-config';
-import { deployStatements } from './deploy-permissions';
+import { deployStatements, previewDeployStatements } from './deploy-permissions';
 import { policyDocument } from './iam';
 
 const ISSUER = 'token.actions.githubusercontent.com';
@@ -28,8 +28,12 @@ export interface GithubDeployIdentityProps {
    * request ref is ever trusted: a pull request controls the workflow files of its own ref.
    */
   applyEnvironments: { environment: string; workflow: string }[];
-  /** Workflow files whose jobs on main may apply outside any Environment (scheduled, main's code only). */
-  applyFromMain?: string[];
+  /**
+   * The dev account's previews: relay-preview, for the named workflow on main (in the
+   * Environment, and its sweep outside it). It reaches previews' names, state and parameters
+   * only, never dev's.
+   */
+  previews?: { environment: string; workflow: string };
   /**
    * The nightly load test's way in (stag): read the endpoints and the token secret it signs
    * test users with, from nightly-spike.yml on main in this environment, and nothing else.
@@ -67,6 +71,7 @@ export class GithubDeployIdentity extends Construct {
   readonly applyRole: IamRole;
   readonly loadTestRole?: IamRole;
   readonly imagePushRole?: IamRole;
+  readonly previewRole?: IamRole;
 
   constructor(scope: Construct, id: string, props: GithubDeployIdentityProps) {
     super(scope, id);
@@ -181,7 +186,6 @@ export class GithubDeployIdentity extends Construct {
         ...props.applyEnvironments.map(
           ({ environment, workflow }) => `repo:${repository}:environment:${environment}:${workflowRef(workflow, 'refs/heads/main')}`,
         ),
-        ...(props.applyFromMain ?? []).map((workflow) => `repo:${repository}:ref:refs/heads/main:${workflowRef(workflow, 'refs/heads/main')}`),
       ]),
     });
     if (props.loadTest) {
@@ -243,6 +247,7 @@ export class GithubDeployIdentity extends Construct {
         ]),
       });
     }
+    const own = deployScope(env);
     new IamRolePolicy(this, 'apply-policy', {
       role: this.applyRole.id,
       name: 'deploy-relay-stacks',
@@ -250,16 +255,47 @@ export class GithubDeployIdentity extends Construct {
         deployStatements({
           accountId: env.accountId,
           region: env.region,
-          // In the dev account previews are relay-dev-<name>: the dev prefix covers them.
-          prefix: resourcePrefix(env),
+          prefix: own.prefix,
           stateBucket: state.bucket,
+          stateKeys: own.stateKeys,
           logBucket: logBucketName(env),
           hostedZoneId: env.domain?.zoneId,
           boundaryArn: permissionsBoundary(env).arn,
-          parameterScopes: parameterScopes(env),
+          parameterScopes: own.parameters,
           bootstrapRoles: Object.values(BOOTSTRAP_ROLES),
         }),
       ),
     });
+
+    if (props.previews) {
+      const { environment, workflow } = props.previews;
+      this.previewRole = new IamRole(this, 'preview', {
+        name: BOOTSTRAP_ROLES.preview,
+        maxSessionDuration: 3600,
+        assumeRolePolicy: trust([
+          `repo:${repository}:environment:${environment}:${workflowRef(workflow, 'refs/heads/main')}`,
+          // The hourly sweep: main's code, no pull request's, so outside the reviewer gate.
+          `repo:${repository}:ref:refs/heads/main:${workflowRef(workflow, 'refs/heads/main')}`,
+        ]),
+      });
+      const scope = previewDeployScope(env);
+      new IamRolePolicy(this, 'preview-policy', {
+        role: this.previewRole.id,
+        name: 'deploy-previews',
+        policy: policyDocument(
+          previewDeployStatements({
+            accountId: env.accountId,
+            region: env.region,
+            prefix: scope.prefix,
+            stateBucket: state.bucket,
+            stateKeys: scope.stateKeys,
+            logBucket: logBucketName(env),
+            boundaryArn: permissionsBoundary({ kind: 'preview', accountId: env.accountId }).arn,
+            parameterScopes: scope.parameters,
+            bootstrapRoles: Object.values(BOOTSTRAP_ROLES),
+          }),
+        ),
+      });
+    }
   }
 }

@@ -113,6 +113,8 @@ export function previewInput(developer: string): EnvironmentInput {
     ...dev,
     name: `dev-${developer}`,
     kind: 'preview',
+    // Previews deploy with a role of their own, which reaches no dev resource.
+    deployRoleArn: `arn:aws:iam::${ACCOUNTS.dev}:role/${BOOTSTRAP_ROLES.preview}`,
     owner: developer,
     lambda: { memoryMb: 256, deliveryConcurrency: 16, fanoutWorkers: 2 },
     fargate: { cpu: 256, memoryMb: 512, desiredCount: 1, minCount: 0, maxCount: 1, spot: true, containerInsights: false },

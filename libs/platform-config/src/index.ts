@@ -20,7 +20,13 @@ export {
   secretParameter,
   BOOTSTRAP_ROLES,
   permissionsBoundary,
-  parameterScopes,
+  deployScope,
+  previewDeployScope,
+  type DeployScopeNames,
+  DEPLOYED_COMPONENTS,
+  PREVIEW_NAME_PREFIX,
+  RESERVED_ENVIRONMENT_NAMES,
+  previewOwnName,
   type RuntimeSecret,
 } from './naming';
 export { SYNTH_NODE_ARGS } from './synth-process';

@@ -1,8 +1,22 @@
 import type { Environment } from './schema';
 
-/** Every resource name starts with this, which is what isolates previews from each other. */
+/**
+ * Previews' names start with `relay-pv-`, never `relay-dev-`: a pattern over one environment's
+ * names (relay-dev-*) must never reach a preview's, nor a preview's (relay-pv-*) dev's. No base
+ * environment may be called `pv` (the schema reserves it), which keeps the two apart.
+ */
+export const PREVIEW_NAME_PREFIX = 'relay-pv';
+export const RESERVED_ENVIRONMENT_NAMES = ['pv'] as const;
+
+/** A preview's own name (alice for dev-alice). */
+export function previewOwnName(env: Environment): string {
+  if (env.kind !== 'preview') throw new Error(`${env.name} is not a preview`);
+  return env.name.slice('dev-'.length);
+}
+
+/** Every resource name starts with this, which is what isolates environments and previews from each other. */
 export function resourcePrefix(env: Environment): string {
-  return `relay-${env.name}`;
+  return env.kind === 'preview' ? `${PREVIEW_NAME_PREFIX}-${previewOwnName(env)}` : `relay-${env.name}`;
 }
 
 /** SSM Parameter Store path for an app's runtime configuration. */
@@ -57,6 +71,8 @@ export function imageDigestParameter(env: Environment, service: string): string 
  */
 export const BOOTSTRAP_ROLES = {
   deploy: 'relay-deploy',
+  /** The dev account's role for previews: relay-pv-* names, previews' state and parameters only. */
+  preview: 'relay-preview',
   plan: 'relay-plan',
   prPlan: 'relay-pr-plan',
   imagePush: 'relay-image-push',
@@ -68,13 +84,38 @@ export const BOOTSTRAP_ROLES = {
  * The account's permissions boundary (bootstrap stack): the most any role created by a deploy
  * can ever do, whatever inline policy it is given.
  */
-export function permissionsBoundary(env: Environment): { name: string; arn: string } {
-  const name = 'relay-boundary';
+export function permissionsBoundary(env: Pick<Environment, 'kind' | 'accountId'>): { name: string; arn: string } {
+  const name = env.kind === 'preview' ? 'relay-preview-boundary' : 'relay-boundary';
   return { name, arn: `arn:aws:iam::${env.accountId}:policy/${name}` };
 }
 
-/** The SSM paths an environment's stacks own; the dev account's also hold its previews' (/relay/dev-<name>/). */
-export function parameterScopes(env: Environment): string[] {
-  const own = `arn:aws:ssm:${env.region}:${env.accountId}:parameter/relay/${env.name}/*`;
-  return env.name === 'dev' ? [own, `arn:aws:ssm:${env.region}:${env.accountId}:parameter/relay/dev-*/*`] : [own];
+/**
+ * What a deploy of this environment may own, as patterns: resource names, SSM parameters and
+ * state objects. A preview's scope covers every preview (one role serves them all) and nothing
+ * of dev's: relay-pv-*, /relay/dev-<name>/, chat/dev-<name>.tfstate.
+ */
+export interface DeployScopeNames {
+  prefix: string;
+  parameters: string[];
+  stateKeys: string[];
 }
+
+export function deployScope(env: Environment): DeployScopeNames {
+  if (env.kind === 'preview') return previewDeployScope(env);
+  const parameter = (path: string) => `arn:aws:ssm:${env.region}:${env.accountId}:parameter/relay/${path}/*`;
+  // The bootstrap's own state is an administrator's: no deploy writes it.
+  const keys = DEPLOYED_COMPONENTS.flatMap((c) => [`${c}/${env.name}.tfstate`, `${c}/${env.name}.tfstate.tflock`]);
+  return { prefix: resourcePrefix(env), parameters: [parameter(env.name)], stateKeys: keys };
+}
+
+/** Every preview's scope in the account of `env` (dev, or any preview of it). */
+export function previewDeployScope(env: Pick<Environment, 'region' | 'accountId'>): DeployScopeNames {
+  return {
+    prefix: PREVIEW_NAME_PREFIX,
+    parameters: [`arn:aws:ssm:${env.region}:${env.accountId}:parameter/relay/dev-*/*`],
+    stateKeys: ['chat/dev-*.tfstate', 'chat/dev-*.tfstate.tflock'],
+  };
+}
+
+/** The components relay-deploy applies (the bootstrap stack is an administrator's). */
+export const DEPLOYED_COMPONENTS = ['platform', 'chat', 'web'] as const;

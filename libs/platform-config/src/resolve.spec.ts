@@ -63,6 +63,10 @@ describe('validateCatalogue', () => {
     expect(message).toContain('must each have their own account');
   });
 
+  it('refuses an environment named pv, whose names would be a preview’s (relay-pv-*)', () => {
+    expect(() => validateCatalogue({ pv: { ...CATALOGUE.stag, name: 'pv' } })).toThrow(/name: is reserved: pv would share names with previews/);
+  });
+
   it('refuses stag and prod without a domain (no HTTPS, no certificate) and names outside the zone', () => {
     const bad = {
       stag: { ...CATALOGUE.stag, domain: null },
@@ -98,7 +102,7 @@ describe('validateCatalogue', () => {
 describe('naming', () => {
   it('derives prefixes, SSM paths and state locations from the environment', () => {
     const preview = resolveEnvironment('dev-carol');
-    expect(resourcePrefix(preview)).toBe('relay-dev-carol');
+    expect(resourcePrefix(preview)).toBe('relay-pv-carol');
     expect(parameterPath(preview, 'chat', 'ws-url')).toBe('/relay/dev-carol/chat/ws-url');
     expect(stateLocation(preview, 'chat')).toEqual({
       bucket: `relay-tfstate-${preview.accountId}-ap-northeast-2`,

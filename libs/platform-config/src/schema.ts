@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RESERVED_ENVIRONMENT_NAMES } from './naming';
 
 export const accountIdSchema = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 const regionSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as ap-northeast-2');
@@ -122,6 +123,10 @@ export const environmentSchema = z
   .refine((e) => e.kind !== 'prod' || (e.protection.deletionProtection && e.protection.pointInTimeRecovery), {
     message: 'prod must keep deletion protection and point-in-time recovery',
     path: ['protection'],
+  })
+  .refine((e) => !(RESERVED_ENVIRONMENT_NAMES as readonly string[]).includes(e.name), {
+    message: `is reserved: ${RESERVED_ENVIRONMENT_NAMES.join(', ')} would share names with previews (relay-pv-*)`,
+    path: ['name'],
   })
   .refine((e) => (e.kind === 'preview') === (e.ttlHours !== undefined), {
     message: 'previews, and only previews, carry ttlHours',

@@ -3,14 +3,18 @@
  *   node --import tsx tools/nx-plugin/operations/preview/cli.ts open alice [--dry-run]      (or --name alice)
  *   node --import tsx tools/nx-plugin/operations/preview/cli.ts close alice [--dry-run]
  * Behind `nx run stacks:preview:open --name=alice` and `stacks:preview:close`.
- * open = synth the preview, plan, apply that plan; close = destroy it.
+ * open = synth the preview, plan, apply that plan; close = destroy it, then remove what destroy
+ * leaves (its SSM parameters and secrets, recreated log groups, its state object: cleanup.ts).
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { previewName } from '@relay/platform-config';
-import { SYNTH_NODE_ARGS } from '@relay/platform-config';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { previewName, resolveEnvironment, SYNTH_NODE_ARGS } from '@relay/platform-config';
 import { run } from '../terraform/runner';
+import { cleanupPreview } from './cleanup';
 
 // Four levels up from tools/nx-plugin/operations/<name>/.
 const root = path.resolve(__dirname, '../../../..');
@@ -21,7 +25,7 @@ const { values, positionals } = parseArgs({
 const [verb, positionalName] = positionals;
 const developer = positionalName ?? values.name;
 
-function main(): void {
+async function main(): Promise<void> {
   if ((verb !== 'open' && verb !== 'close') || !developer)
     throw new Error('usage: preview.ts <open|close> <name> [--dry-run]  (nx run stacks:preview:open --name=<name>)');
   const env = previewName(developer);
@@ -37,12 +41,15 @@ function main(): void {
     run('apply', env, options, root);
   } else {
     run('destroy', env, options, root);
+    if (options.dryRun) return;
+    const preview = resolveEnvironment(env);
+    const region = { region: preview.region };
+    const report = await cleanupPreview(preview, { ssm: new SSMClient(region), logs: new CloudWatchLogsClient(region), s3: new S3Client(region) });
+    console.log(`removed ${report.parameters.length} parameters, ${report.logGroups.length} log groups and the state object of ${preview.name}`);
   }
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
-}
+});
