@@ -149,7 +149,7 @@ describe('synth of every environment', () => {
             expect({ type, key, value }).toEqual({
               type,
               key,
-              value: expect.stringMatching(/^(\/aws\/(lambda|apigateway)\/|\/relay\/)?relay-pv-erin|^\/relay\/dev-erin\/|^least-privilege$|^live$/),
+              value: expect.stringMatching(/^(\/aws\/(lambda|apigateway)\/|\/relay\/|alias\/)?relay-pv-erin|^\/relay\/dev-erin\/|^least-privilege$|^live$/),
             });
           }
         }

@@ -203,6 +203,35 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
       delete: on(dashboard, 'cloudwatch:DeleteDashboards'),
     };
   },
+  aws_kms_key: (c, ctx) => {
+    const key = `arn:aws:kms:${ctx.region}:${ctx.account}:key/${STANDIN_ID}`;
+    const tagged = { 'aws:ResourceTag/env': str((c['tags'] as Record<string, unknown> | undefined)?.['env']) };
+    const onKey = (...actions: string[]) => actions.map((action) => ({ action, resource: key, context: tagged }));
+    const reads = ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'];
+    return {
+      create: [
+        { action: 'kms:CreateKey', resource: '*', context: { 'aws:RequestTag/env': tagged['aws:ResourceTag/env'] } },
+        ...onKey('kms:EnableKeyRotation', ...reads),
+      ],
+      read: onKey(...reads),
+      update: onKey('kms:PutKeyPolicy', 'kms:EnableKeyRotation', 'kms:UpdateKeyDescription', 'kms:TagResource', 'kms:UntagResource'),
+      delete: onKey('kms:ScheduleKeyDeletion', 'kms:DescribeKey'),
+    };
+  },
+  aws_kms_alias: (c, ctx) => {
+    const alias = `arn:aws:kms:${ctx.region}:${ctx.account}:${str(c['name'])}`;
+    const keyConfig = ctx.config(c['target_key_id']);
+    const key = {
+      resource: `arn:aws:kms:${ctx.region}:${ctx.account}:key/${STANDIN_ID}`,
+      context: { 'aws:ResourceTag/env': str((keyConfig['tags'] as Record<string, unknown> | undefined)?.['env']) },
+    };
+    // AWS authorizes an alias call on the alias and on the key it names.
+    const both = (action: string): ApiCall[] => [
+      { action, resource: alias },
+      { action, ...key },
+    ];
+    return { create: both('kms:CreateAlias'), read: star('kms:ListAliases'), update: both('kms:UpdateAlias'), delete: both('kms:DeleteAlias') };
+  },
   aws_sns_topic: (c, ctx) => {
     const topic = `arn:aws:sns:${ctx.region}:${ctx.account}:${str(c['name'])}`;
     return {

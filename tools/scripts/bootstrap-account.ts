@@ -5,7 +5,9 @@
  * yet). Steps: synthesize bootstrap on local state with no role to assume; plan, then apply that
  * saved plan; synthesize it again on the S3 backend; `terraform init -migrate-state` copies the
  * state into the bucket it just created; the local copy is then deleted, so nothing stays on the
- * laptop. Every later plan and apply of bootstrap uses the bucket (the default backend).
+ * laptop. Every later plan and apply of bootstrap uses the bucket (the default backend). Last,
+ * the repository's GitHub Environments and their protection rules are set from code
+ * (github-environments.ts; GH_TOKEN must be allowed to administer the repository).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +16,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BASE_ENVIRONMENTS, resolveEnvironment } from '@relay/platform-config';
 import { SYNTH_NODE_ARGS } from '@relay/platform-config';
+import { localStateFile } from '@relay/infra-constructs';
 import { terraformBinary } from '../nx-plugin/operations/terraform/runner';
 
 export interface Step {
@@ -52,7 +55,19 @@ export function bootstrapSteps(envName: string, root: string, outdir: string, te
     synth('s3'),
     tf(`move the state into relay-tfstate-${env.accountId}-${env.region}`, 'init', '-input=false', '-migrate-state', '-force-copy'),
     tf('prove the bucket holds it', 'state', 'list'),
+    {
+      title: 'set the GitHub Environments and their protection rules (GITHUB_ENVIRONMENTS)',
+      command: process.execPath,
+      args: ['--import', 'tsx', 'tools/scripts/github-environments.ts', 'apply'],
+      cwd: root,
+    },
   ];
+}
+
+/** The local state files the first apply leaves beside the stack (deleted once the bucket holds the state). */
+export function localStateFiles(outdir: string, envName: string): string[] {
+  const file = path.join(outdir, 'stacks', `bootstrap-${envName}`, localStateFile(`bootstrap-${envName}`));
+  return [file, `${file}.backup`];
 }
 
 function main(): void {
@@ -81,8 +96,7 @@ function main(): void {
     }
   }
   if (!values['dry-run']) {
-    const local = path.join(outdir, 'stacks', `bootstrap-${envName}`, 'terraform.tfstate');
-    for (const file of [local, `${local}.backup`]) if (existsSync(file)) rmSync(file);
+    for (const file of localStateFiles(outdir, envName)) if (existsSync(file)) rmSync(file);
     console.log(`bootstrap-${envName} is applied and its state is in the account's bucket; no local copy is left.`);
   }
 }

@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import type { Environment } from '@relay/platform-config';
@@ -25,6 +27,28 @@ export const NEAR_TIMEOUT_SHARE = 0.8;
 type AlarmConfig = Omit<CloudwatchMetricAlarmConfig, 'alarmName' | 'alarmActions' | 'okActions'>;
 
 /**
+ * The alarm topic key's policy: the account administers it through IAM (the default key policy's
+ * root statement, without which the key could be locked out), and CloudWatch alarms of this
+ * account may encrypt messages to the topic with it.
+ */
+export function alarmTopicKeyPolicy(accountId: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'AccountAdministersThroughIam', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'kms:*', Resource: '*' },
+      {
+        Sid: 'CloudWatchAlarmsPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+      },
+    ],
+  });
+}
+
+/**
  * CloudWatch alarms on what breaks the chat, all notifying one SNS topic per environment whose
  * subscribers come from the catalogue (alarms.emails).
  */
@@ -35,7 +59,16 @@ export class Alarms extends Construct {
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
     const { env, prefix } = props;
-    this.topic = new SnsTopic(this, 'topic', { name: `${prefix}-alarms`, kmsMasterKeyId: 'alias/aws/sns' });
+    // CloudWatch can publish to an encrypted topic only when the key's policy lets it use the key,
+    // which the AWS-managed alias/aws/sns key's policy never does: a key of the topic's own.
+    const key = new KmsKey(this, 'topic-key', {
+      description: `${prefix} alarm topic: CloudWatch may encrypt to it`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 7,
+      policy: alarmTopicKeyPolicy(env.accountId),
+    });
+    new KmsAlias(this, 'topic-key-alias', { name: `alias/${prefix}-alarms`, targetKeyId: key.keyId });
+    this.topic = new SnsTopic(this, 'topic', { name: `${prefix}-alarms`, kmsMasterKeyId: key.arn });
     env.alarms.emails.forEach((email, i) => {
       new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: email });
     });

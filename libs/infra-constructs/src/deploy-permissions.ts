@@ -17,6 +17,11 @@ export interface DeployScope {
   parameterScopes: string[];
   /** State object keys (patterns) the role may read and write, locks included. */
   stateKeys: string[];
+  /**
+   * Values (patterns) of the `env` tag the role's resources carry (TaggingAspect): the only scope
+   * for resources whose ids are server-generated, such as KMS keys.
+   */
+  envTags: string[];
   /** Names of the bootstrap stack's roles, which no deploy may touch. */
   bootstrapRoles: string[];
 }
@@ -93,6 +98,10 @@ const PREVIEW_STATEMENT_IDS = new Set([
   'PassRoleLambda',
   'Logs',
   'QueuesTopicsAlarms',
+  'CreateTaggedKeys',
+  'OwnKeys',
+  'OwnKeyAliases',
+  'KeyAliasDiscovery',
   'RuntimeParameters',
 ]);
 
@@ -265,6 +274,36 @@ export function deployStatements(s: DeployScope): Statement[] {
         `arn:aws:cloudwatch::${s.accountId}:dashboard/${s.prefix}-*`,
       ],
     },
+    {
+      // Key ids are server-generated: a deploy creates and manages only keys tagged with its own env.
+      sid: 'CreateTaggedKeys',
+      actions: ['kms:CreateKey'],
+      resources: ['*'],
+      conditions: { StringLike: { 'aws:RequestTag/env': s.envTags } },
+    },
+    {
+      sid: 'OwnKeys',
+      actions: [
+        'kms:DescribeKey',
+        'kms:GetKeyPolicy',
+        'kms:PutKeyPolicy',
+        'kms:GetKeyRotationStatus',
+        'kms:EnableKeyRotation',
+        'kms:ListResourceTags',
+        'kms:TagResource',
+        'kms:UntagResource',
+        'kms:UpdateKeyDescription',
+        'kms:ScheduleKeyDeletion',
+        'kms:CreateAlias',
+        'kms:UpdateAlias',
+        'kms:DeleteAlias',
+      ],
+      resources: [arn('kms', 'key/*')],
+      conditions: { StringLike: { 'aws:ResourceTag/env': s.envTags } },
+    },
+    // An alias call is authorized on the alias and on its key (OwnKeys).
+    { sid: 'OwnKeyAliases', actions: ['kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias'], resources: [arn('kms', `alias/${s.prefix}-*`)] },
+    { sid: 'KeyAliasDiscovery', actions: ['kms:ListAliases'], resources: ['*'] },
     {
       sid: 'RuntimeParameters',
       actions: [

@@ -206,8 +206,11 @@ export class FargateService extends Construct {
       resourceId: `service/${this.cluster.name}/${this.service.name}`,
       minCapacity: env.fargate.minCount,
       maxCapacity: env.fargate.maxCount,
-      // Not ignored although the off-hours schedule moves min/max: an apply at night wakes the
-      // service until the next stop, and a catalogue change to the sizes still takes effect.
+      // Where an off-hours schedule exists it owns min/max (0/0 at night, the catalogue's bounds
+      // each morning): Terraform ignores them, so a drift check at night reports no false drift
+      // and an apply at night does not wake the service. A catalogue change to the bounds takes
+      // effect at the next morning start (the schedule's input is Terraform's).
+      ...(env.offHours ? { lifecycle: { ignoreChanges: ['min_capacity', 'max_capacity'] } } : {}),
     }));
     new AppautoscalingPolicy(this, 'cpu-tracking', {
       name: `${name}-cpu`,

@@ -83,6 +83,8 @@ export const RESOURCE_STAR_ACTIONS: ReadonlySet<string> = new Set([
   'logs:PutResourcePolicy',
   'logs:DescribeResourcePolicies',
   'dynamodb:ListStreams',
+  'kms:CreateKey', // scoped by the aws:RequestTag/env condition instead
+  'kms:ListAliases',
   'ec2:DescribeNetworkAcls',
   ...NETWORK_AND_SCALING_DISCOVERY,
 ]);

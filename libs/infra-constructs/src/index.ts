@@ -1,5 +1,5 @@
 export { RelayStack, type RelayStackProps } from './relay-stack';
-export { StateBackend, StateBucket, type StateBackendProps, type RoleMode } from './state-backend';
+export { StateBackend, StateBucket, localStateFile, type StateBackendProps, type RoleMode } from './state-backend';
 export { SecureBucket, type SecureBucketProps } from './secure-bucket';
 export { NodeFunction, LAMBDA_RUNTIME, type NodeFunctionProps } from './node-function';
 export { FargateService, type FargateServiceProps } from './fargate-service';

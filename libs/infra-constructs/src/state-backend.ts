@@ -7,6 +7,9 @@ import { SecureBucket } from './secure-bucket';
 
 export type RoleMode = 'deploy' | 'plan' | 'ambient';
 
+/** A stack's state file on the local backend (a bootstrap's first apply), beside its cdk.tf.json. */
+export const localStateFile = (stackId: string) => `${stackId}.tfstate`;
+
 export interface StateBackendProps {
   env: Environment;
   /** Component name: the state key is <component>/<env>.tfstate. */
@@ -57,7 +60,7 @@ export class StateBackend extends Construct {
     };
     new AwsProvider(stack, 'aws', { region: env.region, ...this.providerConfig });
     if ((props.kind ?? 's3') === 'local') {
-      new LocalBackend(stack, { path: `${stack.node.id}.tfstate` });
+      new LocalBackend(stack, { path: localStateFile(stack.node.id) });
       return;
     }
     const state = stateLocation(env, props.component);

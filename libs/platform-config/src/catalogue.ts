@@ -50,7 +50,7 @@ export const CATALOGUE = {
     owner: 'platform',
     costCenter: 'relay-nonprod',
     lambda: { memoryMb: 256, deliveryConcurrency: 32, fanoutWorkers: 8 },
-    fargate: { cpu: 256, memoryMb: 512, desiredCount: 1, minCount: 0, maxCount: 2, spot: true, containerInsights: false },
+    fargate: { cpu: 256, memoryMb: 512, desiredCount: 1, minCount: 1, maxCount: 2, spot: true, containerInsights: false },
     webSocket: { rateLimit: 200, burstLimit: 500, ...DEFAULT_QUOTAS },
     domain: domainIn('Z01000000000000000DEV', `dev.${ZONE}`),
     waf: false,
@@ -68,7 +68,7 @@ export const CATALOGUE = {
     owner: 'platform',
     costCenter: 'relay-nonprod',
     lambda: { memoryMb: 512, deliveryConcurrency: 64, fanoutWorkers: 20 },
-    fargate: { cpu: 512, memoryMb: 1024, desiredCount: 1, minCount: 0, maxCount: 4, spot: true, containerInsights: true },
+    fargate: { cpu: 512, memoryMb: 1024, desiredCount: 1, minCount: 1, maxCount: 4, spot: true, containerInsights: true },
     // Sized for the nightly spike profile (loadtests, ~500 follower arrivals/s, five requests
     // each) with margin; loadtests/test/nightly-capacity.spec.ts keeps the two from drifting apart.
     // Its account quotas are raised (requests 15,000/s: the nightly's 10k followers at a post a
@@ -117,7 +117,7 @@ export function previewInput(developer: string): EnvironmentInput {
     deployRoleArn: `arn:aws:iam::${ACCOUNTS.dev}:role/${BOOTSTRAP_ROLES.preview}`,
     owner: developer,
     lambda: { memoryMb: 256, deliveryConcurrency: 16, fanoutWorkers: 2 },
-    fargate: { cpu: 256, memoryMb: 512, desiredCount: 1, minCount: 0, maxCount: 1, spot: true, containerInsights: false },
+    fargate: { cpu: 256, memoryMb: 512, desiredCount: 1, minCount: 1, maxCount: 1, spot: true, containerInsights: false },
     // Previews run the chat stack only: no ALB or CDN to name.
     domain: null,
     retention: { logDays: 3, ecrKeepImages: 3, ecrUntaggedDays: 1 },

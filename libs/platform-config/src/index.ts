@@ -30,3 +30,4 @@ export {
   type RuntimeSecret,
 } from './naming';
 export { SYNTH_NODE_ARGS } from './synth-process';
+export { GITHUB_ENVIRONMENTS, type GithubEnvironment } from './github-environments';

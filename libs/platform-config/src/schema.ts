@@ -124,6 +124,11 @@ export const environmentSchema = z
     message: 'prod must keep deletion protection and point-in-time recovery',
     path: ['protection'],
   })
+  .refine((e) => !e.offHours || e.fargate.minCount >= 1, {
+    message:
+      'with an off-hours schedule, minCount must be at least 1: the morning start restores min/max, and target tracking has no datapoints to scale up from 0 tasks',
+    path: ['fargate', 'minCount'],
+  })
   .refine((e) => !(RESERVED_ENVIRONMENT_NAMES as readonly string[]).includes(e.name), {
     message: `is reserved: ${RESERVED_ENVIRONMENT_NAMES.join(', ')} would share names with previews (relay-pv-*)`,
     path: ['name'],

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolveEnvironment } from '@relay/platform-config';
 import { startMoto, type MotoServer } from '../../../moto/moto-server';
-import { bootstrapSteps } from '../../../scripts/bootstrap-account';
+import { bootstrapSteps, localStateFiles } from '../../../scripts/bootstrap-account';
+import { synthesizeInto } from '../../../synthesized-stacks';
 import { commandsFor, PLAN_FILE, preflight, RunnerError, STAND_IN_DIGEST } from './runner';
 
 /** An outdir as a synth leaves it: stack folders, and manifest.json naming the last synth's. */
@@ -166,11 +167,25 @@ describe('bootstrap-account', () => {
       ['node', 'tsx'],
       ['terraform', 'init'],
       ['terraform', 'state'],
+      ['node', 'tsx'],
     ]);
+    expect(steps[8]!.args).toEqual(['--import', 'tsx', 'tools/scripts/github-environments.ts', 'apply']);
     expect(steps[1]!.env).toMatchObject({ RELAY_ROLE: 'ambient', RELAY_BOOTSTRAP_BACKEND: 'local', RELAY_COMPONENTS: 'bootstrap' });
     expect(steps[5]!.env).toMatchObject({ RELAY_BOOTSTRAP_BACKEND: 's3' });
     expect(steps[4]!.args).toEqual(['apply', '-input=false', 'tfplan']);
     expect(steps[6]!.args).toContain('-migrate-state');
     expect(() => bootstrapSteps('dev-alice', '/repo', '/out')).toThrow('bootstrap is per account');
+  });
+
+  it('deletes the very state file the local backend writes (not terraform.tfstate)', () => {
+    const outdir = synthesizeInto(mkdtempSync(path.join(tmpdir(), 'relay-bootstrap-local-')), {
+      RELAY_ENVS: 'stag',
+      RELAY_COMPONENTS: 'bootstrap',
+      RELAY_ROLE: 'ambient',
+      RELAY_BOOTSTRAP_BACKEND: 'local',
+    });
+    const stackDir = path.join(outdir, 'stacks', 'bootstrap-stag');
+    const json = JSON.parse(readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as { terraform: { backend: { local: { path: string } } } };
+    expect(localStateFiles(outdir, 'stag')[0]).toBe(path.join(stackDir, json.terraform.backend.local.path));
   });
 });
