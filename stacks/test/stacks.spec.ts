@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeStubArtifacts } from '@relay/chat-infra';
-import { policyViolations } from '@relay/infra-constructs';
+import { policyViolations, TERRAFORM_REQUIRED_VERSION } from '@relay/infra-constructs';
 import { resolveEnvironment } from '@relay/platform-config';
 import { buildApp } from '../src/app';
 import { selectStacks } from '../src/selection';
@@ -10,7 +10,7 @@ import { selectStacks } from '../src/selection';
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 interface StackJson {
   provider: { aws: { allowed_account_ids: string[]; assume_role: { role_arn: string }[]; region: string }[] };
-  terraform: { backend: { s3?: Record<string, unknown>; local?: Record<string, unknown> } };
+  terraform: { backend: { s3?: Record<string, unknown>; local?: Record<string, unknown> }; required_version?: string };
   resource: Resources;
 }
 
@@ -32,6 +32,16 @@ describe('synth of every environment', () => {
   it('writes one stack per component and environment', () => {
     expect(Object.keys(all).sort()).toEqual(['bootstrap', 'chat', 'platform', 'web'].flatMap((c) => ['dev', 'prod', 'stag'].map((e) => `${c}-${e}`)).sort());
     expect(Object.keys(preview)).toEqual(['chat-dev-erin']);
+  });
+
+  it.each([...Object.keys(all), 'chat-dev-erin'])('%s: requires a Terraform CLI that CI installs and that has the S3 lock file', (id) => {
+    const stack = (all[id] ?? preview[id])!;
+    expect(stack.terraform.required_version).toBe(TERRAFORM_REQUIRED_VERSION);
+    // CI's CLI (~major.minor in the setup action) must satisfy the lower bound.
+    const setup = readFileSync(path.resolve(__dirname, '../../.github/actions/setup/action.yml'), 'utf8');
+    const [ciMajor, ciMinor] = /terraform_version: ~(\d+)\.(\d+)/.exec(setup)!.slice(1).map(Number);
+    const [lowMajor, lowMinor] = />= (\d+)\.(\d+)/.exec(TERRAFORM_REQUIRED_VERSION)!.slice(1).map(Number);
+    expect(ciMajor! > lowMajor! || (ciMajor === lowMajor && ciMinor! >= lowMinor!)).toBe(true);
   });
 
   it.each(Object.keys(all))('%s: provider and backend are pinned to the environment’s own account', (id) => {

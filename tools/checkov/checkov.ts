@@ -34,6 +34,8 @@ export interface CheckovReport {
  * They hold no resource, so checkov sees each stack without them.
  */
 const UNPARSEABLE_BLOCKS = ['removed'];
+/** Likewise inside the `terraform` block, where it expects only nested blocks: required_version is a plain string. */
+const UNPARSEABLE_TERRAFORM_SETTINGS = ['required_version'];
 
 /**
  * Runs pinned checkov (tools/checkov/requirements.txt, in a venv under .tools/) over every
@@ -49,6 +51,8 @@ export function runCheckov(synthOutdir: string): CheckovReport {
   for (const stack of stacks) {
     const json = JSON.parse(readFileSync(path.join(stacksDir, stack, 'cdk.tf.json'), 'utf8')) as Record<string, unknown>;
     for (const block of UNPARSEABLE_BLOCKS) delete json[block];
+    const settings = json['terraform'] as Record<string, unknown> | undefined;
+    for (const setting of UNPARSEABLE_TERRAFORM_SETTINGS) delete settings?.[setting];
     mkdirSync(path.join(scanDir, stack));
     writeFileSync(path.join(scanDir, stack, 'cdk.tf.json'), JSON.stringify(json, null, 2));
   }

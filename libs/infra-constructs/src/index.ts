@@ -1,4 +1,4 @@
-export { RelayStack, type RelayStackProps } from './relay-stack';
+export { RelayStack, TERRAFORM_REQUIRED_VERSION, type RelayStackProps } from './relay-stack';
 export { StateBackend, StateBucket, localStateFile, type StateBackendProps, type RoleMode } from './state-backend';
 export { SecureBucket, type SecureBucketProps } from './secure-bucket';
 export { NodeFunction, LAMBDA_RUNTIME, type NodeFunctionProps } from './node-function';

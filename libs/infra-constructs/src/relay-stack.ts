@@ -14,6 +14,12 @@ export interface RelayStackProps {
   role?: RoleMode;
 }
 
+/**
+ * The Terraform CLI every stack needs: the S3 backend's native lock file (use_lockfile) arrived
+ * in 1.10. CI installs ~1.13 (.github/actions/setup); a 2.x would be a deliberate upgrade.
+ */
+export const TERRAFORM_REQUIRED_VERSION = '>= 1.10.0, < 2.0.0';
+
 /** Base for every Relay stack: one environment and its account, tagged, policy-checked and bounded. */
 export class RelayStack extends TerraformStack {
   readonly env: Environment;
@@ -22,6 +28,7 @@ export class RelayStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: RelayStackProps) {
     super(scope, id);
     this.env = props.env;
+    this.addOverride('terraform.required_version', TERRAFORM_REQUIRED_VERSION);
     this.state = new StateBackend(this, 'state', { env: props.env, component: props.component, kind: props.backend, role: props.role });
     Aspects.of(this).add(
       new TaggingAspect({

@@ -2,6 +2,7 @@ import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { stateLocation, type Environment } from '@relay/platform-config';
 import { SecureBucket } from './secure-bucket';
 
@@ -77,6 +78,29 @@ export class StateBackend extends Construct {
 }
 
 /** The account's state bucket: versioned (state history), encrypted, private, never destroyed. */
+/**
+ * The state bucket's own policy, whatever identity policies say: no request without TLS, and no
+ * principal from another account (state lists every resource's attributes, and a cross-account
+ * grant added by mistake to some role or key would otherwise reach it).
+ */
+export function stateBucketPolicy(bucketName: string, accountId: string): string {
+  const resources = [`arn:aws:s3:::${bucketName}`, `arn:aws:s3:::${bucketName}/*`];
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: resources, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      {
+        Sid: 'ThisAccountOnly',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: resources,
+        Condition: { StringNotEquals: { 'aws:PrincipalAccount': accountId } },
+      },
+    ],
+  });
+}
+
 export class StateBucket extends Construct {
   readonly bucketName: string;
 
@@ -86,6 +110,7 @@ export class StateBucket extends Construct {
     // Who read or wrote state, and when: the state holds every resource's attributes.
     const { bucket } = new SecureBucket(this, 'bucket', { bucketName: this.bucketName, versioned: true, accessLogs: props.accessLogs });
     bucket.addOverride('lifecycle.prevent_destroy', true);
+    new S3BucketPolicy(this, 'policy', { bucket: bucket.id, policy: stateBucketPolicy(this.bucketName, props.env.accountId) });
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: bucket.id,
       rule: [
