@@ -7,7 +7,8 @@
  * state into the bucket it just created; the local copy is then deleted, so nothing stays on the
  * laptop. Every later plan and apply of bootstrap uses the bucket (the default backend). Last,
  * the repository's GitHub Environments and their protection rules are set from code
- * (github-environments.ts; GH_TOKEN must be allowed to administer the repository).
+ * (github-environments.ts; GH_TOKEN must be allowed to administer the repository), and the
+ * account's quotas are checked against the catalogue's records (what to request, if anything).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -59,6 +60,14 @@ export function bootstrapSteps(envName: string, root: string, outdir: string, te
       title: 'set the GitHub Environments and their protection rules (GITHUB_ENVIRONMENTS)',
       command: process.execPath,
       args: ['--import', 'tsx', 'tools/scripts/github-environments.ts', 'apply'],
+      cwd: root,
+    },
+    {
+      // Last, so a new account's reduced quotas stop nothing above: it names each increase to
+      // request before the first apply (which refuses to start without them).
+      title: `check the account's quotas against what ${env.name} needs`,
+      command: process.execPath,
+      args: ['--import', 'tsx', 'tools/nx-plugin/operations/terraform/quota-check.ts', env.name],
       cwd: root,
     },
   ];

@@ -113,7 +113,11 @@ export function previewDeployStatements(s: DeployScope): Statement[] {
   const all = deployStatements(s);
   return [
     ...all.filter((st) => st.effect === 'Deny' || PREVIEW_STATEMENT_IDS.has(st.sid ?? '')),
-    { sid: 'ReadOnlyDiscovery', actions: ['sts:GetCallerIdentity', 'logs:DescribeLogGroups', 'ssm:DescribeParameters'], resources: ['*'] },
+    {
+      sid: 'ReadOnlyDiscovery',
+      actions: ['sts:GetCallerIdentity', 'logs:DescribeLogGroups', 'ssm:DescribeParameters', 'servicequotas:ListServiceQuotas', 'servicequotas:ListAWSDefaultServiceQuotas'],
+      resources: ['*'],
+    },
     {
       // Closing a preview removes what destroy leaves (tools/nx-plugin/operations/preview/cleanup.ts):
       // GetParametersByPath is authorized on the path itself, /relay/dev-<name>.
@@ -587,6 +591,9 @@ export function deployStatements(s: DeployScope): Statement[] {
         'acm:RequestCertificate',
         'ec2:DescribeFlowLogs',
         'elasticloadbalancing:SetWebAcl',
+        // The runner's quota preflight before an apply (tools/nx-plugin/operations/terraform/quotas.ts).
+        'servicequotas:ListServiceQuotas',
+        'servicequotas:ListAWSDefaultServiceQuotas',
       ],
       resources: ['*'],
     },

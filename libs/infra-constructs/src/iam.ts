@@ -85,6 +85,8 @@ export const RESOURCE_STAR_ACTIONS: ReadonlySet<string> = new Set([
   'dynamodb:ListStreams',
   'kms:CreateKey', // scoped by the aws:RequestTag/env condition instead
   'kms:ListAliases',
+  'servicequotas:ListServiceQuotas',
+  'servicequotas:ListAWSDefaultServiceQuotas',
   'ec2:DescribeNetworkAcls',
   ...NETWORK_AND_SCALING_DISCOVERY,
 ]);

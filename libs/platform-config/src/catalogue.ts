@@ -30,6 +30,13 @@ const SEOUL_OFF_HOURS = {
   startCron: 'cron(0 8 ? * MON-FRI *)',
 };
 
+/**
+ * What a non-prod account must have (Service Quotas): AWS's published Lambda default, and the
+ * Fargate vCPU that accounts are commonly granted; new accounts can start lower, which the
+ * preflight catches before an apply.
+ */
+const NONPROD_QUOTAS = { lambdaConcurrentExecutions: 1_000, fargateOnDemandVcpu: 6, fargateSpotVcpu: 6 };
+
 /** Account defaults of API Gateway (Service Quotas); raise them there before raising them here. */
 const DEFAULT_QUOTAS = { accountRequestsPerSecond: 10_000, accountNewConnectionsPerSecond: 500 };
 
@@ -52,6 +59,7 @@ export const CATALOGUE = {
     lambda: { memoryMb: 256, deliveryConcurrency: 32, fanoutWorkers: 8 },
     fargate: { cpu: 256, memoryMb: 512, desiredCount: 1, minCount: 1, maxCount: 2, spot: true, containerInsights: false },
     webSocket: { rateLimit: 200, burstLimit: 500, ...DEFAULT_QUOTAS },
+    quotas: NONPROD_QUOTAS,
     domain: domainIn('Z01000000000000000DEV', `dev.${ZONE}`),
     waf: false,
     offHours: SEOUL_OFF_HOURS,
@@ -75,6 +83,7 @@ export const CATALOGUE = {
     // second are 10k @connections posts/s on the same quota; new connections 1,000/s: the
     // default 500 is exactly the peak).
     webSocket: { rateLimit: 3_500, burstLimit: 2_000, accountRequestsPerSecond: 15_000, accountNewConnectionsPerSecond: 1_000 },
+    quotas: NONPROD_QUOTAS,
     domain: domainIn('Z02000000000000000STG', `stag.${ZONE}`),
     waf: true,
     offHours: SEOUL_OFF_HOURS,
@@ -96,6 +105,9 @@ export const CATALOGUE = {
     // left to delivery's @connections posts, which share the account quota (a 10k-follower
     // post is 10k requests). Not the account default: a stage at the quota starves delivery.
     webSocket: { rateLimit: 6_000, burstLimit: 3_000, accountRequestsPerSecond: 20_000, accountNewConnectionsPerSecond: 2_000 },
+    // deliver reserves 200 and the fan-out workers take up to 100 of the rest; 20 on-demand
+    // tasks of 1 vCPU at the broadcast service's peak, with room for a deployment's overlap.
+    quotas: { lambdaConcurrentExecutions: 1_000, fargateOnDemandVcpu: 40, fargateSpotVcpu: 6 },
     domain: domainIn('Z03000000000000000PRD', ZONE),
     waf: true,
     offHours: null,

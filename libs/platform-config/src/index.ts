@@ -1,4 +1,4 @@
-export { environmentSchema, accountIdSchema, type Environment, type EnvironmentInput } from './schema';
+export { environmentSchema, accountIdSchema, fargatePeakVcpu, UNRESERVED_LAMBDA_CONCURRENCY, type Environment, type EnvironmentInput } from './schema';
 export { ACCOUNTS, REGION, GITHUB_REPOSITORY, CATALOGUE, previewInput } from './catalogue';
 export {
   resolveEnvironment,

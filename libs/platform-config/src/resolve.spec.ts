@@ -63,6 +63,22 @@ describe('validateCatalogue', () => {
     expect(message).toContain('must each have their own account');
   });
 
+  it('refuses reservations that leave less than 100 of the Lambda quota unreserved, and a Fargate peak above its vCPU quota', () => {
+    const prod = CATALOGUE.prod;
+    // prod reserves 200 for deliver: a new account's reduced quota cannot hold it.
+    expect(() => validateCatalogue({ prod: { ...prod, quotas: { ...prod.quotas, lambdaConcurrentExecutions: 250 } } })).toThrow(
+      /reservedDeliverConcurrency: reserved concurrency must leave 100 of quotas.lambdaConcurrentExecutions unreserved/,
+    );
+    expect(() => validateCatalogue({ prod: { ...prod, quotas: { ...prod.quotas, lambdaConcurrentExecutions: 350 } } })).toThrow(
+      /fanoutWorkers: the fan-out workers must fit in the unreserved concurrency/,
+    );
+    expect(() => validateCatalogue({ prod: { ...prod, quotas: { ...prod.quotas, fargateOnDemandVcpu: 6 } } })).toThrow(
+      /maxCount: maxCount tasks at the task's vCPU exceed the account's Fargate vCPU quota/,
+    );
+    // Every catalogue environment leaves the 100 and fits its service.
+    expect(() => validateCatalogue(CATALOGUE)).not.toThrow();
+  });
+
   it('refuses an environment named pv, whose names would be a preview’s (relay-pv-*)', () => {
     expect(() => validateCatalogue({ pv: { ...CATALOGUE.stag, name: 'pv' } })).toThrow(/name: is reserved: pv would share names with previews/);
   });

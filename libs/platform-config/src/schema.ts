@@ -39,6 +39,12 @@ const domainSchema = z
 
 const scheduleCron = z.string().regex(/^cron\(.+\)$/, 'must be an EventBridge Scheduler cron(...) expression');
 
+/** Lambda keeps this much of an account's concurrency unreserved; a reservation below it is refused. */
+export const UNRESERVED_LAMBDA_CONCURRENCY = 100;
+
+/** The vCPU a service holds at its largest: maxCount tasks of cpu/1024 vCPU each. */
+export const fargatePeakVcpu = (f: { cpu: number; maxCount: number }) => (f.maxCount * f.cpu) / 1024;
+
 export const environmentSchema = z
   .object({
     /** A base environment (its catalogue key), or dev-<name> for a preview. */
@@ -92,6 +98,21 @@ export const environmentSchema = z
       accountRequestsPerSecond: z.number().int().min(10_000),
       accountNewConnectionsPerSecond: z.number().int().min(500),
     }),
+    /**
+     * Account quotas (Service Quotas) this environment's sizes need beside API Gateway's above:
+     * the values its account must have before an apply, which the terraform runner's preflight
+     * reads live and the bootstrap prints as a checklist. New accounts start below AWS's
+     * published defaults (Lambda concurrency especially), so each is a request to make, not an
+     * assumption. SQS standard queues allow about 120,000 messages in flight: not adjustable.
+     */
+    quotas: z.object({
+      /** lambda L-B99A9384 "Concurrent executions"; AWS keeps 100 of it unreserved. */
+      lambdaConcurrentExecutions: z.number().int().min(10),
+      /** fargate L-3032A538 "Fargate On-Demand vCPU resource count". */
+      fargateOnDemandVcpu: z.number().int().min(1),
+      /** fargate L-36FBB829 "Fargate Spot vCPU resource count". */
+      fargateSpotVcpu: z.number().int().min(1),
+    }),
     /** null: plain HTTP on the ALB and CloudFront's own name; only dev and previews may do that. */
     domain: domainSchema.nullable(),
     /** AWS WAF in front of CloudFront and the ALB (AWS managed rule groups and a rate limit). */
@@ -123,6 +144,18 @@ export const environmentSchema = z
   .refine((e) => e.kind !== 'prod' || (e.protection.deletionProtection && e.protection.pointInTimeRecovery), {
     message: 'prod must keep deletion protection and point-in-time recovery',
     path: ['protection'],
+  })
+  .refine((e) => (e.lambda.reservedDeliverConcurrency ?? 0) + UNRESERVED_LAMBDA_CONCURRENCY <= e.quotas.lambdaConcurrentExecutions, {
+    message: `reserved concurrency must leave ${UNRESERVED_LAMBDA_CONCURRENCY} of quotas.lambdaConcurrentExecutions unreserved (AWS refuses the reservation otherwise)`,
+    path: ['lambda', 'reservedDeliverConcurrency'],
+  })
+  .refine((e) => (e.lambda.reservedDeliverConcurrency ?? 0) + e.lambda.fanoutWorkers + UNRESERVED_LAMBDA_CONCURRENCY <= e.quotas.lambdaConcurrentExecutions, {
+    message: 'the fan-out workers must fit in the unreserved concurrency with 100 to spare for the routes',
+    path: ['lambda', 'fanoutWorkers'],
+  })
+  .refine((e) => fargatePeakVcpu(e.fargate) <= (e.fargate.spot ? e.quotas.fargateSpotVcpu : e.quotas.fargateOnDemandVcpu), {
+    message: "maxCount tasks at the task's vCPU exceed the account's Fargate vCPU quota (quotas.fargateSpotVcpu or fargateOnDemandVcpu)",
+    path: ['fargate', 'maxCount'],
   })
   .refine((e) => !e.offHours || e.fargate.minCount >= 1, {
     message:

@@ -168,8 +168,10 @@ describe('bootstrap-account', () => {
       ['terraform', 'init'],
       ['terraform', 'state'],
       ['node', 'tsx'],
+      ['node', 'tsx'],
     ]);
     expect(steps[8]!.args).toEqual(['--import', 'tsx', 'tools/scripts/github-environments.ts', 'apply']);
+    expect(steps[9]!.args).toEqual(['--import', 'tsx', 'tools/nx-plugin/operations/terraform/quota-check.ts', 'stag']);
     expect(steps[1]!.env).toMatchObject({ RELAY_ROLE: 'ambient', RELAY_BOOTSTRAP_BACKEND: 'local', RELAY_COMPONENTS: 'bootstrap' });
     expect(steps[5]!.env).toMatchObject({ RELAY_BOOTSTRAP_BACKEND: 's3' });
     expect(steps[4]!.args).toEqual(['apply', '-input=false', 'tfplan']);

@@ -152,6 +152,7 @@ export function run(action: Action, envName: string, options: RunOptions, root: 
   const commands = commandsFor(action, envName, options);
   const binary = options.dryRun ? 'terraform' : terraformBinary(root);
   if (!options.dryRun && action !== 'validate') preflight(resolveEnvironment(envName), options, root, log);
+  if (!options.dryRun && action === 'apply') quotaPreflight(resolveEnvironment(envName), options, root, log);
   const changed: string[] = [];
   for (const { cwd, args, stdoutFile } of commands) {
     log(`[${path.basename(cwd)}] ${path.basename(binary)} ${args.join(' ')}${stdoutFile ? ` > ${stdoutFile}` : ''}`);
@@ -168,6 +169,20 @@ export function run(action: Action, envName: string, options: RunOptions, root: 
     if (stdoutFile) writeFileSync(path.join(cwd, stdoutFile), result.stdout);
   }
   return changed;
+}
+
+/**
+ * Before an apply: does the account have the quotas the environment's catalogue records need
+ * (Lambda concurrency with its reservations, Fargate vCPU, API Gateway)? A reservation above the
+ * quota fails half-way through an apply; this refuses before it starts, naming each quota.
+ */
+export function quotaPreflight(env: Environment, options: RunOptions, root: string, log: (line: string) => void): void {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'tools/nx-plugin/operations/terraform/quota-check.ts'), env.name], {
+    encoding: 'utf8',
+    env: options.env ?? process.env,
+  });
+  if (result.status !== 0) throw new RunnerError(`quota preflight for ${env.name}:\n${result.stderr.trim() || 'Service Quotas did not answer'}`);
+  log(`preflight: ${result.stdout.trim()}`);
 }
 
 /**
