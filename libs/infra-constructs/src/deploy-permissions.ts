@@ -115,7 +115,13 @@ export function previewDeployStatements(s: DeployScope): Statement[] {
     ...all.filter((st) => st.effect === 'Deny' || PREVIEW_STATEMENT_IDS.has(st.sid ?? '')),
     {
       sid: 'ReadOnlyDiscovery',
-      actions: ['sts:GetCallerIdentity', 'logs:DescribeLogGroups', 'ssm:DescribeParameters', 'servicequotas:ListServiceQuotas', 'servicequotas:ListAWSDefaultServiceQuotas'],
+      actions: [
+        'sts:GetCallerIdentity',
+        'logs:DescribeLogGroups',
+        'ssm:DescribeParameters',
+        'servicequotas:ListServiceQuotas',
+        'servicequotas:ListAWSDefaultServiceQuotas',
+      ],
       resources: ['*'],
     },
     {

@@ -61,8 +61,9 @@ export async function quotaProblems(env: Environment, client: ServiceQuotasClien
   const lookup = async (service: string, name: string) => {
     for (const defaults of [false, true]) {
       const key = `${service}:${defaults}`;
-      if (!cache.has(key)) cache.set(key, await quotasOf(client, service, defaults));
-      const value = cache.get(key)!.get(name);
+      const quotas = cache.get(key) ?? (await quotasOf(client, service, defaults));
+      cache.set(key, quotas);
+      const value = quotas.get(name);
       if (value !== undefined) return value;
     }
     return undefined;
