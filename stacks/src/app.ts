@@ -24,7 +24,9 @@ export function buildApp(plans: StackPlan[], options: BuildOptions): App {
   const app = new App({ outdir: options.outdir });
   for (const { id, component, env } of plans) {
     const role = options.role;
-    if (component === 'bootstrap') new BootstrapStack(app, id, { env, role, backend: options.bootstrapBackend ?? 's3' });
+    // The bootstrap stack creates the deploy roles and their guardrails, so it never assumes one:
+    // an administrator applies it with the account's own session (README, "A new account").
+    if (component === 'bootstrap') new BootstrapStack(app, id, { env, role: 'ambient', backend: options.bootstrapBackend ?? 's3' });
     if (component === 'chat') new ChatStack(app, id, { env, artifactsDir: options.artifactsDir, role });
     if (component === 'platform') new PlatformStack(app, id, { env, role });
     if (component === 'web') new WebStack(app, id, { env, role });

@@ -47,15 +47,19 @@ describe('synth of every environment', () => {
   it.each(Object.keys(all))('%s: provider and backend are pinned to the environment’s own account', (id) => {
     const env = resolveEnvironment(id.split('-').slice(1).join('-'));
     const stack = all[id]!;
+    // The bootstrap stack is an administrator's: it creates the deploy role and its guardrails,
+    // so it never assumes it (the account's own session applies it, still pinned to the account).
+    const bootstrap = id.startsWith('bootstrap-');
     // Every provider of the stack (web's us-east-1 alias for CloudFront included) is pinned.
     const [main, ...aliases] = stack.provider.aws;
     expect(main).toEqual(
       expect.objectContaining({
         allowed_account_ids: [env.accountId],
         region: env.region,
-        assume_role: [expect.objectContaining({ role_arn: env.deployRoleArn })],
+        ...(bootstrap ? {} : { assume_role: [expect.objectContaining({ role_arn: env.deployRoleArn })] }),
       }),
     );
+    if (bootstrap) expect(main).not.toHaveProperty('assume_role');
     expect(aliases).toEqual(
       id.startsWith('web-')
         ? [
@@ -75,8 +79,9 @@ describe('synth of every environment', () => {
       key: `${id.split('-')[0]}/${env.name}.tfstate`,
       use_lockfile: true,
       encrypt: true,
-      assume_role: { role_arn: env.deployRoleArn },
     });
+    if (bootstrap) expect(stack.terraform.backend.s3).not.toHaveProperty('assume_role');
+    else expect(stack.terraform.backend.s3).toMatchObject({ assume_role: { role_arn: env.deployRoleArn } });
   });
 
   it("synthesizes a new account's first bootstrap on local state with the administrator's own credentials", () => {

@@ -21,12 +21,15 @@ const DIGEST = { [`TF_VAR_broadcast_image_digest`]: `sha256:${'a'.repeat(64)}` }
 const summary = (commands: { cwd: string; args: string[] }[]) => commands.map((c) => `${path.basename(c.cwd)}:${c.args[0]}`);
 
 describe('terraform runner', () => {
-  it('plans an environment stack by stack in dependency order, never a neighbour env', () => {
+  it('plans an environment stack by stack in dependency order, never a neighbour env, and bootstrap only by name', () => {
     const outdir = outdirWith(['web-dev', 'chat-dev', 'bootstrap-dev', 'platform-dev', 'chat-dev-alice', 'chat-stag']);
-    expect(summary(commandsFor('plan', 'dev', { outdir, env: DIGEST }))).toEqual([
+    // Bootstrap is an administrator's (its own session): asked for by name only.
+    expect(summary(commandsFor('plan', 'dev', { outdir, env: DIGEST, components: ['bootstrap'] }))).toEqual([
       'bootstrap-dev:init',
       'bootstrap-dev:plan',
       'bootstrap-dev:show',
+    ]);
+    expect(summary(commandsFor('plan', 'dev', { outdir, env: DIGEST }))).toEqual([
       'platform-dev:init',
       'platform-dev:plan',
       'platform-dev:show',
@@ -74,7 +77,12 @@ describe('terraform runner', () => {
   it('plans what the last synth wrote, never stale folders of an earlier one', () => {
     // A full synth, then a bootstrap-only synth: the other folders are still on disk.
     const outdir = outdirWith(['bootstrap-dev'], ['platform-dev', 'chat-dev', 'web-dev']);
-    expect(summary(commandsFor('plan', 'dev', { outdir }))).toEqual(['bootstrap-dev:init', 'bootstrap-dev:plan', 'bootstrap-dev:show']);
+    expect(summary(commandsFor('plan', 'dev', { outdir, components: ['bootstrap'] }))).toEqual([
+      'bootstrap-dev:init',
+      'bootstrap-dev:plan',
+      'bootstrap-dev:show',
+    ]);
+    expect(() => commandsFor('plan', 'dev', { outdir })).toThrow(/the last synth has no stacks for dev/);
     expect(() => commandsFor('plan', 'dev', { outdir, components: ['chat'] })).toThrow(
       'chat-dev not in the last synth (manifest.json lists bootstrap-dev): RELAY_ENVS=dev npx nx run stacks:synth',
     );

@@ -78,7 +78,9 @@ export function stacksOf(env: Environment, options: RunOptions): string[] {
     if (!(ORDER as readonly string[]).includes(c)) throw new RunnerError(`unknown component "${c}": expected one of ${ORDER.join(', ')}`);
   }
   const synthesized = synthesizedStacks(options.outdir);
-  const wanted = ORDER.filter((c) => !options.components || options.components.includes(c)).map((c) => `${c}-${env.name}`);
+  // Bootstrap is an administrator's stack (its own session, never a deploy role): it is planned
+  // and applied only when asked for by name (--components bootstrap).
+  const wanted = ORDER.filter((c) => (options.components ? options.components.includes(c) : c !== 'bootstrap')).map((c) => `${c}-${env.name}`);
   const resynth = `RELAY_ENVS=${env.kind === 'preview' ? '' : env.name}${env.kind === 'preview' ? ` RELAY_PREVIEW=${env.name.slice('dev-'.length)}` : ''} npx nx run stacks:synth`;
   if (options.components) {
     const missing = wanted.filter((id) => !synthesized.includes(id));
