@@ -1,52 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { resolveEnvironment } from '@relay/platform-config';
 import { quotaNeeds, quotaProblems } from './quotas';
+import { serviceQuotas, type Quotas } from './service-quotas-stand-in';
 
-/**
- * The quota preflight through the real SDK client against a Service Quotas stand-in on
- * 127.0.0.1. moto implements Service Quotas for VPC only, and no recorded responses are at hand:
- * the stand-in speaks the service's JSON 1.1 protocol (X-Amz-Target ServiceQuotasV20190624.*) with
- * the response shape of AWS's API reference, paginating one quota per page.
- */
-type Quotas = Record<string, Record<string, number>>;
-
-function serviceQuotas(applied: Quotas, defaults: Quotas) {
-  const targets: string[] = [];
-  const server: Server = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c.toString()));
-    req.on('end', () => {
-      const target = String(req.headers['x-amz-target'] ?? '');
-      targets.push(target);
-      const { ServiceCode, NextToken } = JSON.parse(raw || '{}') as { ServiceCode: string; NextToken?: string };
-      const source = target.endsWith('.ListAWSDefaultServiceQuotas') ? defaults : target.endsWith('.ListServiceQuotas') ? applied : undefined;
-      res.setHeader('content-type', 'application/x-amz-json-1.1');
-      if (!source) {
-        res.statusCode = 400;
-        res.end(JSON.stringify({ __type: 'UnknownOperationException', message: target }));
-        return;
-      }
-      const all = Object.entries(source[ServiceCode] ?? {});
-      const index = NextToken ? Number(NextToken) : 0;
-      const page = all.slice(index, index + 1).map(([QuotaName, Value]) => ({ ServiceCode, QuotaName, QuotaCode: `L-${index}`, Value, Adjustable: true }));
-      res.end(JSON.stringify({ Quotas: page, ...(index + 1 < all.length ? { NextToken: String(index + 1) } : {}) }));
-    });
-  });
-  return {
-    targets,
-    async client() {
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      return new ServiceQuotasClient({
-        endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        region: 'ap-northeast-2',
-        credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-      });
-    },
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+/** The quota preflight through the real SDK client, against the Service Quotas stand-in. */
 
 /** A new account: reduced Lambda concurrency, a few Fargate vCPU, API Gateway at its defaults. */
 const NEW_ACCOUNT_DEFAULTS: Quotas = {

