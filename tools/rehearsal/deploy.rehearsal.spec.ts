@@ -8,31 +8,33 @@ import { ROOT, SHA, startFixture, type Fixture } from './rehearsal-fixture';
 import { WorkflowRehearsal, type RehearsalOptions } from './workflow-runner';
 
 /**
- * deploy.yml rehearsed for dev, from a push to main to the web client published: the build job,
+ * deploy.yml rehearsed for each of dev, stag and prod, from a push to main to the web client
+ * published, each against its own account (moto answers as one account per server, so each
+ * environment's leg runs after the earlier environments' jobs, which are listed as not
+ * rehearsed): the build job,
  * then plan-env.yml (reusable, read-only role), then the apply job with the apply composite
  * action, each job in a fresh copy of the repository with only artifacts between them. AWS is
  * moto (SSM, S3, ECR, CloudFront, STS) plus the Service Quotas stand-in; terraform is the
  * recording stub (terraform-stub.cjs), which fails when a file it must open is missing.
  * Not rehearsed, and listed: the image and push jobs (no container engine here). Their effect,
- * an image in dev's registry with its digest recorded, is seeded into moto, and so is what
+ * an image in the env's registry with its digest recorded, is seeded into moto, and so is what
  * terraform's apply would have created that publish-web reads.
  */
 jest.setTimeout(600_000);
 
-const dev = resolveEnvironment('dev');
-let fixture: Fixture;
-let options: RehearsalOptions;
-const aws = (...args: string[]) => fixture.aws(...args);
-
-/** What the jobs this machine cannot run (image, push) and terraform's apply leave in the account. */
-function seedAccount(): void {
-  aws('ecr', 'create-repository', '--repository-name', 'relay-dev-broadcast');
+/** What the jobs this machine cannot run (image, push) and terraform's apply leave in an env's account. */
+function seedAccount(fixture: Fixture, envName: string): void {
+  const env = resolveEnvironment(envName);
+  const aws = (...args: string[]) => fixture.aws(...args);
+  const repository = `relay-${envName}-broadcast`;
+  const site = `relay-${envName}-web-site`;
+  aws('ecr', 'create-repository', '--repository-name', repository);
   const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: {}, layers: [] });
-  const pushed = JSON.parse(aws('ecr', 'put-image', '--repository-name', 'relay-dev-broadcast', '--image-tag', `sha-${SHA}`, '--image-manifest', manifest)) as {
+  const pushed = JSON.parse(aws('ecr', 'put-image', '--repository-name', repository, '--image-tag', `sha-${SHA}`, '--image-manifest', manifest)) as {
     image: { imageId: { imageDigest: string } };
   };
-  aws('ssm', 'put-parameter', '--name', '/relay/dev/broadcast/image-digest', '--type', 'String', '--value', pushed.image.imageId.imageDigest);
-  aws('s3api', 'create-bucket', '--bucket', 'relay-dev-web-site', '--create-bucket-configuration', 'LocationConstraint=ap-northeast-2');
+  aws('ssm', 'put-parameter', '--name', `/relay/${envName}/broadcast/image-digest`, '--type', 'String', '--value', pushed.image.imageId.imageDigest);
+  aws('s3api', 'create-bucket', '--bucket', site, '--create-bucket-configuration', 'LocationConstraint=ap-northeast-2');
   const distribution = JSON.parse(
     aws(
       'cloudfront',
@@ -40,9 +42,9 @@ function seedAccount(): void {
       '--distribution-config',
       JSON.stringify({
         CallerReference: 'rehearsal',
-        Comment: 'relay-dev web client',
+        Comment: `relay-${envName} web client`,
         Enabled: true,
-        Origins: { Quantity: 1, Items: [{ Id: 'site', DomainName: 'relay-dev-web-site.s3.amazonaws.com', S3OriginConfig: { OriginAccessIdentity: '' } }] },
+        Origins: { Quantity: 1, Items: [{ Id: 'site', DomainName: `${site}.s3.amazonaws.com`, S3OriginConfig: { OriginAccessIdentity: '' } }] },
         DefaultCacheBehavior: {
           TargetOriginId: 'site',
           ViewerProtocolPolicy: 'redirect-to-https',
@@ -53,41 +55,48 @@ function seedAccount(): void {
     ),
   ) as { Distribution: { Id: string } };
   for (const [name, value] of [
-    ['web/bucket', 'relay-dev-web-site'],
+    ['web/bucket', site],
     ['web/distribution-id', distribution.Distribution.Id],
-    ['chat/ws-url', 'wss://api.dev.example/live'],
-  ]) {
-    aws('ssm', 'put-parameter', '--name', `/relay/dev/${name}`, '--type', 'String', '--value', value!);
+    ['chat/ws-url', `wss://api.${envName}.example/live`],
+  ] as const) {
+    aws('ssm', 'put-parameter', '--name', `/relay/${envName}/${name}`, '--type', 'String', '--value', value);
   }
-  aws('s3api', 'create-bucket', '--bucket', stateLocation(dev, 'chat').bucket, '--create-bucket-configuration', 'LocationConstraint=ap-northeast-2');
+  aws('s3api', 'create-bucket', '--bucket', stateLocation(env, 'chat').bucket, '--create-bucket-configuration', 'LocationConstraint=ap-northeast-2');
 }
 
-beforeAll(async () => {
-  fixture = await startFixture(
-    { name: 'push', payload: { ref: 'refs/heads/main' }, ref: 'refs/heads/main', sha: SHA },
-    { image: 'builds and runs a container: no container engine here', 'push-dev': 'pushes that container: seeded into moto instead' },
-  );
-  options = fixture.options;
-  seedAccount();
-});
-afterAll(async () => fixture?.stop());
+/** The jobs before an env's leg, which run in other accounts: listed, not rehearsed. */
+const EARLIER: Record<string, string[]> = { dev: [], stag: ['dev'], prod: ['dev', 'stag'] };
 
-const invocations = () => fixture.terraform();
-
-describe('deploy.yml, rehearsed for dev', () => {
+describe.each(['dev', 'stag', 'prod'])('deploy.yml, rehearsed for %s', (envName) => {
+  const env = resolveEnvironment(envName);
+  let fixture: Fixture;
+  let options: RehearsalOptions;
   let rehearsal: WorkflowRehearsal;
+  const aws = (...args: string[]) => fixture.aws(...args);
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    const notRehearsed: Record<string, string> = {
+      image: 'builds and runs a container: no container engine here',
+      [`push-${envName}`]: 'pushes that container: seeded into moto instead',
+    };
+    for (const earlier of EARLIER[envName]!) {
+      for (const job of [`push-${earlier}`, `plan-${earlier}`, `apply-${earlier}`])
+        notRehearsed[job] = `${earlier}'s leg: another account, rehearsed on its own`;
+    }
+    fixture = await startFixture({ name: 'push', payload: { ref: 'refs/heads/main' }, ref: 'refs/heads/main', sha: SHA }, notRehearsed, envName);
+    options = fixture.options;
+    seedAccount(fixture, envName);
     rehearsal = new WorkflowRehearsal(options);
-    rehearsal.run('deploy.yml', ['build', 'plan-dev', 'apply-dev']);
+    rehearsal.run('deploy.yml', ['build', `plan-${envName}`, `apply-${envName}`]);
+    process.stdout.write(rehearsal.report());
   });
+  afterAll(async () => fixture?.stop());
 
   it('plans and applies every stack of the manifest, in order, from the plan job’s artifact', () => {
-    const calls = invocations();
-    const stacks = ['platform-dev', 'chat-dev', 'web-dev'];
-    const plans = calls.filter((c) => c.args[0] === 'plan').map((c) => path.basename(c.cwd));
+    const calls = fixture.terraform();
+    const stacks = ['platform', 'chat', 'web'].map((c) => `${c}-${envName}`);
     const applies = calls.filter((c) => c.args[0] === 'apply');
-    expect(plans).toEqual(stacks);
+    expect(calls.filter((c) => c.args[0] === 'plan').map((c) => path.basename(c.cwd))).toEqual(stacks);
     expect(applies.map((c) => path.basename(c.cwd))).toEqual(stacks);
     expect(applies.every((c) => c.args.at(-1) === 'tfplan')).toBe(true);
     // The apply ran in another job's checkout: what it opened came through the artifact.
@@ -96,54 +105,60 @@ describe('deploy.yml, rehearsed for dev', () => {
     expect(applies.map((c) => workspaceOf(c.cwd))).not.toContain(planWorkspace);
   });
 
-  it('assumes the read-only role to plan and the deploy role to apply, inside the dev Environment', () => {
+  it(`assumes the read-only role to plan and the deploy role to apply, inside the ${envName} Environment`, () => {
     const byJob = Object.fromEntries(rehearsal.jobs.map((j) => [j.job, j]));
-    expect(byJob['deploy.yml#plan-dev > plan-env.yml#plan']?.roles).toEqual([dev.planRoleArn]);
-    expect(byJob['deploy.yml#apply-dev']).toMatchObject({ environment: 'dev', roles: [dev.deployRoleArn] });
+    expect(byJob[`deploy.yml#plan-${envName} > plan-env.yml#plan`]?.roles).toEqual([env.planRoleArn]);
+    expect(byJob[`deploy.yml#apply-${envName}`]).toMatchObject({ environment: envName, roles: [env.deployRoleArn] });
   });
 
   it('leaves the account as a first deploy should: secrets created, the image tagged live, the web client published', () => {
-    const secrets = JSON.parse(aws('ssm', 'get-parameters-by-path', '--path', '/relay/dev/chat', '--recursive')) as {
+    const secrets = JSON.parse(aws('ssm', 'get-parameters-by-path', '--path', `/relay/${envName}/chat`, '--recursive')) as {
       Parameters: { Name: string; Type: string }[];
     };
     expect(
       secrets.Parameters.filter((p) => p.Type === 'SecureString')
         .map((p) => p.Name)
         .sort(),
-    ).toEqual(['/relay/dev/chat/auth-token-secret', '/relay/dev/chat/cursor-secret']);
-    const tags = JSON.parse(aws('ecr', 'describe-images', '--repository-name', 'relay-dev-broadcast')) as { imageDetails: { imageTags: string[] }[] };
+    ).toEqual([`/relay/${envName}/chat/auth-token-secret`, `/relay/${envName}/chat/cursor-secret`]);
+    const tags = JSON.parse(aws('ecr', 'describe-images', '--repository-name', `relay-${envName}-broadcast`)) as { imageDetails: { imageTags: string[] }[] };
     expect(tags.imageDetails.flatMap((i) => i.imageTags)).toContain(`live-${SHA}`);
-    const site = JSON.parse(aws('s3api', 'list-objects-v2', '--bucket', 'relay-dev-web-site')) as { Contents: { Key: string }[] };
+    const site = JSON.parse(aws('s3api', 'list-objects-v2', '--bucket', `relay-${envName}-web-site`)) as { Contents: { Key: string }[] };
     expect(site.Contents.map((o) => o.Key)).toEqual(expect.arrayContaining(['index.html', 'config.json']));
   });
 
   it('lists what it did not rehearse, and nothing else', () => {
-    expect(rehearsal.notRehearsed().map((s) => `${s.job}: ${s.note}`)).toEqual([
-      'deploy.yml#image: builds and runs a container: no container engine here',
-      'deploy.yml#push-dev: pushes that container: seeded into moto instead',
-    ]);
+    expect(
+      rehearsal
+        .notRehearsed()
+        .map((s) => s.job.replace('deploy.yml#', ''))
+        .sort(),
+    ).toEqual(['image', `push-${envName}`, ...EARLIER[envName]!.flatMap((e) => [`push-${e}`, `plan-${e}`, `apply-${e}`])].sort());
   });
 
-  it('fails, as the first real apply did, when the plan artifact lacks the manifest', () => {
-    // The repository as it was: the plan artifact held the stacks' folders without manifest.json.
-    const broken = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-broken-'));
-    const files = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' }).stdout.split('\0').filter(Boolean);
-    for (const f of files) if (!f.startsWith('.tools') && existsSync(path.join(ROOT, f))) cpSync(path.join(ROOT, f), path.join(broken, f));
-    for (const linked of ['node_modules', '.tools']) symlinkSync(path.join(ROOT, linked), path.join(broken, linked));
-    const planEnv = path.join(broken, '.github/workflows/plan-env.yml');
-    writeFileSync(planEnv, readFileSync(planEnv, 'utf8').replace('            cdktf.out/manifest.json\n', ''));
-    const apply = path.join(broken, '.github/actions/apply/action.yml');
-    writeFileSync(apply, readFileSync(apply, 'utf8').replace('path: cdktf.out\n', 'path: cdktf.out/stacks\n'));
-    spawnSync('git', ['init', '-q'], { cwd: broken });
-    // The build's artifacts carry over from the rehearsal above; the build itself is not repeated.
-    const artifacts = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-artifacts-'));
-    for (const name of ['lambda-zips', 'web']) cpSync(path.join(fixture.artifactsDir, name), path.join(artifacts, name), { recursive: true });
-    const again = new WorkflowRehearsal({
-      ...options,
-      root: broken,
-      artifacts: new ArtifactStore(artifacts),
-      notRehearsedJobs: { ...options.notRehearsedJobs, build: 'its artifacts are the rehearsal above’s' },
+  if (envName === 'dev') {
+    it('fails, as the first real apply did, when the plan artifact lacks the manifest', () => {
+      // The repository as it was: the plan artifact held the stacks' folders without manifest.json.
+      const broken = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-broken-'));
+      const files = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' }).stdout.split('\0').filter(Boolean);
+      for (const f of files) if (!f.startsWith('.tools') && existsSync(path.join(ROOT, f))) cpSync(path.join(ROOT, f), path.join(broken, f));
+      for (const linked of ['node_modules', '.tools']) symlinkSync(path.join(ROOT, linked), path.join(broken, linked));
+      const planEnv = path.join(broken, '.github/workflows/plan-env.yml');
+      writeFileSync(planEnv, readFileSync(planEnv, 'utf8').replace('            cdktf.out/manifest.json\n', ''));
+      const apply = path.join(broken, '.github/actions/apply/action.yml');
+      writeFileSync(apply, readFileSync(apply, 'utf8').replace('path: cdktf.out\n', 'path: cdktf.out/stacks\n'));
+      spawnSync('git', ['init', '-q'], { cwd: broken });
+      // The build's artifacts carry over from the rehearsal above; the build itself is not repeated.
+      const artifacts = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-artifacts-'));
+      for (const name of ['lambda-zips', 'web']) cpSync(path.join(fixture.artifactsDir, name), path.join(artifacts, name), { recursive: true });
+      const again = new WorkflowRehearsal({
+        ...options,
+        root: broken,
+        artifacts: new ArtifactStore(artifacts),
+        notRehearsedJobs: { ...options.notRehearsedJobs, build: 'its artifacts are the rehearsal above’s' },
+      });
+      expect(() => again.run('deploy.yml', ['build', 'plan-dev', 'apply-dev'])).toThrow(
+        /apply-dev: step .*cli\.ts apply[\s\S]*manifest\.json: synthesize first/,
+      );
     });
-    expect(() => again.run('deploy.yml', ['build', 'plan-dev', 'apply-dev'])).toThrow(/apply-dev: step .*cli\.ts apply[\s\S]*manifest\.json: synthesize first/);
-  });
+  }
 });

@@ -8,20 +8,19 @@ import { ArtifactStore } from './artifacts';
 import type { RehearsalEvent, RehearsalOptions } from './workflow-runner';
 
 /**
- * What a rehearsal runs against: moto (the dev account) for every AWS call, the Service Quotas
+ * What a rehearsal runs against: moto (one environment's account) for every AWS call, the Service Quotas
  * stand-in in a process of its own (a rehearsal blocks this one while a step runs), and on PATH
  * the recording terraform stub and a `gh` stub that answers `gh api` with the pull request a test
  * gives (GitHub's API cannot be reached from here).
  */
 export const ROOT = path.resolve(__dirname, '../..');
 export const SHA = 'c0ffee0000000000000000000000000000000001';
-const dev = resolveEnvironment('dev');
 
-/** Service Quotas as dev's account would answer: the records' needs, met. */
+/** Service Quotas as an account that has what every environment's records need would answer. */
 const QUOTAS = {
   lambda: { 'Concurrent executions': 1000 },
-  fargate: { 'Fargate Spot vCPU resource count': 6, 'Fargate On-Demand vCPU resource count': 6 },
-  apigateway: { 'Throttle rate': 10_000, 'New connections per second': 500 },
+  fargate: { 'Fargate Spot vCPU resource count': 6, 'Fargate On-Demand vCPU resource count': 40 },
+  apigateway: { 'Throttle rate': 20_000, 'New connections per second': 2_000 },
 };
 
 export interface Fixture {
@@ -51,8 +50,10 @@ function startQuotas(): Promise<{ child: ChildProcess; endpoint: string }> {
   });
 }
 
-export async function startFixture(event: RehearsalEvent, notRehearsedJobs: RehearsalOptions['notRehearsedJobs'] = {}): Promise<Fixture> {
-  const moto = await startMoto(dev.region, { account: dev.accountId });
+/** `account`: the environment whose account moto answers as (one account per server). */
+export async function startFixture(event: RehearsalEvent, notRehearsedJobs: RehearsalOptions['notRehearsedJobs'] = {}, account = 'dev'): Promise<Fixture> {
+  const env = resolveEnvironment(account);
+  const moto = await startMoto(env.region, { account: env.accountId });
   const quotas = await startQuotas();
   const bin = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-bin-'));
   const terraformLog = path.join(bin, 'terraform.log');
@@ -96,7 +97,7 @@ export async function startFixture(event: RehearsalEvent, notRehearsedJobs: Rehe
     aws(...args: string[]) {
       const result = spawnSync('aws', [...args, '--output', 'json'], {
         encoding: 'utf8',
-        env: { ...options.env, ...options.awsEnv, AWS_REGION: dev.region, AWS_DEFAULT_REGION: dev.region },
+        env: { ...options.env, ...options.awsEnv, AWS_REGION: env.region, AWS_DEFAULT_REGION: env.region },
       });
       if (result.status !== 0) throw new Error(`aws ${args.join(' ')}: ${result.stderr}`);
       return result.stdout;

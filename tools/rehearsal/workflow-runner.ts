@@ -427,8 +427,16 @@ export class WorkflowRehearsal {
     return readKeyValues(files.GITHUB_OUTPUT);
   }
 
-  /** Steps that did not run for real, for the report: emulated or not rehearsed. */
+  /** Steps and jobs that did not run here. */
   notRehearsed(): StepRecord[] {
     return this.steps.filter((s) => s.outcome === 'not rehearsed');
+  }
+
+  /** What did not run for real, for the rehearsal's output: not rehearsed first, then emulated. */
+  report(): string {
+    const lines = [...this.notRehearsed(), ...this.steps.filter((s) => s.outcome === 'emulated')].map(
+      (s) => `  ${s.outcome}: ${s.job} ${s.step === '(job)' ? '' : `${s.step} `}(${s.note ?? ''})`,
+    );
+    return `rehearsal: ${this.steps.filter((s) => s.outcome === 'ran').length} steps ran\n${[...new Set(lines)].join('\n')}\n`;
   }
 }
