@@ -12,9 +12,10 @@ import {
   permissionsBoundary,
   previewDeployScope,
   stateLocation,
+  type DeployScopeNames,
   type Environment,
 } from '@relay/platform-config';
-import { deployStatements, previewDeployStatements } from './deploy-permissions';
+import { deployStatements, previewDeployStatements, type DeployScope } from './deploy-permissions';
 import { policyDocument } from './iam';
 
 const ISSUER = 'token.actions.githubusercontent.com';
@@ -247,25 +248,25 @@ export class GithubDeployIdentity extends Construct {
         ]),
       });
     }
-    const own = deployScope(env);
+    // What a deploy role of this account may touch: names, state, parameters and tags of one
+    // scope (the env's own, or every preview's), with that scope's boundary.
+    const scopeFor = (names: DeployScopeNames, envTags: string[], boundaryArn: string, hostedZoneId?: string): DeployScope => ({
+      accountId: env.accountId,
+      region: env.region,
+      prefix: names.prefix,
+      stateBucket: state.bucket,
+      stateKeys: names.stateKeys,
+      envTags,
+      logBucket: logBucketName(env),
+      hostedZoneId,
+      boundaryArn,
+      parameterScopes: names.parameters,
+      bootstrapRoles: Object.values(BOOTSTRAP_ROLES),
+    });
     new IamRolePolicy(this, 'apply-policy', {
       role: this.applyRole.id,
       name: 'deploy-relay-stacks',
-      policy: policyDocument(
-        deployStatements({
-          accountId: env.accountId,
-          region: env.region,
-          prefix: own.prefix,
-          stateBucket: state.bucket,
-          stateKeys: own.stateKeys,
-          envTags: [env.name],
-          logBucket: logBucketName(env),
-          hostedZoneId: env.domain?.zoneId,
-          boundaryArn: permissionsBoundary(env).arn,
-          parameterScopes: own.parameters,
-          bootstrapRoles: Object.values(BOOTSTRAP_ROLES),
-        }),
-      ),
+      policy: policyDocument(deployStatements(scopeFor(deployScope(env), [env.name], permissionsBoundary(env).arn, env.domain?.zoneId))),
     });
 
     if (props.previews) {
@@ -279,24 +280,11 @@ export class GithubDeployIdentity extends Construct {
           `repo:${repository}:ref:refs/heads/main:${workflowRef(workflow, 'refs/heads/main')}`,
         ]),
       });
-      const scope = previewDeployScope(env);
+      const previewBoundary = permissionsBoundary({ kind: 'preview', accountId: env.accountId }).arn;
       new IamRolePolicy(this, 'preview-policy', {
         role: this.previewRole.id,
         name: 'deploy-previews',
-        policy: policyDocument(
-          previewDeployStatements({
-            accountId: env.accountId,
-            region: env.region,
-            prefix: scope.prefix,
-            stateBucket: state.bucket,
-            stateKeys: scope.stateKeys,
-            envTags: [`${env.name}-*`],
-            logBucket: logBucketName(env),
-            boundaryArn: permissionsBoundary({ kind: 'preview', accountId: env.accountId }).arn,
-            parameterScopes: scope.parameters,
-            bootstrapRoles: Object.values(BOOTSTRAP_ROLES),
-          }),
-        ),
+        policy: policyDocument(previewDeployStatements(scopeFor(previewDeployScope(env), [`${env.name}-*`], previewBoundary))),
       });
     }
   }
