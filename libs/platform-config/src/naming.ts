@@ -89,17 +89,17 @@ export function permissionsBoundary(env: Pick<Environment, 'kind' | 'accountId'>
   return { name, arn: `arn:aws:iam::${env.accountId}:policy/${name}` };
 }
 
-/**
- * What a deploy of this environment may own, as patterns: resource names, SSM parameters and
- * state objects. A preview's scope covers every preview (one role serves them all) and nothing
- * of dev's: relay-pv-*, /relay/dev-<name>/, chat/dev-<name>.tfstate.
- */
+/** Patterns of what a deploy role owns: resource names, SSM parameters and state objects. */
 export interface DeployScopeNames {
   prefix: string;
   parameters: string[];
   stateKeys: string[];
 }
 
+/**
+ * What a deploy of this environment may own. A preview's scope covers every preview (one role
+ * serves them all) and nothing of dev's: relay-pv-*, /relay/dev-<name>/, chat/dev-<name>.tfstate.
+ */
 export function deployScope(env: Environment): DeployScopeNames {
   if (env.kind === 'preview') return previewDeployScope(env);
   const parameter = (path: string) => `arn:aws:ssm:${env.region}:${env.accountId}:parameter/relay/${path}/*`;

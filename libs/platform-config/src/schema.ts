@@ -150,7 +150,7 @@ export const environmentSchema = z
     path: ['lambda', 'reservedDeliverConcurrency'],
   })
   .refine((e) => (e.lambda.reservedDeliverConcurrency ?? 0) + e.lambda.fanoutWorkers + UNRESERVED_LAMBDA_CONCURRENCY <= e.quotas.lambdaConcurrentExecutions, {
-    message: 'the fan-out workers must fit in the unreserved concurrency with 100 to spare for the routes',
+    message: `the fan-out workers must fit in the unreserved concurrency with ${UNRESERVED_LAMBDA_CONCURRENCY} to spare for the routes`,
     path: ['lambda', 'fanoutWorkers'],
   })
   .refine((e) => fargatePeakVcpu(e.fargate) <= (e.fargate.spot ? e.quotas.fargateSpotVcpu : e.quotas.fargateOnDemandVcpu), {
