@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import type { HandlerSource } from '@relay/chat-local-runtime';
 import { humanLogStream, startLocalStack } from '@relay/local-stack';
+import { CATALOGUE } from '@relay/platform-config';
 
 const USAGE = `npm start -- [options]: the whole product on 127.0.0.1 (chat, broadcast API, web client)
 
@@ -10,6 +11,8 @@ const USAGE = `npm start -- [options]: the whole product on 127.0.0.1 (chat, bro
   --web-port N         web client port (default 8082)
   --free-ports         put every port on a free one (for a second copy, or a busy machine)
   --handlers KIND      source (default): the TypeScript handlers; artifact: the built bundles in dist/
+  --stage-throttle ENV the WebSocket stage throttle to mirror: an environment's (default dev:
+                       200 requests/s, burst 500, shared by every socket) or off
   --log-level LEVEL    handler log level: DEBUG, INFO (default), WARN, ERROR
   --log-format FORMAT  human (default in a terminal: one readable line per log entry) or json
                        (default otherwise: the JSON lines CloudWatch gets)
@@ -24,6 +27,7 @@ async function main(): Promise<void> {
       'web-port': { type: 'string', default: '8082' },
       'free-ports': { type: 'boolean', default: false },
       handlers: { type: 'string', default: 'source' },
+      'stage-throttle': { type: 'string', default: 'dev' },
       'log-level': { type: 'string', default: 'INFO' },
       'log-format': { type: 'string', default: process.stdout.isTTY ? 'human' : 'json' },
       help: { type: 'boolean', default: false },
@@ -48,7 +52,15 @@ async function main(): Promise<void> {
     throw new Error(`--handlers must be "source" or "artifact", got ${values.handlers}`);
   }
 
+  const throttleEnv = values['stage-throttle'];
+  const envs = Object.keys(CATALOGUE) as (keyof typeof CATALOGUE)[];
+  if (throttleEnv !== 'off' && !envs.includes(throttleEnv as keyof typeof CATALOGUE)) {
+    throw new Error(`--stage-throttle must be one of ${[...envs, 'off'].join(', ')}, got ${throttleEnv}`);
+  }
+  const stageThrottle = throttleEnv === 'off' ? undefined : CATALOGUE[throttleEnv as keyof typeof CATALOGUE].webSocket;
+
   const stack = await startLocalStack({
+    stageThrottle,
     gatewayPort: port,
     broadcastPort: portOf('broadcast-port', values['broadcast-port']),
     webPort: portOf('web-port', values['web-port']),
@@ -68,6 +80,7 @@ async function main(): Promise<void> {
       `  DynamoDB (local)  ${runtime.dynamoEndpoint}`,
       `  tables            ${Object.values(runtime.tables).join(', ')}`,
       `  handlers          ${values.handlers} on node ${process.version}`,
+      `  stage throttle    ${stageThrottle ? `${throttleEnv}'s: ${stageThrottle.rateLimit} requests/s, burst ${stageThrottle.burstLimit}` : 'off'}`,
       '',
       `  demo token        ${token}`,
       `  try               npx wscat -c '${runtime.wsUrl}?token=${token}'`,

@@ -8,6 +8,8 @@ export const ERROR_CODES = {
   unauthorized: 401,
   not_a_member: 403,
   forbidden: 403,
+  /** This connection sent faster than its limit; `details.retryAfterMs` says when to try again. */
+  rate_limited: 429,
   internal_error: 500,
 } as const;
 

@@ -11,3 +11,4 @@ export * from './functions';
 export * from './delivery-settings';
 export * from './delivery-chunk';
 export * from './sigv4';
+export * from './token-bucket';

@@ -52,6 +52,36 @@ export function sigv4CanonicalUri(path: string): string {
   return `/${segments.join('/')}${trailing}`;
 }
 
+/** A query component as the signer escapes it: decoded once (leniently), then RFC 3986 escaped. */
+function escapeQueryPart(raw: string): string {
+  let decoded = raw;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    // A malformed escape is signed as sent, escaped; a signer that sent it signed the same.
+  }
+  return escapeSegment(decoded);
+}
+
+/**
+ * The canonical query string: every parameter escaped, sorted by name then value, a bare
+ * name signed with an empty value. AWS signs the query, so a verifier that ignored it would
+ * accept a signed request with parameters appended.
+ */
+export function sigv4CanonicalQuery(query: string): string {
+  if (query === '') return '';
+  const pairs: [string, string][] = [];
+  for (const part of query.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const name = eq < 0 ? part : part.slice(0, eq);
+    const value = eq < 0 ? '' : part.slice(eq + 1);
+    pairs.push([escapeQueryPart(name), escapeQueryPart(value)]);
+  }
+  pairs.sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  return pairs.map(([name, value]) => `${name}=${value}`).join('&');
+}
+
 const FOLDABLE = /\s{2,}|[\t\r\n]/;
 
 /** A header value as signed: trimmed, runs of whitespace folded to one space. */

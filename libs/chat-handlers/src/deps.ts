@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { CursorCodec, TokenSettings } from '@relay/chat-core';
+import type { CursorCodec, KeyedTokenBuckets, TokenSettings } from '@relay/chat-core';
 import type { ChatStores } from '@relay/chat-store';
 import type { ConnectionPoster } from './poster';
 
@@ -9,6 +9,8 @@ export interface HandlerDeps {
   clock?: () => Date;
   /** Set where the function may post to sockets (presence on join, leave and disconnect). */
   poster?: ConnectionPoster;
+  /** Per-connection frame limit; each route makes its own (CONNECTION_FRAME_LIMIT) when absent. */
+  connectionLimit?: KeyedTokenBuckets;
 }
 
 export interface ConnectDeps extends HandlerDeps {

@@ -1,4 +1,14 @@
-import { ChatError, MAX_PAYLOAD_BYTES, parseFrameJson, parseRequest, requestIdOf, utf8Bytes, type ServerFrame } from '@relay/chat-core';
+import {
+  ChatError,
+  CONNECTION_FRAME_LIMIT,
+  KeyedTokenBuckets,
+  MAX_PAYLOAD_BYTES,
+  parseFrameJson,
+  parseRequest,
+  requestIdOf,
+  utf8Bytes,
+  type ServerFrame,
+} from '@relay/chat-core';
 import type * as z from 'zod/mini';
 import type { WebSocketEvent, WebSocketHandler } from './events';
 import { now, type HandlerDeps } from './deps';
@@ -18,9 +28,18 @@ export function wsRoute<S extends z.ZodMiniType>(
   schema: S,
   run: (ctx: RouteContext, request: z.infer<S>) => Promise<ServerFrame>,
 ): WebSocketHandler {
+  const limit = deps.connectionLimit ?? new KeyedTokenBuckets(CONNECTION_FRAME_LIMIT.ratePerSecond, CONNECTION_FRAME_LIMIT.burst);
   return async (event: WebSocketEvent) => {
     let frame: unknown;
     try {
+      // First, before any parse or database call: a refused frame costs next to nothing.
+      const admitted = limit.take(event.requestContext.connectionId);
+      if (!admitted.ok) {
+        frame = parseFrameJsonQuietly(event.body);
+        throw new ChatError('rate_limited', `this connection is sending too fast; retry in ${admitted.retryAfterMs} ms`, {
+          retryAfterMs: admitted.retryAfterMs,
+        });
+      }
       if (event.body && utf8Bytes(event.body) > MAX_PAYLOAD_BYTES) {
         throw new ChatError('payload_too_large', `payload exceeds ${MAX_PAYLOAD_BYTES} bytes`);
       }
@@ -31,4 +50,14 @@ export function wsRoute<S extends z.ZodMiniType>(
       return errorReply(deps.logger, error, requestIdOf(frame));
     }
   };
+}
+
+/** The frame, so a refusal can echo its requestId; undefined when it is oversized or not JSON. */
+function parseFrameJsonQuietly(body: string | undefined): unknown {
+  if (!body || utf8Bytes(body) > MAX_PAYLOAD_BYTES) return undefined;
+  try {
+    return parseFrameJson(body);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { artistRoom, CursorCodec, MAX_PAYLOAD_BYTES, signToken, type TokenSettings } from '@relay/chat-core';
+import { artistRoom, CursorCodec, KeyedTokenBuckets, MAX_PAYLOAD_BYTES, signToken, type TokenSettings } from '@relay/chat-core';
 import { chatTableNames, createChatStores, createDocumentClient, createTableInputs } from '@relay/chat-store';
 import { createTables, startDynalite, type RunningServer } from '@relay/local-dynamo';
 import { createConnectHandler } from './connect';
@@ -36,7 +36,14 @@ beforeAll(async () => {
   await createTables(dynamo.url, createTableInputs(tables));
   db = createDocumentClient({ endpoint: dynamo.url, region: 'us-east-1' });
   const codec = new CursorCodec('c'.repeat(40));
-  const deps: PagingDeps = { stores: createChatStores(db, tables), logger: new Logger({ logLevel: 'SILENT' }), cursors: async () => codec };
+  // The per-connection frame limit is route.spec's subject; here every generated frame must reach its route.
+  const unlimited = new KeyedTokenBuckets(1e9, 1e9);
+  const deps: PagingDeps = {
+    stores: createChatStores(db, tables),
+    logger: new Logger({ logLevel: 'SILENT' }),
+    cursors: async () => codec,
+    connectionLimit: unlimited,
+  };
   routes = {
     join: createJoinHandler(deps),
     leave: createLeaveHandler(deps),

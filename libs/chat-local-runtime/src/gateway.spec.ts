@@ -1,5 +1,7 @@
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { sign } from 'aws4';
 import { WebSocket } from 'ws';
+import { MAX_PAYLOAD_BYTES } from '@relay/chat-core';
 import { LocalWebSocketGateway } from './gateway';
 
 /**
@@ -64,5 +66,75 @@ describe('LocalWebSocketGateway @connections', () => {
     expect(client.closed).toEqual([]);
     expect(client.socket.readyState).toBe(WebSocket.OPEN);
     client.socket.close();
+  });
+
+  /** A raw signed POST (aws4, as a plain caller signs), so size, region and target can be varied. */
+  async function signedPost(options: { bytes: number; region?: string; appendQuery?: string }): Promise<{ status: number; type?: string; message: string }> {
+    const url = new URL(gateway.managementEndpoint);
+    const path = `${url.pathname}/@connections/${encodeURIComponent('no-such-connection')}`;
+    const body = Buffer.alloc(options.bytes, 'a');
+    const signed = sign(
+      {
+        host: url.host,
+        path,
+        method: 'POST',
+        service: 'execute-api',
+        region: options.region ?? 'us-east-1',
+        body,
+        headers: { 'content-type': 'application/octet-stream' },
+      },
+      gateway.managementCredentials,
+    );
+    const target = options.appendQuery ? `${path}?${options.appendQuery}` : path;
+    const res = await fetch(`${url.origin}${target}`, { method: 'POST', headers: signed.headers as Record<string, string>, body });
+    const text = await res.text();
+    return { status: res.status, type: res.headers.get('x-amzn-errortype') ?? undefined, message: text };
+  }
+
+  it('answers a correctly signed oversized post 413, up to four times the limit', async () => {
+    for (const bytes of [MAX_PAYLOAD_BYTES + 1, 200 * 1024, 4 * MAX_PAYLOAD_BYTES]) {
+      expect(await signedPost({ bytes })).toMatchObject({ status: 413, type: 'PayloadTooLargeException' });
+    }
+    // Within the limit the same caller is authenticated and reaches the connection lookup.
+    expect(await signedPost({ bytes: 10 })).toMatchObject({ status: 410, type: 'GoneException' });
+  });
+
+  it('refuses a signature scoped to another region, and one whose query was appended after signing', async () => {
+    const foreign = await signedPost({ bytes: 10, region: 'eu-west-1' });
+    expect(foreign).toMatchObject({ status: 403 });
+    expect(foreign.message).toContain('signed for region eu-west-1, not us-east-1');
+    for (const appendQuery of ['x=1', 'a', 'connectionId=other&z=%20']) {
+      const appended = await signedPost({ bytes: 10, appendQuery });
+      expect(appended).toMatchObject({ status: 403 });
+      expect(appended.message).toContain('signature does not match');
+    }
+  });
+});
+
+describe('LocalWebSocketGateway stage throttle', () => {
+  it("mirrors the stage's rate and burst: frames past the burst are answered by the gateway, and no handler runs for them", async () => {
+    const throttled = new LocalWebSocketGateway({ stage: 'local', stageThrottle: { rateLimit: 1, burstLimit: 3 } });
+    await throttled.start();
+    let invoked = 0;
+    throttled.setRoutes({
+      $connect: async () => ({ statusCode: 200 }),
+      ping: async () => {
+        invoked++;
+        return { statusCode: 200, body: JSON.stringify({ type: 'pong' }) };
+      },
+    });
+    const socket = new WebSocket(throttled.wsUrl);
+    const frames: Record<string, unknown>[] = [];
+    socket.on('message', (data: Buffer) => frames.push(JSON.parse(data.toString('utf8')) as Record<string, unknown>));
+    await new Promise<void>((resolve, reject) => socket.once('open', () => resolve()).once('error', reject));
+    for (let i = 0; i < 6; i++) socket.send(JSON.stringify({ action: 'ping' }));
+    await until(() => frames.length === 6);
+    expect(invoked).toBe(3);
+    expect(frames.filter((f) => f['type'] === 'pong')).toHaveLength(3);
+    const refused = frames.filter((f) => f['message'] === 'Too Many Requests');
+    expect(refused).toHaveLength(3);
+    expect(refused[0]).toEqual({ message: 'Too Many Requests', connectionId: expect.any(String), requestId: expect.any(String) });
+    socket.close();
+    await throttled.stop();
   });
 });

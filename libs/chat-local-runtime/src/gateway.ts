@@ -3,17 +3,22 @@ import { randomBytes } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { MAX_PAYLOAD_BYTES } from '@relay/chat-core';
+import { MAX_PAYLOAD_BYTES, TokenBucket } from '@relay/chat-core';
 import { listen, type RunningServer } from '@relay/local-dynamo';
 import type { WsLambda, WsResult } from './lambda-types';
 import { LeanHttpServer, type LeanRequest, type LeanResponse } from './lean-http-server';
-import { verifyManagementSignature, type ManagementCredentials } from './management-auth';
-import { TokenBucket } from './token-bucket';
+import { LOCAL_REGION } from './local-region';
+import { verifyManagementSignature, type ManagementCredentials, type SigningExpectation } from './management-auth';
 import { connectEvent, disconnectEvent, messageEvent, newConnectionId, selectRoute, type EventContext } from './ws-events';
 
 export interface GatewayOptions {
   port?: number;
   stage: string;
+  /**
+   * The stage's default route throttle (the stack's `defaultRouteSettings`: requests/s and
+   * burst), shared by every connection's frames as on AWS; unlimited when absent.
+   */
+  stageThrottle?: StageThrottle;
   /** Management API limit (posts per second, burst); unlimited when absent. */
   managementRateLimit?: { ratePerSecond: number; burst: number };
   /**
@@ -25,9 +30,17 @@ export interface GatewayOptions {
   resetEveryNthPost?: number;
   /** How long an idle @connections keep-alive socket stays open (Node's default is 5 s). */
   keepAliveTimeoutMs?: number;
+  /** The region @connections signatures must be scoped to (LOCAL_REGION unless given). */
+  region?: string;
   /** What @connections callers must sign with (SigV4); random per gateway unless given. */
   managementCredentials?: ManagementCredentials;
   onError?: (message: string, error: unknown) => void;
+}
+
+/** An API Gateway stage's throttle, as platform-config records it per environment. */
+export interface StageThrottle {
+  rateLimit: number;
+  burstLimit: number;
 }
 
 /** Failure injection on @connections posts, changeable while the gateway runs. */
@@ -72,14 +85,17 @@ export class LocalWebSocketGateway {
   private routes: Record<string, WsLambda> = {};
   private routeKeys: ReadonlySet<string> = new Set();
   private readonly bucket?: TokenBucket;
+  private readonly stageBucket?: TokenBucket;
   private running?: RunningServer;
   private inFlight = new Set<Promise<unknown>>();
   private posts = 0;
   private faults: PostFaults;
   readonly managementCredentials: ManagementCredentials;
+  private readonly signing: SigningExpectation;
 
   constructor(private readonly options: GatewayOptions) {
     this.faults = { throttleEveryNthPost: options.throttleEveryNthPost, resetEveryNthPost: options.resetEveryNthPost };
+    if (options.stageThrottle) this.stageBucket = new TokenBucket(options.stageThrottle.rateLimit, options.stageThrottle.burstLimit);
     if (options.managementRateLimit) {
       this.bucket = new TokenBucket(options.managementRateLimit.ratePerSecond, options.managementRateLimit.burst);
     }
@@ -91,6 +107,7 @@ export class LocalWebSocketGateway {
       accessKeyId: 'LOCALRELAYMANAGEMENT',
       secretAccessKey: randomBytes(30).toString('base64url'),
     };
+    this.signing = { credentials: this.managementCredentials, region: options.region ?? LOCAL_REGION, service: 'execute-api' };
     // Whatever a client sends, the server answers and stays up: no request can throw out of here.
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.on('error', () => undefined); // a peer that resets mid-handshake is its own problem
@@ -222,17 +239,17 @@ export class LocalWebSocketGateway {
     const body = isBinary ? data.toString('base64') : data.toString('utf8');
     const routeKey = isBinary ? '$default' : selectRoute(body, this.routeKeys);
     const event = messageEvent(ctx, routeKey, body, isBinary);
+    if (this.stageBucket && !this.stageBucket.take().ok) {
+      // Throttled before the integration: no Lambda runs. AWS documents a 429 "Too Many
+      // Requests" for throttled requests; the frame's shape follows the integration-error
+      // frame below (not a recorded AWS response).
+      sendIfOpen(socket, gatewayErrorFrame('Too Many Requests', ctx.connectionId, event));
+      return;
+    }
     const result = await this.invoke(routeKey, event);
     if (result === 'crashed') {
       // What API Gateway sends when the integration fails.
-      sendIfOpen(
-        socket,
-        JSON.stringify({
-          message: 'Internal server error',
-          connectionId: ctx.connectionId,
-          requestId: (event.requestContext as { requestId: string }).requestId,
-        }),
-      );
+      sendIfOpen(socket, gatewayErrorFrame('Internal server error', ctx.connectionId, event));
     } else if (result?.body) {
       sendIfOpen(socket, result.body);
     }
@@ -253,7 +270,9 @@ export class LocalWebSocketGateway {
     if (!match) return managementError(res, 404, 'NotFoundException', `no route for ${req.method} ${path}`);
     const connectionId = decodePathSegment(match[1] ?? '');
     if (connectionId === undefined) return managementError(res, 400, 'BadRequestException', 'connection id is not validly percent-encoded');
-    verifyManagementSignature(req, path, req.body, this.managementCredentials)
+    // An oversized body is authenticated by the digest of all of it, then refused for its size.
+    const payload = req.bodySha256 === undefined ? req.body : { sha256: req.bodySha256 };
+    verifyManagementSignature(req, payload, this.signing)
       .then((refused) => {
         if (refused) return managementError(res, 403, 'ForbiddenException', `@connections needs a SigV4 signature: ${refused}`);
         if (req.bodyTooLarge) return managementError(res, 413, 'PayloadTooLargeException', 'data exceeds 128 KB');
@@ -282,7 +301,7 @@ export class LocalWebSocketGateway {
         return;
       }
       const injected = this.faults.throttleEveryNthPost !== undefined && this.posts % this.faults.throttleEveryNthPost === 0;
-      if (injected || (this.bucket && !this.bucket.take())) {
+      if (injected || (this.bucket && !this.bucket.take().ok)) {
         return managementError(res, 429, 'LimitExceededException', 'rate exceeded');
       }
       const latency = this.faults.postLatencyMs ?? 0;
@@ -334,6 +353,11 @@ function refuseUpgrade(socket: Duplex, status: number, body: string): void {
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/** A frame API Gateway itself answers with (not the integration's route response). */
+function gatewayErrorFrame(message: string, connectionId: string, event: Record<string, unknown>): string {
+  return JSON.stringify({ message, connectionId, requestId: (event['requestContext'] as { requestId: string }).requestId });
 }
 
 function errorFrame(code: string, message: string): string {

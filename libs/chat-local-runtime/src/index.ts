@@ -1,6 +1,7 @@
 export { startLocalRuntime, LOCAL_AUTH, type LocalRuntime, type LocalRuntimeOptions } from './runtime';
-export { LocalWebSocketGateway, type GatewayOptions, type PostFaults } from './gateway';
-export { verifyManagementSignature, type ManagementCredentials } from './management-auth';
+export { LocalWebSocketGateway, type GatewayOptions, type PostFaults, type StageThrottle } from './gateway';
+export { verifyManagementSignature, type ManagementCredentials, type SigningExpectation } from './management-auth';
+export { LOCAL_REGION } from './local-region';
 export { StreamPump, type StreamPumpOptions } from './stream-pump';
 export { handlerModulePath, type HandlerSource } from './handler-modules';
 export type { HandlerPlacement } from './lambda-host';

@@ -9,7 +9,20 @@ const dir = mkdtempSync(path.join(tmpdir(), 'relay-lambda-host-'));
 const files = {
   echo: path.join(dir, 'echo.ts'),
   fail: path.join(dir, 'fail.js'),
+  busy: path.join(dir, 'busy.js'),
 };
+// Counts how many of its invocations run at once, in whichever thread holds it.
+writeFileSync(
+  files.busy,
+  `let now = 0, peak = 0;
+exports.handler = async () => {
+  peak = Math.max(peak, ++now);
+  await new Promise((r) => setTimeout(r, 15));
+  now--;
+  return peak;
+};
+`,
+);
 // TypeScript, so the thread must compile it as the runtime's source handlers are compiled.
 writeFileSync(
   files.echo,
@@ -94,5 +107,13 @@ describe('hostHandlers on the main thread', () => {
   it('loads the modules in this thread', async () => {
     host = await hostHandlers({ fail: files.fail }, 'main-thread');
     await expect(handler('fail')({})).rejects.toThrow('no such room');
+  });
+
+  it("runs at most `concurrency` invocations of one function at once, as Lambda's concurrency bounds them; the rest wait and all complete", async () => {
+    host = await hostHandlers({ busy: files.busy }, 'main-thread', 3);
+    const peaks = (await Promise.all(Array.from({ length: 20 }, () => handler('busy')({})))) as number[];
+    expect(peaks).toHaveLength(20);
+    expect(Math.max(...peaks)).toBe(3);
+    await expect(hostHandlers({ busy: files.busy }, 'main-thread', 0)).rejects.toThrow('concurrency must be a positive integer');
   });
 });

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import pLimit from 'p-limit';
 import { loadHandler } from './handler-modules';
 import type { InvocationContext } from './lambda-types';
 
@@ -109,11 +110,35 @@ class HandlerThread {
   }
 }
 
+/**
+ * How many invocations of one function run at once; the rest wait their turn. On AWS each
+ * invocation has a sandbox (and an SDK socket pool) to itself; here they share one process,
+ * and an unbounded burst queues on the pool until the SDK's connection timeout (which starts
+ * before a socket is free) fails calls that never reached DynamoDB. Sized well under the
+ * clients' pools (DYNAMO_MAX_SOCKETS), as Lambda's concurrency sizes what runs on AWS.
+ */
+export const DEFAULT_FUNCTION_CONCURRENCY = 16;
+
+/** Each function's invocations through a gate of `concurrency`, as Lambda's concurrency limits them. */
+function bounded(handlers: Record<string, HostedHandler>, concurrency: number): Record<string, HostedHandler> {
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be a positive integer, not ${concurrency}`);
+  return Object.fromEntries(
+    Object.entries(handlers).map(([name, handler]) => {
+      const gate = pLimit(concurrency);
+      return [name, (event: unknown, context?: InvocationContext) => gate(() => handler(event, context))];
+    }),
+  );
+}
+
 /** Loads every function's module where `placement` says; `files` maps a function name to its module file. */
-export async function hostHandlers(files: Record<string, string>, placement: HandlerPlacement): Promise<LambdaHost> {
+export async function hostHandlers(
+  files: Record<string, string>,
+  placement: HandlerPlacement,
+  concurrency = DEFAULT_FUNCTION_CONCURRENCY,
+): Promise<LambdaHost> {
   if (placement === 'main-thread') {
     const handlers = Object.fromEntries(Object.entries(files).map(([name, file]) => [name, loadHandler<HostedHandler>(file)]));
-    return { handlers, stop: async () => undefined };
+    return { handlers: bounded(handlers, concurrency), stop: async () => undefined };
   }
   if (!Number.isInteger(placement.workerThreads) || placement.workerThreads < 1) {
     throw new Error(`workerThreads must be a positive integer, not ${placement.workerThreads}`);
@@ -129,7 +154,10 @@ export async function hostHandlers(files: Record<string, string>, placement: Han
   // Each invocation goes to the least busy thread, as Lambda routes to a free sandbox.
   const leastBusy = () => threads.reduce((best, thread) => (thread.load < best.load ? thread : best));
   return {
-    handlers: Object.fromEntries(Object.keys(files).map((name) => [name, (event, context) => leastBusy().invoke(name, event, context)])),
+    handlers: bounded(
+      Object.fromEntries(Object.keys(files).map((name) => [name, (event: unknown, context?: InvocationContext) => leastBusy().invoke(name, event, context)])),
+      concurrency,
+    ),
     async stop() {
       await Promise.all(threads.map((thread) => thread.stop()));
     },

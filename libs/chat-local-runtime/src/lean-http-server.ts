@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { HTTPParser, type OnHeadersCompleteParser } from 'http-parser-js';
@@ -13,6 +14,11 @@ export interface LeanRequest {
   body: Buffer;
   /** The body was longer than maxBodyBytes: `body` holds only its start. */
   bodyTooLarge: boolean;
+  /**
+   * For a body over maxBodyBytes (and within four times it), the SHA-256 (hex) of all of it,
+   * hashed as it streamed past: a signed request can still be authenticated, then refused 413.
+   */
+  bodySha256?: string;
 }
 
 export interface LeanResponse {
@@ -56,6 +62,8 @@ class LeanConnection {
   private headers: Record<string, string> = {};
   private chunks: Buffer[] = [];
   private size = 0;
+  /** Hashes a body once it outgrows maxBodyBytes, so its digest survives the bytes being dropped. */
+  private overflow?: Hash;
   private refused?: { status: number; message: string };
   /** The request being read asked for a 100 Continue that earlier answers still hold back. */
   private continueOwed = false;
@@ -89,6 +97,7 @@ class LeanConnection {
     this.info = info;
     this.chunks = [];
     this.size = 0;
+    this.overflow = undefined;
     this.refused = undefined;
     // Lower-case names, repeats joined: read once here for the framing checks and the handler.
     const headers: Record<string, string> = (this.headers = {});
@@ -123,9 +132,17 @@ class LeanConnection {
 
   private onBody(chunk: Buffer, offset: number, length: number): void {
     this.size += length;
-    if (this.size <= this.options.maxBodyBytes) this.chunks.push(chunk.subarray(offset, offset + length));
+    const part = chunk.subarray(offset, offset + length);
+    if (this.size <= this.options.maxBodyBytes) this.chunks.push(part);
     // Past four times the limit the rest is not worth reading: answer and hang up.
     else if (this.size > 4 * this.options.maxBodyBytes) this.refuse(413, 'request body too large');
+    else {
+      if (!this.overflow) {
+        this.overflow = createHash('sha256');
+        for (const kept of this.chunks) this.overflow.update(kept);
+      }
+      this.overflow.update(part);
+    }
   }
 
   private onMessage(): void {
@@ -151,6 +168,7 @@ class LeanConnection {
       headers: this.headers,
       body: Buffer.concat(this.chunks),
       bodyTooLarge: this.size > this.options.maxBodyBytes,
+      ...(this.overflow ? { bodySha256: this.overflow.digest('hex') } : {}),
     };
     const response: LeanResponse = {
       send: (status, extra, body) => {

@@ -1,6 +1,7 @@
 import { randomUUID, createHash } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { QueueLambda } from './lambda-types';
+import { LOCAL_REGION } from './local-region';
 
 /** The queue and its event source mapping, as the stack configures them (DELIVERY_FANOUT). */
 export interface LocalQueueSettings {
@@ -182,8 +183,8 @@ export class LocalQueue {
       messageAttributes: {},
       md5OfBody: m.md5,
       eventSource: 'aws:sqs',
-      eventSourceARN: `arn:aws:sqs:us-east-1:000000000000:${this.name}`,
-      awsRegion: 'us-east-1',
+      eventSourceARN: `arn:aws:sqs:${LOCAL_REGION}:000000000000:${this.name}`,
+      awsRegion: LOCAL_REGION,
     }));
     return { Records };
   }

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, type RunningServer } from '@relay/local-dynamo';
 import { LocalQueue, MAX_DELAY_SECONDS } from './local-queue';
-import { verifyManagementSignature, type ManagementCredentials } from './management-auth';
+import { LOCAL_REGION } from './local-region';
+import { verifyManagementSignature, type ManagementCredentials, type SigningExpectation } from './management-auth';
 
 /** SQS's own limits, so what works here works there (messages portably under 256 KiB). */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -30,7 +31,11 @@ export class LocalSqsServer {
   private readonly server = createServer((req, res) => this.handle(req, res));
   private running?: RunningServer;
 
-  constructor(private readonly credentials: ManagementCredentials) {}
+  private readonly expected: SigningExpectation;
+
+  constructor(credentials: ManagementCredentials) {
+    this.expected = { credentials, region: LOCAL_REGION, service: 'sqs' };
+  }
 
   async start(port = 0): Promise<string> {
     this.running = await listen(this.server, port);
@@ -73,7 +78,7 @@ export class LocalSqsServer {
   private async answer(req: IncomingMessage, body: Buffer | undefined): Promise<unknown> {
     if (req.method !== 'POST' || (req.url ?? '/') !== '/') throw new SqsError(400, 'InvalidAction', 'POST / with an X-Amz-Target header');
     if (!body) throw new SqsError(400, 'BatchRequestTooLong', `requests are limited to ${MAX_REQUEST_BYTES} bytes`);
-    const refused = await verifyManagementSignature(req, '/', body, this.credentials, Date.now(), 'sqs');
+    const refused = await verifyManagementSignature(req, body, this.expected);
     if (refused) throw new SqsError(403, 'AccessDenied', refused);
     let input: Record<string, unknown>;
     try {

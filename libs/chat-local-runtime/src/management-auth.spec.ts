@@ -18,10 +18,14 @@ interface Signed {
 }
 
 /** What an SDK client sends (smithy's signer, as ApiGatewayManagementApiClient and SQSClient sign). */
-async function sdkSigned(path: string, body: string, options: { secret?: string; sessionToken?: string; service?: string; date?: Date } = {}): Promise<Signed> {
+async function sdkSigned(
+  path: string,
+  body: string,
+  options: { secret?: string; sessionToken?: string; service?: string; date?: Date; region?: string; query?: Record<string, string> } = {},
+): Promise<Signed> {
   const signer = new SignatureV4({
     credentials: { ...credentials, secretAccessKey: options.secret ?? credentials.secretAccessKey, sessionToken: options.sessionToken },
-    region: 'us-east-1',
+    region: options.region ?? 'us-east-1',
     service: options.service ?? 'execute-api',
     sha256: Hash.bind(null, 'sha256'),
     uriEscapePath: true,
@@ -33,12 +37,14 @@ async function sdkSigned(path: string, body: string, options: { secret?: string;
       hostname: '127.0.0.1',
       port: port(),
       path,
+      query: options.query ?? {},
       headers: { host: `127.0.0.1:${port()}`, 'content-type': 'application/octet-stream', 'content-length': String(Buffer.byteLength(body)) },
       body,
     }),
     options.date ? { signingDate: options.date } : undefined,
   );
-  return { path, headers: signed.headers, body };
+  const query = new URLSearchParams(options.query ?? {}).toString().replace(/\+/g, '%20');
+  return { path: query ? `${path}?${query}` : path, headers: signed.headers, body };
 }
 
 /**
@@ -86,7 +92,7 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      verifyManagementSignature(req, (req.url ?? '').split('?')[0] ?? '', Buffer.concat(chunks), credentials).then(
+      verifyManagementSignature(req, Buffer.concat(chunks), { credentials, region: 'us-east-1', service: 'execute-api' }).then(
         (refused) => res.end(JSON.stringify({ refused: refused ?? null })),
         (error: unknown) => res.writeHead(500).end(String(error)),
       );
@@ -107,6 +113,16 @@ describe('verifyManagementSignature', () => {
     await fc.assert(
       fc.asyncProperty(connectionIds, bodies, tokens, async (id, body, sessionToken) => {
         expect(await verdict(await sdkSigned(BASE + encodeURIComponent(id), body, { sessionToken }))).toBeNull();
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('accepts a signed query string, whatever its names, values and order', async () => {
+    const queries = fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.string({ maxLength: 12 }), { maxKeys: 4 });
+    await fc.assert(
+      fc.asyncProperty(connectionIds, queries, async (id, query) => {
+        expect(await verdict(await sdkSigned(BASE + encodeURIComponent(id), 'x', { query }))).toBeNull();
       }),
       { numRuns: 60 },
     );
@@ -139,6 +155,7 @@ describe('verifyManagementSignature', () => {
     const tampered: Record<string, (s: Signed) => Signed> = {
       body: (s) => ({ ...s, body: `${s.body}!`, headers: { ...s.headers, 'content-length': String(Buffer.byteLength(s.body) + 1) } }),
       path: (s) => ({ ...s, path: `${s.path}x` }),
+      query: (s) => ({ ...s, path: `${s.path}${s.path.includes('?') ? '&' : '?'}appended=1` }),
       'signed header': (s) => ({ ...s, headers: { ...s.headers, 'content-type': 'text/plain' } }),
       date: (s) => {
         const key = Object.keys(s.headers).find((h) => h.toLowerCase() === 'x-amz-date') ?? 'x-amz-date';
@@ -163,6 +180,9 @@ describe('verifyManagementSignature', () => {
     );
     expect(await verdict(await sdkSigned(`${BASE}abc`, 'x', { secret: 'another-secret' }))).toBe('signature does not match');
     expect(await verdict(await sdkSigned(`${BASE}abc`, 'x', { service: 'sqs' }))).toBe('signed for sqs, not execute-api');
+    expect(await verdict(await sdkSigned(`${BASE}abc`, 'x', { region: 'ap-northeast-2' }))).toBe('signed for region ap-northeast-2, not us-east-1');
+    const withQuery = await sdkSigned(`${BASE}abc`, 'x', { query: { b: '2', a: '1' } });
+    expect(await verdict({ ...withQuery, path: withQuery.path.replace('b=2', 'b=3') })).toBe('signature does not match');
     const stale = await sdkSigned(`${BASE}abc`, 'x', { date: new Date(Date.now() - 20 * 60 * 1000) });
     expect(await verdict(stale)).toBe('signature expired or from the future');
     // A body swapped for one of the same length (content-length, a signed header, unchanged).

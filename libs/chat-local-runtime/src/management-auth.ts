@@ -1,5 +1,5 @@
 import { hash, timingSafeEqual } from 'node:crypto';
-import { sigv4CanonicalUri, sigv4HeaderValue, sigv4Scope, sigv4Signature, sigv4SigningKey } from '@relay/chat-core';
+import { sigv4CanonicalQuery, sigv4CanonicalUri, sigv4HeaderValue, sigv4Scope, sigv4Signature, sigv4SigningKey } from '@relay/chat-core';
 
 export interface ManagementCredentials {
   accessKeyId: string;
@@ -43,8 +43,25 @@ function sortedNames(signedHeaderList: string): string[] {
 /** What the check reads of a request: Node's IncomingMessage and the lean server's requests both fit. */
 export interface SignedRequest {
   method?: string;
+  /** The request target as sent: path and query, both of which the signature covers. */
+  url?: string;
   headers: Record<string, string | string[] | undefined>;
 }
+
+/** What a request must have been signed for: the endpoint's credentials, region and service. */
+export interface SigningExpectation {
+  credentials: ManagementCredentials;
+  /** The region the endpoint serves; AWS refuses a signature scoped to any other. */
+  region: string;
+  /** The signing name of the API: execute-api for @connections, sqs for the local queue. */
+  service: string;
+}
+
+/**
+ * The body, or only its SHA-256 when it was too large to keep (the lean server hashes an
+ * oversized body as it streams past, so a signed oversized post is answered 413, not 403).
+ */
+export type SignedPayload = Buffer | { sha256: string };
 
 /**
  * On AWS the @connections API is IAM-protected: only SigV4-signed calls from principals with
@@ -60,17 +77,16 @@ export interface SignedRequest {
  */
 export async function verifyManagementSignature(
   req: SignedRequest,
-  path: string,
-  body: Buffer,
-  credentials: ManagementCredentials,
+  payload: SignedPayload,
+  expected: SigningExpectation,
   now = Date.now(),
-  /** The signing name of the API: execute-api for @connections, sqs for the local queue. */
-  service = 'execute-api',
 ): Promise<string | undefined> {
+  const { credentials, service } = expected;
   const match = AUTHORIZATION.exec(String(req.headers['authorization'] ?? ''));
   if (!match) return 'missing or malformed SigV4 Authorization header';
   const [, accessKeyId, scopeDate = '', region = '', scopeService, signedHeaderList = '', signature = ''] = match;
   if (scopeService !== service) return `signed for ${scopeService}, not ${service}`;
+  if (region !== expected.region) return `signed for region ${region}, not ${expected.region}`;
   if (accessKeyId !== credentials.accessKeyId) return 'unknown access key';
   const amzDate = req.headers['x-amz-date'];
   const signedAt = typeof amzDate === 'string' && amzDate.startsWith(scopeDate) ? signingTime(amzDate) : undefined;
@@ -79,18 +95,22 @@ export async function verifyManagementSignature(
 
   // The signer trusts a payload hash header as given (S3 style); AWS checks it against the body.
   const declaredHash = req.headers['x-amz-content-sha256'];
-  const payloadHash = bodyHash(body);
+  const payloadHash = Buffer.isBuffer(payload) ? bodyHash(payload) : payload.sha256;
   if (declaredHash !== undefined && declaredHash !== payloadHash) return 'x-amz-content-sha256 does not match the body';
   const names = sortedNames(signedHeaderList);
   if (!names.includes('host')) return 'the host header must be signed';
-  // SigV4 canonical request: no query (the routes here take none), the listed headers sorted.
+  // SigV4 canonical request: path, query and the listed headers, sorted.
   let canonicalHeaders = '';
   for (const name of names) {
     const value = req.headers[name];
     if (value === undefined) return `signed header ${name} is missing`;
     canonicalHeaders += `${name}:${sigv4HeaderValue(value)}\n`;
   }
-  const canonicalRequest = `${req.method ?? 'GET'}\n${sigv4CanonicalUri(path)}\n\n${canonicalHeaders}\n${names.join(';')}\n${payloadHash}`;
+  const target = req.url ?? '/';
+  const q = target.indexOf('?');
+  const path = q < 0 ? target : target.slice(0, q);
+  const query = q < 0 ? '' : sigv4CanonicalQuery(target.slice(q + 1));
+  const canonicalRequest = `${req.method ?? 'GET'}\n${sigv4CanonicalUri(path)}\n${query}\n${canonicalHeaders}\n${names.join(';')}\n${payloadHash}`;
   const key = sigv4SigningKey(credentials.secretAccessKey, scopeDate, region, service);
   const recomputed = Buffer.from(sigv4Signature(key, amzDate, sigv4Scope(scopeDate, region, service), canonicalRequest), 'hex');
   const claimed = Buffer.from(signature, 'hex');

@@ -3,12 +3,13 @@ import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagem
 import { CHAT_FUNCTIONS, DELIVERY_FANOUT, signToken, type ChatFunction, type TokenSettings } from '@relay/chat-core';
 import { chatTableNames, chatTables, createTableInputs, type ChatTableNames } from '@relay/chat-store';
 import { createTables, DynamoStreamTap, startDynalite } from '@relay/local-dynamo';
-import { LocalWebSocketGateway, type GatewayOptions } from './gateway';
+import { LocalWebSocketGateway, type GatewayOptions, type StageThrottle } from './gateway';
 import { handlerModulePath, type HandlerSource } from './handler-modules';
 import { hostHandlers, type HandlerPlacement } from './lambda-host';
 import type { QueueLambda, StreamLambda, WsLambda } from './lambda-types';
 import { LocalQueue, type LocalQueueSettings } from './local-queue';
 import { LocalSqsServer } from './local-sqs-server';
+import { LOCAL_REGION } from './local-region';
 import { StreamPump } from './stream-pump';
 
 export interface LocalRuntimeOptions {
@@ -31,6 +32,8 @@ export interface LocalRuntimeOptions {
   /** Gateway failure injection for tests (throttles, resets, keep-alive timeout). */
   gatewayFaults?: Pick<GatewayOptions, 'throttleEveryNthPost' | 'resetEveryNthPost' | 'keepAliveTimeoutMs'>;
   managementRateLimit?: { ratePerSecond: number; burst: number };
+  /** The WebSocket stage's throttle to mirror (an environment's `webSocket` settings); none when absent. */
+  stageThrottle?: StageThrottle;
   /** Powertools log level for the handlers (default WARN, so the runtime's own output stays readable). */
   logLevel?: string;
   onError?: (message: string, error: unknown) => void;
@@ -89,6 +92,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     port: options.gatewayPort,
     stage,
     managementRateLimit: options.managementRateLimit,
+    stageThrottle: options.stageThrottle,
     ...options.gatewayFaults,
     onError,
   });
@@ -115,7 +119,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const queueUrl = sqs.add(queue);
 
   Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
+    AWS_REGION: LOCAL_REGION,
     // Local endpoints only: never let a developer's real credentials sign these requests. The
     // gateway's @connections API checks SigV4 signatures made with exactly these (random) keys.
     AWS_ACCESS_KEY_ID: gateway.managementCredentials.accessKeyId,
@@ -176,7 +180,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const management = new ApiGatewayManagementApiClient({
     endpoint: managementEndpoint,
-    region: 'us-east-1',
+    region: LOCAL_REGION,
     credentials: gateway.managementCredentials,
   });
   return {

@@ -3,7 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { followsTable, loadConfig, startBroadcastService, type RunningService } from '@relay/broadcast-service';
-import { LOCAL_AUTH, startLocalRuntime, workspaceRoot, type HandlerPlacement, type HandlerSource, type LocalRuntime } from '@relay/chat-local-runtime';
+import {
+  LOCAL_AUTH,
+  LOCAL_REGION,
+  startLocalRuntime,
+  workspaceRoot,
+  type HandlerPlacement,
+  type HandlerSource,
+  type LocalRuntime,
+  type StageThrottle,
+} from '@relay/chat-local-runtime';
 import { tableInput } from '@relay/chat-store';
 import { createTables, type RunningServer } from '@relay/local-dynamo';
 import { startWebServer } from './web-server';
@@ -16,6 +25,8 @@ export interface LocalStackOptions {
   /** Where the chat's handler modules run (see HandlerPlacement). */
   placement?: HandlerPlacement;
   logLevel?: string;
+  /** The WebSocket stage throttle to mirror (an environment's `webSocket` settings); none when absent. */
+  stageThrottle?: StageThrottle;
   /** Serve the web client (default true); load tests and benchmarks leave it out. */
   web?: boolean;
 }
@@ -64,6 +75,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     handlers: options.handlers,
     placement: options.placement,
     logLevel: options.logLevel,
+    stageThrottle: options.stageThrottle,
   });
   let broadcast: RunningService | undefined;
   let web: RunningServer | undefined;
@@ -73,7 +85,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       loadConfig({
         PORT: String(options.broadcastPort ?? 0),
         HOST: '127.0.0.1',
-        AWS_REGION: 'us-east-1',
+        AWS_REGION: LOCAL_REGION,
         DYNAMODB_ENDPOINT: runtime.dynamoEndpoint,
         CHAT_ROOMS_TABLE: runtime.tables.rooms,
         CHAT_MESSAGES_TABLE: runtime.tables.messages,
