@@ -86,6 +86,16 @@ export class LocalQueue {
     this.crashRules.push(matches);
   }
 
+  /**
+   * What SQS's StartMessageMoveTask does for this queue's dead-letter queue: every dead letter
+   * goes back as a new message (new id, no receives), oldest first. Answers how many moved.
+   */
+  redrive(): number {
+    const moved = this.deadLetters.splice(0);
+    for (const letter of moved) this.send(letter.body);
+    return moved.length;
+  }
+
   /** Resolves once every message sent so far is deleted or dead-lettered. */
   idle(): Promise<void> {
     if (this.messages.size === 0 && this.inFlight === 0) return Promise.resolve();

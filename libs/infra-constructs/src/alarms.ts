@@ -24,6 +24,9 @@ export interface AlarmsProps {
 /** A Lambda whose slowest invocation passes this share of its timeout is about to be cut off. */
 export const NEAR_TIMEOUT_SHARE = 0.8;
 
+/** A dead letter older than this (s) alarms: it is work given up on that nobody has redriven. */
+export const DEAD_LETTER_MAX_AGE_SECONDS = 3600;
+
 type AlarmConfig = Omit<CloudwatchMetricAlarmConfig, 'alarmName' | 'alarmActions' | 'okActions'>;
 
 /**
@@ -115,6 +118,19 @@ export class Alarms extends Construct {
         evaluationPeriods: 1,
         comparisonOperator: 'GreaterThanThreshold',
         threshold: 0,
+        dimensions: { QueueName: queue },
+      });
+      // A dead letter nobody redrove: a chunk redriven late still reaches the members connected
+      // then (clients drop what they hold), but each hour reaches fewer of those it was for.
+      alarm(`${queue}-oldest-age`, {
+        alarmDescription: 'a dead letter has waited over an hour: redrive it (docs/operations-runbook.md#dead-lettered-chunks)',
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateAgeOfOldestMessage',
+        statistic: 'Maximum',
+        period: 300,
+        evaluationPeriods: 1,
+        comparisonOperator: 'GreaterThanThreshold',
+        threshold: DEAD_LETTER_MAX_AGE_SECONDS,
         dimensions: { QueueName: queue },
       });
     }

@@ -19,7 +19,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { resolveEnvironment } from '@relay/platform-config';
-import { Alarms } from './alarms';
+import { Alarms, DEAD_LETTER_MAX_AGE_SECONDS } from './alarms';
 import { expiredBy, type EcrImage } from './ecr-lifecycle-model';
 import { FargateService } from './fargate-service';
 import { ImageRepository } from './image-repository';
@@ -310,6 +310,7 @@ describe('Alarms', () => {
     });
     const alarms = resources(synth, 'aws_cloudwatch_metric_alarm');
     expect(alarms.map((a) => a['metric_name'] ?? 'math').sort()).toEqual([
+      'ApproximateAgeOfOldestMessage',
       'ApproximateNumberOfMessagesVisible',
       'Duration',
       'Duration',
@@ -333,6 +334,12 @@ describe('Alarms', () => {
       metric_name: 'ApproximateNumberOfMessagesVisible',
       threshold: 0,
       comparison_operator: 'GreaterThanThreshold',
+    });
+    // A dead letter nobody redrove within the hour alarms apart from "not empty".
+    expect(synth).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      metric_name: 'ApproximateAgeOfOldestMessage',
+      threshold: DEAD_LETTER_MAX_AGE_SECONDS,
+      dimensions: { QueueName: 'q1' },
     });
     const math = alarms.find((a) => a['metric_query'])!;
     expect(math['metric_query']).toEqual(expect.arrayContaining([expect.objectContaining({ expression: 'desired - running' })]));

@@ -6,7 +6,7 @@ export { FargateService, type FargateServiceProps } from './fargate-service';
 export { OffHoursSchedule, OFF_HOURS_RETRY, type OffHoursScheduleProps } from './off-hours-schedule';
 export { StaticSite, type StaticSiteProps } from './static-site';
 export { Network, type NetworkProps } from './network';
-export { Alarms, NEAR_TIMEOUT_SHARE, type AlarmsProps } from './alarms';
+export { Alarms, DEAD_LETTER_MAX_AGE_SECONDS, NEAR_TIMEOUT_SHARE, type AlarmsProps } from './alarms';
 export { LogBucket, LOG_PREFIXES } from './log-bucket';
 export { DnsValidatedCertificate, type DnsValidatedCertificateProps } from './certificate';
 export { WebAcl, type WebAclProps } from './web-acl';
