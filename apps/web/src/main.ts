@@ -1,4 +1,4 @@
-import { ChatConnection, FatalConnectionError } from './connection';
+import { ChatConnection, FatalConnectionError } from '@relay/chat-client';
 import { Banner } from './banner';
 import { RoomView } from './room-view';
 import { artistOf, ROOM_ID, ROOM_RULE } from './rooms';
@@ -75,7 +75,8 @@ async function main(): Promise<void> {
     // A passing failure: the connection's own retries fetch the token again.
   }
   const owner = artistOf(roomId);
-  if (owner !== undefined && (first === undefined || subjectOf(first) !== owner)) {
+  const signedInAs = first === undefined ? undefined : subjectOf(first);
+  if (owner !== undefined && signedInAs !== owner) {
     // Only the artist posts in a broadcast room; followers read along.
     composer.hidden = true;
     $('#notice').textContent = `This is ${owner}'s broadcast room: only the artist posts here.`;
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
     first = undefined; // reconnects sign in afresh
     return `${config.wsUrl}?token=${encodeURIComponent(current)}`;
   });
-  const view = new RoomView(connection, roomId, { messages: $('#messages'), members: $('#members'), count: $('#online-count') }, banner);
+  const view = new RoomView(connection, roomId, { messages: $('#messages'), members: $('#members'), count: $('#online-count') }, banner, signedInAs);
   connection.onState = (state) => {
     status.dataset['state'] = state;
     status.textContent = state === 'open' ? `online as ${user}` : state === 'refused' ? 'not connected' : `${state}…`;

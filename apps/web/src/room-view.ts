@@ -1,23 +1,9 @@
+import { RoomSync, type ChatConnection, type ChatMessage, type Frame } from '@relay/chat-client';
 import type { Banner } from './banner';
-import type { ChatConnection, Frame } from './connection';
 import { artistOf } from './rooms';
-
-export interface ChatMessage {
-  roomId: string;
-  seq: number;
-  senderId: string;
-  senderName: string;
-  clientMessageId: string;
-  body: string;
-  sentAt: string;
-}
 
 const PAGE = 30;
 const NEAR_TOP_PX = 40;
-/** Small rooms get presence pushed (a `presence` frame); this poll only backs up large rooms. */
-const PRESENCE_POLL_MS = 30_000;
-/** How long a seq gap may stay open before history is asked (deliveries may arrive out of order). */
-const REORDER_WINDOW_MS = 500;
 /** Several joins at once cost one refresh. */
 const PRESENCE_DEBOUNCE_MS = 150;
 
@@ -29,81 +15,71 @@ const JOIN_ADVICE: Record<string, string> = {
 };
 
 /**
- * One room on screen: messages in seq order (deduplicated, so a retry or a history page never
- * shows one twice), older pages loaded when scrolled to the top, gaps after a reconnect filled
- * from history, and the presence list.
+ * One room on screen, drawn from its RoomSync (@relay/chat-client): messages in seq order
+ * (each once), older pages when scrolled to the top, and the member list for those who see it.
+ * An artist room's audience is never shown presence, so it never reads the member list.
  */
 export class RoomView {
-  private readonly messages = new Map<number, ChatMessage>();
-  private olderCursor: string | null = null;
+  private readonly sync: RoomSync;
   private loadingOlder = false;
-  private presenceTimer?: number;
+  private presenceTimer?: ReturnType<typeof setTimeout>;
   /** Presence frames received: the page exposes the count for its tests. */
   presenceEvents = 0;
   private readonly artist: string | undefined;
 
   constructor(
-    private readonly connection: ChatConnection,
-    private readonly roomId: string,
+    connection: ChatConnection,
+    roomId: string,
     private readonly elements: { messages: HTMLElement; members: HTMLElement; count: HTMLElement },
     private readonly banner: Banner,
+    /** Who this client signed in as, when known: in an artist room only the artist sees members. */
+    user?: string,
   ) {
     this.artist = artistOf(roomId);
+    const audience = this.artist !== undefined && user !== this.artist;
+    this.sync = new RoomSync(
+      connection,
+      roomId,
+      {
+        messages: (fresh, source) => this.draw(fresh, source),
+        members: (reply) => this.drawMembers(reply),
+        problem: (frame) => this.showError(frame),
+        joinRefused: (frame) => {
+          const advice = JOIN_ADVICE[String(frame['code'])] ?? 'try again later';
+          this.banner.show(`could not join #${roomId}: ${String(frame['message'] ?? frame['code'])}. What to do: ${advice}`);
+        },
+        presence: () => {
+          this.presenceEvents++;
+          document.body.dataset['presenceEvents'] = String(this.presenceEvents);
+          clearTimeout(this.presenceTimer);
+          this.presenceTimer = setTimeout(() => void this.sync.refreshMembers().catch(() => undefined), PRESENCE_DEBOUNCE_MS);
+        },
+      },
+      { pageSize: PAGE, members: !audience },
+    );
+    if (audience) elements.members.closest('aside')?.setAttribute('hidden', '');
     elements.messages.addEventListener('scroll', () => {
       if (elements.messages.scrollTop < NEAR_TOP_PX) void this.loadOlder();
     });
-    window.setInterval(() => void this.refreshMembers().catch(() => undefined), PRESENCE_POLL_MS);
   }
 
-  /** On every (re)connect: join, then newest history (fills whatever was missed), then presence. */
-  async enter(): Promise<void> {
-    const joined = await this.connection.request({ action: 'join', roomId: this.roomId });
-    if (joined.type === 'error') {
-      const advice = JOIN_ADVICE[String(joined['code'])] ?? 'try again later';
-      return this.banner.show(`could not join #${this.roomId}: ${String(joined['message'] ?? joined['code'])}. What to do: ${advice}`);
-    }
-    const page = await this.connection.request({ action: 'history', roomId: this.roomId, limit: PAGE });
-    if (page.type === 'error') return this.showError(page);
-    if (this.messages.size === 0) this.olderCursor = (page['cursor'] as string | null) ?? null;
-    this.add(page['items'] as ChatMessage[], true);
-    await this.refreshMembers();
+  /** On every (re)connect: join, then only what this page lacks, then the member list. */
+  enter(): Promise<void> {
+    return this.sync.enter();
   }
 
   onFrame(frame: Frame): void {
-    if (frame.type === 'message' && frame['roomId'] === this.roomId) {
-      const message = frame as unknown as ChatMessage;
-      const newest = Math.max(0, ...this.messages.keys());
-      this.add([message], this.nearBottom());
-      // Delivery is at-least-once and may reorder slightly: a jump in seq gets a short window for
-      // the missing ones to arrive, then history fills whatever is still missing (e.g. after a
-      // reconnect). Duplicates are dropped by seq in add().
-      if (newest > 0 && message.seq > newest + 1) this.fillGapSoon(newest + 1, message.seq - 1);
-    } else if (frame.type === 'presence' && frame['roomId'] === this.roomId) {
-      this.presenceEvents++;
-      document.body.dataset['presenceEvents'] = String(this.presenceEvents);
-      window.clearTimeout(this.presenceTimer);
-      this.presenceTimer = window.setTimeout(() => void this.refreshMembers().catch(() => undefined), PRESENCE_DEBOUNCE_MS);
-    }
-  }
-
-  private fillGapSoon(from: number, to: number): void {
-    window.setTimeout(() => {
-      for (let seq = from; seq <= to; seq++) {
-        if (!this.messages.has(seq)) return void this.enter().catch(() => undefined);
-      }
-    }, REORDER_WINDOW_MS);
+    this.sync.onFrame(frame);
   }
 
   async send(body: string): Promise<void> {
     const clientMessageId = crypto.randomUUID().replaceAll('-', '');
-    const ack = await this.connection.request({ action: 'send', roomId: this.roomId, clientMessageId, body });
+    const ack = await this.sync.send(body, clientMessageId);
     if (ack.type === 'error') this.showError(ack);
     else this.banner.hide();
   }
 
-  async refreshMembers(): Promise<void> {
-    const reply = await this.connection.request({ action: 'members', roomId: this.roomId, limit: 100 });
-    if (reply.type !== 'members') return;
+  private drawMembers(reply: Frame): void {
     const items = (reply['members'] as { userId: string; name: string }[]).map((m) => {
       const li = document.createElement('li');
       li.textContent = m.name;
@@ -115,35 +91,31 @@ export class RoomView {
   }
 
   private async loadOlder(): Promise<void> {
-    if (!this.olderCursor || this.loadingOlder) return;
+    if (this.loadingOlder) return;
     this.loadingOlder = true;
     try {
-      const page = await this.connection.request({ action: 'history', roomId: this.roomId, limit: PAGE, cursor: this.olderCursor });
-      if (page.type === 'error') return this.showError(page);
       const before = this.elements.messages.scrollHeight;
-      this.add(page['items'] as ChatMessage[], false);
-      // Keep the reader where they were while older messages appear above.
-      this.elements.messages.scrollTop += this.elements.messages.scrollHeight - before;
-      this.olderCursor = (page['cursor'] as string | null) ?? null;
+      if (await this.sync.loadOlder()) {
+        // Keep the reader where they were while older messages appear above.
+        this.elements.messages.scrollTop += this.elements.messages.scrollHeight - before;
+      }
     } finally {
       this.loadingOlder = false;
     }
   }
 
-  private add(items: ChatMessage[], scrollToEnd: boolean): void {
-    const fresh = items.filter((m) => !this.messages.has(m.seq));
-    if (fresh.length === 0) return;
-    const newest = Math.max(0, ...this.messages.keys());
-    for (const m of fresh) this.messages.set(m.seq, m);
+  private draw(fresh: ChatMessage[], source: 'live' | 'history' | 'older'): void {
     const [only] = fresh;
-    if (fresh.length === 1 && only && only.seq > newest) {
+    const newestBefore = Math.max(0, ...[...this.sync.held.keys()].filter((seq) => !fresh.some((m) => m.seq === seq)));
+    const stickToEnd = source === 'history' || this.nearBottom();
+    if (fresh.length === 1 && only && only.seq > newestBefore) {
       // The common case, a live delivery: append instead of rebuilding the list.
       this.elements.messages.append(this.render(only));
     } else {
-      const ordered = [...this.messages.values()].sort((a, b) => a.seq - b.seq);
+      const ordered = [...this.sync.held.values()].sort((a, b) => a.seq - b.seq);
       this.elements.messages.replaceChildren(...ordered.map((m) => this.render(m)));
     }
-    if (scrollToEnd) this.elements.messages.scrollTop = this.elements.messages.scrollHeight;
+    if (source !== 'older' && stickToEnd) this.elements.messages.scrollTop = this.elements.messages.scrollHeight;
   }
 
   private nearBottom(): boolean {

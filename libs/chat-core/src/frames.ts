@@ -27,6 +27,12 @@ export const historyRequestSchema = z.object({
   action: z.literal('history'),
   roomId: roomIdSchema,
   cursor,
+  /**
+   * Only messages with a greater seq, oldest first: what a client that holds everything up to
+   * `after` is missing (a gap, a reconnect). A page shorter than `limit` is the end; otherwise
+   * ask again after its last seq. Not combined with `cursor`.
+   */
+  after: z.optional(z.int().check(z.minimum(0))),
   limit: pageLimit,
   requestId,
 });

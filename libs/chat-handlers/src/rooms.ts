@@ -1,5 +1,6 @@
 import {
   ChatError,
+  type ChatMessage,
   historyRequestSchema,
   joinRequestSchema,
   leaveRequestSchema,
@@ -10,6 +11,7 @@ import {
 import type * as z from 'zod/mini';
 import type { MembershipRecord, Page, PageKey } from '@relay/chat-store';
 import type { HandlerDeps, PagingDeps } from './deps';
+import { NewestPageCache } from './newest-page-cache';
 import type { WebSocketHandler } from './events';
 import { announcePresence } from './presence';
 import { wsRoute } from './route';
@@ -35,7 +37,10 @@ export function createJoinHandler(deps: HandlerDeps): WebSocketHandler {
       expiresAt: connection.expiresAt,
     });
     await announcePresence(deps, { roomId: request.roomId, userId: connection.userId, name: connection.name, online: true, connectionId });
-    return { type: 'ack', action: 'join', requestId: request.requestId, roomId: request.roomId };
+    // Read after the membership is written: any message numbered later is fanned out to this
+    // connection, so a client holding everything up to lastSeq needs no history read at all.
+    const lastSeq = await deps.stores.messages.latestSeq(request.roomId);
+    return { type: 'ack', action: 'join', requestId: request.requestId, roomId: request.roomId, lastSeq };
   });
 }
 
@@ -90,12 +95,35 @@ export function createMembersHandler(deps: PagingDeps): WebSocketHandler {
   );
 }
 
-export function createHistoryHandler(deps: PagingDeps): WebSocketHandler {
-  return roomPageRoute(
-    deps,
-    'history',
-    historyRequestSchema,
-    (roomId, limit, startKey) => deps.stores.messages.history(roomId, limit, startKey),
-    (request, items, cursor) => ({ type: 'history', requestId: request.requestId, roomId: request.roomId, items, cursor }),
-  );
+/**
+ * History: older pages by cursor, the newest page (shared through NewestPageCache while the
+ * room's counter has not moved), or only what follows `after`, oldest first: a client filling
+ * a gap or catching up after a reconnect reads what it lacks and nothing it holds.
+ */
+export function createHistoryHandler(deps: PagingDeps & { newestPages?: NewestPageCache }): WebSocketHandler {
+  const newestPages = deps.newestPages ?? new NewestPageCache();
+  return wsRoute(deps, historyRequestSchema, async ({ connectionId }, request) => {
+    const { roomId, limit, requestId } = request;
+    if (request.after !== undefined && request.cursor !== undefined) {
+      throw new ChatError('invalid_request', 'after and cursor cannot be combined: after is itself the position to read from');
+    }
+    await requireMembership(deps, roomId, connectionId);
+    if (request.after !== undefined) {
+      const items = await deps.stores.messages.historyAfter(roomId, request.after, limit);
+      return { type: 'history', requestId, roomId, items, cursor: null };
+    }
+    const cursors = await deps.cursors();
+    let page: Page<ChatMessage> | undefined;
+    if (request.cursor === undefined) {
+      const latest = await deps.stores.messages.latestSeq(roomId);
+      page = newestPages.get(roomId, limit, latest);
+      if (!page) {
+        page = await deps.stores.messages.history(roomId, limit);
+        newestPages.offer(roomId, limit, latest, page);
+      }
+    } else {
+      page = await deps.stores.messages.history(roomId, limit, cursors.decode('history', roomId, 'roomId', request.cursor));
+    }
+    return { type: 'history', requestId, roomId, items: page.items, cursor: cursors.encode('history', roomId, page.lastKey) };
+  });
 }

@@ -90,6 +90,7 @@ export class LocalWebSocketGateway {
   private inFlight = new Set<Promise<unknown>>();
   private posts = 0;
   private faults: PostFaults;
+  private routeListener?: (routeKey: string, connectionId: string) => void;
   readonly managementCredentials: ManagementCredentials;
   private readonly signing: SigningExpectation;
 
@@ -159,6 +160,17 @@ export class LocalWebSocketGateway {
   /** Open connection ids, as API Gateway would name them in events. */
   connectionIds(): string[] {
     return [...this.connections.keys()];
+  }
+
+  /**
+   * Failure tests: every socket dropped at once, as a deploy or a network blip drops them (no
+   * close frame; the clients see an abnormal closure). $disconnect runs for each; the gateway
+   * keeps listening. Answers how many were dropped.
+   */
+  dropAllConnections(): number {
+    const sockets = [...this.connections.values()].map(({ socket }) => socket);
+    for (const socket of sockets) socket.terminate();
+    return sockets.length;
   }
 
   /** Ends every socket (running $disconnect for each), then stops listening. */
@@ -246,6 +258,7 @@ export class LocalWebSocketGateway {
       sendIfOpen(socket, gatewayErrorFrame('Too Many Requests', ctx.connectionId, event));
       return;
     }
+    this.routeListener?.(routeKey, ctx.connectionId);
     const result = await this.invoke(routeKey, event);
     if (result === 'crashed') {
       // What API Gateway sends when the integration fails.
@@ -282,6 +295,11 @@ export class LocalWebSocketGateway {
         this.options.onError?.('management request failed', error);
         managementError(res, 400, 'BadRequestException', 'bad request');
       });
+  }
+
+  /** Tests: hears every frame routed to a handler (route key and connection), as access logs would show it. */
+  setRouteListener(listener: ((routeKey: string, connectionId: string) => void) | undefined): void {
+    this.routeListener = listener;
   }
 
   /** Failure tests: from now on, throttle or reset every Nth post (undefined turns a fault off). */

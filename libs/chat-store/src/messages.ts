@@ -101,6 +101,30 @@ export class MessagesRepository {
     return Item as ChatMessage | undefined;
   }
 
+  /**
+   * The room's last assigned seq (0 for a room never posted to). Strongly consistent: a reader
+   * that is told N must never be served a page cached for an earlier number.
+   */
+  async latestSeq(roomId: string): Promise<number> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.rooms, Key: { roomId, sk: COUNTER_SK }, ConsistentRead: true }));
+    const seq: unknown = Item?.['lastSeq'];
+    return typeof seq === 'number' ? seq : 0;
+  }
+
+  /** Messages after `after`, oldest first (a gap or a reconnect's catch-up). */
+  async historyAfter(roomId: string, after: number, limit: number): Promise<ChatMessage[]> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tables.messages,
+        KeyConditionExpression: 'roomId = :room AND seq > :after',
+        ExpressionAttributeValues: { ':room': roomId, ':after': after },
+        ScanIndexForward: true,
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []) as ChatMessage[];
+  }
+
   /** Newest first. */
   async history(roomId: string, limit: number, startKey?: PageKey): Promise<Page<ChatMessage>> {
     const result = await this.db.send(

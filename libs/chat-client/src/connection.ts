@@ -17,6 +17,17 @@ export interface Backoff {
   maxMs: number;
 }
 
+/** API Gateway closes every WebSocket 2 hours after it opened. */
+export const CONNECTION_LIMIT_MS = 2 * 60 * 60 * 1000;
+
+/**
+ * When to renew a socket: uniformly between 100 and 115 minutes after it opened, so the limit
+ * never drops a room at once and the renewals of sockets opened together spread over 15 minutes.
+ */
+export function renewalDelay(random = Math.random): number {
+  return CONNECTION_LIMIT_MS - 20 * 60 * 1000 + Math.floor(random() * 15 * 60 * 1000);
+}
+
 /** Full-jitter exponential backoff, so a room full of clients does not reconnect in lockstep. */
 export function reconnectDelay(attempt: number, backoff: Backoff, random = Math.random): number {
   return Math.floor(random() * Math.min(backoff.maxMs, backoff.baseMs * 2 ** attempt));
@@ -34,15 +45,18 @@ export class ChatConnection {
   /** Something the person should know: why the page is not connected, and what to do. */
   onProblem: (message: string, fatal: boolean) => void = () => undefined;
   private socket?: WebSocket;
+  private renewal?: ReturnType<typeof setTimeout>;
   private attempt = 0;
   private failedHandshakes = 0;
   private stopped = false;
   private counter = 0;
-  private readonly pending = new Map<string, { resolve: (f: Frame) => void; reject: (e: Error) => void; timer: number }>();
+  private readonly pending = new Map<string, { resolve: (f: Frame) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
 
   constructor(
     private readonly url: () => Promise<string>,
     private readonly backoff: Backoff = { baseMs: 500, maxMs: 15_000 },
+    /** How long after opening a socket is renewed (before API Gateway's 2-hour limit closes it). */
+    private readonly renewAfter: () => number = renewalDelay,
   ) {}
 
   start(): void {
@@ -52,6 +66,7 @@ export class ChatConnection {
   /** Gives up for good: the socket closes and no reconnect follows. */
   stop(message: string): void {
     this.stopped = true;
+    clearTimeout(this.renewal);
     this.onState('refused');
     this.onProblem(message, true);
     this.socket?.close();
@@ -61,7 +76,7 @@ export class ChatConnection {
     const requestId = `w${++this.counter}`;
     return new Promise((resolve, reject) => {
       if (this.socket?.readyState !== WebSocket.OPEN) return reject(new Error('not connected'));
-      const timer = window.setTimeout(() => {
+      const timer = setTimeout(() => {
         this.pending.delete(requestId);
         reject(new Error(`no reply to ${String(frame['action'])} within ${timeoutMs} ms`));
       }, timeoutMs);
@@ -87,6 +102,10 @@ export class ChatConnection {
       this.attempt = 0;
       this.failedHandshakes = 0;
       this.onState('open');
+      // Renewed at a time of this client's own: a reconnect at once, no backoff, and onOpen
+      // catches up on whatever arrived in between.
+      clearTimeout(this.renewal);
+      this.renewal = setTimeout(() => socket.close(1000, 'renewing before the connection limit'), this.renewAfter());
       this.onOpen();
     };
     socket.onmessage = (event: MessageEvent<string>) => {
@@ -99,15 +118,16 @@ export class ChatConnection {
       const waiter = frame.requestId ? this.pending.get(frame.requestId) : undefined;
       if (waiter && frame.requestId) {
         this.pending.delete(frame.requestId);
-        window.clearTimeout(waiter.timer);
+        clearTimeout(waiter.timer);
         waiter.resolve(frame);
       } else {
         this.onFrame(frame);
       }
     };
     socket.onclose = () => {
+      clearTimeout(this.renewal);
       for (const { reject, timer } of this.pending.values()) {
-        window.clearTimeout(timer);
+        clearTimeout(timer);
         reject(new Error('connection lost'));
       }
       this.pending.clear();
@@ -126,6 +146,6 @@ export class ChatConnection {
   private retry(): void {
     if (this.stopped) return;
     this.onState('reconnecting');
-    window.setTimeout(() => void this.open(), reconnectDelay(this.attempt++, this.backoff));
+    setTimeout(() => void this.open(), reconnectDelay(this.attempt++, this.backoff));
   }
 }
