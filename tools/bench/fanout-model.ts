@@ -62,7 +62,7 @@ interface Event {
 }
 
 /** A binary heap of events by time, ties in scheduling order: the virtual clock. */
-class Clock {
+export class Clock {
   now = 0;
   private heap: Event[] = [];
   private order = 0;
@@ -114,7 +114,7 @@ class Clock {
 const before = (a: Event, b: Event) => a.at < b.at || (a.at === b.at && a.order < b.order);
 
 /** Deterministic jitter (mulberry32), so a model run is repeatable. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -126,7 +126,7 @@ function random(seed: number): () => number {
 }
 
 /** The account quota: a token bucket shared by every container. */
-class Quota {
+export class Quota {
   private tokens: number;
   private updated = 0;
   constructor(

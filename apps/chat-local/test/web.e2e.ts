@@ -95,7 +95,14 @@ describe('web client in headless Chromium', () => {
   it('loads older history when scrolled to the top', async () => {
     const writer = await ChatClient.connect(stack.runtime.wsUrl, await stack.runtime.issueToken('writer'));
     await writer.request({ action: 'join', roomId: 'archive' });
-    for (let i = 1; i <= 70; i++) await writer.request({ action: 'send', roomId: 'archive', clientMessageId: `m${i}`, body: `message ${i}` });
+    // Seventy sends in a row meet the per-connection frame limit: a well-behaved writer waits as told.
+    for (let i = 1; i <= 70; i++) {
+      for (;;) {
+        const reply = await writer.request({ action: 'send', roomId: 'archive', clientMessageId: `m${i}`, body: `message ${i}` });
+        if (reply['code'] !== 'rate_limited') break;
+        await new Promise((r) => setTimeout(r, (reply['details'] as { retryAfterMs: number }).retryAfterMs));
+      }
+    }
     const reader = await open('reader', 'archive');
     await reader.waitForSelector('.message[data-seq="70"]');
     expect(await reader.locator('.message').count()).toBe(30);

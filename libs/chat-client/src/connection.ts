@@ -108,10 +108,10 @@ export class ChatConnection {
       this.renewal = setTimeout(() => socket.close(1000, 'renewing before the connection limit'), this.renewAfter());
       this.onOpen();
     };
-    socket.onmessage = (event: MessageEvent<string>) => {
+    socket.onmessage = (event: { data: unknown }) => {
       let frame: Frame;
       try {
-        frame = JSON.parse(event.data) as Frame;
+        frame = JSON.parse(String(event.data)) as Frame;
       } catch {
         return;
       }

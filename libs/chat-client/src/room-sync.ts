@@ -34,6 +34,9 @@ export interface RoomSyncEvents {
   presence(frame: Frame): void;
 }
 
+/** Sends of one request refused `rate_limited` before the refusal is shown. */
+const RATE_LIMITED_ATTEMPTS = 5;
+
 /** Largest page the server serves (chat-core MAX_PAGE_SIZE). */
 const MAX_PAGE = 100;
 
@@ -154,10 +157,16 @@ export class RoomSync {
     clearTimeout(this.pollTimer);
   }
 
-  private request(frame: Record<string, unknown>): Promise<Frame> {
+  /** One request; refused `rate_limited`, it is sent again when the server says (a few times at most). */
+  private async request(frame: Record<string, unknown>): Promise<Frame> {
     const action = String(frame['action']);
-    this.sent[action] = (this.sent[action] ?? 0) + 1;
-    return this.connection.request(frame);
+    for (let attempt = 1; ; attempt++) {
+      this.sent[action] = (this.sent[action] ?? 0) + 1;
+      const reply = await this.connection.request(frame);
+      if (reply['code'] !== 'rate_limited' || attempt >= RATE_LIMITED_ATTEMPTS) return reply;
+      const wait = Number((reply['details'] as { retryAfterMs?: unknown } | undefined)?.retryAfterMs);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, Number.isFinite(wait) && wait > 0 ? wait : 100)));
+    }
   }
 
   private checkGapSoon(): void {
