@@ -52,10 +52,12 @@ export const CHAT_FUNCTION_ACCESS: Record<string, (arns: ChatResourceArns) => St
   // The connection row's DeleteItem returns what it held: no GetItem before it.
   disconnect: (arns) => [...disconnectCleanup(arns), ...presence(arns)],
   default: () => [],
-  join: (arns) => [table(arns, 'connections', ['GetItem']), table(arns, 'memberships', ['PutItem']), ...presence(arns)],
+  // The room's counter (rooms GetItem) answers the join's lastSeq.
+  join: (arns) => [table(arns, 'connections', ['GetItem']), table(arns, 'memberships', ['PutItem']), table(arns, 'rooms', ['GetItem']), ...presence(arns)],
   leave: (arns) => [table(arns, 'memberships', ['DeleteItem']), ...presence(arns)],
   members: (arns) => [table(arns, 'memberships', ['GetItem', 'Query']), cursorSecret(arns)],
-  history: (arns) => [table(arns, 'memberships', ['GetItem']), table(arns, 'messages', ['Query']), cursorSecret(arns)],
+  // The room's counter (rooms GetItem) keys the newest-page cache.
+  history: (arns) => [table(arns, 'memberships', ['GetItem']), table(arns, 'rooms', ['GetItem']), table(arns, 'messages', ['Query']), cursorSecret(arns)],
   send: (arns) => [
     table(arns, 'memberships', ['GetItem']),
     table(arns, 'rooms', ['UpdateItem', 'PutItem', 'GetItem']),

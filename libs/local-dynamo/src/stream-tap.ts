@@ -29,6 +29,8 @@ export class DynamoStreamTap {
   private readonly listeners = new Set<RecordListener>();
   private readonly faults = new Set<FaultRule>();
   private readonly counts = new Map<string, number>();
+  /** `operation table` of every call since recordTables(), for access tests; off by default (it parses every body). */
+  private tableLog?: string[];
   private sequence = 0n;
   private readonly streamLabel = new Date().toISOString().replace(/Z$/, '');
 
@@ -63,6 +65,12 @@ export class DynamoStreamTap {
     this.counts.clear();
   }
 
+  /** From now on, log which table each call names ("GetItem relay-x-rooms"); answers the log. */
+  recordTables(): string[] {
+    this.tableLog = [];
+    return this.tableLog;
+  }
+
   async listen(port = 0): Promise<RunningServer> {
     const server = createServer((req, res) => void this.forward(req, res));
     return listen(server, port);
@@ -73,6 +81,10 @@ export class DynamoStreamTap {
     const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
     this.counts.set(operation, (this.counts.get(operation) ?? 0) + 1);
     const text = body.toString('utf8');
+    if (this.tableLog) {
+      const input = JSON.parse(text) as { TableName?: string; RequestItems?: Record<string, unknown> };
+      for (const table of input.TableName ? [input.TableName] : Object.keys(input.RequestItems ?? {})) this.tableLog.push(`${operation} ${table}`);
+    }
     if ([...this.faults].some((rule) => rule(operation, text))) {
       res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'injected fault' }));
