@@ -16,6 +16,9 @@ export interface DynamoClientOptions {
   region?: string;
   /** Set only for the local emulator; on AWS the SDK resolves the regional endpoint. */
   endpoint?: string;
+  /** Tests: the pool and the connection timeout (defaults DYNAMO_MAX_SOCKETS and 3,000 ms). */
+  maxSockets?: number;
+  connectionTimeoutMs?: number;
 }
 
 export function createDocumentClient(options: DynamoClientOptions = {}): DynamoDBDocumentClient {
@@ -25,10 +28,10 @@ export function createDocumentClient(options: DynamoClientOptions = {}): DynamoD
     // A stalled DynamoDB fails a call in seconds (then the SDK retries), never hangs a handler;
     // generous enough for a loaded 2-core machine running the local emulator.
     requestHandler: new NodeHttpHandler({
-      connectionTimeout: 3000,
+      connectionTimeout: options.connectionTimeoutMs ?? 3000,
       requestTimeout: 5000,
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: DYNAMO_MAX_SOCKETS }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: DYNAMO_MAX_SOCKETS }),
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets ?? DYNAMO_MAX_SOCKETS }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets ?? DYNAMO_MAX_SOCKETS }),
     }),
     // Standard mode retries a timed-out connection (a transient error) up to twice more.
     maxAttempts: 3,
