@@ -10,6 +10,7 @@ import http from 'k6/http';
 import { Counter } from 'k6/metrics';
 import { broadcastUrl, seededArtists } from './lib/env.ts';
 import { pickProfile } from './lib/profiles.ts';
+import { waitForStart } from './lib/barrier.ts';
 import { summaryOutputs } from './lib/summary.ts';
 import { restThresholds, thresholdPlan } from './lib/thresholds.ts';
 
@@ -54,6 +55,7 @@ export const options = {
 };
 
 export function setup(): { run: string } {
+  waitForStart();
   return { run: `b${Date.now()}` };
 }
 

@@ -12,6 +12,7 @@ import { ChatSocket, isMessage, latestSeq, sleep } from './lib/chat-socket.ts';
 import { Users, wsUrl } from './lib/env.ts';
 import { profileNamed, totalSeconds } from './lib/profiles.ts';
 import { artistRoom } from './lib/rooms.ts';
+import { waitForStart } from './lib/barrier.ts';
 import { summaryOutputs } from './lib/summary.ts';
 import { chatThresholds, DELIVERY_SAMPLES, thresholdPlan } from './lib/thresholds.ts';
 
@@ -72,6 +73,7 @@ function expectedDeliveriesFloor(): number {
  * fresh room; a reused users file reuses the room, which the followers' history marks handle.
  */
 export function setup(): { roomId: string } {
+  waitForStart();
   return { roomId: artistRoom(users.artistId) };
 }
 

@@ -10,6 +10,7 @@ import { Counter, Rate, Trend } from 'k6/metrics';
 import { ChatSocket, isMessage, sleep } from './lib/chat-socket.ts';
 import { Users, wsUrl } from './lib/env.ts';
 import { pickProfile } from './lib/profiles.ts';
+import { waitForStart } from './lib/barrier.ts';
 import { summaryOutputs } from './lib/summary.ts';
 import { chatThresholds, DELIVERY_SAMPLES, thresholdPlan } from './lib/thresholds.ts';
 
@@ -51,6 +52,7 @@ export const options = {
 };
 
 export function setup(): { run: string } {
+  waitForStart();
   return { run: `steady-${Date.now()}` };
 }
 

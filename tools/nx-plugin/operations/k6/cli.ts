@@ -7,17 +7,15 @@
  * everything. Prints k6's threshold table, the delta against the previous run and k6's own CPU
  * use; exits non-zero if any threshold failed.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOCAL_AUTH } from '@relay/chat-local-runtime';
 import { compareSummaries } from '../../../scripts/k6-compare';
 import { LocalRuntimeProcess } from '../../../scripts/local-runtime-client';
+import { cpuSecondsOf, ensureK6, k6Environment, workspaceRoot as root } from './k6-process';
 import { seedUsers, writeUsers } from './seed-users';
-
-// Four levels up from tools/nx-plugin/operations/<name>/.
-const root = path.resolve(__dirname, '../../../..');
 const SCENARIOS = ['chat-spike', 'chat-steady', 'broadcast-api'];
 /** Users to seed per profile: at least the peak number of concurrent sockets. */
 const SEED_COUNT: Record<string, number> = { smoke: 200, 'local-spike': 2000, nightly: 12000 };
@@ -40,23 +38,6 @@ interface RunResult {
   wallSeconds: number;
 }
 
-function ensureK6(): string {
-  if (process.env['K6_BIN']) return process.env['K6_BIN'];
-  const install = spawnSync('bash', [path.join(root, 'tools/k6/install.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (install.status !== 0) throw new Error('could not provide k6 (tools/k6/install.sh failed)');
-  return path.join(root, '.tools/bin/k6');
-}
-
-/** utime + stime of a live process, in seconds (Linux /proc). */
-function cpuSecondsOf(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
 async function runK6(k6: string, scenario: string, env: Record<string, string>, reportDir: string): Promise<RunResult> {
   mkdirSync(reportDir, { recursive: true });
   const summary = path.join(reportDir, 'summary.json');
@@ -72,19 +53,12 @@ async function runK6(k6: string, scenario: string, env: Record<string, string>, 
   const child = spawn(k6, args, {
     cwd: root,
     stdio: 'inherit',
-    env: {
-      ...process.env,
-      // k6 is Go: at the default GOGC its collector took ~30% of its CPU per WebSocket message in
-      // a 1,000-socket, 2,000 messages/s run here; at 400 that share goes to the load, for ~2x its
-      // heap (~200 -> ~370 MB). The runtime it loads shares these two cores. A caller's GOGC wins.
-      GOGC: process.env['GOGC'] ?? '400',
-      K6_AUTO_EXTENSION_RESOLUTION: 'false',
-      K6_NO_USAGE_REPORT: 'true',
+    env: k6Environment({
       K6_WEB_DASHBOARD: 'true',
       K6_WEB_DASHBOARD_HOST: '127.0.0.1',
       K6_WEB_DASHBOARD_PORT: '-1',
       K6_WEB_DASHBOARD_EXPORT: path.join(reportDir, 'report.html'),
-    },
+    }),
   });
   let cpuSeconds = 0;
   const sampler = setInterval(() => (cpuSeconds = cpuSecondsOf(child.pid ?? -1) ?? cpuSeconds), 250);

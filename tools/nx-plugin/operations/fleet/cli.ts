@@ -1,0 +1,81 @@
+/**
+ * The load-generator fleet:
+ *   node --import tsx tools/nx-plugin/operations/fleet/cli.ts --profile smoke --target local --tasks 3
+ * Behind `nx run loadtests:fleet`. Local: starts the local stack in its own process, seeds users,
+ * and runs each of the profile's scenarios as N k6 processes split by execution segment, started
+ * together, merged exactly and judged once (local-fleet.ts). Prints each scenario's verdict and
+ * exits 0 (pass), 1 (a threshold failed on the merged run) or 3 (inconclusive: generator-bound).
+ * --target <env> (Fargate tasks in the env's region) is not built yet: it refuses, saying so.
+ */
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { LOCAL_AUTH } from '@relay/chat-local-runtime';
+import { LocalRuntimeProcess } from '../../../scripts/local-runtime-client';
+import { ensureK6, workspaceRoot } from '../k6/k6-process';
+import { seedUsers, writeUsers } from '../k6/seed-users';
+import { runLocalFleet } from './local-fleet';
+import { EXIT } from './verdict';
+
+/** Scenarios per profile, and the metric whose percentiles each report plots. */
+const PROFILES: Record<string, { scenarios: string[]; users: number }> = {
+  smoke: { scenarios: ['broadcast-api', 'chat-spike'], users: 200 },
+};
+const LATENCY: Record<string, string> = { 'broadcast-api': 'http_req_duration', 'chat-spike': 'chat_delivery_ms', 'chat-steady': 'chat_delivery_ms' };
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      profile: { type: 'string', default: 'smoke' },
+      target: { type: 'string', default: 'local' },
+      tasks: { type: 'string', default: '3' },
+      'report-dir': { type: 'string', default: path.join(workspaceRoot, 'reports/fleet') },
+    },
+  });
+  const profile = PROFILES[values.profile];
+  if (!profile) throw new Error(`unknown fleet profile "${values.profile}": expected ${Object.keys(PROFILES).join(', ')}`);
+  if (values.target !== 'local') {
+    throw new Error(
+      `--target ${values.target}: the in-region Fargate fleet is not built yet (issue #27); --target local runs the same split, barrier and merge here`,
+    );
+  }
+  const tasks = Number(values.tasks);
+  const k6 = ensureK6();
+  const runtime = await LocalRuntimeProcess.start();
+  let worst: number = EXIT.pass;
+  try {
+    const usersFile = path.join(values['report-dir'], `users-${values.profile}.json`);
+    writeUsers(usersFile, await seedUsers(profile.users, LOCAL_AUTH));
+    for (const scenario of profile.scenarios) {
+      const reportDir = path.join(values['report-dir'], `${scenario}-${values.profile}`);
+      const result = await runLocalFleet({
+        k6,
+        script: scenario,
+        tasks,
+        env: { PROFILE: values.profile, WS_URL: runtime.wsUrl, BROADCAST_URL: runtime.broadcastUrl, USERS_FILE: usersFile },
+        reportDir,
+        latencyMetric: LATENCY[scenario] ?? 'iteration_duration',
+        // Local tasks share this machine's cores; each may use all of them.
+        coresPerTask: cpus().length,
+      });
+      const { verdict, merged } = result;
+      console.log(
+        `${scenario} (${tasks} task(s)): ${verdict.status.toUpperCase()}; iterations ${merged.counters['iterations'] ?? 0}, ` +
+          `dropped ${merged.counters['dropped_iterations'] ?? 0}, ${result.taskSeconds.toFixed(0)} task-seconds; report ${path.relative(workspaceRoot, reportDir)}/report.html`,
+      );
+      for (const reason of verdict.reasons) console.log(`  ${reason}`);
+      worst = Math.max(worst, EXIT[verdict.status]);
+    }
+  } finally {
+    await runtime.stop();
+  }
+  return worst;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(2);
+  },
+);

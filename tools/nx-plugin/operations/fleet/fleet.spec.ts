@@ -1,0 +1,192 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DDSketch } from '@datadog/sketches-js';
+import { LOCAL_AUTH } from '@relay/chat-local-runtime';
+import { LocalRuntimeProcess } from '../../../scripts/local-runtime-client';
+import { ensureK6 } from '../k6/k6-process';
+import { seedUsers, writeUsers } from '../k6/seed-users';
+import { runLocalFleet, type LocalFleetRun } from './local-fleet';
+import { mergeTasks, trendValues } from './merge';
+import { executionSegments } from './segments';
+import { RELATIVE_ACCURACY, sketch, type TaskResults } from './task-results';
+import { judgeThresholds } from './thresholds';
+import { EXIT, verdict } from './verdict';
+
+jest.setTimeout(300_000);
+
+describe('execution segments', () => {
+  it('partition the test into N consecutive shares of one sequence', () => {
+    expect(executionSegments(1)).toEqual([{ index: 0, segment: '0:1', sequence: '0,1' }]);
+    expect(executionSegments(3).map((s) => s.segment)).toEqual(['0:1/3', '1/3:2/3', '2/3:1']);
+    expect(new Set(executionSegments(3).map((s) => s.sequence))).toEqual(new Set(['0,1/3,2/3,1']));
+    expect(() => executionSegments(0)).toThrow('tasks must be an integer');
+  });
+});
+
+/** A task's results built from raw samples, as readTaskResults builds them from k6's CSV. */
+function taskOf(task: number, samples: number[], extra: Partial<TaskResults> = {}): TaskResults {
+  const latency = sketch();
+  for (const v of samples) latency.accept(v);
+  return {
+    task,
+    counters: { iterations: samples.length },
+    rates: { checks: { passes: samples.length - 1, fails: 1 } },
+    trends: { latency },
+    gauges: { vus: task + 1 },
+    perSecond: new Map(),
+    thresholds: { latency: ['p(95)<150'], iterations: [`count>=${samples.length * 3}`] },
+    types: { latency: 'trend', iterations: 'counter', checks: 'rate', vus: 'gauge' },
+    ...extra,
+  };
+}
+
+describe('merging shards', () => {
+  // A fixed, skewed sample set (a long tail, as latencies have), split unevenly across 3 shards.
+  const all = Array.from({ length: 30_000 }, (_, i) => 5 + ((i * 7919) % 1000) / 10 + (i % 97 === 0 ? 400 + (i % 300) : 0));
+  const shards = [all.filter((_, i) => i % 5 === 0), all.filter((_, i) => i % 5 === 1 || i % 5 === 2), all.filter((_, i) => i % 5 > 2)];
+  const exact = (q: number) => [...all].sort((a, b) => a - b)[Math.floor(q * (all.length - 1))] ?? NaN;
+
+  it("gives the percentiles of all samples at once, within the sketch's stated relative accuracy, and never averages them", () => {
+    const merged = mergeTasks(shards.map((s, i) => taskOf(i, s)));
+    const values = trendValues(merged.trends['latency'] ?? sketch());
+    for (const [stat, q] of [
+      ['med', 0.5],
+      ['p(95)', 0.95],
+      ['p(99)', 0.99],
+    ] as const) {
+      const truth = exact(q);
+      expect(Math.abs((values[stat] ?? NaN) - truth) / truth).toBeLessThanOrEqual(RELATIVE_ACCURACY * 1.01);
+    }
+    // Identical to one sketch of every sample: the merge loses nothing the sketch keeps.
+    const whole = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
+    for (const v of all) whole.accept(v);
+    expect(values['p(99)']).toBe(whole.getValueAtQuantile(0.99));
+    // Averaging the shards' p99s would not be: the shards' tails differ.
+    const averaged = shards.map((s) => [...s].sort((a, b) => a - b)[Math.floor(0.99 * (s.length - 1))] ?? 0).reduce((a, b) => a + b, 0) / 3;
+    expect(averaged).not.toBeCloseTo(exact(0.99), 0);
+    expect(merged.counters['iterations']).toBe(all.length);
+    expect(merged.rates['checks']).toEqual({ passes: all.length - 3, fails: 3 });
+    expect(merged.gauges['vus']).toBe(3);
+  });
+
+  it('judges thresholds on the merged run: a whole-test count only the sum meets', () => {
+    const merged = mergeTasks(shards.map((s, i) => taskOf(i, s, { thresholds: { iterations: [`count>=${all.length}`], latency: ['p(95)<150'] } })));
+    const verdicts = judgeThresholds(merged);
+    expect(verdicts['iterations']).toEqual({ [`count>=${all.length}`]: { ok: true } });
+    expect(verdicts['latency']?.['p(95)<150']?.ok).toBe(exact(0.95) < 150);
+    expect(() => judgeThresholds(mergeTasks([taskOf(0, [1], { thresholds: { latency: ['p(95)<150 abortOnFail'] } })]))).toThrow('not one the fleet can judge');
+  });
+
+  it('calls a run inconclusive, with its own exit code, when the generator was the bottleneck', () => {
+    const merged = mergeTasks([taskOf(0, [1, 2, 3])]);
+    const thresholds = judgeThresholds(merged);
+    expect(verdict(merged, [{ task: 0, cpuShares: [0.5, 0.5, 0.5] }], {}).status).toBe('pass');
+    expect(verdict(merged, [{ task: 0, cpuShares: [0.95, 0.5, 0.5] }], thresholds)).toMatchObject({ status: 'inconclusive' });
+    merged.counters['dropped_iterations'] = 1;
+    expect(verdict(merged, [], thresholds).reasons[0]).toContain('1 iterations dropped');
+    expect(new Set(Object.values(EXIT)).size).toBe(3);
+  });
+});
+
+describe('the local fleet with the real k6', () => {
+  let k6: string;
+  beforeAll(() => {
+    k6 = ensureK6();
+  });
+
+  it('judges a starved generator (one core, GOMAXPROCS=1, asked for more than it can start) inconclusive, not pass or fail', async () => {
+    const result = await runLocalFleet({
+      k6,
+      script: path.join(__dirname, 'fixtures/busy.js'),
+      tasks: 1,
+      env: {},
+      reportDir: mkdtempSync(path.join(tmpdir(), 'relay-fleet-busy-')),
+      latencyMetric: 'iteration_duration',
+      coresPerTask: 1,
+      wrap: ['taskset', '-c', '0'],
+      taskEnv: { GOMAXPROCS: '1' },
+      barrierDelayMs: 1000,
+    });
+    expect(result.verdict.status).toBe('inconclusive');
+    expect(result.verdict.reasons.join(' ')).toMatch(/generator-bound: .*dropped/);
+    expect(result.merged.counters['dropped_iterations']).toBeGreaterThan(0);
+  });
+
+  it('runs exactly the same arrivals whether the test is one task or three', async () => {
+    const run = (tasks: number) =>
+      runLocalFleet({
+        k6,
+        script: path.join(__dirname, 'fixtures/ramp.js'),
+        tasks,
+        env: {},
+        reportDir: mkdtempSync(path.join(tmpdir(), `relay-fleet-ramp-${tasks}-`)),
+        latencyMetric: 'iteration_duration',
+        coresPerTask: 2,
+        barrierDelayMs: 1500,
+      });
+    const [one, three] = [await run(1), await run(3)];
+    expect(three.merged.counters['iterations']).toBe(one.merged.counters['iterations']);
+    expect(one.merged.counters['iterations']).toBeGreaterThan(30);
+    expect(three.merged.trends['iteration_duration']?.count).toBe(three.merged.counters['iterations']);
+  });
+
+  describe('against the local stack', () => {
+    let runtime: LocalRuntimeProcess;
+    const dir = mkdtempSync(path.join(tmpdir(), 'relay-fleet-'));
+    beforeAll(async () => {
+      runtime = await LocalRuntimeProcess.start();
+    });
+    afterAll(async () => runtime?.stop());
+
+    /** Each run its own users (and so its own artist room), as every fleet invocation seeds afresh. */
+    const fleet = async (script: string, tasks: number, latencyMetric: string): Promise<LocalFleetRun> => {
+      const usersFile = path.join(dir, `users-${script}-${tasks}.json`);
+      writeUsers(usersFile, await seedUsers(200, LOCAL_AUTH, `${script}-${tasks}-${Date.now()}`));
+      return {
+        k6,
+        script,
+        tasks,
+        env: { PROFILE: 'smoke', WS_URL: runtime.wsUrl, BROADCAST_URL: runtime.broadcastUrl, USERS_FILE: usersFile },
+        reportDir: path.join(dir, `${script}-${tasks}`),
+        latencyMetric,
+        coresPerTask: 2,
+      };
+    };
+
+    it('splits the smoke profile over 1 or 3 tasks into the same test: arrivals, posts and requests, and no delivery lost', async () => {
+      const one = await runLocalFleet(await fleet('broadcast-api', 1, 'http_req_duration'));
+      const three = await runLocalFleet(await fleet('broadcast-api', 3, 'http_req_duration'));
+      // Asked = started + dropped: the schedule itself, the same however it is split (a loaded
+      // machine may drop some, which the verdict reports; the test asked is what must match).
+      const asked = (r: typeof one) => (r.merged.counters['iterations'] ?? 0) + (r.merged.counters['dropped_iterations'] ?? 0);
+      const counts = (r: typeof one) => ({
+        asked: asked(r),
+        posts: r.merged.counters['chat_posts'],
+        requests: r.merged.counters['http_reqs'],
+        failedChecks: r.merged.rates['checks']?.fails,
+      });
+      // k6 itself starts 74 or 75 of this schedule's iterations from one run to the next (its
+      // ramp's last arrival falls on the boundary; seen in two single-task runs): a split may
+      // differ from a whole run by that boundary iteration, at most one per task, never more.
+      const a = counts(one);
+      const b = counts(three);
+      for (const key of ['asked', 'posts', 'requests'] as const) expect(Math.abs((b[key] ?? 0) - (a[key] ?? 0))).toBeLessThanOrEqual(3);
+      expect(b.failedChecks).toBe(0);
+      expect(a.failedChecks).toBe(0);
+      expect(counts(one).asked).toBeGreaterThan(0);
+      expect(three.verdict.status).not.toBe('fail');
+
+      // The followers' arrivals split the same way; every delivery owed reached its follower in both.
+      const spikeOne = await runLocalFleet(await fleet('chat-spike', 1, 'chat_delivery_ms'));
+      const spikeThree = await runLocalFleet(await fleet('chat-spike', 3, 'chat_delivery_ms'));
+      expect(Math.abs(asked(spikeThree) - asked(spikeOne))).toBeLessThanOrEqual(3);
+      for (const run of [spikeOne, spikeThree]) {
+        expect(run.merged.rates['chat_delivered']?.fails).toBe(0);
+        expect(run.merged.rates['chat_delivered']?.passes).toBeGreaterThan(0);
+      }
+      // One artist posts in one of the three tasks: the posts are not multiplied by the split.
+      expect(Math.abs((spikeThree.merged.counters['chat_posts'] ?? 0) - (spikeOne.merged.counters['chat_posts'] ?? 0))).toBeLessThanOrEqual(1);
+    });
+  });
+});

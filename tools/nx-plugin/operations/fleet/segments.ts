@@ -1,0 +1,22 @@
+/**
+ * k6's execution segments for N tasks: task i runs `--execution-segment i/N:(i+1)/N` of the
+ * sequence `0,1/N,...,1`, so the N processes together run exactly the one test (arrival
+ * schedules, VUs and iteration numbers are partitioned, not copied).
+ */
+export interface TaskSegment {
+  index: number;
+  segment: string;
+  sequence: string;
+}
+
+export function executionSegments(tasks: number): TaskSegment[] {
+  if (!Number.isInteger(tasks) || tasks < 1 || tasks > 1000) throw new Error(`tasks must be an integer from 1 to 1000, not ${tasks}`);
+  const point = (i: number) => (i === 0 ? '0' : i === tasks ? '1' : `${i}/${tasks}`);
+  const sequence = Array.from({ length: tasks + 1 }, (_, i) => point(i)).join(',');
+  return Array.from({ length: tasks }, (_, index) => ({ index, segment: `${point(index)}:${point(index + 1)}`, sequence }));
+}
+
+/** k6 arguments for one task (none for a single task: the whole test). */
+export function segmentArgs(task: TaskSegment, tasks: number): string[] {
+  return tasks === 1 ? [] : ['--execution-segment', task.segment, '--execution-segment-sequence', task.sequence];
+}

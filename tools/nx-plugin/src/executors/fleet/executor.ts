@@ -1,0 +1,19 @@
+import { runScript } from '../../run-script.ts';
+
+interface Options {
+  profile: string;
+  target: string;
+  tasks: number;
+}
+
+/** tools/nx-plugin/operations/fleet/cli.ts with a schema (`nx run loadtests:fleet --help`). */
+export default async function fleetExecutor(options: Options, context: { root: string }): Promise<{ success: boolean }> {
+  return runScript(context.root, 'tools/nx-plugin/operations/fleet/cli.ts', [
+    '--profile',
+    options.profile,
+    '--target',
+    options.target,
+    '--tasks',
+    String(options.tasks),
+  ]);
+}
