@@ -16,7 +16,8 @@ beforeAll(async () => {
   runtime = await startLocalRuntime({
     onError: () => undefined,
     fanout: { chunkSize: CHUNK, directMax: 2 },
-    queue: { visibilityTimeoutMs: 200, maxReceiveCount: 2, maxConcurrency: 2 },
+    // Long enough that a worker slowed by a loaded machine is not received twice.
+    queue: { visibilityTimeoutMs: 2000, maxReceiveCount: 2, maxConcurrency: 2 },
   });
 });
 
