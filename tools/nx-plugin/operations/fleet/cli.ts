@@ -5,7 +5,9 @@
  * and runs each of the profile's scenarios as N k6 processes split by execution segment, started
  * together, merged exactly and judged once (local-fleet.ts). Prints each scenario's verdict and
  * exits 0 (pass), 1 (a threshold failed on the merged run) or 3 (inconclusive: generator-bound).
- * --target <env> (Fargate tasks in the env's region) is not built yet: it refuses, saying so.
+ * --target <env>: prints the plan (tasks from bench:loadgen's per-task capacities) and checks the
+ * env's quotas through Service Quotas, refusing a profile a quota would throttle; launching the
+ * Fargate tasks is not built yet, and it says so instead of pretending.
  */
 import { cpus } from 'node:os';
 import path from 'node:path';
@@ -14,7 +16,11 @@ import { LOCAL_AUTH } from '@relay/chat-local-runtime';
 import { LocalRuntimeProcess } from '../../../scripts/local-runtime-client';
 import { ensureK6, workspaceRoot } from '../k6/k6-process';
 import { seedUsers, writeUsers } from '../k6/seed-users';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import { resolveEnvironment } from '@relay/platform-config';
 import { runLocalFleet } from './local-fleet';
+import { FLEET_PROFILES, TASK_SIZE } from './plan';
+import { preflight } from './preflight';
 import { EXIT } from './verdict';
 
 /** Scenarios per profile, and the metric whose percentiles each report plots. */
@@ -32,13 +38,9 @@ async function main(): Promise<number> {
       'report-dir': { type: 'string', default: path.join(workspaceRoot, 'reports/fleet') },
     },
   });
+  if (values.target !== 'local') return remote(values.profile, values.target);
   const profile = PROFILES[values.profile];
-  if (!profile) throw new Error(`unknown fleet profile "${values.profile}": expected ${Object.keys(PROFILES).join(', ')}`);
-  if (values.target !== 'local') {
-    throw new Error(
-      `--target ${values.target}: the in-region Fargate fleet is not built yet (issue #27); --target local runs the same split, barrier and merge here`,
-    );
-  }
+  if (!profile) throw new Error(`unknown local fleet profile "${values.profile}": expected ${Object.keys(PROFILES).join(', ')}`);
   const tasks = Number(values.tasks);
   const k6 = ensureK6();
   const runtime = await LocalRuntimeProcess.start();
@@ -70,6 +72,28 @@ async function main(): Promise<number> {
     await runtime.stop();
   }
   return worst;
+}
+
+/** --target <env>: the plan and the quota preflight against the env's account; launching is not built yet. */
+async function remote(profileName: string, target: string): Promise<number> {
+  const profile = FLEET_PROFILES[profileName];
+  if (!profile) throw new Error(`unknown fleet profile "${profileName}": expected ${Object.keys(FLEET_PROFILES).join(', ')}`);
+  const env = resolveEnvironment(target);
+  const client = new ServiceQuotasClient({ region: env.region });
+  const { plan, problems } = await preflight(profile, env, client)
+    .catch((error: unknown) => {
+      throw new Error(`reading ${env.name}'s quotas through Service Quotas (${env.region}) failed: ${error instanceof Error ? error.message : String(error)}`);
+    })
+    .finally(() => client.destroy());
+  console.log(
+    `${profileName} against ${env.name}: ${plan.tasks} tasks of ${TASK_SIZE.vcpu} vCPU / ${TASK_SIZE.memoryGiB} GiB ` +
+      `(by arrivals ${plan.byArrivals}, sockets ${plan.bySockets}, frames ${plan.byFrames}; per-task capacity from bench:loadgen ${plan.capacity.date}, ${plan.capacity.machine})`,
+  );
+  if (problems.length > 0) {
+    for (const problem of problems) console.error(`  refused: ${problem}`);
+    return 2;
+  }
+  throw new Error('the preflight passed, but launching Fargate tasks is not built yet (issue #27): nothing was started');
 }
 
 main().then(

@@ -55,7 +55,15 @@ async function quotasOf(client: ServiceQuotasClient, service: string, defaults: 
 }
 
 /** One line per quota below what the environment needs (or not found); empty when all hold. */
-export async function quotaProblems(env: Environment, client: ServiceQuotasClient): Promise<string[]> {
+export function quotaProblems(env: Environment, client: ServiceQuotasClient): Promise<string[]> {
+  return unmetQuotas(quotaNeeds(env), env, client, `${env.name} needs`, 'request an increase in Service Quotas before applying');
+}
+
+/**
+ * The needs Service Quotas says the env's account does not meet, one line each naming the
+ * quota, its value, the value needed and why; `who` says whose need it is, `then` what to do.
+ */
+export async function unmetQuotas(needs: QuotaNeed[], env: Environment, client: ServiceQuotasClient, who: string, then: string): Promise<string[]> {
   const problems: string[] = [];
   const cache = new Map<string, Map<string, number>>();
   const lookup = async (service: string, name: string) => {
@@ -68,12 +76,12 @@ export async function quotaProblems(env: Environment, client: ServiceQuotasClien
     }
     return undefined;
   };
-  for (const need of quotaNeeds(env)) {
+  for (const need of needs) {
     const value = await lookup(need.service, need.name);
     if (value === undefined) problems.push(`${need.service} quota "${need.name}" is not in Service Quotas for ${env.region}: check its name`);
     else if (value < need.needed) {
       problems.push(
-        `${need.service} quota "${need.name}" is ${value} in account ${env.accountId} (${env.region}); ${env.name} needs ${need.needed} for ${need.why}: request an increase in Service Quotas before applying`,
+        `${need.service} quota "${need.name}" is ${value} in account ${env.accountId} (${env.region}); ${who} ${need.needed} for ${need.why}: ${then}`,
       );
     }
   }

@@ -3,6 +3,8 @@ import { runScript } from '../../run-script.ts';
 interface Options {
   profile: string;
   target: string;
+  /** The same as target: Nx keeps `--target` for itself, so `--env=stag` is how to name an env through Nx. */
+  env?: string;
   tasks: number;
 }
 
@@ -12,7 +14,7 @@ export default async function fleetExecutor(options: Options, context: { root: s
     '--profile',
     options.profile,
     '--target',
-    options.target,
+    options.env ?? options.target,
     '--tasks',
     String(options.tasks),
   ]);

@@ -1,0 +1,96 @@
+import type { Environment } from '@relay/platform-config';
+import type { QuotaNeed } from '../terraform/quotas';
+import capacity from './generator-capacity.json';
+
+/**
+ * How many generator tasks a profile needs, and which account quotas its run needs: tasks =
+ * max(arrivals/s ÷ arrivals per task, sockets ÷ sockets per task, frames/s ÷ frames per task),
+ * each per-task figure from bench:loadgen's measured table (generator-capacity.json) at 80% of
+ * the task's CPU or memory. A profile a quota would throttle is refused before anything runs.
+ */
+export interface FleetProfile {
+  kind: 'http' | 'chat';
+  /** Arrivals per second at the peak (HTTP posts, or followers connecting). */
+  arrivalsPerSecond: number;
+  /** Seconds at the peak. */
+  seconds: number;
+  /** Sockets held at once (chat). */
+  sockets: number;
+  /** WebSocket frames the generators receive per second at the peak (chat deliveries). */
+  framesPerSecond: number;
+  /** Client requests per follower (chat): FOLLOWER_REQUESTS in loadtests' profile table. */
+  requestsPerArrival: number;
+}
+
+export const FLEET_PROFILES: Record<string, FleetProfile> = {
+  // The broadcast REST API at the platform team's target: 100,000 posts a second for 10 s.
+  'seed-http': { kind: 'http', arrivalsPerSecond: 100_000, seconds: 10, sockets: 0, framesPerSecond: 0, requestsPerArrival: 1 },
+  // Today's nightly (chat-spike nightly): 500 followers/s for 20 s sessions, one post a second.
+  'chat-10k': { kind: 'chat', arrivalsPerSecond: 500, seconds: 60, sockets: 10_000, framesPerSecond: 10_000, requestsPerArrival: 5 },
+  // On demand: ten times that.
+  'chat-100k': { kind: 'chat', arrivalsPerSecond: 5_000, seconds: 60, sockets: 100_000, framesPerSecond: 100_000, requestsPerArrival: 5 },
+};
+
+/** One generator task's size on Fargate. */
+export const TASK_SIZE = { vcpu: 4, memoryGiB: 8 } as const;
+const HEADROOM = 0.8;
+
+export interface FleetPlan {
+  tasks: number;
+  byArrivals: number;
+  bySockets: number;
+  byFrames: number;
+  vcpu: number;
+  capacity: typeof capacity;
+}
+
+export function planFleet(profile: FleetProfile): FleetPlan {
+  const cores = TASK_SIZE.vcpu * HEADROOM;
+  // A follower's arrival is requestsPerArrival requests (a handshake among them): costed as that many posts.
+  const arrivalsPerTask = (capacity.httpArrivalsPerCore * cores) / profile.requestsPerArrival;
+  const socketsPerTask = capacity.socketsPerGiB * TASK_SIZE.memoryGiB * HEADROOM;
+  const framesPerTask = (cores / capacity.cpuSecondsPer1000Frames) * 1000;
+  const byArrivals = Math.ceil(profile.arrivalsPerSecond / arrivalsPerTask);
+  const bySockets = Math.ceil(profile.sockets / socketsPerTask);
+  const byFrames = Math.ceil(profile.framesPerSecond / framesPerTask);
+  const tasks = Math.max(1, byArrivals, bySockets, byFrames);
+  return { tasks, byArrivals, bySockets, byFrames, vcpu: tasks * TASK_SIZE.vcpu, capacity };
+}
+
+/** The quotas a run of `profile` against `env` needs, beside what the environment needs anyway. */
+export function fleetQuotaNeeds(profile: FleetProfile, plan: FleetPlan, env: Environment, prod: Environment): QuotaNeed[] {
+  // Generators run On-Demand (a reclaimed Spot task would end its share of the test); for
+  // seed-http the target's broadcast service is pre-scaled to prod's size beside them.
+  const prescaled = profile.kind === 'http' ? (prod.fargate.maxCount * prod.fargate.cpu) / 1024 : 0;
+  const needs: QuotaNeed[] = [
+    {
+      service: 'fargate',
+      name: 'Fargate On-Demand vCPU resource count',
+      needed: plan.vcpu + prescaled,
+      why: `${plan.tasks} generator tasks of ${TASK_SIZE.vcpu} vCPU${prescaled ? ` and the broadcast service at prod's ${prescaled} vCPU` : ''}`,
+    },
+  ];
+  if (profile.kind === 'chat') {
+    needs.push(
+      {
+        service: 'apigateway',
+        name: 'New connections per second',
+        needed: profile.arrivalsPerSecond,
+        why: `${profile.arrivalsPerSecond} followers arriving per second`,
+      },
+      {
+        service: 'apigateway',
+        name: 'Throttle rate',
+        needed: profile.arrivalsPerSecond * profile.requestsPerArrival + profile.framesPerSecond,
+        why: `${profile.arrivalsPerSecond * profile.requestsPerArrival} client requests/s and ${profile.framesPerSecond} delivery posts/s`,
+      },
+      {
+        service: 'lambda',
+        name: 'Concurrent executions',
+        needed: env.quotas.lambdaConcurrentExecutions,
+        why: `the env's own quotas.lambdaConcurrentExecutions`,
+      },
+    );
+  }
+  return needs;
+}
