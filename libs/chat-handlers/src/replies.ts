@@ -12,7 +12,10 @@ export function reply(frame: ServerFrame): WebSocketResult {
 
 export function errorReply(logger: Logger, error: unknown, requestId?: string): WebSocketResult {
   if (isChatError(error)) {
-    logger.info('request rejected', { code: error.code, reason: error.message });
+    // A flood of refusals must not become a flood of log lines (CloudWatch bills each byte):
+    // rate_limited is logged at debug; the stage's metrics count throttled frames anyway.
+    const log = error.code === 'rate_limited' ? logger.debug.bind(logger) : logger.info.bind(logger);
+    log('request rejected', { code: error.code, reason: error.message });
     return reply({ type: 'error', code: error.code, message: error.message, requestId, details: error.details });
   }
   logger.error('request failed', error as Error);

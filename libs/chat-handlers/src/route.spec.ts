@@ -44,6 +44,29 @@ describe('wsRoute per-connection frame limit', () => {
     expect(await replyOf('c1', 'again')).toMatchObject({ code: 'rate_limited' });
   });
 
+  it('does not log refusals at INFO: a flood of them must not become a flood of billed log lines', async () => {
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const logged = wsRoute(
+        { logger: new Logger({ logLevel: 'INFO' }), connectionLimit: new KeyedTokenBuckets(1, 1, 10, clock) } as unknown as HandlerDeps,
+        schema,
+        async () => ({ type: 'ack', action: 'ping' }) as never,
+      );
+      await logged(event('c9', frame('one')));
+      for (let i = 0; i < 50; i++) await logged(event('c9', frame(`flood-${i}`)));
+      // A refusal of another kind is still logged at INFO.
+      await logged(event('c8', '{'));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written.filter((line) => line.includes('rate_limited'))).toEqual([]);
+    expect(written.filter((line) => line.includes('malformed_frame'))).toHaveLength(1);
+  });
+
   it('keeps at most maxKeys buckets, forgetting refilled ones first', () => {
     const buckets = new KeyedTokenBuckets(10, 2, 4, clock);
     for (let i = 0; i < 50; i++) buckets.take(`k${i}`);
