@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeStubArtifacts } from '@relay/chat-infra';
-import { SYNTH_NODE_ARGS } from '@relay/platform-config';
+import { BASE_ENVIRONMENTS, DEPLOYED_COMPONENTS, SYNTH_NODE_ARGS } from '@relay/platform-config';
 
 export type TerraformResources = Record<string, Record<string, Record<string, unknown>>>;
 export interface SynthesizedStack {
@@ -37,4 +37,13 @@ export function synthesizeInto(outdir: string, env: Record<string, string> = {})
 /** Every environment's stacks and one preview's. */
 export function synthesizeEverything(): Record<string, SynthesizedStack> {
   return { ...synthesizeStacks(), ...synthesizeStacks({ RELAY_PREVIEW: 'erin' }) };
+}
+
+/**
+ * How many stacks synthesizeEverything() yields, from the catalogue: each base environment's
+ * bootstrap and deployed components, and the preview's chat stack. A new environment changes
+ * it; no test counts stacks by hand.
+ */
+export function everythingStackCount(): number {
+  return BASE_ENVIRONMENTS.length * (1 + DEPLOYED_COMPONENTS.length) + 1;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeStubArtifacts } from '@relay/chat-infra';
 import { policyViolations, TERRAFORM_REQUIRED_VERSION } from '@relay/infra-constructs';
-import { resolveEnvironment } from '@relay/platform-config';
+import { BASE_ENVIRONMENTS, resolveEnvironment } from '@relay/platform-config';
 import { buildApp } from '../src/app';
 import { selectStacks } from '../src/selection';
 
@@ -184,7 +184,8 @@ describe('stack selection', () => {
   });
 
   it.each([
-    [{ RELAY_ENVS: 'qa' }, /RELAY_ENVS takes dev, stag, prod; "qa" is not one/],
+    // A name no generator could produce (it takes ^[a-z][a-z0-9]{1,9}$): never a real environment.
+    [{ RELAY_ENVS: 'no_such_env' }, `RELAY_ENVS takes ${BASE_ENVIRONMENTS.join(', ')}; "no_such_env" is not one`],
     [{ RELAY_ENVS: 'dev-alice' }, /previews: RELAY_PREVIEW=<name>/],
     [{ RELAY_PREVIEW: 'Bad_Name' }, /preview name "Bad_Name" is invalid/],
     [{ RELAY_COMPONENTS: 'database' }, /unknown component "database"/],

@@ -11,7 +11,7 @@ describe('resolveEnvironment', () => {
     expect(preview).toMatchObject({ name: 'dev-alice', kind: 'preview', accountId: dev!.accountId, owner: 'alice', ttlHours: 72 });
   });
 
-  it.each(['qa', 'production', 'DEV', '', 'dev-', 'dev-Alice', 'dev-a', 'dev-alice_b', 'dev-averyveryverylongname', 'prod-alice'])(
+  it.each(['not-an-env', 'production', 'DEV', '', 'dev-', 'dev-Alice', 'dev-a', 'dev-alice_b', 'dev-averyveryverylongname', 'prod-alice'])(
     'rejects %p with a clear error',
     (name) => {
       expect(() => resolveEnvironment(name)).toThrow(EnvironmentError);

@@ -67,7 +67,7 @@ describe('terraform runner', () => {
   });
 
   it('rejects unknown environments and missing synth output clearly', () => {
-    expect(() => commandsFor('plan', 'qa', { outdir: outdirWith([]) })).toThrow('unknown environment "qa"');
+    expect(() => commandsFor('plan', 'no_such_env', { outdir: outdirWith([]) })).toThrow('unknown environment "no_such_env"');
     expect(() => commandsFor('plan', 'prod', { outdir: outdirWith(['chat-dev']) })).toThrow(
       'the last synth has no stacks for prod (manifest.json lists chat-dev): RELAY_ENVS=prod npx nx run stacks:synth',
     );
