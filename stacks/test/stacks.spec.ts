@@ -30,7 +30,7 @@ const resourcesOf = (stack: StackJson, type: string) => Object.values(stack.reso
 
 describe('synth of every environment', () => {
   it('writes one stack per component and environment', () => {
-    expect(Object.keys(all).sort()).toEqual(['bootstrap', 'chat', 'platform', 'web'].flatMap((c) => ['dev', 'prod', 'stag'].map((e) => `${c}-${e}`)).sort());
+    expect(Object.keys(all).sort()).toEqual(['bootstrap', 'chat', 'platform', 'web'].flatMap((c) => BASE_ENVIRONMENTS.map((e) => `${c}-${e}`)).sort());
     expect(Object.keys(preview)).toEqual(['chat-dev-erin']);
   });
 

@@ -1,3 +1,5 @@
+import { BASE_ENVIRONMENTS, resolveEnvironment, type Environment } from '@relay/platform-config';
+
 /**
  * Failed checkov checks the project accepts, each for one check id on the resources and stacks
  * it names, with the reason. No blanket skips: a new resource that fails a check is an open
@@ -15,6 +17,20 @@ export interface CheckovException {
 /** Matches checkov's id of a resource whose construct path is one of these (cdktf appends a hash). */
 const named = (...paths: string[]) => new RegExp(`(^|\\.)(${paths.join('|')})_[0-9A-F]{8}$`);
 const ANY_STACK = /^/;
+
+/**
+ * A component's stacks in the catalogue environments with a property, so an exception follows
+ * the property (no WAF, no deletion protection) and a generated environment inherits it.
+ * `previews` also matches the previews of those environments (dev-<name>).
+ */
+function stacksWhere(components: string[], has: (env: Environment) => boolean, previews = false): RegExp {
+  const envs = BASE_ENVIRONMENTS.map((name) => resolveEnvironment(name))
+    .filter(has)
+    .map((env) => env.name);
+  if (envs.length === 0) return /(?!)/;
+  return new RegExp(`^(${components.join('|')})-(${envs.join('|')})${previews ? '(-[a-z0-9]+)?' : ''}$`);
+}
+const noWaf = (env: Environment) => !env.waf;
 const CHAT = /^chat-/;
 const CHAT_FUNCTIONS = named('chat_[a-z]+_function');
 const LOG_GROUPS = named('chat_[a-z]+_logs', 'chat_access-logs', 'broadcast_logs', 'waf_logs');
@@ -120,7 +136,7 @@ export const CHECKOV_EXCEPTIONS: CheckovException[] = [
   },
   {
     check: 'CKV_AWS_297',
-    stack: /^platform-(dev|stag)$/,
+    stack: stacksWhere(['platform'], (env) => env.offHours !== null),
     resource: named('off-hours_(night-stop|morning-start)'),
     reason: "the schedule's input is a scalable-target id and two numbers; an AWS-owned key is enough",
   },
@@ -143,7 +159,7 @@ export const CHECKOV_EXCEPTIONS: CheckovException[] = [
   },
   {
     check: 'CKV_AWS_21',
-    stack: /^web-(dev|stag)$/,
+    stack: stacksWhere(['web'], (env) => env.kind !== 'prod'),
     resource: named('site_content_bucket'),
     reason: 'non-prod web content is rebuilt from git on every deploy; prod is versioned',
   },
@@ -164,25 +180,25 @@ export const CHECKOV_EXCEPTIONS: CheckovException[] = [
   },
   {
     check: 'CKV2_AWS_47',
-    stack: /^web-(stag|prod)$/,
+    stack: stacksWhere(['web'], (env) => env.waf),
     resource: named('site_cdn'),
     reason: 'the web ACL runs KnownBadInputs (Log4j); AnonymousIpList is left out on purpose: it blocks VPN users, and fans abroad use VPNs',
   },
   {
     check: 'CKV2_AWS_76',
-    stack: /^platform-(stag|prod)$/,
+    stack: stacksWhere(['platform'], (env) => env.waf),
     resource: named('broadcast_alb'),
     reason:
       "control: the web ACL's per-IP rate-based rule (checked by tools/checkov/checkov.spec.ts) bounds what any one address, anonymous or not, can send, and KnownBadInputs (Log4j) runs; AnonymousIpList would lock out fans worldwide who reach Relay through VPNs and privacy relays (see CKV_AWS_374)",
   },
   {
     check: 'CKV_AWS_68',
-    stack: /^web-dev$/,
+    stack: stacksWhere(['web'], noWaf),
     resource: named('site_cdn'),
     reason: 'dev runs without WAF to cost almost nothing (catalogue waf: false); stag and prod have it',
   },
-  { check: 'CKV2_AWS_47', stack: /^web-dev$/, resource: named('site_cdn'), reason: 'dev runs without WAF (catalogue waf: false)' },
-  { check: 'CKV2_AWS_28', stack: /^platform-dev$/, resource: named('broadcast_alb'), reason: 'dev runs without WAF (catalogue waf: false)' },
+  { check: 'CKV2_AWS_47', stack: stacksWhere(['web'], noWaf), resource: named('site_cdn'), reason: 'dev runs without WAF (catalogue waf: false)' },
+  { check: 'CKV2_AWS_28', stack: stacksWhere(['platform'], noWaf), resource: named('broadcast_alb'), reason: 'dev runs without WAF (catalogue waf: false)' },
   // Load balancer, ECS
   {
     check: 'CKV_AWS_260',
@@ -192,7 +208,7 @@ export const CHECKOV_EXCEPTIONS: CheckovException[] = [
   },
   {
     check: 'CKV_AWS_150',
-    stack: /^platform-(dev|stag)$/,
+    stack: stacksWhere(['platform'], (env) => env.kind !== 'prod'),
     resource: named('broadcast_alb'),
     reason: 'non-prod must be destroyable by terraform destroy; prod has deletion protection',
   },
@@ -204,7 +220,7 @@ export const CHECKOV_EXCEPTIONS: CheckovException[] = [
   },
   {
     check: 'CKV_AWS_65',
-    stack: /^platform-dev$/,
+    stack: stacksWhere(['platform'], (env) => !env.fargate.containerInsights),
     resource: named('broadcast_cluster'),
     reason:
       'Container Insights bills per metric; dev goes without (catalogue fargate.containerInsights), stag and prod have it with the running < desired alarm',
@@ -212,7 +228,7 @@ export const CHECKOV_EXCEPTIONS: CheckovException[] = [
   // Data
   {
     check: 'CKV_AWS_28',
-    stack: /^(chat|platform)-dev(-[a-z0-9]+)?$/,
+    stack: stacksWhere(['chat', 'platform'], (env) => !env.protection.pointInTimeRecovery, true),
     resource: named('chat_tables_[a-z]+', 'follows_table'),
     reason: 'dev data is disposable (catalogue protection.pointInTimeRecovery: false); stag and prod have PITR',
   },

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ensureVenv } from '../python-venv';
 import type { SynthesizedStack } from '../synthesized-stacks';
 import { resolveDocument } from './validate-actions';
+import { BASE_ENVIRONMENTS } from '@relay/platform-config';
 
 export interface ParliamentFinding {
   issue: string;
@@ -44,8 +45,10 @@ export const PARLIAMENT_EXCEPTIONS: { issue: string; policy: RegExp; detail: Reg
   {
     issue: 'RESOURCE_POLICY_PRIVILEGE_ESCALATION',
     policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_apply-policy_/,
-    detail:
-      /^Possible resource policy privilege escalation on arn:aws:s3:::relay-(dev|stag|prod)-\* due to s3:(Get|Put|Delete)Object not being allowed, but does allow s3:(PutBucketPolicy|PutLifecycleConfiguration)$/,
+    // Every catalogue environment's web bucket names, so a generated environment needs no edit here.
+    detail: new RegExp(
+      `^Possible resource policy privilege escalation on arn:aws:s3:::relay-(${BASE_ENVIRONMENTS.join('|')})-\\* due to s3:(Get|Put|Delete)Object not being allowed, but does allow s3:(PutBucketPolicy|PutLifecycleConfiguration)$`,
+    ),
     reason: "the web bucket's policy (CloudFront origin access) and lifecycle are Terraform-managed; the deploy role must write them",
   },
   {
