@@ -2,6 +2,7 @@ import type { RoleMode } from '@relay/infra-constructs';
 import { App } from 'cdktf';
 import { BootstrapStack } from './bootstrap-stack';
 import { ChatStack } from './chat-stack';
+import { LoadgenStack } from './loadgen-stack';
 import { PlatformStack } from './platform-stack';
 import type { StackPlan } from './selection';
 import { WebStack } from './web-stack';
@@ -30,6 +31,7 @@ export function buildApp(plans: StackPlan[], options: BuildOptions): App {
     if (component === 'chat') new ChatStack(app, id, { env, artifactsDir: options.artifactsDir, role });
     if (component === 'platform') new PlatformStack(app, id, { env, role });
     if (component === 'web') new WebStack(app, id, { env, role });
+    if (component === 'loadgen') new LoadgenStack(app, id, { env, role });
   }
   return app;
 }

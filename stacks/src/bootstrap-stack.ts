@@ -28,7 +28,7 @@ import {
 
 /**
  * bootstrap-<env>: what every other stack of an account needs first: the state bucket, the
- * log bucket, the broadcast image registry (the pipeline pushes before the service's first
+ * log bucket, the broadcast (and k6 fleet) image registries (the pipeline pushes before a service's first
  * apply), the permissions boundary every deployed role carries, the GitHub OIDC provider with
  * the plan, deploy and image-push roles, and API
  * Gateway's permission to write logs (account-wide settings, so they live here, once). An
@@ -43,6 +43,8 @@ export class BootstrapStack extends RelayStack {
     const logs = new LogBucket(this, 'logs', { env: props.env });
     new StateBucket(this, 'state-bucket', { env: props.env, accessLogs: { bucket: logs.bucketRef, prefix: `${LOG_PREFIXES.s3}/state/` } });
     new ImageRepository(this, 'broadcast-images', { env: props.env, service: 'broadcast' });
+    // The k6 fleet's image, where the catalogue gives the env a fleet (loadgen stack).
+    if (props.env.loadgen) new ImageRepository(this, 'loadgen-images', { env: props.env, service: 'loadgen' });
     new IamPolicy(this, 'permissions-boundary', {
       name: permissionsBoundary(props.env).name,
       description: 'The most any role created by a Relay deploy can do',
@@ -62,7 +64,7 @@ export class BootstrapStack extends RelayStack {
       // Previews live in the dev account, with a role of their own. Only main's
       // preview-deploy.yml holds it: the pull request's preview.yml builds without AWS access.
       previews: props.env.kind === 'dev' ? { environment: 'preview', workflow: 'preview-deploy.yml' } : undefined,
-      imagePush: { workflow: 'deploy.yml', services: ['broadcast'] },
+      imagePush: { workflow: 'deploy.yml', services: props.env.loadgen ? ['broadcast', 'loadgen'] : ['broadcast'] },
       // The nightly spike runs against stag only.
       loadTest:
         props.env.kind === 'stag'

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { TerraformOutput, TerraformVariable } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { followsTable } from '@relay/broadcast-service';
 import { chatTableNames } from '@relay/chat-store';
@@ -8,6 +8,7 @@ import {
   DesignedTable,
   DnsValidatedCertificate,
   FargateService,
+  imageByDigest,
   LOG_PREFIXES,
   Network,
   OffHoursSchedule,
@@ -16,7 +17,7 @@ import {
   WebAcl,
   type RoleMode,
 } from '@relay/infra-constructs';
-import { imageDigestParameter, imageRepositoryName, logBucketName, resourcePrefix, secretParameter, type Environment } from '@relay/platform-config';
+import { imageRepositoryName, logBucketName, resourcePrefix, secretParameter, type Environment } from '@relay/platform-config';
 
 export const BROADCAST_PORT = 8080;
 
@@ -36,18 +37,8 @@ export class PlatformStack extends RelayStack {
     super(scope, id, { env: props.env, component: 'platform', role: props.role });
     const { env } = props;
     const prefix = resourcePrefix(env);
-    const digest = new TerraformVariable(this, IMAGE_DIGEST_VARIABLE, {
-      type: 'string',
-      description: `Digest (sha256:…) of the broadcast image in ECR; deploy.yml pushes it and records it in SSM ${imageDigestParameter(env, 'broadcast')}`,
-      validation: [
-        {
-          condition: `\${can(regex("^sha256:[0-9a-f]{64}$", var.${IMAGE_DIGEST_VARIABLE}))}`,
-          errorMessage: 'broadcast_image_digest must be an image digest, sha256:<64 hex digits>; tags are mutable references and are not accepted',
-        },
-      ],
-    });
+    const { image } = imageByDigest(this, IMAGE_DIGEST_VARIABLE, env, 'broadcast');
     const repositoryName = imageRepositoryName(env, 'broadcast');
-    const repositoryUrl = `${env.accountId}.dkr.ecr.${env.region}.amazonaws.com/${repositoryName}`;
     const logBucket = logBucketName(env);
     const network = new Network(this, 'network', {
       prefix,
@@ -74,7 +65,7 @@ export class PlatformStack extends RelayStack {
       subnetIds: network.publicSubnetIds,
       containerPort: BROADCAST_PORT,
       healthCheckPath: '/health/ready',
-      image: `${repositoryUrl}@${digest.stringValue}`,
+      image,
       repositoryArn: `arn:aws:ecr:${env.region}:${env.accountId}:repository/${repositoryName}`,
       certificateArn: certificate?.arn,
       accessLogs: { bucket: logBucket, prefix: `${LOG_PREFIXES.alb}` },
@@ -128,6 +119,6 @@ export class PlatformStack extends RelayStack {
     });
     new RuntimeParameters(this, 'config', { env, values: { 'broadcast/url': broadcastUrl } });
     new TerraformOutput(this, 'broadcast_url', { value: broadcastUrl });
-    new TerraformOutput(this, 'broadcast_image', { value: `${repositoryUrl}@${digest.stringValue}` });
+    new TerraformOutput(this, 'broadcast_image', { value: image });
   }
 }

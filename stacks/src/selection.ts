@@ -1,10 +1,15 @@
 import { BASE_ENVIRONMENTS, EnvironmentError, previewName, resolveEnvironment, type Environment } from '@relay/platform-config';
 
-export const COMPONENTS = ['bootstrap', 'chat', 'platform', 'web'] as const;
+export const COMPONENTS = ['bootstrap', 'chat', 'platform', 'web', 'loadgen'] as const;
 export type Component = (typeof COMPONENTS)[number];
 
 /** Previews are per-developer copies of the chat backend only, inside the dev account. */
 export const PREVIEW_COMPONENTS: readonly Component[] = ['chat'];
+
+/** Whether an environment has a component at all: only catalogue entries with `loadgen` run a fleet. */
+export function hasComponent(env: Environment, component: Component): boolean {
+  return component !== 'loadgen' || env.loadgen !== null;
+}
 
 export interface StackPlan {
   id: string;
@@ -43,7 +48,7 @@ export function selectStacks(vars: Record<string, string | undefined>): StackPla
       throw new EnvironmentError(`RELAY_ENVS takes ${BASE_ENVIRONMENTS.join(', ')}; "${name}" is not one (previews: RELAY_PREVIEW=<name>)`);
     }
     const env = resolveEnvironment(name);
-    for (const component of COMPONENTS) if (wanted(component)) plans.push({ id: `${component}-${env.name}`, component, env });
+    for (const component of COMPONENTS) if (wanted(component) && hasComponent(env, component)) plans.push({ id: `${component}-${env.name}`, component, env });
   }
   if (preview) {
     const env = resolveEnvironment(previewName(preview));

@@ -30,7 +30,12 @@ const resourcesOf = (stack: StackJson, type: string) => Object.values(stack.reso
 
 describe('synth of every environment', () => {
   it('writes one stack per component and environment', () => {
-    expect(Object.keys(all).sort()).toEqual(['bootstrap', 'chat', 'platform', 'web'].flatMap((c) => BASE_ENVIRONMENTS.map((e) => `${c}-${e}`)).sort());
+    const expected = BASE_ENVIRONMENTS.flatMap((e) => [
+      ...['bootstrap', 'chat', 'platform', 'web'].map((c) => `${c}-${e}`),
+      ...(resolveEnvironment(e).loadgen ? [`loadgen-${e}`] : []),
+    ]);
+    expect(Object.keys(all).sort()).toEqual(expected.sort());
+    expect(Object.keys(all)).toContain('loadgen-stag');
     expect(Object.keys(preview)).toEqual(['chat-dev-erin']);
   });
 
@@ -175,6 +180,72 @@ describe('synth of every environment', () => {
 
   it('matches the reviewed snapshot of chat-dev (stub artifacts, pinned versions)', () => {
     expect(all['chat-dev']).toMatchSnapshot();
+  });
+});
+
+describe('the loadgen stack (in-region k6 fleet)', () => {
+  const stack = all['loadgen-stag']!;
+  const env = resolveEnvironment('stag');
+  const policyOf = (roleSuffix: string) => {
+    const [roleId] = Object.entries(stack.resource['aws_iam_role'] ?? {}).find(([, r]) => String(r['name']).endsWith(roleSuffix))!;
+    const policy = resourcesOf(stack, 'aws_iam_role_policy').find((p) => p['role'] === `\${aws_iam_role.${roleId}.id}`)!;
+    return JSON.parse(String(policy['policy'])) as { Statement: { Action: string[]; Resource: string[] }[] };
+  };
+
+  it('has no inbound path and nothing that runs or bills while idle', () => {
+    const [sg] = Object.keys(stack.resource['aws_security_group']!);
+    expect(stack.resource['aws_vpc_security_group_ingress_rule']).toBeUndefined();
+    expect(resourcesOf(stack, 'aws_security_group')[0]!['ingress']).toBeUndefined();
+    expect(resourcesOf(stack, 'aws_vpc_security_group_egress_rule').map((r) => [r['security_group_id'], r['from_port'], r['to_port']])).toEqual([
+      [`\${aws_security_group.${sg}.id}`, 443, 443],
+    ]);
+    for (const billed of ['aws_ecs_service', 'aws_lb', 'aws_nat_gateway', 'aws_vpc_endpoint', 'aws_eip', 'aws_instance', 'aws_cloudwatch_metric_alarm']) {
+      expect([billed, stack.resource[billed]]).toEqual([billed, undefined]);
+    }
+    const [cluster] = resourcesOf(stack, 'aws_ecs_cluster');
+    expect(cluster!['setting']).toEqual([{ name: 'containerInsights', value: 'disabled' }]);
+    expect(resourcesOf(stack, 'aws_ecs_cluster_capacity_providers')[0]!['capacity_providers']).toEqual(['FARGATE']);
+  });
+
+  it("runs the catalogue's generator size with a writable scratch volume and the open-file limit sockets need", () => {
+    const [task] = resourcesOf(stack, 'aws_ecs_task_definition');
+    expect([task!['cpu'], task!['memory']]).toEqual([String(env.loadgen!.cpu), String(env.loadgen!.memoryMb)]);
+    const [container] = JSON.parse(String(task!['container_definitions'])) as Record<string, unknown>[];
+    expect(container).toMatchObject({ name: 'k6', readonlyRootFilesystem: true, mountPoints: [{ sourceVolume: 'results', containerPath: '/results' }] });
+    expect(String(container!['image'])).toMatch(/relay-stag-loadgen@\$\{var\.loadgen_image_digest\}$/);
+    expect((container!['ulimits'] as { softLimit: number }[])[0]!.softLimit).toBeGreaterThanOrEqual(100_000);
+  });
+
+  it('keeps results encrypted for 30 days, and its task role reads only the run parameters (no S3 at all)', () => {
+    const [bucket] = resourcesOf(stack, 'aws_s3_bucket');
+    expect(bucket!['bucket']).toBe('relay-stag-loadgen-222222222222-ap-northeast-2');
+    expect(resourcesOf(stack, 'aws_s3_bucket_server_side_encryption_configuration')).toHaveLength(1);
+    expect(resourcesOf(stack, 'aws_s3_bucket_lifecycle_configuration')[0]!['rule']).toMatchObject([{ status: 'Enabled', expiration: [{ days: 30 }] }]);
+    expect(policyOf('-task').Statement).toEqual([
+      expect.objectContaining({ Action: ['ssm:GetParameter'], Resource: ['arn:aws:ssm:ap-northeast-2:222222222222:parameter/relay/stag/loadgen/run/*'] }),
+    ]);
+    expect(
+      policyOf('-exec')
+        .Statement.flatMap((s) => s.Action)
+        .filter((a) => a.startsWith('s3:')),
+    ).toEqual([]);
+  });
+
+  it('tells the orchestrator how to launch in one runtime parameter', () => {
+    const launch = resourcesOf(stack, 'aws_ssm_parameter').find((p) => p['name'] === '/relay/stag/loadgen/launch')!;
+    expect(Object.keys(JSON.parse(String(launch['value'])) as object).sort()).toEqual(
+      ['bucket', 'cluster', 'container', 'cpu', 'maxTasks', 'memoryMb', 'securityGroups', 'subnets', 'taskDefinition', 'taskRoleArn'].sort(),
+    );
+  });
+
+  it('exists only where the catalogue gives the env a fleet, with its image registry beside the broadcast one', () => {
+    for (const name of BASE_ENVIRONMENTS) {
+      const has = resolveEnvironment(name).loadgen !== null;
+      expect([name, `loadgen-${name}` in all]).toEqual([name, has]);
+      const repositories = resourcesOf(all[`bootstrap-${name}`]!, 'aws_ecr_repository').map((r) => r['name']);
+      expect([name, repositories.includes(`relay-${name}-loadgen`)]).toEqual([name, has]);
+    }
+    expect(() => selectStacks({ RELAY_ENVS: 'dev', RELAY_COMPONENTS: 'loadgen' })).toThrow(/nothing to synthesize/);
   });
 });
 

@@ -33,7 +33,9 @@ function stacksWhere(components: string[], has: (env: Environment) => boolean, p
 const noWaf = (env: Environment) => !env.waf;
 const CHAT = /^chat-/;
 const CHAT_FUNCTIONS = named('chat_[a-z]+_function');
-const LOG_GROUPS = named('chat_[a-z]+_logs', 'chat_access-logs', 'broadcast_logs', 'waf_logs');
+const LOG_GROUPS = named('chat_[a-z]+_logs', 'chat_access-logs', 'broadcast_logs', 'waf_logs', 'fleet_logs');
+const LOADGEN = /^loadgen-/;
+const RESULTS_BUCKET = named('fleet_results_bucket');
 const BUCKETS = named('site_content_bucket', 'logs_bucket', 'state-bucket');
 
 export const CHECKOV_EXCEPTIONS: CheckovException[] = [
@@ -117,7 +119,7 @@ export const CHECKOV_EXCEPTIONS: CheckovException[] = [
   {
     check: 'CKV_AWS_136',
     stack: /^bootstrap-/,
-    resource: named('broadcast-images_repository'),
+    resource: named('broadcast-images_repository', 'loadgen-images_repository'),
     reason: 'AES256 (SSE-S3) at rest; the image holds no secret (secrets come from SSM at start)',
   },
   {
@@ -140,8 +142,33 @@ export const CHECKOV_EXCEPTIONS: CheckovException[] = [
     resource: named('off-hours_(night-stop|morning-start)'),
     reason: "the schedule's input is a scalable-target id and two numbers; an AWS-owned key is enough",
   },
+  {
+    check: 'CKV_AWS_145',
+    stack: LOADGEN,
+    resource: RESULTS_BUCKET,
+    reason: 'SSE-S3: k6 summaries and samples of a test run hold no secret or user data (tokens are test tokens and never written there)',
+  },
   // S3
   { check: 'CKV2_AWS_62', stack: /^(bootstrap|web)-/, resource: BUCKETS, reason: 'nothing consumes object events of these buckets' },
+  {
+    check: 'CKV2_AWS_62',
+    stack: LOADGEN,
+    resource: RESULTS_BUCKET,
+    reason: 'the orchestrator collects a run by its task prefixes when the tasks stop; nothing consumes object events',
+  },
+  {
+    check: 'CKV_AWS_144',
+    stack: LOADGEN,
+    resource: RESULTS_BUCKET,
+    reason: 'load-test results expire after 30 days and a lost run is re-run; replication would double storage for no recovery gain',
+  },
+  {
+    check: 'CKV_AWS_21',
+    stack: LOADGEN,
+    resource: RESULTS_BUCKET,
+    reason:
+      'each object is written once by one task of one run (presigned POST per task prefix) and expires with the run; versions would keep nothing worth recovering',
+  },
   {
     check: 'CKV_AWS_144',
     stack: /^(bootstrap|web)-/,
@@ -224,6 +251,20 @@ export const CHECKOV_EXCEPTIONS: CheckovException[] = [
     resource: named('broadcast_cluster'),
     reason:
       'Container Insights bills per metric; dev goes without (catalogue fargate.containerInsights), stag and prod have it with the running < desired alarm',
+  },
+  {
+    check: 'CKV_AWS_65',
+    stack: LOADGEN,
+    resource: named('fleet_cluster'),
+    reason:
+      'each generator task samples its own CPU, memory and network from the task metadata endpoint into the run report; Container Insights would bill per metric for the same figures',
+  },
+  {
+    check: 'CKV2_AWS_5',
+    stack: LOADGEN,
+    resource: named('fleet_task-sg'),
+    reason:
+      "attached at RunTask time: the orchestrator launches the fleet's tasks in it (it is in /relay/<env>/loadgen/launch); no service holds it between runs",
   },
   // Data
   {

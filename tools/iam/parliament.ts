@@ -23,10 +23,10 @@ export const PARLIAMENT_EXCEPTIONS: { issue: string; policy: RegExp; detail: Reg
   {
     issue: 'CREDENTIALS_EXPOSURE',
     policy:
-      /\/(aws_iam_role_policy\.(broadcast_execution-policy|github_apply-policy|github_image-push-policy)_|aws_iam_policy\.(preview-)?permissions-boundary$)/,
+      /\/(aws_iam_role_policy\.(broadcast_execution-policy|fleet_execution-policy|github_apply-policy|github_image-push-policy)_|aws_iam_policy\.(preview-)?permissions-boundary$)/,
     detail: /^$/,
     reason:
-      'ecr:GetAuthorizationToken: the task execution role pulls the image (so the permissions boundary must allow it), the image-push role pushes it and the deploy role tags it; ECR grants no other way',
+      'ecr:GetAuthorizationToken: the task execution roles (broadcast service, k6 fleet) pull their images (so the permissions boundary must allow it), the image-push role pushes it and the deploy role tags it; ECR grants no other way',
   },
   {
     issue: 'PERMISSIONS_MANAGEMENT_ACTIONS',

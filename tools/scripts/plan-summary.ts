@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { IMAGE_DIGEST_VARIABLE, PLAN_JSON, STAND_IN_DIGEST } from '../nx-plugin/operations/terraform/runner';
+import { IMAGE_VARIABLES, PLAN_JSON, STAND_IN_DIGEST } from '../nx-plugin/operations/terraform/runner';
 
 interface PlanJson {
   resource_changes?: { address: string; change: { actions: string[] } }[];
@@ -30,7 +30,7 @@ export function countChanges(stack: string, plan: PlanJson): StackChanges {
     change: 0,
     destroy: 0,
     replaced: [],
-    standInImage: plan.variables?.[IMAGE_DIGEST_VARIABLE]?.value === STAND_IN_DIGEST,
+    standInImage: Object.values(IMAGE_VARIABLES).some(({ variable }) => plan.variables?.[variable]?.value === STAND_IN_DIGEST),
   };
   for (const { address, change } of plan.resource_changes ?? []) {
     const actions = change.actions;

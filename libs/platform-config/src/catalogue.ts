@@ -37,6 +37,12 @@ const SEOUL_OFF_HOURS = {
  */
 const NONPROD_QUOTAS = { lambdaConcurrentExecutions: 1_000, fargateOnDemandVcpu: 6, fargateSpotVcpu: 6 };
 
+/**
+ * One k6 generator task (loadgen stack): 4 vCPU and 8 GiB, the size bench:loadgen's per-task
+ * capacities are planned at (tools/nx-plugin/operations/fleet/plan.ts).
+ */
+export const LOADGEN_TASK = { cpu: 4096, memoryMb: 8192 } as const;
+
 /** Account defaults of API Gateway (Service Quotas); raise them there before raising them here. */
 const DEFAULT_QUOTAS = { accountRequestsPerSecond: 10_000, accountNewConnectionsPerSecond: 500 };
 
@@ -83,7 +89,11 @@ export const CATALOGUE = {
     // second are 10k @connections posts/s on the same quota; new connections 1,000/s: the
     // default 500 is exactly the peak).
     webSocket: { rateLimit: 3_500, burstLimit: 2_000, accountRequestsPerSecond: 15_000, accountNewConnectionsPerSecond: 1_000 },
-    quotas: NONPROD_QUOTAS,
+    // The nightly's seed-http profile plans 16 generator tasks of 4 vCPU, and pre-scales the
+    // broadcast service to prod's 20 vCPU beside them: 84 On-Demand vCPU at once, requested
+    // ahead of the first fleet run (the fleet's preflight refuses a run the quota would throttle).
+    quotas: { ...NONPROD_QUOTAS, fargateOnDemandVcpu: 90 },
+    loadgen: { ...LOADGEN_TASK, maxTasks: 20 },
     domain: domainIn('Z02000000000000000STG', `stag.${ZONE}`),
     waf: true,
     offHours: SEOUL_OFF_HOURS,

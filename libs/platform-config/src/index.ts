@@ -1,5 +1,5 @@
 export { environmentSchema, accountIdSchema, fargatePeakVcpu, UNRESERVED_LAMBDA_CONCURRENCY, type Environment, type EnvironmentInput } from './schema';
-export { ACCOUNTS, REGION, GITHUB_REPOSITORY, CATALOGUE, previewInput } from './catalogue';
+export { ACCOUNTS, REGION, GITHUB_REPOSITORY, CATALOGUE, LOADGEN_TASK, previewInput } from './catalogue';
 export {
   resolveEnvironment,
   validateCatalogue,
@@ -16,6 +16,8 @@ export {
   logBucketName,
   imageRepositoryName,
   imageDigestParameter,
+  loadgenResultsBucket,
+  loadgenLaunchParameter,
   RUNTIME_SECRETS,
   secretParameter,
   BOOTSTRAP_ROLES,

@@ -65,6 +65,20 @@ export function imageDigestParameter(env: Environment, service: string): string 
   return parameterPath(env, service, 'image-digest');
 }
 
+/** The k6 fleet's results bucket (loadgen stack): one prefix per task of every run, 30 days. */
+export function loadgenResultsBucket(env: Environment): string {
+  return `${resourcePrefix(env)}-loadgen-${env.accountId}-${env.region}`;
+}
+
+/**
+ * What the fleet's orchestrator needs to launch tasks (cluster, task definition, subnets,
+ * security group, bucket), as one JSON String the loadgen stack writes: the orchestrator reads
+ * names it cannot guess, never another stack's state.
+ */
+export function loadgenLaunchParameter(env: Environment): string {
+  return parameterPath(env, 'loadgen', 'launch');
+}
+
 /**
  * The roles the bootstrap stack creates in every account (an administrator applies it). No
  * deploy, and no role a deploy creates, may change them.
@@ -104,7 +118,10 @@ export function deployScope(env: Environment): DeployScopeNames {
   if (env.kind === 'preview') return previewDeployScope(env);
   const parameter = (path: string) => `arn:aws:ssm:${env.region}:${env.accountId}:parameter/relay/${path}/*`;
   // The bootstrap's own state is an administrator's: no deploy writes it.
-  const keys = DEPLOYED_COMPONENTS.flatMap((c) => [`${c}/${env.name}.tfstate`, `${c}/${env.name}.tfstate.tflock`]);
+  const keys = DEPLOYED_COMPONENTS.filter((c) => c !== 'loadgen' || env.loadgen !== null).flatMap((c) => [
+    `${c}/${env.name}.tfstate`,
+    `${c}/${env.name}.tfstate.tflock`,
+  ]);
   return { prefix: resourcePrefix(env), parameters: [parameter(env.name)], stateKeys: keys };
 }
 
@@ -117,5 +134,8 @@ export function previewDeployScope(env: Pick<Environment, 'region' | 'accountId'
   };
 }
 
-/** The components relay-deploy applies (the bootstrap stack is an administrator's). */
-export const DEPLOYED_COMPONENTS = ['platform', 'chat', 'web'] as const;
+/**
+ * The components relay-deploy applies (the bootstrap stack is an administrator's); loadgen only
+ * where the catalogue entry has one.
+ */
+export const DEPLOYED_COMPONENTS = ['platform', 'chat', 'web', 'loadgen'] as const;

@@ -110,6 +110,18 @@ describe('validateCatalogue', () => {
     expect(() => validateCatalogue(bad)).toThrow(/webSocket.rateLimit: the stage's rate limit cannot exceed/);
   });
 
+  it('refuses a k6 fleet the account’s On-Demand vCPU quota cannot hold, or of no Fargate size', () => {
+    const stag = CATALOGUE.stag;
+    expect(() => validateCatalogue({ stag: { ...stag, loadgen: { ...stag.loadgen, maxTasks: 30 } } })).toThrow(
+      /loadgen.maxTasks: loadgen.maxTasks generator tasks exceed the account’s Fargate On-Demand vCPU quota/,
+    );
+    expect(() => validateCatalogue({ stag: { ...stag, loadgen: { ...stag.loadgen, memoryMb: 4096 } } })).toThrow(
+      /loadgen: cpu\/memory is not a valid Fargate size/,
+    );
+    // No entry, no fleet: dev and prod run none.
+    expect([resolveEnvironment('dev').loadgen, resolveEnvironment('prod').loadgen]).toEqual([null, null]);
+  });
+
   it('rejects an invalid Fargate size and an invalid log retention', () => {
     const bad = { dev: { ...CATALOGUE.dev, fargate: { ...CATALOGUE.dev.fargate, memoryMb: 700 }, retention: { ...CATALOGUE.dev.retention, logDays: 10 } } };
     expect(() => validateCatalogue(bad)).toThrow(/not a valid Fargate size[\s\S]*logDays: must be one of/);

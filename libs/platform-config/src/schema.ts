@@ -19,6 +19,16 @@ const FARGATE_MEMORY: Record<number, number[]> = {
   2048: [4096, 5120, 6144, 7168, 8192, 16384],
 };
 
+/** Valid Fargate cpu/memory pairs (MiB) at a load generator's sizes (AWS's task size table). */
+const gib = (from: number, to: number, step: number) => Array.from({ length: (to - from) / step + 1 }, (_, i) => (from + i * step) * 1024);
+const LOADGEN_MEMORY: Record<number, number[]> = {
+  1024: gib(2, 8, 1),
+  2048: gib(4, 16, 1),
+  4096: gib(8, 30, 1),
+  8192: gib(16, 60, 4),
+  16384: gib(32, 120, 8),
+};
+
 const hostname = z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lowercase DNS name');
 
 /**
@@ -126,6 +136,21 @@ export const environmentSchema = z
     }),
     protection: z.object({ deletionProtection: z.boolean(), pointInTimeRecovery: z.boolean() }),
     alarms: z.object({ emails: z.array(z.email()), deliveryLagMs: z.number().int().positive() }),
+    /**
+     * The in-region k6 fleet (loadgen-<env> stack): null where no spike runs against this env.
+     * Tasks run On-Demand (a reclaimed Spot task would end its share of the test); maxTasks is
+     * what the stack and the workflow's role allow at once, and what quotas.fargateOnDemandVcpu
+     * must cover beside the env's own services when a run needs them all.
+     */
+    loadgen: z
+      .object({
+        cpu: z.union([z.literal(1024), z.literal(2048), z.literal(4096), z.literal(8192), z.literal(16384)]),
+        memoryMb: z.number().int(),
+        maxTasks: z.number().int().min(1).max(500),
+      })
+      .refine((l) => LOADGEN_MEMORY[l.cpu]?.includes(l.memoryMb), { message: 'cpu/memory is not a valid Fargate size' })
+      .nullable()
+      .default(null),
     /** Previews only: when the sweep may destroy it. */
     ttlHours: z.number().int().positive().optional(),
   })
@@ -156,6 +181,10 @@ export const environmentSchema = z
   .refine((e) => fargatePeakVcpu(e.fargate) <= (e.fargate.spot ? e.quotas.fargateSpotVcpu : e.quotas.fargateOnDemandVcpu), {
     message: "maxCount tasks at the task's vCPU exceed the account's Fargate vCPU quota (quotas.fargateSpotVcpu or fargateOnDemandVcpu)",
     path: ['fargate', 'maxCount'],
+  })
+  .refine((e) => !e.loadgen || (e.loadgen.maxTasks * e.loadgen.cpu) / 1024 <= e.quotas.fargateOnDemandVcpu, {
+    message: 'loadgen.maxTasks generator tasks exceed the account’s Fargate On-Demand vCPU quota (quotas.fargateOnDemandVcpu)',
+    path: ['loadgen', 'maxTasks'],
   })
   .refine((e) => !e.offHours || e.fargate.minCount >= 1, {
     message:

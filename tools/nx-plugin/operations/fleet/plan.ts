@@ -1,4 +1,4 @@
-import type { Environment } from '@relay/platform-config';
+import { LOADGEN_TASK, type Environment } from '@relay/platform-config';
 import type { QuotaNeed } from '../terraform/quotas';
 import capacity from './generator-capacity.json';
 
@@ -31,8 +31,8 @@ export const FLEET_PROFILES: Record<string, FleetProfile> = {
   'chat-100k': { kind: 'chat', arrivalsPerSecond: 5_000, seconds: 60, sockets: 100_000, framesPerSecond: 100_000, requestsPerArrival: 5 },
 };
 
-/** One generator task's size on Fargate. */
-export const TASK_SIZE = { vcpu: 4, memoryGiB: 8 } as const;
+/** One generator task's size on Fargate: the loadgen stack's task definition (platform-config). */
+export const TASK_SIZE = { vcpu: LOADGEN_TASK.cpu / 1024, memoryGiB: LOADGEN_TASK.memoryMb / 1024 } as const;
 const HEADROOM = 0.8;
 
 export interface FleetPlan {

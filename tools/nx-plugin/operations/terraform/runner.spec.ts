@@ -113,6 +113,25 @@ describe('terraform runner', () => {
     expect(plan({ env: {}, pullRequest: true })).toContain(`-var=broadcast_image_digest=${STAND_IN_DIGEST}`);
     expect(() => plan({ env: {} })).toThrow(/needs the broadcast image digest: set TF_VAR_broadcast_image_digest .*\/relay\/stag\/broadcast\/image-digest/);
   });
+
+  it('plans each image stack with its own digest: the k6 fleet’s is not the broadcast service’s', () => {
+    const outdir = outdirWith(['platform-stag', 'loadgen-stag']);
+    const plans = (options: object) =>
+      commandsFor('plan', 'stag', { outdir, ...options })
+        .filter((c) => c.args[0] === 'plan')
+        .map((c) => [path.basename(c.cwd), c.args.filter((a) => a.startsWith('-var='))]);
+    expect(() => plans({ env: DIGEST })).toThrow(
+      /loadgen-stag needs the loadgen image digest: set TF_VAR_loadgen_image_digest .*\/relay\/stag\/loadgen\/image-digest/,
+    );
+    expect(plans({ env: { ...DIGEST, TF_VAR_loadgen_image_digest: `sha256:${'b'.repeat(64)}` } })).toEqual([
+      ['platform-stag', []],
+      ['loadgen-stag', []],
+    ]);
+    expect(plans({ env: {}, pullRequest: true })).toEqual([
+      ['platform-stag', [`-var=broadcast_image_digest=${STAND_IN_DIGEST}`]],
+      ['loadgen-stag', [`-var=loadgen_image_digest=${STAND_IN_DIGEST}`]],
+    ]);
+  });
 });
 
 describe('terraform runner preflight (STS on moto)', () => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { imageDigestParameter, resolveEnvironment, type Environment } from '@relay/platform-config';
 
 export type Action = 'validate' | 'plan' | 'apply' | 'destroy';
-export const ORDER = ['bootstrap', 'platform', 'chat', 'web'] as const;
+export const ORDER = ['bootstrap', 'platform', 'chat', 'web', 'loadgen'] as const;
 export const PLAN_FILE = 'tfplan';
 /** Machine-readable plan next to the binary one, for summaries and policy checks. */
 export const PLAN_JSON = 'plan.json';
@@ -43,6 +43,14 @@ export interface RunOptions {
 
 /** The platform stack's image variable (stacks/src/platform-stack.ts). */
 export const IMAGE_DIGEST_VARIABLE = 'broadcast_image_digest';
+/**
+ * Each stack that runs an image, with its digest variable and the image's service name (its
+ * registry and SSM digest record): the broadcast service and the k6 fleet (stacks/src/loadgen-stack.ts).
+ */
+export const IMAGE_VARIABLES: Record<string, { variable: string; service: string }> = {
+  platform: { variable: IMAGE_DIGEST_VARIABLE, service: 'broadcast' },
+  loadgen: { variable: 'loadgen_image_digest', service: 'loadgen' },
+};
 /**
  * A pull request's plan cannot read which image runs (its role reads state only): it plans
  * against this stand-in, and its summary says so.
@@ -96,18 +104,19 @@ export function stacksOf(env: Environment, options: RunOptions): string[] {
 }
 
 /**
- * -var for the platform stack's image digest: the pipeline's (TF_VAR_broadcast_image_digest,
- * read from SSM by plan-env.yml) or, for a pull request only, the stand-in.
+ * -var for an image stack's digest: the pipeline's (TF_VAR_<variable>, read from SSM by
+ * plan-env.yml) or, for a pull request only, the stand-in.
  */
 function imageVariable(id: string, env: Environment, options: RunOptions): string[] {
-  if (!id.startsWith('platform-')) return [];
+  const image = IMAGE_VARIABLES[id.slice(0, id.indexOf('-'))];
+  if (!image) return [];
+  const { variable, service } = image;
   const vars = options.env ?? process.env;
-  const digest = vars[`TF_VAR_${IMAGE_DIGEST_VARIABLE}`];
-  if (digest) return [];
-  if (options.pullRequest) return [`-var=${IMAGE_DIGEST_VARIABLE}=${STAND_IN_DIGEST}`];
+  if (vars[`TF_VAR_${variable}`]) return [];
+  if (options.pullRequest) return [`-var=${variable}=${STAND_IN_DIGEST}`];
   throw new RunnerError(
-    `${id} needs the broadcast image digest: set TF_VAR_${IMAGE_DIGEST_VARIABLE} to the digest deploy.yml pushed (recorded in SSM ${imageDigestParameter(env, 'broadcast')}), e.g.\n` +
-      `  export TF_VAR_${IMAGE_DIGEST_VARIABLE}=$(aws ssm get-parameter --name ${imageDigestParameter(env, 'broadcast')} --query Parameter.Value --output text)`,
+    `${id} needs the ${service} image digest: set TF_VAR_${variable} to the digest deploy.yml pushed (recorded in SSM ${imageDigestParameter(env, service)}), e.g.\n` +
+      `  export TF_VAR_${variable}=$(aws ssm get-parameter --name ${imageDigestParameter(env, service)} --query Parameter.Value --output text)`,
   );
 }
 
