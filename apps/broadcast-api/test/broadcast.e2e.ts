@@ -265,6 +265,16 @@ describe('broadcast API over real HTTP', () => {
     expect(await (await fetch(`${service.url}/health/live`)).json()).toEqual({ status: 'ok' });
     expect((await fetch(`${service.url}/health/ready`)).status).toBe(200);
   });
+
+  it('answers its clock, uncached and without a token (load generators measure their offset against it)', async () => {
+    const before = Date.now();
+    const response = await fetch(`${service.url}/health/time`);
+    const { now } = (await response.json()) as { now: number };
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(now).toBeGreaterThanOrEqual(before);
+    expect(now).toBeLessThanOrEqual(Date.now());
+  });
 });
 
 describe('the built service process', () => {

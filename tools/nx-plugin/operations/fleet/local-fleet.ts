@@ -1,13 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { cpuSecondsOf, k6Environment, workspaceRoot } from '../k6/k6-process';
-import { mergedSummary, mergeTasks, type MergedResults } from './merge';
-import { writeReport } from './report';
+import { judgeRun, type FleetResult } from './judge';
 import { executionSegments, segmentArgs } from './segments';
 import { readTaskResults } from './task-results';
-import { judgeThresholds } from './thresholds';
-import { verdict, type TaskHealth, type Verdict } from './verdict';
 
 /**
  * One scenario as N local k6 processes: each runs its execution segment, all start their
@@ -34,15 +31,7 @@ export interface LocalFleetRun {
   barrierDelayMs?: number;
 }
 
-export interface LocalFleetResult {
-  merged: MergedResults;
-  thresholds: ReturnType<typeof judgeThresholds>;
-  verdict: Verdict;
-  health: TaskHealth[];
-  /** Task-seconds actually spent (what a Fargate run is billed for). */
-  taskSeconds: number;
-  startAt: number;
-}
+export type LocalFleetResult = FleetResult;
 
 export async function runLocalFleet(run: LocalFleetRun): Promise<LocalFleetResult> {
   mkdirSync(run.reportDir, { recursive: true });
@@ -87,15 +76,6 @@ export async function runLocalFleet(run: LocalFleetRun): Promise<LocalFleetResul
   const results = await Promise.all(
     tasks.map((t) => readTaskResults(t.segment.index, path.join(t.dir, 'samples.csv.gz'), path.join(t.dir, 'summary.json'), run.latencyMetric)),
   );
-  const merged = mergeTasks(results);
-  const thresholds = judgeThresholds(merged);
   const health = tasks.map((t) => ({ task: t.segment.index, cpuShares: t.cpuShares }));
-  const outcome = verdict(merged, health, thresholds);
-  const result: LocalFleetResult = { merged, thresholds, verdict: outcome, health, taskSeconds, startAt };
-  writeFileSync(
-    path.join(run.reportDir, 'summary.json'),
-    `${JSON.stringify({ ...mergedSummary(merged, thresholds), verdict: outcome, taskSeconds, startAt, health }, null, 2)}\n`,
-  );
-  writeReport(run.reportDir, path.basename(script, '.ts'), result);
-  return result;
+  return judgeRun(run.reportDir, path.basename(script, '.ts'), results, health, { taskSeconds, startAt });
 }

@@ -1,12 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { LocalFleetResult } from './local-fleet';
+import type { FleetResult } from './judge';
+import { CLOCK_OFFSET_LIMIT_MS } from './clock-offset';
 import { metricValues } from './merge';
 
 /**
  * The merged run for people and CI: JUnit (one case per threshold, plus the verdict) and one
  * self-contained HTML page with plots: latency p50/p95/p99 per second, arrivals per second,
- * failed checks per second, and each task's CPU.
+ * failed checks per second, and each task's CPU, memory and network (the last two where the task
+ * sampled them: Fargate's task metadata stats), with the worst clock offset against the target.
  */
 const escape = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -24,7 +26,7 @@ function chart(title: string, series: { name: string; points: number[] }[], unit
   return `<h2>${escape(title)}</h2><p>${legend} (max ${top.toFixed(1)} ${escape(unit)})</p><svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" style="border:1px solid #ccc">${lines.join('')}</svg>`;
 }
 
-export function writeReport(dir: string, name: string, result: LocalFleetResult): void {
+export function writeReport(dir: string, name: string, result: FleetResult): void {
   const { merged, thresholds, verdict } = result;
   const cases = Object.entries(thresholds).flatMap(([metric, list]) =>
     Object.entries(list).map(([expression, { ok }]) => {
@@ -53,6 +55,11 @@ export function writeReport(dir: string, name: string, result: LocalFleetResult)
 <h1>${escape(name)}: ${escape(verdict.status)}</h1>
 <p>${merged.tasks} task(s), started together at ${new Date(result.startAt).toISOString()}; ${result.taskSeconds.toFixed(0)} task-seconds; arrivals achieved ${(verdict.achievedShare * 100).toFixed(2)}% of those asked.</p>
 ${verdict.reasons.length ? `<ul>${verdict.reasons.map((r) => `<li>${escape(r)}</li>`).join('')}</ul>` : ''}
+${
+  result.clock
+    ? `<p>Worst clock offset of a task against the target: ${result.clock.worstOffsetMs.toFixed(2)} ms${result.clock.flagged ? ` <strong>(above ${CLOCK_OFFSET_LIMIT_MS} ms: delivery latencies carry it)</strong>` : ''}.</p>`
+    : ''
+}
 ${chart(
   'latency per second (ms)',
   [0.5, 0.95, 0.99].map((quantile) => ({ name: `p${quantile * 100}`, points: seconds.map((s) => q(s, quantile)) })),
@@ -65,6 +72,20 @@ ${chart(
   result.health.map((h) => ({ name: `task ${h.task}`, points: h.cpuShares.map((c) => c * 100) })),
   '%',
 )}
+${
+  result.health.some((h) => h.memoryBytes?.length)
+    ? chart(
+        'memory per task (MiB)',
+        result.health.map((h) => ({ name: `task ${h.task}`, points: (h.memoryBytes ?? []).map((b) => b / 2 ** 20) })),
+        'MiB',
+      ) +
+      chart(
+        'network per task (received + sent, KiB/s)',
+        result.health.map((h) => ({ name: `task ${h.task}`, points: (h.networkBytesPerSecond ?? []).map((b) => b / 1024) })),
+        'KiB/s',
+      )
+    : ''
+}
 <h2>Merged metrics</h2><table>${rows.join('')}</table>
 </body>`;
   writeFileSync(path.join(dir, 'report.html'), html);

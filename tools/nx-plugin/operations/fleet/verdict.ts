@@ -11,6 +11,12 @@ export interface TaskHealth {
   task: number;
   /** CPU use per second as a share of the cores the task may use (0-1). */
   cpuShares: number[];
+  /** Memory in use per second, bytes (Fargate tasks: task metadata stats). */
+  memoryBytes?: number[];
+  /** Bytes received plus sent per second (Fargate tasks: task metadata stats). */
+  networkBytesPerSecond?: number[];
+  /** The task's clock against the target's (Fargate tasks), ms. */
+  clockOffsetMs?: number;
 }
 
 export interface Verdict {

@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { k6Environment } from '../k6/k6-process';
+import { TASK_FILES, type Assignment, type TaskHealthFile } from './assignment';
+import { measureClockOffset } from './clock-offset';
+import { executionSegments, segmentArgs } from './segments';
+import { TaskStatsSampler } from './task-metadata';
+
+/**
+ * One generator task, as it runs in its container: sample its own stats, fetch the run's inputs,
+ * measure its clock against the target, wait at the barrier (start.json appears once every task
+ * of the run is RUNNING), run its execution segment of the test with k6, then upload its
+ * summary, every sample and its health by the presigned POST it was given. The same code runs
+ * on Fargate and in the rehearsal (remote-fleet.spec.ts), where ECS is moto and the task a local
+ * process.
+ */
+export interface FleetTaskOptions {
+  k6: string;
+  /** Where the scenarios are (loadtests/src in the image). */
+  scenariosDir: string;
+  workDir: string;
+  /** ECS_CONTAINER_METADATA_URI_V4; without it (not on ECS) no stats are sampled. */
+  metadataUri?: string;
+  /** How long to wait for start.json before giving up (default 15 min). */
+  barrierTimeoutMs?: number;
+  pollMs?: number;
+  log?: (line: string) => void;
+}
+
+export class FleetTaskError extends Error {}
+
+export async function runFleetTask(assignment: Assignment, options: FleetTaskOptions): Promise<TaskHealthFile> {
+  const log = options.log ?? ((line: string) => console.error(`[task ${assignment.task}] ${line}`));
+  mkdirSync(options.workDir, { recursive: true });
+  const sampler = options.metadataUri ? new TaskStatsSampler(options.metadataUri, assignment.vcpus) : undefined;
+  sampler?.start();
+  try {
+    const k6Env = { ...assignment.k6Env };
+    if (assignment.users) {
+      const usersFile = path.join(options.workDir, 'users.json');
+      writeFileSync(usersFile, Buffer.from(await fetchOk(assignment.users, 'the run’s users file')));
+      k6Env['USERS_FILE'] = usersFile;
+    }
+    let clock: TaskHealthFile['clock'] = null;
+    if (assignment.timeUrl) {
+      clock = await measureClockOffset(assignment.timeUrl).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
+    }
+    const startAt = await waitForStart(assignment.start, options.barrierTimeoutMs ?? 15 * 60_000, options.pollMs ?? 500);
+    log(`barrier at ${new Date(startAt).toISOString()} (${startAt - Date.now()} ms from now)`);
+    const segment = executionSegments(assignment.tasks)[assignment.task];
+    if (!segment) throw new FleetTaskError(`task ${assignment.task} is not one of ${assignment.tasks}`);
+    const script = assignment.script.includes('/') ? assignment.script : path.join(options.scenariosDir, `${assignment.script}.ts`);
+    const env = { ...k6Env, START_AT: String(startAt), REPORT_DIR: options.workDir, FLEET_TASK: String(assignment.task) };
+    const args = [
+      'run',
+      '--no-usage-report',
+      '--quiet',
+      ...segmentArgs(segment, assignment.tasks),
+      '--out',
+      `csv=${path.join(options.workDir, TASK_FILES.samples)}`,
+      ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+      script,
+    ];
+    const child = spawn(options.k6, args, { stdio: ['ignore', 'inherit', 'inherit'], env: k6Environment() });
+    const k6Exit = await new Promise<number>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (code) => resolve(code ?? 1));
+    });
+    sampler?.stop();
+    const health: TaskHealthFile = {
+      task: assignment.task,
+      k6Exit,
+      startAt,
+      clock,
+      stats: sampler?.samples ?? [],
+      missedStats: sampler?.missed ?? 0,
+    };
+    writeFileSync(path.join(options.workDir, TASK_FILES.health), JSON.stringify(health));
+    // The health file goes even when k6 failed: the orchestrator reports why from it.
+    for (const file of [TASK_FILES.health, TASK_FILES.summary, TASK_FILES.samples]) {
+      const local = path.join(options.workDir, file);
+      if (existsSync(local)) await upload(assignment, file, readFileSync(local));
+    }
+    log(`k6 exited ${k6Exit}; results uploaded under ${assignment.upload.prefix}`);
+    return health;
+  } finally {
+    sampler?.stop();
+  }
+}
+
+async function fetchOk(url: string, what: string): Promise<ArrayBuffer> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+  if (!response.ok) throw new FleetTaskError(`could not read ${what}: ${response.status}`);
+  return response.arrayBuffer();
+}
+
+/** Polls the barrier object: absent (403/404 through a presigned GET) until the orchestrator writes it. */
+async function waitForStart(url: string, timeoutMs: number, pollMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+    if (response?.ok) {
+      const body = (await response.json()) as { startAt?: unknown };
+      if (typeof body.startAt !== 'number' || !Number.isFinite(body.startAt)) throw new FleetTaskError('start.json holds no numeric startAt');
+      return body.startAt;
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+  throw new FleetTaskError(`no start signal within ${Math.round(timeoutMs / 1000)} s: the orchestrator did not see every task RUNNING`);
+}
+
+async function upload(assignment: Assignment, name: string, body: Buffer): Promise<void> {
+  const form = new FormData();
+  for (const [field, value] of Object.entries(assignment.upload.fields)) form.append(field, value);
+  form.set('key', `${assignment.upload.prefix}${name}`);
+  // The file is the last field: S3 ignores any field after it.
+  form.append('file', new Blob([new Uint8Array(body)]), name);
+  const response = await fetch(assignment.upload.url, { method: 'POST', body: form, signal: AbortSignal.timeout(120_000) });
+  if (!response.ok) throw new FleetTaskError(`upload of ${name} refused: ${response.status} ${(await response.text()).slice(0, 300)}`);
+}
