@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureVenv } from '../python-venv';
 import { spawnHttpServer } from '@relay/local-dynamo';
@@ -21,6 +22,20 @@ export interface MotoServer {
 /** The bin/ of moto's venv: moto_server, and the aws CLI that shell tools call. */
 export function motoBin(): string {
   return ensureVenv('moto', requirements);
+}
+
+/** What a process running the aws CLI (or an SDK) needs to reach this moto server and nothing else. */
+export function motoCliEnv(moto: Pick<MotoServer, 'endpoint'>, region: string): NodeJS.ProcessEnv {
+  return {
+    PATH: `${motoBin()}:${process.env['PATH']}`,
+    HOME: process.env['HOME'] ?? tmpdir(),
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
 }
 
 /** `account`: the account id moto answers as (STS GetCallerIdentity, ARNs). */

@@ -7,7 +7,7 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { verifyToken } from '@relay/chat-core';
 import { LOCAL_AUTH } from '@relay/chat-local-runtime';
 import { resolveEnvironment, stateLocation } from '@relay/platform-config';
-import { motoBin, startMoto, type MotoServer } from '../moto/moto-server';
+import { motoCliEnv, startMoto, type MotoServer } from '../moto/moto-server';
 import { sweep } from './preview-sweep';
 
 /**
@@ -23,16 +23,7 @@ let s3: S3Client;
 let ssm: SSMClient;
 
 /** What a tool process needs to reach moto and nothing else. */
-const awsEnv = () => ({
-  PATH: `${motoBin()}:${process.env['PATH']}`,
-  HOME: process.env['HOME'] ?? tmpdir(),
-  AWS_ENDPOINT_URL: moto.endpoint,
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-  AWS_REGION: dev.region,
-  AWS_DEFAULT_REGION: dev.region,
-  AWS_EC2_METADATA_DISABLED: 'true',
-});
+const awsEnv = () => motoCliEnv(moto, dev.region);
 
 /** The aws CLI from moto's venv (CloudFront has no SDK client in this repo; the tool uses the CLI too). */
 function aws(...args: string[]): unknown {

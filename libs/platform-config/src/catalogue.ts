@@ -43,6 +43,18 @@ const NONPROD_QUOTAS = { lambdaConcurrentExecutions: 1_000, fargateOnDemandVcpu:
  */
 export const LOADGEN_TASK = { cpu: 4096, memoryMb: 8192 } as const;
 
+/**
+ * The environment the nightly spike runs against gets the k6 fleet (loadgen stack) and the
+ * quotas it needs; a copy made by the environment generator gets NONPROD_QUOTAS instead. Its
+ * seed-http profile plans 16 generator tasks of 4 vCPU and pre-scales the broadcast service to
+ * prod's 20 vCPU beside them: 84 On-Demand vCPU at once, requested ahead of the first fleet run
+ * (the fleet's preflight refuses a run the quota would throttle).
+ */
+const NIGHTLY_FLEET = {
+  quotas: { ...NONPROD_QUOTAS, fargateOnDemandVcpu: 90 },
+  loadgen: { ...LOADGEN_TASK, maxTasks: 20 },
+};
+
 /** Account defaults of API Gateway (Service Quotas); raise them there before raising them here. */
 const DEFAULT_QUOTAS = { accountRequestsPerSecond: 10_000, accountNewConnectionsPerSecond: 500 };
 
@@ -89,11 +101,7 @@ export const CATALOGUE = {
     // second are 10k @connections posts/s on the same quota; new connections 1,000/s: the
     // default 500 is exactly the peak).
     webSocket: { rateLimit: 3_500, burstLimit: 2_000, accountRequestsPerSecond: 15_000, accountNewConnectionsPerSecond: 1_000 },
-    // The nightly's seed-http profile plans 16 generator tasks of 4 vCPU, and pre-scales the
-    // broadcast service to prod's 20 vCPU beside them: 84 On-Demand vCPU at once, requested
-    // ahead of the first fleet run (the fleet's preflight refuses a run the quota would throttle).
-    quotas: { ...NONPROD_QUOTAS, fargateOnDemandVcpu: 90 },
-    loadgen: { ...LOADGEN_TASK, maxTasks: 20 },
+    ...NIGHTLY_FLEET,
     domain: domainIn('Z02000000000000000STG', `stag.${ZONE}`),
     waf: true,
     offHours: SEOUL_OFF_HOURS,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { k6Environment } from '../k6/k6-process';
 import { TASK_FILES, type Assignment, type TaskHealthFile } from './assignment';
 import { measureClockOffset } from './clock-offset';
-import { executionSegments, segmentArgs } from './segments';
+import { executionSegments, k6RunArgs } from './segments';
 import { TaskStatsSampler } from './task-metadata';
 
 /**
@@ -52,16 +52,7 @@ export async function runFleetTask(assignment: Assignment, options: FleetTaskOpt
     if (!segment) throw new FleetTaskError(`task ${assignment.task} is not one of ${assignment.tasks}`);
     const script = assignment.script.includes('/') ? assignment.script : path.join(options.scenariosDir, `${assignment.script}.ts`);
     const env = { ...k6Env, START_AT: String(startAt), REPORT_DIR: options.workDir, FLEET_TASK: String(assignment.task) };
-    const args = [
-      'run',
-      '--no-usage-report',
-      '--quiet',
-      ...segmentArgs(segment, assignment.tasks),
-      '--out',
-      `csv=${path.join(options.workDir, TASK_FILES.samples)}`,
-      ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-      script,
-    ];
+    const args = k6RunArgs(segment, assignment.tasks, path.join(options.workDir, TASK_FILES.samples), env, script);
     const child = spawn(options.k6, args, { stdio: ['ignore', 'inherit', 'inherit'], env: k6Environment() });
     const k6Exit = await new Promise<number>((resolve, reject) => {
       child.on('error', reject);

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { cpuSecondsOf, k6Environment, workspaceRoot } from '../k6/k6-process';
 import { judgeRun, type FleetResult } from './judge';
-import { executionSegments, segmentArgs } from './segments';
+import { executionSegments, k6RunArgs } from './segments';
 import { readTaskResults } from './task-results';
 
 /**
@@ -43,16 +43,7 @@ export async function runLocalFleet(run: LocalFleetRun): Promise<LocalFleetResul
     const dir = path.join(run.reportDir, `task-${segment.index}`);
     mkdirSync(dir, { recursive: true });
     const env = { ...run.env, START_AT: String(startAt), REPORT_DIR: dir, FLEET_TASK: String(segment.index) };
-    const args = [
-      'run',
-      '--no-usage-report',
-      '--quiet',
-      ...segmentArgs(segment, run.tasks),
-      '--out',
-      `csv=${path.join(dir, 'samples.csv.gz')}`,
-      ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-      script,
-    ];
+    const args = k6RunArgs(segment, run.tasks, path.join(dir, 'samples.csv.gz'), env, script);
     const [command = run.k6, ...prefix] = run.wrap ? [...run.wrap, run.k6] : [run.k6];
     const child = spawn(command, [...prefix, ...args], { cwd: workspaceRoot, stdio: ['ignore', 'ignore', 'inherit'], env: k6Environment(run.taskEnv) });
     const cpuShares: number[] = [];

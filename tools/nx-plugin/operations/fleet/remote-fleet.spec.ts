@@ -8,7 +8,7 @@ import { DescribeTasksCommand, ECSClient, ListTasksCommand, StopTaskCommand, typ
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { loadgenLaunchParameter, loadgenResultsBucket, resolveEnvironment } from '@relay/platform-config';
-import { motoBin, startMoto, type MotoServer } from '../../../moto/moto-server';
+import { motoCliEnv, startMoto, type MotoServer } from '../../../moto/moto-server';
 import { synthesizeStacks } from '../../../synthesized-stacks';
 import { cpuSecondsOf, ensureK6, workspaceRoot } from '../k6/k6-process';
 import { ASSIGNMENT_VARIABLE, parseAssignment, type Assignment } from './assignment';
@@ -40,14 +40,7 @@ let clock: Server;
 let clockUrl: string;
 const processes = new Map<string, ChildProcess>();
 
-const awsEnv = () => ({
-  PATH: `${motoBin()}:${process.env['PATH']}`,
-  HOME: process.env['HOME'] ?? tmpdir(),
-  AWS_ENDPOINT_URL: moto.endpoint,
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-  AWS_DEFAULT_REGION: stag.region,
-});
+const awsEnv = () => motoCliEnv(moto, stag.region);
 
 /** The aws CLI from moto's venv, for the network the loadgen stack would have created (no EC2 SDK client here). */
 function aws(...args: string[]): Record<string, unknown> {

@@ -16,6 +16,23 @@ export function executionSegments(tasks: number): TaskSegment[] {
   return Array.from({ length: tasks }, (_, index) => ({ index, segment: `${point(index)}:${point(index + 1)}`, sequence }));
 }
 
+/**
+ * `k6 run` for one task of a fleet: its segment, every sample to `samplesPath` (CSV, gzipped by
+ * the .gz name), and the -e variables, the barrier instant and report folder among them.
+ */
+export function k6RunArgs(task: TaskSegment, tasks: number, samplesPath: string, env: Record<string, string>, script: string): string[] {
+  return [
+    'run',
+    '--no-usage-report',
+    '--quiet',
+    ...segmentArgs(task, tasks),
+    '--out',
+    `csv=${samplesPath}`,
+    ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+    script,
+  ];
+}
+
 /** k6 arguments for one task (none for a single task: the whole test). */
 export function segmentArgs(task: TaskSegment, tasks: number): string[] {
   return tasks === 1 ? [] : ['--execution-segment', task.segment, '--execution-segment-sequence', task.sequence];
