@@ -73,6 +73,7 @@ export class BootstrapStack extends RelayStack {
               workflow: 'nightly-spike.yml',
               parameters: ['chat/ws-url', 'broadcast/url', 'chat/auth-token-secret'].map((k) => parameterPath(props.env, ...k.split('/'))),
               metricsNamespace: LOADTEST_METRICS.namespace,
+              fleet: props.env.loadgen !== null,
             }
           : undefined,
     });

@@ -35,7 +35,6 @@ export class LoadgenStack extends RelayStack {
     });
     const fleet = new LoadGenerator(this, 'fleet', {
       env: { ...env, loadgen },
-      prefix,
       vpcId: network.vpc.id,
       subnetIds: network.publicSubnetIds,
       image,

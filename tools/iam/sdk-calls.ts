@@ -22,12 +22,21 @@ const DOCUMENT_COMMANDS: Record<string, string> = {
   TransactWriteCommand: 'dynamodb:TransactWriteItems',
   TransactGetCommand: 'dynamodb:TransactGetItems',
 };
-const CLIENT_SERVICES: Record<string, string> = {
-  '@aws-sdk/client-dynamodb': 'dynamodb',
-  '@aws-sdk/client-ssm': 'ssm',
-  '@aws-sdk/client-s3': 's3',
-  '@aws-sdk/client-sqs': 'sqs',
+/**
+ * A client package's IAM prefix: the package's service name, except where IAM spells it
+ * otherwise. Every @aws-sdk/client-* counts: a client missing from a table would make its calls
+ * invisible, and a role would look as if it needed nothing.
+ */
+const IAM_PREFIX_EXCEPTIONS: Record<string, string> = {
+  'service-quotas': 'servicequotas',
+  'cloudwatch-logs': 'logs',
+  'application-auto-scaling': 'application-autoscaling',
+  'cost-explorer': 'ce',
 };
+function clientService(from: string): string | undefined {
+  const name = /^@aws-sdk\/client-(.+)$/.exec(from)?.[1];
+  return name ? (IAM_PREFIX_EXCEPTIONS[name] ?? name) : undefined;
+}
 /** Calls IAM authorizes under another action: an SQS batch call needs its single call's permission. */
 const AUTHORIZED_AS: Record<string, string> = {
   'sqs:SendMessageBatch': 'sqs:SendMessage',
@@ -65,7 +74,7 @@ function apiAction(checker: ts.TypeChecker, expression: ts.Expression): string |
   const from = moduleOf(checker, expression) ?? '';
   if (from === '@aws-sdk/lib-dynamodb') return DOCUMENT_COMMANDS[name];
   if (from === '@aws-sdk/client-apigatewaymanagementapi') return 'execute-api:ManageConnections';
-  const service = CLIENT_SERVICES[from];
+  const service = clientService(from);
   if (!service) return undefined;
   const action = `${service}:${name.slice(0, -'Command'.length)}`;
   return AUTHORIZED_AS[action] ?? action;

@@ -24,7 +24,13 @@ describe('GithubDeployIdentity load-test role', () => {
           env: stag,
           repository: 'acme/relay',
           applyEnvironments: [{ environment: 'stag', workflow: 'deploy.yml' }],
-          loadTest: { environment: 'stag', workflow: 'nightly-spike.yml', parameters: ['/relay/stag/chat/ws-url'], metricsNamespace: 'Relay/LoadTest' },
+          loadTest: {
+            environment: 'stag',
+            workflow: 'nightly-spike.yml',
+            parameters: ['/relay/stag/chat/ws-url'],
+            metricsNamespace: 'Relay/LoadTest',
+            fleet: false,
+          },
         });
       }),
     ) as { resource: Resources };

@@ -16,6 +16,7 @@ import {
   type Environment,
 } from '@relay/platform-config';
 import { deployStatements, previewDeployStatements, type DeployScope } from './deploy-permissions';
+import { fleetRunStatements } from './fleet-run-permissions';
 import { policyDocument } from './iam';
 
 const ISSUER = 'token.actions.githubusercontent.com';
@@ -37,9 +38,10 @@ export interface GithubDeployIdentityProps {
   previews?: { environment: string; workflow: string };
   /**
    * The nightly load test's way in (stag): read the endpoints and the token secret it signs
-   * test users with, from nightly-spike.yml on main in this environment, and nothing else.
+   * test users with, from nightly-spike.yml on main in this environment, and, with `fleet`, run
+   * the env's k6 fleet (fleetRunStatements), and nothing else.
    */
-  loadTest?: { environment: string; workflow: string; parameters: string[]; metricsNamespace: string };
+  loadTest?: { environment: string; workflow: string; parameters: string[]; metricsNamespace: string; fleet: boolean };
   /**
    * The image pipeline's way in: push a service's image to this account's registry and record
    * its digest for the plans, from the named workflow on main. No Environment approval: an
@@ -190,7 +192,7 @@ export class GithubDeployIdentity extends Construct {
       ]),
     });
     if (props.loadTest) {
-      const { environment, workflow, parameters, metricsNamespace } = props.loadTest;
+      const { environment, workflow, parameters, metricsNamespace, fleet } = props.loadTest;
       this.loadTestRole = new IamRole(this, 'loadtest', {
         name: BOOTSTRAP_ROLES.loadTest,
         maxSessionDuration: 3600,
@@ -212,6 +214,8 @@ export class GithubDeployIdentity extends Construct {
             resources: ['*'],
             conditions: { StringEquals: { 'cloudwatch:namespace': metricsNamespace } },
           },
+          // The env's k6 fleet, where the catalogue gives it one (loadgen stack).
+          ...(fleet ? fleetRunStatements(env) : []),
         ]),
       });
     }

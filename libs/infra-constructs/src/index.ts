@@ -6,6 +6,7 @@ export { FargateService, type FargateServiceProps } from './fargate-service';
 export { OffHoursSchedule, OFF_HOURS_RETRY, type OffHoursScheduleProps } from './off-hours-schedule';
 export { StaticSite, type StaticSiteProps } from './static-site';
 export { Network, type NetworkProps } from './network';
+export { fleetRunStatements, loadgenName } from './fleet-run-permissions';
 export { LoadGenerator, LOADGEN_CONTAINER, LOADGEN_RESULTS_DAYS, type LoadGeneratorProps } from './load-generator';
 export { Alarms, DEAD_LETTER_MAX_AGE_SECONDS, NEAR_TIMEOUT_SHARE, type AlarmsProps } from './alarms';
 export { LogBucket, LOG_PREFIXES } from './log-bucket';

@@ -9,6 +9,7 @@ import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucke
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { parameterPath, type Environment } from '@relay/platform-config';
+import { loadgenName } from './fleet-run-permissions';
 import { assumeRolePolicy, policyDocument, type Statement } from './iam';
 import { serviceRoleName } from './role-families';
 import { SecureBucket } from './secure-bucket';
@@ -22,7 +23,6 @@ const OPEN_FILES = 1_048_576;
 
 export interface LoadGeneratorProps {
   env: Environment & { loadgen: NonNullable<Environment['loadgen']> };
-  prefix: string;
   vpcId: string;
   subnetIds: string[];
   /** The k6 image by digest (repository@sha256:…), from the bootstrap stack's registry. */
@@ -59,8 +59,8 @@ export class LoadGenerator extends Construct {
 
   constructor(scope: Construct, id: string, props: LoadGeneratorProps) {
     super(scope, id);
-    const { env, prefix } = props;
-    const name = `${prefix}-loadgen`;
+    const { env } = props;
+    const name = loadgenName(env);
 
     this.cluster = new EcsCluster(this, 'cluster', {
       name,

@@ -5,21 +5,27 @@
  * and runs each of the profile's scenarios as N k6 processes split by execution segment, started
  * together, merged exactly and judged once (local-fleet.ts). Prints each scenario's verdict and
  * exits 0 (pass), 1 (a threshold failed on the merged run) or 3 (inconclusive: generator-bound).
- * --target <env>: prints the plan (tasks from bench:loadgen's per-task capacities) and checks the
- * env's quotas through Service Quotas, refusing a profile a quota would throttle; launching the
- * Fargate tasks is not built yet, and it says so instead of pretending.
+ * --target <env>: prints the plan (tasks from bench:loadgen's per-task capacities), checks the
+ * env's quotas through Service Quotas, refusing a profile a quota would throttle, then runs the
+ * profile on the env's k6 fleet (loadgen stack, remote-fleet.ts) with users it seeds with the
+ * env's token secret, and exits like the local run. --tasks overrides the planned count there.
  */
+import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOCAL_AUTH } from '@relay/chat-local-runtime';
 import { LocalRuntimeProcess } from '../../../scripts/local-runtime-client';
 import { ensureK6, workspaceRoot } from '../k6/k6-process';
-import { seedUsers, writeUsers } from '../k6/seed-users';
+import { secretFromSsm, seedUsers, writeUsers } from '../k6/seed-users';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import { resolveEnvironment } from '@relay/platform-config';
+import { parameterPath, resolveEnvironment, secretParameter } from '@relay/platform-config';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { S3Client } from '@aws-sdk/client-s3';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { runLocalFleet } from './local-fleet';
-import { FLEET_PROFILES, TASK_SIZE } from './plan';
+import { FLEET_PROFILES, seededUsers, TASK_SIZE } from './plan';
+import { runRemoteFleet } from './remote-fleet';
 import { preflight } from './preflight';
 import { EXIT } from './verdict';
 
@@ -34,14 +40,15 @@ async function main(): Promise<number> {
     options: {
       profile: { type: 'string', default: 'smoke' },
       target: { type: 'string', default: 'local' },
-      tasks: { type: 'string', default: '3' },
+      tasks: { type: 'string' },
       'report-dir': { type: 'string', default: path.join(workspaceRoot, 'reports/fleet') },
     },
   });
-  if (values.target !== 'local') return remote(values.profile, values.target);
+  if (values.target !== 'local')
+    return remote(values.profile, values.target, values.tasks === undefined ? undefined : Number(values.tasks), values['report-dir']);
   const profile = PROFILES[values.profile];
   if (!profile) throw new Error(`unknown local fleet profile "${values.profile}": expected ${Object.keys(PROFILES).join(', ')}`);
-  const tasks = Number(values.tasks);
+  const tasks = Number(values.tasks ?? '3');
   const k6 = ensureK6();
   const runtime = await LocalRuntimeProcess.start();
   let worst: number = EXIT.pass;
@@ -74,8 +81,8 @@ async function main(): Promise<number> {
   return worst;
 }
 
-/** --target <env>: the plan and the quota preflight against the env's account; launching is not built yet. */
-async function remote(profileName: string, target: string): Promise<number> {
+/** --target <env>: the plan, the quota preflight, then the run on the env's fleet. */
+async function remote(profileName: string, target: string, tasksAsked: number | undefined, reportRoot: string): Promise<number> {
   const profile = FLEET_PROFILES[profileName];
   if (!profile) throw new Error(`unknown fleet profile "${profileName}": expected ${Object.keys(FLEET_PROFILES).join(', ')}`);
   const env = resolveEnvironment(target);
@@ -93,7 +100,44 @@ async function remote(profileName: string, target: string): Promise<number> {
     for (const problem of problems) console.error(`  refused: ${problem}`);
     return 2;
   }
-  throw new Error('the preflight passed, but launching Fargate tasks is not built yet (issue #27): nothing was started');
+  if (!profile.k6Profile) throw new Error(`${profileName} has no k6 profile in loadtests/src/${profile.scenario}.ts yet: nothing was started`);
+  const tasks = tasksAsked ?? plan.tasks;
+  if (!Number.isInteger(tasks) || tasks < 1) throw new Error(`--tasks must be a positive integer, not ${tasksAsked}`);
+  const clients = { ecs: new ECSClient({ region: env.region }), s3: new S3Client({ region: env.region }), ssm: new SSMClient({ region: env.region }) };
+  const parameter = async (key: string) => {
+    const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: parameterPath(env, ...key.split('/')) }));
+    if (!Parameter?.Value) throw new Error(`${parameterPath(env, ...key.split('/'))} is empty`);
+    return Parameter.Value;
+  };
+  const [wsUrl, broadcastUrl] = [await parameter('chat/ws-url'), await parameter('broadcast/url')];
+  const reportDir = path.join(reportRoot, `${profileName}-${env.name}`);
+  const usersFile = path.join(reportDir, 'users.json');
+  const counts = seededUsers(profile);
+  const secret = await secretFromSsm(secretParameter(env, 'chat/auth-token-secret').name, env.region);
+  writeUsers(usersFile, await seedUsers(counts.followers, { secret, issuer: 'relay', audience: 'relay-chat' }, `${Date.now()}`, counts.artists));
+  try {
+    const result = await runRemoteFleet({
+      env,
+      clients,
+      tasks,
+      script: profile.scenario,
+      k6Env: { PROFILE: profile.k6Profile, WS_URL: wsUrl, BROADCAST_URL: broadcastUrl },
+      usersFile,
+      timeUrl: `${broadcastUrl}/health/time`,
+      reportDir,
+      latencyMetric: LATENCY[profile.scenario] ?? 'iteration_duration',
+    });
+    console.log(
+      `${profileName} on ${env.name} (${tasks} task(s), run ${result.runId}): ${result.verdict.status.toUpperCase()}; ${result.taskSeconds.toFixed(0)} task-seconds; ` +
+        `worst clock offset ${result.clock ? `${result.clock.worstOffsetMs.toFixed(1)} ms${result.clock.flagged ? ' (above 5 ms)' : ''}` : 'not measured'}; report ${path.relative(workspaceRoot, reportDir)}/report.html`,
+    );
+    for (const reason of result.verdict.reasons) console.log(`  ${reason}`);
+    return EXIT[result.verdict.status];
+  } finally {
+    // The tokens never outlive the run on disk.
+    rmSync(usersFile, { force: true });
+    for (const c of Object.values(clients)) c.destroy();
+  }
 }
 
 main().then(

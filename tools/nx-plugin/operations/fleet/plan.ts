@@ -10,6 +10,9 @@ import capacity from './generator-capacity.json';
  */
 export interface FleetProfile {
   kind: 'http' | 'chat';
+  /** The k6 scenario (loadtests/src/<scenario>.ts) and its profile (-e PROFILE) that run it. */
+  scenario: string;
+  k6Profile: string | null;
   /** Arrivals per second at the peak (HTTP posts, or followers connecting). */
   arrivalsPerSecond: number;
   /** Seconds at the peak. */
@@ -24,12 +27,51 @@ export interface FleetProfile {
 
 export const FLEET_PROFILES: Record<string, FleetProfile> = {
   // The broadcast REST API at the platform team's target: 100,000 posts a second for 10 s.
-  'seed-http': { kind: 'http', arrivalsPerSecond: 100_000, seconds: 10, sockets: 0, framesPerSecond: 0, requestsPerArrival: 1 },
+  'seed-http': {
+    kind: 'http',
+    scenario: 'broadcast-api',
+    k6Profile: 'seed-http',
+    arrivalsPerSecond: 100_000,
+    seconds: 10,
+    sockets: 0,
+    framesPerSecond: 0,
+    requestsPerArrival: 1,
+  },
   // Today's nightly (chat-spike nightly): 500 followers/s for 20 s sessions, one post a second.
-  'chat-10k': { kind: 'chat', arrivalsPerSecond: 500, seconds: 60, sockets: 10_000, framesPerSecond: 10_000, requestsPerArrival: 5 },
-  // On demand: ten times that.
-  'chat-100k': { kind: 'chat', arrivalsPerSecond: 5_000, seconds: 60, sockets: 100_000, framesPerSecond: 100_000, requestsPerArrival: 5 },
+  'chat-10k': {
+    kind: 'chat',
+    scenario: 'chat-spike',
+    k6Profile: 'nightly',
+    arrivalsPerSecond: 500,
+    seconds: 60,
+    sockets: 10_000,
+    framesPerSecond: 10_000,
+    requestsPerArrival: 5,
+  },
+  // On demand: ten times that. chat-spike has no profile of this size yet.
+  'chat-100k': {
+    kind: 'chat',
+    scenario: 'chat-spike',
+    k6Profile: null,
+    arrivalsPerSecond: 5_000,
+    seconds: 60,
+    sockets: 100_000,
+    framesPerSecond: 100_000,
+    requestsPerArrival: 5,
+  },
 };
+
+/** Artists' posts allowed a minute each (the broadcast service's POSTS_PER_MINUTE default). */
+const POSTS_PER_ARTIST_MINUTE = 30;
+
+/**
+ * Users a run seeds: a follower per socket (at least a hundred), and enough artists that no
+ * artist's own post limit is what refuses the posts (10% spare).
+ */
+export function seededUsers(profile: FleetProfile): { followers: number; artists: number } {
+  const posts = profile.kind === 'http' ? profile.arrivalsPerSecond * profile.seconds : 0;
+  return { followers: Math.max(100, profile.sockets), artists: Math.max(60, Math.ceil((posts / POSTS_PER_ARTIST_MINUTE) * 1.1)) };
+}
 
 /** One generator task's size on Fargate: the loadgen stack's task definition (platform-config). */
 export const TASK_SIZE = { vcpu: LOADGEN_TASK.cpu / 1024, memoryGiB: LOADGEN_TASK.memoryMb / 1024 } as const;

@@ -20,13 +20,13 @@ export interface SeededUsers {
 /** Enough artists that a spike stays within each artist's posts-per-minute limit. */
 export const ARTIST_COUNT = 60;
 
-export async function seedUsers(count: number, settings: TokenSettings, runId = `${Date.now()}`): Promise<SeededUsers> {
+export async function seedUsers(count: number, settings: TokenSettings, runId = `${Date.now()}`, artistCount = ARTIST_COUNT): Promise<SeededUsers> {
   if (!Number.isInteger(count) || count < 1) throw new Error(`--count must be a positive integer, got ${count}`);
   const issue = async (userId: string, roles?: string[]) => ({ userId, token: await signToken({ userId, name: userId, roles }, settings, '3h') });
   const followers: SeededUsers['followers'] = [];
   for (let i = 0; i < count; i++) followers.push(await issue(`lt-${runId}-fan-${i}`));
   const artists: SeededUsers['artists'] = [];
-  for (let i = 0; i < ARTIST_COUNT; i++) artists.push(await issue(`lt-${runId}-artist-${i}`, ['artist']));
+  for (let i = 0; i < artistCount; i++) artists.push(await issue(`lt-${runId}-artist-${i}`, ['artist']));
   return { artist: await issue(`lt-${runId}-artist`, ['artist']), artists, followers };
 }
 
@@ -35,9 +35,9 @@ export function writeUsers(file: string, users: SeededUsers): void {
   writeFileSync(file, JSON.stringify(users));
 }
 
-async function secretFromSsm(name: string): Promise<string> {
+export async function secretFromSsm(name: string, region?: string): Promise<string> {
   const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
-  const client = new SSMClient({});
+  const client = new SSMClient(region ? { region } : {});
   const { Parameter } = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
   if (!Parameter?.Value) throw new Error(`SSM parameter ${name} is empty`);
   // A placeholder or short secret would sign tokens the env rejects, or accepts too easily.

@@ -5,7 +5,8 @@ interface Options {
   target: string;
   /** The same as target: Nx keeps `--target` for itself, so `--env=stag` is how to name an env through Nx. */
   env?: string;
-  tasks: number;
+  /** Default: 3 locally, the plan's count against an env. */
+  tasks?: number;
 }
 
 /** tools/nx-plugin/operations/fleet/cli.ts with a schema (`nx run loadtests:fleet --help`). */
@@ -15,7 +16,6 @@ export default async function fleetExecutor(options: Options, context: { root: s
     options.profile,
     '--target',
     options.env ?? options.target,
-    '--tasks',
-    String(options.tasks),
+    ...(options.tasks === undefined ? [] : ['--tasks', String(options.tasks)]),
   ]);
 }
