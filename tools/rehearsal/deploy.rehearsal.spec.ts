@@ -26,14 +26,17 @@ jest.setTimeout(600_000);
 function seedAccount(fixture: Fixture, envName: string): void {
   const env = resolveEnvironment(envName);
   const aws = (...args: string[]) => fixture.aws(...args);
-  const repository = `relay-${envName}-broadcast`;
   const site = `relay-${envName}-web-site`;
-  aws('ecr', 'create-repository', '--repository-name', repository);
-  const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: {}, layers: [] });
-  const pushed = JSON.parse(aws('ecr', 'put-image', '--repository-name', repository, '--image-tag', `sha-${SHA}`, '--image-manifest', manifest)) as {
-    image: { imageId: { imageDigest: string } };
-  };
-  aws('ssm', 'put-parameter', '--name', `/relay/${envName}/broadcast/image-digest`, '--type', 'String', '--value', pushed.image.imageId.imageDigest);
+  // The broadcast image, and the k6 fleet's where the env has one, as the push jobs leave them.
+  for (const service of ['broadcast', ...(env.loadgen ? ['loadgen'] : [])]) {
+    const repository = `relay-${envName}-${service}`;
+    aws('ecr', 'create-repository', '--repository-name', repository);
+    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: { service }, layers: [] });
+    const pushed = JSON.parse(aws('ecr', 'put-image', '--repository-name', repository, '--image-tag', `sha-${SHA}`, '--image-manifest', manifest)) as {
+      image: { imageId: { imageDigest: string } };
+    };
+    aws('ssm', 'put-parameter', '--name', `/relay/${envName}/${service}/image-digest`, '--type', 'String', '--value', pushed.image.imageId.imageDigest);
+  }
   aws('s3api', 'create-bucket', '--bucket', site, '--create-bucket-configuration', 'LocationConstraint=ap-northeast-2');
   const distribution = JSON.parse(
     aws(
@@ -77,6 +80,7 @@ describe.each(['dev', 'stag', 'prod'])('deploy.yml, rehearsed for %s', (envName)
   beforeAll(async () => {
     const notRehearsed: Record<string, string> = {
       image: 'builds and runs a container: no container engine here',
+      'loadgen-image': 'builds and runs the k6 fleet container: no container engine here',
       [`push-${envName}`]: 'pushes that container: seeded into moto instead',
     };
     for (const earlier of EARLIER[envName]!) {
@@ -94,7 +98,8 @@ describe.each(['dev', 'stag', 'prod'])('deploy.yml, rehearsed for %s', (envName)
 
   it('plans and applies every stack of the manifest, in order, from the plan job’s artifact', () => {
     const calls = fixture.terraform();
-    const stacks = ['platform', 'chat', 'web'].map((c) => `${c}-${envName}`);
+    // In the runner's order; the k6 fleet only where the catalogue gives the env one.
+    const stacks = ['platform', 'chat', 'web', ...(env.loadgen ? ['loadgen'] : [])].map((c) => `${c}-${envName}`);
     const applies = calls.filter((c) => c.args[0] === 'apply');
     expect(calls.filter((c) => c.args[0] === 'plan').map((c) => path.basename(c.cwd))).toEqual(stacks);
     expect(applies.map((c) => path.basename(c.cwd))).toEqual(stacks);
@@ -120,8 +125,10 @@ describe.each(['dev', 'stag', 'prod'])('deploy.yml, rehearsed for %s', (envName)
         .map((p) => p.Name)
         .sort(),
     ).toEqual([`/relay/${envName}/chat/auth-token-secret`, `/relay/${envName}/chat/cursor-secret`]);
-    const tags = JSON.parse(aws('ecr', 'describe-images', '--repository-name', `relay-${envName}-broadcast`)) as { imageDetails: { imageTags: string[] }[] };
-    expect(tags.imageDetails.flatMap((i) => i.imageTags)).toContain(`live-${SHA}`);
+    for (const service of ['broadcast', ...(env.loadgen ? ['loadgen'] : [])]) {
+      const tags = JSON.parse(aws('ecr', 'describe-images', '--repository-name', `relay-${envName}-${service}`)) as { imageDetails: { imageTags: string[] }[] };
+      expect([service, tags.imageDetails.flatMap((i) => i.imageTags)]).toEqual([service, expect.arrayContaining([`live-${SHA}`])]);
+    }
     const site = JSON.parse(aws('s3api', 'list-objects-v2', '--bucket', `relay-${envName}-web-site`)) as { Contents: { Key: string }[] };
     expect(site.Contents.map((o) => o.Key)).toEqual(expect.arrayContaining(['index.html', 'config.json']));
   });
@@ -132,7 +139,15 @@ describe.each(['dev', 'stag', 'prod'])('deploy.yml, rehearsed for %s', (envName)
         .notRehearsed()
         .map((s) => s.job.replace('deploy.yml#', ''))
         .sort(),
-    ).toEqual(['image', `push-${envName}`, ...EARLIER[envName]!.flatMap((e) => [`push-${e}`, `plan-${e}`, `apply-${e}`])].sort());
+    ).toEqual(
+      [
+        'image',
+        // Built for stag's push (its k6 fleet): on the path to stag and prod, not to dev.
+        ...(envName === 'dev' ? [] : ['loadgen-image']),
+        `push-${envName}`,
+        ...EARLIER[envName]!.flatMap((e) => [`push-${e}`, `plan-${e}`, `apply-${e}`]),
+      ].sort(),
+    );
   });
 
   if (envName === 'dev') {

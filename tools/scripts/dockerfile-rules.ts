@@ -1,12 +1,13 @@
 import { DockerfileParser } from 'dockerfile-ast';
 
 /**
- * What a service image must be, read from its Dockerfile: every base pinned by digest (a tag
- * moves under you), the last stage running as a non-root user, an exec-form CMD (the process
- * is PID 1's child via --init and receives SIGTERM, which starts the drain), a HEALTHCHECK on
- * /health/live, and no secret baked into the image.
+ * What an image must be, read from its Dockerfile: every base pinned by digest (a tag moves
+ * under you), the last stage running as a non-root user, an exec-form CMD (the process is PID
+ * 1's child via --init and receives SIGTERM, which starts the drain), no secret baked into the
+ * image, and for a service a HEALTHCHECK on /health/live; a batch task (the k6 fleet's
+ * generator) listens on nothing and says so with HEALTHCHECK NONE.
  */
-export function dockerfileProblems(text: string): string[] {
+export function dockerfileProblems(text: string, kind: 'service' | 'task' = 'service'): string[] {
   const dockerfile = DockerfileParser.parse(text);
   const problems: string[] = [];
   const froms = dockerfile.getFROMs();
@@ -31,7 +32,8 @@ export function dockerfileProblems(text: string): string[] {
   const healthchecks = finalStage.filter((i) => i.getKeyword() === 'HEALTHCHECK');
   const healthcheck = healthchecks.at(-1)?.getArgumentsContent() ?? '';
   if (!healthcheck) problems.push('no HEALTHCHECK');
-  else if (!healthcheck.includes('/health/live')) problems.push('the HEALTHCHECK does not probe /health/live');
+  else if (kind === 'task' && healthcheck.trim() !== 'NONE') problems.push('a batch task listens on nothing: HEALTHCHECK NONE');
+  else if (kind === 'service' && !healthcheck.includes('/health/live')) problems.push('the HEALTHCHECK does not probe /health/live');
   for (const instruction of instructions) {
     const keyword = instruction.getKeyword();
     const args = instruction.getArgumentsContent() ?? '';

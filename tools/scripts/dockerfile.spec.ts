@@ -29,6 +29,26 @@ describe('the broadcast image (apps/broadcast-api/Dockerfile)', () => {
   });
 });
 
+describe('the k6 fleet image (loadtests/Dockerfile)', () => {
+  const text = readFileSync(path.join(root, 'loadtests/Dockerfile'), 'utf8');
+
+  it("pins its base by digest, runs as the task definition's uid with an exec-form CMD, and declares no probe", () => {
+    expect(dockerfileProblems(text, 'task')).toEqual([]);
+    expect(dockerfileProblems(text, 'service')).toEqual(['the HEALTHCHECK does not probe /health/live']);
+    expect(text).toMatch(/^USER node$/m);
+    expect(readFileSync(path.join(root, 'libs/infra-constructs/src/load-generator.ts'), 'utf8')).toContain("user: '1000:1000'");
+  });
+
+  it('gets a build context of what it copies only', () => {
+    const ignore = readFileSync(path.join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
+    const copied = [...text.matchAll(/^COPY (?!--from)(\S+)/gm)].map((m) => m[1]!);
+    expect(copied).toEqual(['dist/loadtests/fleet-task/', 'dist/loadtests/k6/', 'loadtests/src/']);
+    for (const source of copied) expect(ignore).toContain(`!${source}`);
+  });
+});
+
 describe('dockerfileProblems', () => {
   it('catches each class it exists for', () => {
     const bad = [

@@ -51,7 +51,7 @@ export interface GithubDeployIdentityProps {
 }
 
 /** The components pull-request plans cover (the bootstrap stack is an administrator's). */
-export const PR_PLANNED_COMPONENTS = ['platform', 'chat', 'web'] as const;
+export const PR_PLANNED_COMPONENTS = ['platform', 'chat', 'web', 'loadgen'] as const;
 
 /**
  * GitHub Actions' way into one account, without long-lived keys:

@@ -1,19 +1,19 @@
 /**
- * Builds a container service's image contents without Docker: one esbuild bundle of
- * <projectRoot>/src/main.ts (Node 24, dependencies included) into <outDir>/main.js.
+ * Builds a container's image contents without Docker: one esbuild bundle of
+ * <projectRoot>/src/main.ts, or of <entry> (Node 24, dependencies included) into <outDir>/main.js.
  * The Dockerfile only copies this directory, so tests can run exactly what ships.
- * Usage: tsx tools/nx-plugin/operations/service-bundle/bundle.ts <projectRoot> <outDir>
+ * Usage: tsx tools/nx-plugin/operations/service-bundle/bundle.ts <projectRoot> <outDir> [entry]
  */
 import { build } from 'esbuild';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 async function main(): Promise<void> {
-  const [projectRoot, outDir] = process.argv.slice(2);
-  if (!projectRoot || !outDir) throw new Error('usage: build-service.ts <projectRoot> <outDir>');
+  const [projectRoot, outDir, entry] = process.argv.slice(2);
+  if (!projectRoot || !outDir) throw new Error('usage: bundle.ts <projectRoot> <outDir> [entry]');
   rmSync(outDir, { recursive: true, force: true });
   await build({
-    entryPoints: [path.join(projectRoot, 'src', 'main.ts')],
+    entryPoints: [entry ?? path.join(projectRoot, 'src', 'main.ts')],
     outfile: path.join(outDir, 'main.js'),
     bundle: true,
     platform: 'node',

@@ -44,12 +44,13 @@ export interface RunOptions {
 /** The platform stack's image variable (stacks/src/platform-stack.ts). */
 export const IMAGE_DIGEST_VARIABLE = 'broadcast_image_digest';
 /**
- * Each stack that runs an image, with its digest variable and the image's service name (its
- * registry and SSM digest record): the broadcast service and the k6 fleet (stacks/src/loadgen-stack.ts).
+ * Each stack that runs an image, with its digest variable, the image's service name (its
+ * registry and SSM digest record) and the Nx project whose Dockerfile builds it: the broadcast
+ * service and the k6 fleet (stacks/src/loadgen-stack.ts).
  */
-export const IMAGE_VARIABLES: Record<string, { variable: string; service: string }> = {
-  platform: { variable: IMAGE_DIGEST_VARIABLE, service: 'broadcast' },
-  loadgen: { variable: 'loadgen_image_digest', service: 'loadgen' },
+export const IMAGE_VARIABLES: Record<string, { variable: string; service: string; project: string }> = {
+  platform: { variable: IMAGE_DIGEST_VARIABLE, service: 'broadcast', project: 'broadcast-api' },
+  loadgen: { variable: 'loadgen_image_digest', service: 'loadgen', project: 'loadtests' },
 };
 /**
  * A pull request's plan cannot read which image runs (its role reads state only): it plans
