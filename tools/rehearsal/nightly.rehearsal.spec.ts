@@ -1,56 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { resolveEnvironment } from '@relay/platform-config';
-import { SHA, startFixture, type Fixture } from './rehearsal-fixture';
-import { RehearsalFailure, WorkflowRehearsal } from './workflow-runner';
+import { seedLoadgenInMoto } from '../moto/loadgen-in-moto';
+import { holdEcsTasksRunning } from '../moto/moto-server';
+import { ensureK6 } from '../nx-plugin/operations/k6/k6-process';
+import { LocalRuntimeProcess } from '../scripts/local-runtime-client';
+import { ROOT, SHA, startFixture, type Fixture } from './rehearsal-fixture';
+import { WorkflowRehearsal } from './workflow-runner';
 
 /**
- * nightly-spike.yml, rehearsed with the smoke profile (workflow_dispatch): every step before the
- * spike runs for real (the loadtest role, stag's endpoints and token secret from SSM in moto,
- * 12,000 users seeded with that secret, the previous run's reports fetched with continue-on-error)
- * and the orchestrator starts k6 against the endpoints SSM names. No stag answers here (they point
- * at a closed local port), so the spike fails and the job fails, after the steps GitHub runs anyway
- * (publish and upload, if: always()). The fleet that replaces this workflow (#27) brings its own
- * target; until then this proves the way in, not the measurement.
+ * nightly-spike.yml, rehearsed end to end with its smoke profiles (workflow_dispatch): the runner
+ * only orchestrates. Stag's account is moto (SSM endpoints and token secret, the applied loadgen
+ * stack: cluster, task definition, subnet, security group, results bucket, launch parameter; the
+ * CloudWatch metrics published) and the Service Quotas stand-in; stag itself is the local stack,
+ * signing tokens as stag does (issuer relay, the secret seeded in SSM). What Fargate does with a
+ * RUNNING task is done by the Fargate stand-in (tools/moto/fargate-stand-in.ts), in a process of
+ * its own: each task runs the image's entrypoint with the real k6 and scenarios against that
+ * stack. The orchestrator launches, holds the barrier, collects from S3, merges, judges, keeps
+ * the run's record and prints the trend.
  */
-jest.setTimeout(600_000);
+jest.setTimeout(900_000);
 
 const stag = resolveEnvironment('stag');
 let fixture: Fixture;
+let runtime: LocalRuntimeProcess;
+let fargate: ChildProcess;
 
 beforeAll(async () => {
-  fixture = await startFixture({ name: 'workflow_dispatch', ref: 'refs/heads/main', sha: SHA, payload: { inputs: { profile: 'smoke' } } });
+  fixture = await startFixture({ name: 'workflow_dispatch', ref: 'refs/heads/main', sha: SHA, payload: { inputs: { profile: 'smoke' } } }, {}, 'stag');
+  const secret = randomBytes(32).toString('base64url');
+  runtime = await LocalRuntimeProcess.start({ auth: { secret, issuer: 'relay', audience: 'relay-chat' } });
   for (const [name, value, type] of [
-    ['/relay/stag/chat/ws-url', 'ws://127.0.0.1:9/live', 'String'],
-    ['/relay/stag/broadcast/url', 'http://127.0.0.1:9', 'String'],
-    ['/relay/stag/chat/auth-token-secret', randomBytes(32).toString('base64url'), 'SecureString'],
+    ['/relay/stag/chat/ws-url', runtime.wsUrl, 'String'],
+    ['/relay/stag/broadcast/url', runtime.broadcastUrl, 'String'],
+    ['/relay/stag/chat/auth-token-secret', secret, 'SecureString'],
   ] as const) {
     // As JSON: the CLI would fetch a value that looks like a URL.
     fixture.aws('ssm', 'put-parameter', '--cli-input-json', JSON.stringify({ Name: name, Type: type, Value: value }));
   }
+  const launch = seedLoadgenInMoto(fixture.aws, { ...stag, loadgen: stag.loadgen! });
+  await holdEcsTasksRunning(fixture.moto);
+  fargate = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(ROOT, 'tools/moto/fargate-stand-in.ts'),
+      JSON.stringify({
+        endpoint: fixture.moto.endpoint,
+        region: stag.region,
+        cluster: launch.cluster,
+        k6: ensureK6(),
+        scenariosDir: path.join(ROOT, 'loadtests/src'),
+      }),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    fargate.stdout?.once('data', () => resolve());
+    fargate.once('exit', (code) => reject(new Error(`the Fargate stand-in exited ${String(code)}`)));
+  });
 });
-afterAll(async () => fixture?.stop());
 
-describe('nightly-spike.yml, rehearsed up to its orchestrator', () => {
-  it('runs every step before the spike for real, starts the orchestrator, and runs the always() steps after its failure', () => {
+afterAll(async () => {
+  fargate?.kill('SIGTERM');
+  await runtime?.stop();
+  await fixture?.stop();
+});
+
+describe('nightly-spike.yml, rehearsed with its smoke profiles', () => {
+  it('orchestrates both profiles on the fleet from the runner, keeps their records, publishes and uploads', () => {
     const nightly = new WorkflowRehearsal(fixture.options);
-    let failure: unknown;
-    try {
-      nightly.run('nightly-spike.yml', undefined, { profile: 'smoke' });
-    } catch (error) {
-      failure = error;
+    nightly.run('nightly-spike.yml', undefined, { profile: 'smoke' });
+    const job = nightly.jobs.find((j) => j.job === 'nightly-spike.yml#spike');
+    expect(job).toMatchObject({ environment: 'stag', roles: [`arn:aws:iam::${stag.accountId}:role/relay-loadtest`] });
+    expect(nightly.notRehearsed()).toEqual([]);
+
+    // The tasks were Fargate's (moto's ECS), started by the orchestrator and all stopped.
+    const tasks = JSON.parse(fixture.aws('ecs', 'list-tasks', '--cluster', 'relay-stag-loadgen', '--desired-status', 'STOPPED')) as { taskArns: string[] };
+    expect(tasks.taskArns.length).toBeGreaterThanOrEqual(2);
+    const running = JSON.parse(fixture.aws('ecs', 'list-tasks', '--cluster', 'relay-stag-loadgen', '--desired-status', 'RUNNING')) as { taskArns: string[] };
+    expect(running.taskArns).toEqual([]);
+
+    // Each profile's merged report reached the artifact; its record the bucket's history.
+    const reports = path.join(fixture.artifactsDir, 'fleet-reports');
+    expect(existsSync(reports)).toBe(true);
+    for (const profile of ['smoke-http', 'smoke-chat']) {
+      const summary = JSON.parse(readFileSync(path.join(reports, `${profile}-stag`, 'summary.json'), 'utf8')) as { verdict: { status: string }; env: string };
+      expect([profile, summary.env, summary.verdict.status]).toEqual([profile, 'stag', 'pass']);
+      expect(readFileSync(path.join(reports, `${profile}-stag`, 'trend.md'), 'utf8')).toContain(`### ${profile}: the last 1 run(s)`);
     }
-    expect(failure).toBeInstanceOf(RehearsalFailure);
-    // It failed for the reason it should: k6 ran against the endpoints SSM names, and nothing answered.
-    expect((failure as Error).message).toMatch(
-      /nightly-spike\.yml#spike: step "Spike" exited[\s\S]*127\.0\.0\.1:9[\s\S]*connection refused[\s\S]*thresholds on metrics/,
-    );
-    expect(nightly.lastFailedJob).toMatchObject({ environment: 'stag', roles: [`arn:aws:iam::${stag.accountId}:role/relay-loadtest`] });
-    const outcome = (step: string) => nightly.steps.find((s) => s.step === step);
-    expect(outcome('Resolve the stag endpoints')).toMatchObject({ outcome: 'ran' });
-    expect(outcome('Seed users (tokens signed with the stag secret)')).toMatchObject({ outcome: 'ran' });
-    expect(outcome('Previous run, for the delta table')?.note).toMatch(/continue-on-error/);
-    expect(outcome('Spike')).toMatchObject({ outcome: 'ran', note: 'failed' });
-    expect(outcome("Publish the result beside delivery's own metrics (the env's dashboard shows both)")).toMatchObject({ outcome: 'ran' });
-    expect(nightly.notRehearsed().map((s) => s.step)).toEqual(['actions/cache@5a3ec84eff668545956fd18022155c47e93e2684']);
+    expect(readdirSync(reports).flatMap((d) => readdirSync(path.join(reports, d)))).not.toContain('users.json');
+    const history = JSON.parse(
+      fixture.aws('s3api', 'list-objects-v2', '--bucket', `relay-stag-loadgen-${stag.accountId}-${stag.region}`, '--prefix', 'runs/history/'),
+    ) as {
+      Contents: { Key: string }[];
+    };
+    expect(
+      history.Contents.map((o) =>
+        o.Key.replace(/^runs\/history\/[0-9tz-]+-/i, '')
+          .split('-')
+          .slice(0, 2)
+          .join('-'),
+      ).sort(),
+    ).toEqual(['smoke-chat', 'smoke-http']);
+    // Delivery's p95 went beside delivery's own metrics.
+    const metrics = JSON.parse(fixture.aws('cloudwatch', 'list-metrics', '--namespace', 'Relay/LoadTest')) as { Metrics: { MetricName: string }[] };
+    expect(metrics.Metrics.map((m) => m.MetricName).sort()).toEqual(['NightlyDeliveredRatio', 'NightlyDeliveryP95']);
   });
 });

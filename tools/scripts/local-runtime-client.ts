@@ -3,6 +3,7 @@
  * and benchmarks do not measure themselves. Talks to it over IPC.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import type { TokenSettings } from '@relay/chat-core';
 import path from 'node:path';
 
 /** What the runtime process answers (local-runtime-process.ts). */
@@ -22,10 +23,12 @@ export class LocalRuntimeProcess {
     });
   }
 
-  static start(): Promise<LocalRuntimeProcess> {
+  /** `auth`: sign and verify as a deployed env does (default: the embedded LOCAL_AUTH). */
+  static start(options: { auth?: TokenSettings } = {}): Promise<LocalRuntimeProcess> {
     const child = fork(path.join(__dirname, 'local-runtime-process.ts'), [], {
       execArgv: ['--import', 'tsx', '--disable-warning=NodeVersionSupportWarning'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, ...(options.auth ? { RELAY_LOCAL_AUTH: JSON.stringify(options.auth) } : {}) },
     });
     return new Promise((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`local runtime process exited with ${code}`)));

@@ -3,6 +3,7 @@
  * load tests, so the load generator and the system under test do not share an event loop.
  * Speaks a tiny IPC protocol with its parent (local-runtime-client.ts).
  */
+import type { TokenSettings } from '@relay/chat-core';
 import type { PostFaults } from '@relay/chat-local-runtime';
 import { startLocalStack } from '@relay/local-stack';
 import type { RuntimeOp } from './local-runtime-client';
@@ -11,7 +12,9 @@ type Command = { id: number; op: RuntimeOp; arg?: unknown };
 
 async function main(): Promise<void> {
   // Handlers on threads of their own: the load test measures the emulated cloud, not one event loop.
-  const stack = await startLocalStack({ logLevel: 'ERROR', web: false, placement: { workerThreads: Number(process.env['RELAY_HANDLER_THREADS'] ?? 1) } });
+  // RELAY_LOCAL_AUTH (JSON TokenSettings): sign and verify as a deployed env does, for rehearsals of its operations.
+  const auth = process.env['RELAY_LOCAL_AUTH'] ? (JSON.parse(process.env['RELAY_LOCAL_AUTH']) as TokenSettings) : undefined;
+  const stack = await startLocalStack({ auth, logLevel: 'ERROR', web: false, placement: { workerThreads: Number(process.env['RELAY_HANDLER_THREADS'] ?? 1) } });
   const { runtime } = stack;
   const send = (message: unknown) => process.send?.(message);
   // A parent that dies (or is killed) must not leave the stack running.

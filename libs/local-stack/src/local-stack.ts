@@ -13,11 +13,17 @@ import {
   type LocalRuntime,
   type StageThrottle,
 } from '@relay/chat-local-runtime';
+import type { TokenSettings } from '@relay/chat-core';
 import { tableInput } from '@relay/chat-store';
 import { createTables, type RunningServer } from '@relay/local-dynamo';
 import { startWebServer } from './web-server';
 
 export interface LocalStackOptions {
+  /**
+   * How tokens are signed (default: the embedded LOCAL_AUTH). A rehearsal of a deployed env's
+   * operation passes that env's issuer and a secret it seeded, so its tools sign as they would there.
+   */
+  auth?: TokenSettings;
   gatewayPort?: number;
   broadcastPort?: number;
   webPort?: number;
@@ -70,7 +76,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (built.status !== 0) throw new Error('building the web client failed');
   }
 
+  const auth = options.auth ?? LOCAL_AUTH;
   const runtime = await startLocalRuntime({
+    auth,
     gatewayPort: options.gatewayPort,
     handlers: options.handlers,
     placement: options.placement,
@@ -92,9 +100,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         CHAT_CONNECTIONS_TABLE: runtime.tables.connections,
         CHAT_MEMBERSHIPS_TABLE: runtime.tables.memberships,
         FOLLOWS_TABLE,
-        AUTH_TOKEN_SECRET: LOCAL_AUTH.secret,
-        AUTH_ISSUER: LOCAL_AUTH.issuer,
-        AUTH_AUDIENCE: LOCAL_AUTH.audience,
+        AUTH_TOKEN_SECRET: auth.secret,
+        AUTH_ISSUER: auth.issuer,
+        AUTH_AUDIENCE: auth.audience,
         CURSOR_SECRET: randomBytes(32).toString('base64url'),
         LOG_LEVEL: options.logLevel === 'DEBUG' ? 'debug' : 'warn',
       }),

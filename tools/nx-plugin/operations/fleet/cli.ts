@@ -10,7 +10,8 @@
  * profile on the env's k6 fleet (loadgen stack, remote-fleet.ts) with users it seeds with the
  * env's token secret, and exits like the local run. --tasks overrides the planned count there.
  */
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,12 +20,15 @@ import { LocalRuntimeProcess } from '../../../scripts/local-runtime-client';
 import { ensureK6, workspaceRoot } from '../k6/k6-process';
 import { secretFromSsm, seedUsers, writeUsers } from '../k6/seed-users';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import { parameterPath, resolveEnvironment, secretParameter } from '@relay/platform-config';
+import { parameterPath, resolveEnvironment, secretParameter, type Environment } from '@relay/platform-config';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { runLocalFleet } from './local-fleet';
+import { compareRuns, loadHistory, saveRecord, targetConfig, trendMarkdown, type RunRecord } from './history';
+import { trendValues } from './merge';
 import { FLEET_PROFILES, seededUsers, TASK_SIZE } from './plan';
+import { sketch } from './task-results';
 import { runRemoteFleet } from './remote-fleet';
 import { preflight } from './preflight';
 import { EXIT } from './verdict';
@@ -132,12 +136,59 @@ async function remote(profileName: string, target: string, tasksAsked: number | 
         `worst clock offset ${result.clock ? `${result.clock.worstOffsetMs.toFixed(1)} ms${result.clock.flagged ? ' (above 5 ms)' : ''}` : 'not measured'}; report ${path.relative(workspaceRoot, reportDir)}/report.html`,
     );
     for (const reason of result.verdict.reasons) console.log(`  ${reason}`);
-    return EXIT[result.verdict.status];
+    const regressed = await recordAndCompare(clients.s3, result, profileName, env, tasks, reportDir);
+    return Math.max(EXIT[result.verdict.status], regressed ? EXIT.fail : EXIT.pass);
   } finally {
     // The tokens never outlive the run on disk.
     rmSync(usersFile, { force: true });
     for (const c of Object.values(clients)) c.destroy();
   }
+}
+
+/**
+ * Keeps the run's record beside the last 14 nights' in the results bucket, prints the trend (and
+ * appends it to the job summary in GitHub Actions), and says whether the p95 regressed more than
+ * 20% against the previous comparable run (at most one variable changed).
+ */
+async function recordAndCompare(
+  s3: S3Client,
+  result: Awaited<ReturnType<typeof runRemoteFleet>>,
+  profile: string,
+  env: Environment,
+  tasks: number,
+  reportDir: string,
+): Promise<boolean> {
+  const latency = trendValues(result.merged.trends[LATENCY[FLEET_PROFILES[profile]?.scenario ?? ''] ?? 'iteration_duration'] ?? sketch());
+  const checks = result.merged.rates['checks'];
+  const code = process.env['GITHUB_SHA'] ?? spawnSync('git', ['rev-parse', 'HEAD'], { cwd: workspaceRoot, encoding: 'utf8' }).stdout.trim();
+  const record: RunRecord = {
+    runId: result.runId,
+    at: new Date(result.startAt).toISOString(),
+    profile,
+    env: env.name,
+    verdict: result.verdict.status,
+    p50Ms: latency['med'] ?? null,
+    p95Ms: latency['p(95)'] ?? null,
+    p99Ms: latency['p(99)'] ?? null,
+    errorRate: checks && checks.passes + checks.fails > 0 ? checks.fails / (checks.passes + checks.fails) : null,
+    taskSeconds: result.taskSeconds,
+    config: targetConfig(env, code, { tasks, cpu: result.launch.cpu, memoryMb: result.launch.memoryMb }),
+  };
+  await saveRecord(s3, result.launch.bucket, record);
+  const history = await loadHistory(s3, result.launch.bucket);
+  const comparison = compareRuns(record, history);
+  const trend = trendMarkdown(history.filter((r) => r.profile === profile));
+  writeFileSync(path.join(reportDir, 'trend.md'), trend);
+  if (process.env['GITHUB_STEP_SUMMARY'])
+    appendFileSync(
+      process.env['GITHUB_STEP_SUMMARY'],
+      `${trend}
+`,
+    );
+  console.log(`  against the previous run: ${JSON.stringify(comparison)}`);
+  if (comparison.status === 'regression')
+    console.error(`  p95 regressed ${(comparison.change * 100).toFixed(1)}% (${comparison.changed.join(', ') || 'nothing'} changed): failing`);
+  return comparison.status === 'regression';
 }
 
 main().then(

@@ -48,6 +48,27 @@ export const FLEET_PROFILES: Record<string, FleetProfile> = {
     framesPerSecond: 10_000,
     requestsPerArrival: 5,
   },
+  // The nightly's own rehearsal and a first check of a new fleet: the scenarios' smoke profiles.
+  'smoke-http': {
+    kind: 'http',
+    scenario: 'broadcast-api',
+    k6Profile: 'smoke',
+    arrivalsPerSecond: 10,
+    seconds: 5,
+    sockets: 0,
+    framesPerSecond: 0,
+    requestsPerArrival: 1,
+  },
+  'smoke-chat': {
+    kind: 'chat',
+    scenario: 'chat-spike',
+    k6Profile: 'smoke',
+    arrivalsPerSecond: 20,
+    seconds: 10,
+    sockets: 100,
+    framesPerSecond: 100,
+    requestsPerArrival: 5,
+  },
   // On demand: ten times that. chat-spike has no profile of this size yet.
   'chat-100k': {
     kind: 'chat',

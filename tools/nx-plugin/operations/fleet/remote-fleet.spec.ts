@@ -1,28 +1,27 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { DescribeTasksCommand, ECSClient, ListTasksCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, ECSClient, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { loadgenLaunchParameter, loadgenResultsBucket, resolveEnvironment } from '@relay/platform-config';
-import { motoCliEnv, startMoto, type MotoServer } from '../../../moto/moto-server';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { loadgenLaunchParameter, resolveEnvironment } from '@relay/platform-config';
+import { FargateStandIn } from '../../../moto/fargate-stand-in';
+import { seedLoadgenInMoto } from '../../../moto/loadgen-in-moto';
+import { holdEcsTasksRunning, motoCliEnv, startMoto, type MotoServer } from '../../../moto/moto-server';
 import { synthesizeStacks } from '../../../synthesized-stacks';
-import { cpuSecondsOf, ensureK6, workspaceRoot } from '../k6/k6-process';
+import { ensureK6 } from '../k6/k6-process';
 import { ASSIGNMENT_VARIABLE, parseAssignment, type Assignment } from './assignment';
 import { runRemoteFleet, type LaunchConfig } from './remote-fleet';
 
 /**
  * The Fargate fleet rehearsed: the orchestrator's every AWS call (SSM, S3, ECS RunTask,
- * DescribeTasks, StopTask) goes to moto's server, and what ECS would do with a RUNNING task,
- * run the image's entrypoint with the task's overrides, is done here by a stand-in that starts
- * fleet-task-main.ts as a local process with the environment moto recorded for that task, and
- * records the task STOPPED (StopTask) when the process exits. The stand-in also plays the ECS
- * agent's task metadata endpoint: Docker-shaped stats (the documented /task/stats format) built
- * from the task process's real /proc counters. moto runs no container and has no metadata
- * endpoint; both stand-ins are named here, and nothing else is.
+ * DescribeTasks, StopTask) goes to moto's server, and what ECS would do with a RUNNING task
+ * (run the image's entrypoint with the task's overrides, serve its metadata endpoint, record it
+ * STOPPED when it exits) is done by the Fargate stand-in (tools/moto/fargate-stand-in.ts): moto
+ * runs no container and has no metadata endpoint. Nothing else stands in.
  */
 jest.setTimeout(300_000);
 
@@ -34,150 +33,39 @@ let moto: MotoServer;
 let ecs: ECSClient;
 let s3: S3Client;
 let ssm: SSMClient;
-let metadata: Server;
-let metadataUrl: string;
 let clock: Server;
 let clockUrl: string;
-const processes = new Map<string, ChildProcess>();
+const standIns: FargateStandIn[] = [];
 
 const awsEnv = () => motoCliEnv(moto, stag.region);
 
-/** The aws CLI from moto's venv, for the network the loadgen stack would have created (no EC2 SDK client here). */
+/** The aws CLI from moto's venv, for what the loadgen stack would have created (no EC2 SDK client here). */
 function aws(...args: string[]): Record<string, unknown> {
   const result = spawnSync('aws', [...args, '--output', 'json'], { encoding: 'utf8', env: awsEnv() });
   if (result.status !== 0) throw new Error(`aws ${args.join(' ')}: ${result.stderr}`);
   return JSON.parse(result.stdout || 'null') as Record<string, unknown>;
 }
 
-/** The launch parameter as loadgen-stag writes it, with moto's ids for the references terraform would resolve. */
-async function deployFleet(): Promise<LaunchConfig> {
+/** The loadgen stack as applied (in moto), and what the orchestrator reads of it is what the stack writes. */
+function deployFleet(): LaunchConfig {
+  const launch = seedLoadgenInMoto((...args) => JSON.stringify(aws(...args)), { ...stag, loadgen: stag.loadgen! });
   const synthesized = synthesizeStacks({ RELAY_ENVS: 'stag', RELAY_COMPONENTS: 'loadgen' })['loadgen-stag']!;
   const parameter = Object.values(synthesized.resource['aws_ssm_parameter']!).find((p) => p['name'] === loadgenLaunchParameter(stag))!;
   const written = JSON.parse(String(parameter['value'])) as Record<string, unknown>;
-  const vpc = (aws('ec2', 'create-vpc', '--cidr-block', '10.41.0.0/16')['Vpc'] as { VpcId: string }).VpcId;
-  // As Network creates it (and moto needs it to name an awsvpc task's interface).
-  aws('ec2', 'modify-vpc-attribute', '--vpc-id', vpc, '--enable-dns-hostnames', '{"Value":true}');
-  const subnet = (aws('ec2', 'create-subnet', '--vpc-id', vpc, '--cidr-block', '10.41.0.0/20')['Subnet'] as { SubnetId: string }).SubnetId;
-  const group = aws('ec2', 'create-security-group', '--group-name', 'relay-stag-loadgen-task', '--description', 'fleet', '--vpc-id', vpc)['GroupId'] as string;
-  const cluster = (aws('ecs', 'create-cluster', '--cluster-name', 'relay-stag-loadgen')['cluster'] as { clusterArn: string }).clusterArn;
-  const task = Object.values(synthesized.resource['aws_ecs_task_definition']!)[0]!;
-  aws(
-    'ecs',
-    'register-task-definition',
-    '--family',
-    String(task['family']),
-    '--network-mode',
-    'awsvpc',
-    '--requires-compatibilities',
-    'FARGATE',
-    '--cpu',
-    String(task['cpu']),
-    '--memory',
-    String(task['memory']),
-    '--container-definitions',
-    // moto adds up container-level memory for RunTask even on Fargate, where AWS takes the task's.
-    JSON.stringify([{ name: 'k6', image: 'k6', essential: true, memory: Number(task['memory']) }]),
-  );
-  const bucket = loadgenResultsBucket(stag);
-  aws('s3api', 'create-bucket', '--bucket', bucket, '--create-bucket-configuration', `LocationConstraint=${stag.region}`);
-  const launch: LaunchConfig = {
-    cluster,
-    taskDefinition: String(task['family']),
-    container: String(written['container']),
-    subnets: [subnet],
-    securityGroups: [group],
-    bucket,
-    maxTasks: Number(written['maxTasks']),
-    cpu: Number(written['cpu']),
-    memoryMb: Number(written['memoryMb']),
-  };
-  // What the orchestrator reads is what the stack writes: the same keys, nothing more, nothing less.
   expect(Object.keys(launch).sort()).toEqual(
     Object.keys(written)
       .filter((k) => k !== 'taskRoleArn')
       .sort(),
   );
-  await ssm.send(
-    new PutParameterCommand({
-      Name: loadgenLaunchParameter(stag),
-      Type: 'String',
-      Value: JSON.stringify({ ...launch, taskRoleArn: 'arn:aws:iam::222222222222:role/relay-stag-loadgen-task' }),
-    }),
-  );
   return launch;
 }
 
-/** ECS's part: every RUNNING task moto holds gets its container, a local process; its exit stops the task. */
-function startFargateStandIn(cluster: string, options: { k6?: string } = {}): () => void {
-  let stopped = false;
-  const tick = async () => {
-    const listed = await ecs.send(new ListTasksCommand({ cluster, desiredStatus: 'RUNNING' }));
-    if (!listed.taskArns?.length) return;
-    const { tasks = [] } = await ecs.send(new DescribeTasksCommand({ cluster, tasks: listed.taskArns }));
-    for (const task of tasks) {
-      if (processes.has(task.taskArn!) || task.lastStatus !== 'RUNNING') continue;
-      const environment = task.overrides?.containerOverrides?.[0]?.environment ?? [];
-      const id = task.taskArn!.split('/').pop()!;
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fleet-task-main.ts')], {
-        cwd: workspaceRoot,
-        stdio: ['ignore', 'ignore', 'inherit'],
-        env: {
-          ...process.env,
-          ...Object.fromEntries(environment.map((e) => [e.name!, e.value!])),
-          K6_BIN: options.k6 ?? K6,
-          FLEET_SCENARIOS: FIXTURES,
-          FLEET_WORK_DIR: mkdtempSync(path.join(tmpdir(), `relay-fargate-${id}-`)),
-          ECS_CONTAINER_METADATA_URI_V4: `${metadataUrl}/${id}`,
-        },
-      });
-      processes.set(task.taskArn!, child);
-      child.on('exit', (code) => {
-        void ecs.send(new StopTaskCommand({ cluster, task: task.taskArn!, reason: `Essential container in task exited (${code})` }));
-      });
-    }
-  };
-  const timer = setInterval(() => {
-    if (!stopped) void tick().catch(() => undefined);
-  }, 250);
-  return () => {
-    stopped = true;
-    clearInterval(timer);
-  };
-}
-
-/** The ECS agent's /task/stats, Docker-shaped, from the task process's real CPU and memory counters. */
-function startMetadataStandIn(): Promise<void> {
-  const previous = new Map<string, { read: string; cpuNs: number }>();
-  metadata = createServer((request, response) => {
-    const id = request.url?.split('/')[1] ?? '';
-    const child = [...processes.entries()].find(([arn]) => arn.endsWith(id))?.[1];
-    const cpuSeconds = child?.pid ? cpuSecondsOf(child.pid) : undefined;
-    if (!child?.pid || cpuSeconds === undefined) {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ k6: null }));
-      return;
-    }
-    const read = new Date().toISOString();
-    const cpuNs = Math.round(cpuSeconds * 1e9);
-    const before = previous.get(id) ?? { read: '0001-01-01T00:00:00Z', cpuNs: 0 };
-    previous.set(id, { read, cpuNs });
-    const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-    const stats = {
-      read,
-      preread: before.read,
-      cpu_stats: { cpu_usage: { total_usage: cpuNs }, online_cpus: 2 },
-      precpu_stats: { cpu_usage: { total_usage: before.cpuNs } },
-      memory_stats: { usage: rss },
-      networks: { eth1: { rx_bytes: 1000 * processes.size, tx_bytes: 500 } },
-    };
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ [`${id}-k6`]: stats }));
-  });
-  return new Promise((resolve) =>
-    metadata.listen(0, '127.0.0.1', () => {
-      const address = metadata.address() as { port: number };
-      metadataUrl = `http://127.0.0.1:${address.port}`;
-      resolve();
-    }),
-  );
+/** ECS's part, played by the stand-in (tools/moto/fargate-stand-in.ts). */
+async function startFargateStandIn(cluster: string, options: { k6?: string } = {}): Promise<() => Promise<void>> {
+  const standIn = new FargateStandIn({ ecs, cluster, k6: options.k6 ?? K6, scenariosDir: FIXTURES });
+  await standIn.start();
+  standIns.push(standIn);
+  return () => standIn.stop();
 }
 
 beforeAll(async () => {
@@ -185,7 +73,6 @@ beforeAll(async () => {
   ecs = new ECSClient(moto.clientConfig);
   s3 = new S3Client(moto.clientConfig);
   ssm = new SSMClient(moto.clientConfig);
-  await startMetadataStandIn();
   clock = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ now: Date.now() })));
   await new Promise<void>((resolve) => clock.listen(0, '127.0.0.1', resolve));
   clockUrl = `http://127.0.0.1:${(clock.address() as { port: number }).port}/health/time`;
@@ -193,16 +80,11 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   await moto.reset();
-  // moto starts tasks RUNNING and moves them on at every describe; a real task stays RUNNING until it stops.
-  await fetch(`${moto.endpoint}/moto-api/state-manager/set-transition`, {
-    method: 'POST',
-    body: JSON.stringify({ model_name: 'ecs::task', transition: { progression: 'manual', times: 1_000_000 } }),
-  });
+  await holdEcsTasksRunning(moto);
 });
 
 afterAll(async () => {
-  for (const child of processes.values()) child.kill('SIGKILL');
-  metadata?.close();
+  for (const standIn of standIns) await standIn.stop();
   clock?.close();
   await moto?.stop();
 });
@@ -213,8 +95,8 @@ async function describeAll(cluster: string, arns: string[]): Promise<Task[]> {
 
 describe('the fleet on Fargate, rehearsed (ECS, S3 and SSM on moto)', () => {
   it('launches one task per segment, opens the barrier once all run, and merges their uploads into one exact run', async () => {
-    const launch = await deployFleet();
-    const stopStandIn = startFargateStandIn(launch.cluster);
+    const launch = deployFleet();
+    const stopStandIn = await startFargateStandIn(launch.cluster);
     const reportDir = mkdtempSync(path.join(tmpdir(), 'relay-remote-fleet-'));
     const result = await runRemoteFleet({
       env: stag,
@@ -284,9 +166,9 @@ describe('the fleet on Fargate, rehearsed (ECS, S3 and SSM on moto)', () => {
   });
 
   it('stops every task it launched when one fails, and names the one that did', async () => {
-    const launch = await deployFleet();
+    const launch = deployFleet();
     // A k6 that cannot run: the task reports its exit and the run is refused, not judged.
-    const stopStandIn = startFargateStandIn(launch.cluster, { k6: '/bin/false' });
+    const stopStandIn = await startFargateStandIn(launch.cluster, { k6: '/bin/false' });
     const launched: string[] = [];
     await expect(
       runRemoteFleet({

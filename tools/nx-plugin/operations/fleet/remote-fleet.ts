@@ -73,7 +73,7 @@ export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\..+$/, '').toLowerCase()}-${randomBytes(3).toString('hex')}`;
 }
 
-export async function runRemoteFleet(run: RemoteFleetRun): Promise<FleetResult & { runId: string; taskArns: string[] }> {
+export async function runRemoteFleet(run: RemoteFleetRun): Promise<FleetResult & { runId: string; taskArns: string[]; launch: LaunchConfig }> {
   const log = run.log ?? ((line: string) => console.log(line));
   const { ecs, s3, ssm } = run.clients;
   const launch = await readLaunchConfig(ssm, run.env);
@@ -171,7 +171,7 @@ export async function runRemoteFleet(run: RemoteFleetRun): Promise<FleetResult &
       startAt,
       extra: { runId, env: run.env.name, taskSize: { cpu: launch.cpu, memoryMb: launch.memoryMb } },
     });
-    return { ...result, runId, taskArns };
+    return { ...result, runId, taskArns, launch };
   } catch (error) {
     await stopAll(`fleet run ${runId} failed`);
     throw error;
