@@ -19,11 +19,12 @@ export const CLOCK_OFFSET_LIMIT_MS = 5;
 
 export class ClockOffsetError extends Error {}
 
-export async function measureClockOffset(
-  timeUrl: string,
-  roundTrips = 9,
-  now: () => number = () => performance.timeOrigin + performance.now(),
-): Promise<ClockOffset> {
+/**
+ * `now` is the wall clock latencies are measured with (k6's Date.now()), never
+ * performance.timeOrigin + performance.now(): that is monotonic from process start and drifts
+ * from the wall clock (by ~450 ms in a long-lived test worker here), which would read as an offset.
+ */
+export async function measureClockOffset(timeUrl: string, roundTrips = 9, now: () => number = Date.now): Promise<ClockOffset> {
   let best: { delay: number; offset: number } | undefined;
   const failures: string[] = [];
   for (let i = 0; i < roundTrips; i++) {

@@ -55,6 +55,16 @@ describe('clock offset', () => {
       expect(Math.abs(same.offsetMs)).toBeLessThanOrEqual(same.uncertaintyMs + 1);
       const behind = await measureClockOffset(url, 5, () => Date.now() - 40);
       expect(Math.abs(behind.offsetMs - 40)).toBeLessThanOrEqual(behind.uncertaintyMs + 1);
+      // Measured on the wall clock, as the latencies are: a monotonic clock drifted from it (as
+      // performance.timeOrigin does in a long-lived process) must not read as an offset.
+      const origin = performance.timeOrigin;
+      Object.defineProperty(performance, 'timeOrigin', { value: origin + 450, configurable: true });
+      try {
+        const drifted = await measureClockOffset(url, 5);
+        expect(Math.abs(drifted.offsetMs)).toBeLessThanOrEqual(drifted.uncertaintyMs + 1);
+      } finally {
+        Object.defineProperty(performance, 'timeOrigin', { value: origin, configurable: true });
+      }
     } finally {
       server.close();
     }
