@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeStubArtifacts } from '@relay/chat-infra';
-import { BASE_ENVIRONMENTS, DEPLOYED_COMPONENTS, resolveEnvironment, SYNTH_NODE_ARGS } from '@relay/platform-config';
+import { BASE_ENVIRONMENTS, deployedComponents, resolveEnvironment, SYNTH_NODE_ARGS } from '@relay/platform-config';
 
 export type TerraformResources = Record<string, Record<string, Record<string, unknown>>>;
 export interface SynthesizedStack {
@@ -45,6 +45,5 @@ export function synthesizeEverything(): Record<string, SynthesizedStack> {
  * and the preview's chat stack. A new environment changes it; no test counts stacks by hand.
  */
 export function everythingStackCount(): number {
-  const perEnv = (name: string) => 1 + DEPLOYED_COMPONENTS.filter((c) => c !== 'loadgen' || resolveEnvironment(name).loadgen !== null).length;
-  return BASE_ENVIRONMENTS.reduce((sum, name) => sum + perEnv(name), 0) + 1;
+  return BASE_ENVIRONMENTS.reduce((sum, name) => sum + 1 + deployedComponents(resolveEnvironment(name)).length, 0) + 1;
 }

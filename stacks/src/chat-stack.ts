@@ -2,9 +2,7 @@ import type { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { ChatWebSocketApi, DeliveryObservability, STAGE_NAME } from '@relay/chat-infra';
 import { Alarms, RelayStack, RuntimeParameters, type RoleMode } from '@relay/infra-constructs';
-import { resourcePrefix, secretParameter, type Environment } from '@relay/platform-config';
-
-export const AUTH = { issuer: 'relay', audience: 'relay-chat' };
+import { DEPLOYED_TOKEN_CLAIMS, resourcePrefix, secretParameter, type Environment } from '@relay/platform-config';
 
 /** chat-<env>: the WebSocket chat backend of one environment (or one developer preview). */
 export class ChatStack extends RelayStack {
@@ -25,7 +23,7 @@ export class ChatStack extends RelayStack {
       artifactsDir: props.artifactsDir,
       authSecretParameter: { name: secret.name, arn: secret.arn },
       cursorSecretParameter: { name: cursorSecret.name, arn: cursorSecret.arn },
-      auth: AUTH,
+      auth: DEPLOYED_TOKEN_CLAIMS,
     });
     const tables = this.chat.tables.tables;
     new RuntimeParameters(this, 'config', {

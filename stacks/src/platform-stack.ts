@@ -17,7 +17,7 @@ import {
   WebAcl,
   type RoleMode,
 } from '@relay/infra-constructs';
-import { imageRepositoryName, logBucketName, resourcePrefix, secretParameter, type Environment } from '@relay/platform-config';
+import { DEPLOYED_TOKEN_CLAIMS, imageRepositoryName, logBucketName, resourcePrefix, secretParameter, type Environment } from '@relay/platform-config';
 
 export const BROADCAST_PORT = 8080;
 
@@ -78,8 +78,8 @@ export class PlatformStack extends RelayStack {
         CHAT_ROOMS_TABLE: tables.rooms,
         CHAT_MESSAGES_TABLE: tables.messages,
         FOLLOWS_TABLE: followsName,
-        AUTH_ISSUER: 'relay',
-        AUTH_AUDIENCE: 'relay-chat',
+        AUTH_ISSUER: DEPLOYED_TOKEN_CLAIMS.issuer,
+        AUTH_AUDIENCE: DEPLOYED_TOKEN_CLAIMS.audience,
       },
       secrets: { AUTH_TOKEN_SECRET: secretParameter(env, 'chat/auth-token-secret').arn, CURSOR_SECRET: secretParameter(env, 'chat/cursor-secret').arn },
       taskStatements: [

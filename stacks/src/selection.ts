@@ -1,4 +1,4 @@
-import { BASE_ENVIRONMENTS, EnvironmentError, previewName, resolveEnvironment, type Environment } from '@relay/platform-config';
+import { BASE_ENVIRONMENTS, deployedComponents, EnvironmentError, previewName, resolveEnvironment, type Environment } from '@relay/platform-config';
 
 export const COMPONENTS = ['bootstrap', 'chat', 'platform', 'web', 'loadgen'] as const;
 export type Component = (typeof COMPONENTS)[number];
@@ -8,7 +8,7 @@ export const PREVIEW_COMPONENTS: readonly Component[] = ['chat'];
 
 /** Whether an environment has a component at all: only catalogue entries with `loadgen` run a fleet. */
 export function hasComponent(env: Environment, component: Component): boolean {
-  return component !== 'loadgen' || env.loadgen !== null;
+  return component === 'bootstrap' || (deployedComponents(env) as Component[]).includes(component);
 }
 
 export interface StackPlan {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { resolveEnvironment } from '@relay/platform-config';
+import { DEPLOYED_TOKEN_CLAIMS, resolveEnvironment } from '@relay/platform-config';
 import { seedLoadgenInMoto } from '../moto/loadgen-in-moto';
 import { holdEcsTasksRunning } from '../moto/moto-server';
 import { ensureK6 } from '../nx-plugin/operations/k6/k6-process';
@@ -31,7 +31,7 @@ let fargate: ChildProcess;
 beforeAll(async () => {
   fixture = await startFixture({ name: 'workflow_dispatch', ref: 'refs/heads/main', sha: SHA, payload: { inputs: { profile: 'smoke' } } }, {}, 'stag');
   const secret = randomBytes(32).toString('base64url');
-  runtime = await LocalRuntimeProcess.start({ auth: { secret, issuer: 'relay', audience: 'relay-chat' } });
+  runtime = await LocalRuntimeProcess.start({ auth: { secret, ...DEPLOYED_TOKEN_CLAIMS } });
   for (const [name, value, type] of [
     ['/relay/stag/chat/ws-url', runtime.wsUrl, 'String'],
     ['/relay/stag/broadcast/url', runtime.broadcastUrl, 'String'],

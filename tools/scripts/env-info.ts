@@ -13,6 +13,7 @@
  */
 import {
   BOOTSTRAP_ROLES,
+  deployedComponents,
   imageDigestParameter,
   imageRepositoryName,
   previewInput,
@@ -24,8 +25,9 @@ import { IMAGE_VARIABLES } from '../nx-plugin/operations/terraform/runner';
 
 /** The images an env runs, with the Terraform variable of the stack that runs each. */
 function imagesOf(env: Environment): { service: string; variable: string; project: string }[] {
+  const components: string[] = deployedComponents(env);
   return Object.entries(IMAGE_VARIABLES)
-    .filter(([component]) => component !== 'loadgen' || env.loadgen !== null)
+    .filter(([component]) => components.includes(component))
     .map(([, image]) => image);
 }
 

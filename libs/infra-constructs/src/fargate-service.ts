@@ -6,8 +6,6 @@ import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
@@ -17,7 +15,8 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import type { Environment } from '@relay/platform-config';
 import { serviceRoleName } from './role-families';
-import { assumeRolePolicy, policyDocument, type Statement } from './iam';
+import { ecsTaskRole } from './ecs-role';
+import type { Statement } from './iam';
 
 export interface FargateServiceProps {
   env: Environment;
@@ -71,13 +70,13 @@ export class FargateService extends Construct {
     const logs = new CloudwatchLogGroup(this, 'logs', { name: `/ecs/${name}`, retentionInDays: env.retention.logDays });
 
     const secretArns = Object.values(props.secrets ?? {});
-    const executionRole = this.role('execution', serviceRoleName(short, 'ecs-execution'), env, [
+    const executionRole = ecsTaskRole(this, 'execution', serviceRoleName(short, 'ecs-execution'), env, [
       { sid: 'PullToken', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
       { sid: 'PullImage', actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], resources: [props.repositoryArn] },
       { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logs.arn}:*`] },
       ...(secretArns.length ? [{ sid: 'Secrets', actions: ['ssm:GetParameters'], resources: secretArns }] : []),
     ]);
-    const taskRole = this.role('task', serviceRoleName(short, 'ecs-task'), env, props.taskStatements);
+    const taskRole = ecsTaskRole(this, 'task', serviceRoleName(short, 'ecs-task'), env, props.taskStatements);
 
     const container = {
       name: serviceName,
@@ -225,16 +224,5 @@ export class FargateService extends Construct {
         scaleOutCooldown: 30,
       },
     });
-  }
-
-  private role(id: string, roleName: string, env: Environment, statements: Statement[]): IamRole {
-    const role = new IamRole(this, `${id}-role`, {
-      name: roleName,
-      assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': env.accountId } }),
-    });
-    if (statements.length > 0) {
-      new IamRolePolicy(this, `${id}-policy`, { role: role.id, name: 'least-privilege', policy: policyDocument(statements) });
-    }
-    return role;
   }
 }

@@ -3,14 +3,13 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { parameterPath, type Environment } from '@relay/platform-config';
 import { loadgenName } from './fleet-run-permissions';
-import { assumeRolePolicy, policyDocument, type Statement } from './iam';
+import { ecsTaskRole } from './ecs-role';
 import { serviceRoleName } from './role-families';
 import { SecureBucket } from './secure-bucket';
 
@@ -95,13 +94,13 @@ export class LoadGenerator extends Construct {
       ],
     });
 
-    this.executionRole = this.role('execution', serviceRoleName(name, 'ecs-execution'), env, [
+    this.executionRole = ecsTaskRole(this, 'execution', serviceRoleName(name, 'ecs-execution'), env, [
       { sid: 'PullToken', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
       { sid: 'PullImage', actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'], resources: [props.repositoryArn] },
       { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${this.logGroup.arn}:*`] },
     ]);
     const runParameters = `arn:aws:ssm:${env.region}:${env.accountId}:parameter${parameterPath(env, 'loadgen', 'run')}/*`;
-    this.taskRole = this.role('task', serviceRoleName(name, 'ecs-task'), env, [
+    this.taskRole = ecsTaskRole(this, 'task', serviceRoleName(name, 'ecs-task'), env, [
       { sid: 'RunParameters', actions: ['ssm:GetParameter'], resources: [runParameters] },
     ]);
 
@@ -151,14 +150,5 @@ export class LoadGenerator extends Construct {
       volume: [{ name: 'results' }],
       containerDefinitions: JSON.stringify([container]),
     });
-  }
-
-  private role(id: string, roleName: string, env: Environment, statements: Statement[]): IamRole {
-    const role = new IamRole(this, `${id}-role`, {
-      name: roleName,
-      assumeRolePolicy: assumeRolePolicy('ecs-tasks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': env.accountId } }),
-    });
-    new IamRolePolicy(this, `${id}-policy`, { role: role.id, name: 'least-privilege', policy: policyDocument(statements) });
-    return role;
   }
 }

@@ -14,6 +14,12 @@ export const ACCOUNTS = {
 
 export const REGION = 'ap-northeast-2';
 
+/**
+ * The issuer and audience of the tokens every deployed environment's chat and broadcast service
+ * verify (the secret is per env, in SSM); the load tests sign their users' tokens with them.
+ */
+export const DEPLOYED_TOKEN_CLAIMS = { issuer: 'relay', audience: 'relay-chat' } as const;
+
 /** The GitHub repository whose workflows may plan and deploy (OIDC trust). */
 export const GITHUB_REPOSITORY = 'relay-chat/relay';
 

@@ -1,5 +1,5 @@
 export { environmentSchema, accountIdSchema, fargatePeakVcpu, UNRESERVED_LAMBDA_CONCURRENCY, type Environment, type EnvironmentInput } from './schema';
-export { ACCOUNTS, REGION, GITHUB_REPOSITORY, CATALOGUE, LOADGEN_TASK, previewInput } from './catalogue';
+export { ACCOUNTS, REGION, GITHUB_REPOSITORY, CATALOGUE, DEPLOYED_TOKEN_CLAIMS, LOADGEN_TASK, previewInput } from './catalogue';
 export {
   resolveEnvironment,
   validateCatalogue,
@@ -26,6 +26,8 @@ export {
   previewDeployScope,
   type DeployScopeNames,
   DEPLOYED_COMPONENTS,
+  deployedComponents,
+  type DeployedComponent,
   PREVIEW_NAME_PREFIX,
   RESERVED_ENVIRONMENT_NAMES,
   previewOwnName,

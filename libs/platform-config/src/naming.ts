@@ -118,10 +118,7 @@ export function deployScope(env: Environment): DeployScopeNames {
   if (env.kind === 'preview') return previewDeployScope(env);
   const parameter = (path: string) => `arn:aws:ssm:${env.region}:${env.accountId}:parameter/relay/${path}/*`;
   // The bootstrap's own state is an administrator's: no deploy writes it.
-  const keys = DEPLOYED_COMPONENTS.filter((c) => c !== 'loadgen' || env.loadgen !== null).flatMap((c) => [
-    `${c}/${env.name}.tfstate`,
-    `${c}/${env.name}.tfstate.tflock`,
-  ]);
+  const keys = deployedComponents(env).flatMap((c) => [`${c}/${env.name}.tfstate`, `${c}/${env.name}.tfstate.tflock`]);
   return { prefix: resourcePrefix(env), parameters: [parameter(env.name)], stateKeys: keys };
 }
 
@@ -139,3 +136,9 @@ export function previewDeployScope(env: Pick<Environment, 'region' | 'accountId'
  * where the catalogue entry has one.
  */
 export const DEPLOYED_COMPONENTS = ['platform', 'chat', 'web', 'loadgen'] as const;
+export type DeployedComponent = (typeof DEPLOYED_COMPONENTS)[number];
+
+/** The components an environment has: every one, but the k6 fleet only where the catalogue gives it one. */
+export function deployedComponents(env: Pick<Environment, 'loadgen'>): DeployedComponent[] {
+  return DEPLOYED_COMPONENTS.filter((c) => c !== 'loadgen' || env.loadgen !== null);
+}

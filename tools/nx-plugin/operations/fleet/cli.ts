@@ -20,7 +20,7 @@ import { LocalRuntimeProcess } from '../../../scripts/local-runtime-client';
 import { ensureK6, workspaceRoot } from '../k6/k6-process';
 import { secretFromSsm, seedUsers, writeUsers } from '../k6/seed-users';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import { parameterPath, resolveEnvironment, secretParameter, type Environment } from '@relay/platform-config';
+import { DEPLOYED_TOKEN_CLAIMS, parameterPath, resolveEnvironment, secretParameter, type Environment } from '@relay/platform-config';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -115,10 +115,11 @@ async function remote(profileName: string, target: string, tasksAsked: number | 
   };
   const [wsUrl, broadcastUrl] = [await parameter('chat/ws-url'), await parameter('broadcast/url')];
   const reportDir = path.join(reportRoot, `${profileName}-${env.name}`);
+  const latencyMetric = LATENCY[profile.scenario] ?? 'iteration_duration';
   const usersFile = path.join(reportDir, 'users.json');
   const counts = seededUsers(profile);
-  const secret = await secretFromSsm(secretParameter(env, 'chat/auth-token-secret').name, env.region);
-  writeUsers(usersFile, await seedUsers(counts.followers, { secret, issuer: 'relay', audience: 'relay-chat' }, `${Date.now()}`, counts.artists));
+  const secret = await secretFromSsm(secretParameter(env, 'chat/auth-token-secret').name, clients.ssm);
+  writeUsers(usersFile, await seedUsers(counts.followers, { secret, ...DEPLOYED_TOKEN_CLAIMS }, `${Date.now()}`, counts.artists));
   try {
     const result = await runRemoteFleet({
       env,
@@ -129,14 +130,14 @@ async function remote(profileName: string, target: string, tasksAsked: number | 
       usersFile,
       timeUrl: `${broadcastUrl}/health/time`,
       reportDir,
-      latencyMetric: LATENCY[profile.scenario] ?? 'iteration_duration',
+      latencyMetric,
     });
     console.log(
       `${profileName} on ${env.name} (${tasks} task(s), run ${result.runId}): ${result.verdict.status.toUpperCase()}; ${result.taskSeconds.toFixed(0)} task-seconds; ` +
         `worst clock offset ${result.clock ? `${result.clock.worstOffsetMs.toFixed(1)} ms${result.clock.flagged ? ' (above 5 ms)' : ''}` : 'not measured'}; report ${path.relative(workspaceRoot, reportDir)}/report.html`,
     );
     for (const reason of result.verdict.reasons) console.log(`  ${reason}`);
-    const regressed = await recordAndCompare(clients.s3, result, profileName, env, tasks, reportDir);
+    const regressed = await recordAndCompare(clients.s3, result, { profile: profileName, latencyMetric, env, tasks, reportDir });
     return Math.max(EXIT[result.verdict.status], regressed ? EXIT.fail : EXIT.pass);
   } finally {
     // The tokens never outlive the run on disk.
@@ -153,12 +154,10 @@ async function remote(profileName: string, target: string, tasksAsked: number | 
 async function recordAndCompare(
   s3: S3Client,
   result: Awaited<ReturnType<typeof runRemoteFleet>>,
-  profile: string,
-  env: Environment,
-  tasks: number,
-  reportDir: string,
+  run: { profile: string; latencyMetric: string; env: Environment; tasks: number; reportDir: string },
 ): Promise<boolean> {
-  const latency = trendValues(result.merged.trends[LATENCY[FLEET_PROFILES[profile]?.scenario ?? ''] ?? 'iteration_duration'] ?? sketch());
+  const { profile, env, tasks, reportDir } = run;
+  const latency = trendValues(result.merged.trends[run.latencyMetric] ?? sketch());
   const checks = result.merged.rates['checks'];
   const code = process.env['GITHUB_SHA'] ?? spawnSync('git', ['rev-parse', 'HEAD'], { cwd: workspaceRoot, encoding: 'utf8' }).stdout.trim();
   const record: RunRecord = {
@@ -179,12 +178,7 @@ async function recordAndCompare(
   const comparison = compareRuns(record, history);
   const trend = trendMarkdown(history.filter((r) => r.profile === profile));
   writeFileSync(path.join(reportDir, 'trend.md'), trend);
-  if (process.env['GITHUB_STEP_SUMMARY'])
-    appendFileSync(
-      process.env['GITHUB_STEP_SUMMARY'],
-      `${trend}
-`,
-    );
+  if (process.env['GITHUB_STEP_SUMMARY']) appendFileSync(process.env['GITHUB_STEP_SUMMARY'], `${trend}\n`);
   console.log(`  against the previous run: ${JSON.stringify(comparison)}`);
   if (comparison.status === 'regression')
     console.error(`  p95 regressed ${(comparison.change * 100).toFixed(1)}% (${comparison.changed.join(', ') || 'nothing'} changed): failing`);

@@ -6,6 +6,7 @@
  */
 import { parseAssignment } from './assignment';
 import { runFleetTask } from './fleet-task';
+import { k6RanToEnd } from './segments';
 
 const assignment = (() => {
   try {
@@ -22,7 +23,7 @@ runFleetTask(assignment, {
   workDir: process.env['FLEET_WORK_DIR'] ?? '/results',
   metadataUri: process.env['ECS_CONTAINER_METADATA_URI_V4'],
 }).then(
-  (health) => process.exit(health.k6Exit === 0 || health.k6Exit === 99 ? 0 : 1),
+  (health) => process.exit(k6RanToEnd(health.k6Exit) ? 0 : 1),
   (error: unknown) => {
     console.error(`fleet task ${assignment.task}: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(2);

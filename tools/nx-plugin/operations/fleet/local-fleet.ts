@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { cpuSecondsOf, k6Environment, workspaceRoot } from '../k6/k6-process';
 import { judgeRun, type FleetResult } from './judge';
-import { executionSegments, k6RunArgs } from './segments';
+import { executionSegments, k6RanToEnd, k6RunArgs } from './segments';
 import { readTaskResults } from './task-results';
 
 /**
@@ -60,8 +60,7 @@ export async function runLocalFleet(run: LocalFleetRun): Promise<LocalFleetResul
   });
   const codes = await Promise.all(tasks.map((t) => t.exited));
   const taskSeconds = ((Date.now() - launched) / 1000) * run.tasks;
-  // 99: thresholds failed in that task's share, which is judged again on the merged run below.
-  const broken = codes.map((code, i) => ({ code, i })).filter(({ code }) => code !== 0 && code !== 99);
+  const broken = codes.map((code, i) => ({ code, i })).filter(({ code }) => !k6RanToEnd(code));
   if (broken.length > 0) throw new Error(`k6 failed in ${broken.map(({ i, code }) => `task ${i} (exit ${code})`).join(', ')}: see its output above`);
 
   const results = await Promise.all(

@@ -9,6 +9,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { loadgenLaunchParameter, type Environment } from '@relay/platform-config';
 import { ASSIGNMENT_VARIABLE, TASK_FILES, type Assignment, type TaskHealthFile } from './assignment';
 import { judgeRun, type FleetResult } from './judge';
+import { k6RanToEnd } from './segments';
 import { readTaskResults } from './task-results';
 import type { TaskHealth } from './verdict';
 
@@ -159,8 +160,7 @@ export async function runRemoteFleet(run: RemoteFleetRun): Promise<FleetResult &
         continue;
       }
       const taskHealth = JSON.parse(file.toString('utf8')) as TaskHealthFile;
-      // 99: the task's share failed a threshold, judged again on the merged run.
-      if (taskHealth.k6Exit !== 0 && taskHealth.k6Exit !== 99) broken.push(`task ${task}: k6 exited ${taskHealth.k6Exit}`);
+      if (!k6RanToEnd(taskHealth.k6Exit)) broken.push(`task ${task}: k6 exited ${taskHealth.k6Exit}`);
       else if (!files[TASK_FILES.summary] || !files[TASK_FILES.samples]) broken.push(`task ${task}: summary or samples missing`);
       else results.push(await readTaskResults(task, path.join(dir, TASK_FILES.samples), path.join(dir, TASK_FILES.summary), run.latencyMetric));
       health.push(healthOf(taskHealth));

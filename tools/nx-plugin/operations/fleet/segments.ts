@@ -33,6 +33,14 @@ export function k6RunArgs(task: TaskSegment, tasks: number, samplesPath: string,
   ];
 }
 
+/**
+ * Whether a task's k6 ran its share to the end: exit 0, or 99 (a threshold failed on that share
+ * alone, which the merged run is judged on again). Anything else means it could not run.
+ */
+export function k6RanToEnd(code: number): boolean {
+  return code === 0 || code === 99;
+}
+
 /** k6 arguments for one task (none for a single task: the whole test). */
 export function segmentArgs(task: TaskSegment, tasks: number): string[] {
   return tasks === 1 ? [] : ['--execution-segment', task.segment, '--execution-segment-sequence', task.sequence];

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkSecret, signToken, type TokenSettings } from '@relay/chat-core';
 import { LOCAL_AUTH } from '@relay/chat-local-runtime';
+import { DEPLOYED_TOKEN_CLAIMS } from '@relay/platform-config';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 
 export interface SeededUsers {
   artist: { userId: string; token: string };
@@ -35,10 +37,10 @@ export function writeUsers(file: string, users: SeededUsers): void {
   writeFileSync(file, JSON.stringify(users));
 }
 
-export async function secretFromSsm(name: string, region?: string): Promise<string> {
-  const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
-  const client = new SSMClient(region ? { region } : {});
-  const { Parameter } = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+export async function secretFromSsm(name: string, client?: SSMClient): Promise<string> {
+  const sdk = await import('@aws-sdk/client-ssm');
+  client ??= new sdk.SSMClient({});
+  const { Parameter } = await client.send(new sdk.GetParameterCommand({ Name: name, WithDecryption: true }));
   if (!Parameter?.Value) throw new Error(`SSM parameter ${name} is empty`);
   // A placeholder or short secret would sign tokens the env rejects, or accepts too easily.
   return checkSecret(Parameter.Value, name);
@@ -50,8 +52,8 @@ async function main(): Promise<void> {
       count: { type: 'string', default: '100' },
       out: { type: 'string', default: 'reports/k6/users.json' },
       'secret-parameter': { type: 'string' },
-      issuer: { type: 'string', default: 'relay' },
-      audience: { type: 'string', default: 'relay-chat' },
+      issuer: { type: 'string', default: DEPLOYED_TOKEN_CLAIMS.issuer },
+      audience: { type: 'string', default: DEPLOYED_TOKEN_CLAIMS.audience },
     },
   });
   const parameter = values['secret-parameter'];
