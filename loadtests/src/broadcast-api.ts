@@ -8,7 +8,7 @@ import { check } from 'k6';
 import exec from 'k6/execution';
 import http from 'k6/http';
 import { Counter } from 'k6/metrics';
-import { broadcastUrl, seededArtists } from './lib/env.ts';
+import { admissionHeaders, broadcastUrl, seededArtists } from './lib/env.ts';
 import { pickProfile } from './lib/profiles.ts';
 import { waitForStart } from './lib/barrier.ts';
 import { summaryOutputs } from './lib/summary.ts';
@@ -35,6 +35,7 @@ const PROFILES: Record<string, PostProfile> = {
 const { name: profileName, profile } = pickProfile(PROFILES);
 const base = broadcastUrl();
 const artists = seededArtists();
+const admission = admissionHeaders();
 const posts = new Counter('chat_posts');
 
 export const options = {
@@ -69,7 +70,7 @@ export function post(data: { run: string }): void {
   const artist = artists[n % artists.length];
   if (!artist) throw new Error('USERS_FILE holds no artists');
   const res = http.post(`${base}/v1/artists/${artist.userId}/posts`, JSON.stringify({ body: `drop #${n}` }), {
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${artist.token}`, 'idempotency-key': `${data.run}-${n}` },
+    headers: { ...admission, 'content-type': 'application/json', authorization: `Bearer ${artist.token}`, 'idempotency-key': `${data.run}-${n}` },
     tags: { name: 'POST /v1/artists/{artistId}/posts' },
   });
   check(res, { 'post stored (201)': (r) => r.status === 201 });

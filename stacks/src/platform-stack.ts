@@ -17,7 +17,16 @@ import {
   WebAcl,
   type RoleMode,
 } from '@relay/infra-constructs';
-import { DEPLOYED_TOKEN_CLAIMS, imageRepositoryName, logBucketName, resourcePrefix, secretParameter, type Environment } from '@relay/platform-config';
+import {
+  DEPLOYED_TOKEN_CLAIMS,
+  FLEET_ADMISSION_HEADER,
+  fleetAdmission,
+  imageRepositoryName,
+  logBucketName,
+  resourcePrefix,
+  secretParameter,
+  type Environment,
+} from '@relay/platform-config';
 
 export const BROADCAST_PORT = 8080;
 
@@ -54,7 +63,14 @@ export class PlatformStack extends RelayStack {
       ? new DnsValidatedCertificate(this, 'api-certificate', { zoneId: env.domain.zoneId, domainName: env.domain.apiHost })
       : undefined;
     const waf = env.waf
-      ? new WebAcl(this, 'waf', { env, name: `${prefix}-broadcast`, scope: 'REGIONAL', rateLimitPer5Minutes: API_REQUESTS_PER_IP })
+      ? new WebAcl(this, 'waf', {
+          env,
+          name: `${prefix}-broadcast`,
+          scope: 'REGIONAL',
+          rateLimitPer5Minutes: API_REQUESTS_PER_IP,
+          // Only where a k6 fleet runs against this env: a spike comes from a few tasks' IPs.
+          ...(env.loadgen ? { rateLimitExemption: { header: FLEET_ADMISSION_HEADER, setName: fleetAdmission(env).regexPatternSet } } : {}),
+        })
       : undefined;
 
     const broadcast = new FargateService(this, 'broadcast', {
@@ -70,6 +86,7 @@ export class PlatformStack extends RelayStack {
       certificateArn: certificate?.arn,
       accessLogs: { bucket: logBucket, prefix: `${LOG_PREFIXES.alb}` },
       webAclArn: waf?.arn,
+      capacityReservedByLoadTests: Boolean(env.loadgen),
       environment: {
         PORT: String(BROADCAST_PORT),
         AWS_REGION: env.region,
@@ -117,7 +134,10 @@ export class PlatformStack extends RelayStack {
       deadLetterQueues: offHours ? [offHours.deadLetterQueueName] : [],
       tableNames: [followsName],
     });
-    new RuntimeParameters(this, 'config', { env, values: { 'broadcast/url': broadcastUrl } });
+    new RuntimeParameters(this, 'config', {
+      env,
+      values: { 'broadcast/url': broadcastUrl, ...(waf?.exemptionSetArn ? { 'broadcast/fleet-admission-set': waf.exemptionSetArn } : {}) },
+    });
     new TerraformOutput(this, 'broadcast_url', { value: broadcastUrl });
     new TerraformOutput(this, 'broadcast_image', { value: image });
   }

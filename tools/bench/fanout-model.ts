@@ -336,9 +336,14 @@ class Simulation {
       delivered: sorted.length,
       failed: this.failed,
       calls: { ...this.calls },
-      quotaFloorMs: (this.params.followers / this.params.quotaPerSecond) * 1000,
+      quotaFloorMs: quotaFloorMs(this.params.followers, this.params.quotaPerSecond),
     };
   }
+}
+
+/** No design delivers one post to every follower sooner than the account quota lets it post: followers ÷ quota. */
+export function quotaFloorMs(followers: number, quotaPerSecond: number): number {
+  return (followers / quotaPerSecond) * 1000;
 }
 
 export function runModel(params: ModelParams): ModelResult {

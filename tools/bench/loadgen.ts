@@ -5,8 +5,9 @@
  * once) pinned to core 0, so the target is never the bottleneck. Prints:
  *   - the highest constant arrival rate of HTTP posts it sustains with CPU < 80% and nothing dropped;
  *   - WebSocket connections per GiB of its peak resident memory;
- *   - CPU per 1,000 WebSocket frames received.
- * Fargate's vCPUs are not this machine's cores: the figures are this machine's, dated, and the
+ *   - CPU per 1,000 WebSocket frames received;
+ * then what those figures make of every fleet profile on each Fargate task size: tasks, vCPU and
+ * the run's estimated cost. Fargate's vCPUs are not this machine's cores: the figures are this machine's, dated, and the
  * plan says so (docs/load-testing.md).
  */
 import { fork, spawn } from 'node:child_process';
@@ -14,7 +15,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuSecondsOf, ensureK6, k6Environment } from '../nx-plugin/operations/k6/k6-process';
+import { cpuSecondsOf, ensureK6, k6Environment, workspaceRoot } from '../nx-plugin/operations/k6/k6-process';
+import { FLEET_PROFILES, planFleet, type GeneratorCapacity } from '../nx-plugin/operations/fleet/plan';
+import { estimateFleetCost, k6RunSeconds } from '../nx-plugin/operations/fleet/run-cost';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' } } });
 const seconds = Number(values.seconds);
@@ -99,7 +102,33 @@ async function main(): Promise<void> {
   console.log(`  sustained HTTP arrivals/s per core (CPU < 80%, none dropped): ${sustained}`);
   console.log(`  WebSocket connections: ${vus} held at ${r.rss.toFixed(0)} MB peak RSS = ${perGiB} per GiB`);
   console.log(`  frames received: ${received} for ${r.cpu.toFixed(2)} CPU s = ${cpuPer1000.toFixed(3)} CPU s per 1,000 (includes ${vus} handshakes)`);
-  console.log(JSON.stringify({ httpArrivalsPerCore: sustained, socketsPerGiB: perGiB, cpuSecondsPer1000Frames: Number(cpuPer1000.toFixed(3)) }));
+  const measured = { httpArrivalsPerCore: sustained, socketsPerGiB: perGiB, cpuSecondsPer1000Frames: Number(cpuPer1000.toFixed(3)) };
+  console.log(JSON.stringify(measured));
+  printFleets({ ...measured, date: new Date().toISOString().slice(0, 10), machine: 'this run' });
+}
+
+/** Fargate sizes a generator task could take (vCPU, GiB): the fleet's is 4 / 8. */
+const FARGATE_SIZES = [
+  { vcpu: 1, memoryGiB: 2 },
+  { vcpu: 2, memoryGiB: 4 },
+  { vcpu: 4, memoryGiB: 8 },
+  { vcpu: 8, memoryGiB: 16 },
+  { vcpu: 16, memoryGiB: 32 },
+];
+
+/** What these figures make of each fleet profile on each Fargate size: tasks, vCPU and the run's cost (Seoul, ARM64 On-Demand). */
+function printFleets(measured: GeneratorCapacity): void {
+  console.log('  fleet per profile and Fargate task size (tasks / vCPU / estimated generator cost of one run):');
+  console.log(`  ${'profile'.padEnd(11)}${FARGATE_SIZES.map((s) => `${s.vcpu} vCPU/${s.memoryGiB} GiB`.padStart(22)).join('')}`);
+  for (const [name, profile] of Object.entries(FLEET_PROFILES)) {
+    const runSeconds = k6RunSeconds(k6, path.join(workspaceRoot, 'loadtests/src', `${profile.scenario}.ts`), { PROFILE: profile.k6Profile });
+    const cells = FARGATE_SIZES.map((size) => {
+      const plan = planFleet(profile, size, measured);
+      const cost = estimateFleetCost('ap-northeast-2', { count: plan.tasks, ...size, architecture: 'ARM64' }, runSeconds);
+      return `${plan.tasks} / ${plan.vcpu} / $${cost.usd.toFixed(3)}`.padStart(22);
+    });
+    console.log(`  ${name.padEnd(11)}${cells.join('')}`);
+  }
 }
 
 void main();

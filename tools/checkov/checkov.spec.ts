@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { FLEET_ADMISSION_CLOSED, FLEET_ADMISSION_HEADER } from '@relay/platform-config';
 import { everythingStackCount, synthesizeInto } from '../synthesized-stacks';
 import { runCheckov, type CheckovReport } from './checkov';
 import { writeCheckovReport } from './report';
@@ -42,6 +43,35 @@ describe('checkov over every synthesized stack', () => {
       const rules = acls.flatMap((acl) => acl['rule'] as { statement: { rate_based_statement?: { aggregate_key_type: string } } }[]);
       expect({ id, perIpRate: rules.some((r) => r.statement.rate_based_statement?.aggregate_key_type === 'IP') }).toEqual({ id, perIpRate: true });
     }
+    // The fleet's admission narrows only the rate rule, only where a fleet runs (stag), and only
+    // for a header matching the exemption set, which Terraform leaves to the orchestrator.
+    const stag = stack('platform-stag').resource;
+    const [set] = Object.entries(stag['aws_wafv2_regex_pattern_set'] ?? {});
+    expect(set?.[1]).toMatchObject({ regular_expression: [{ regex_string: FLEET_ADMISSION_CLOSED }], lifecycle: { ignore_changes: ['regular_expression'] } });
+    const [stagAcl] = Object.values(stag['aws_wafv2_web_acl'] ?? {});
+    const scoped = (stagAcl!['rule'] as { name: string; statement: Record<string, Record<string, unknown>> }[]).map((r) => [
+      r.name,
+      JSON.stringify(Object.values(r.statement)[0]?.['scope_down_statement'] ?? null),
+    ]);
+    expect(Object.fromEntries(scoped)).toEqual({
+      'rate-limit-per-ip': JSON.stringify({
+        not_statement: {
+          statement: {
+            regex_pattern_set_reference_statement: {
+              arn: `\${aws_wafv2_regex_pattern_set.${set![0]}.arn}`,
+              field_to_match: { single_header: { name: FLEET_ADMISSION_HEADER } },
+              text_transformation: [{ priority: 0, type: 'NONE' }],
+            },
+          },
+        },
+      }),
+      AWSManagedRulesAmazonIpReputationList: 'null',
+      AWSManagedRulesKnownBadInputsRuleSet: 'null',
+      AWSManagedRulesCommonRuleSet: 'null',
+    });
+    const [logging] = Object.values(stag['aws_wafv2_web_acl_logging_configuration'] ?? {});
+    expect(JSON.stringify(logging!['redacted_fields'])).toContain(FLEET_ADMISSION_HEADER);
+    expect(JSON.stringify(stack('platform-prod').resource)).not.toMatch(/regex_pattern_set|fleet-admission/);
     // CKV_AWS_272: the only role that can update function code trusts definitions on main only.
     for (const id of ['bootstrap-dev', 'bootstrap-stag', 'bootstrap-prod']) {
       const deploy = Object.values(stack(id).resource['aws_iam_role'] ?? {}).find((r) => r['name'] === 'relay-deploy')!;

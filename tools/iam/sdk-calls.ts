@@ -31,6 +31,7 @@ const IAM_PREFIX_EXCEPTIONS: Record<string, string> = {
   'service-quotas': 'servicequotas',
   'cloudwatch-logs': 'logs',
   'application-auto-scaling': 'application-autoscaling',
+  'elastic-load-balancing-v2': 'elasticloadbalancing',
   'cost-explorer': 'ce',
 };
 function clientService(from: string): string | undefined {

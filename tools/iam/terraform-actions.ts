@@ -646,11 +646,33 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
     const scope = c['scope'] === 'CLOUDFRONT' ? 'global' : 'regional';
     const acl = `arn:aws:wafv2:${ctx.region}:${ctx.account}:${scope}/webacl/${str(c['name'])}/${STANDIN_ID}`;
     const managed = `arn:aws:wafv2:${ctx.region}:${ctx.account}:${scope}/managedruleset/AWSManagedRulesCommonRuleSet/${STANDIN_ID}`;
+    // Regex pattern sets the rules reference are authorized with the ACL.
+    const sets = [...JSON.stringify(c['rule'] ?? []).matchAll(/\$\{aws_wafv2_regex_pattern_set\.[^.}]+\.arn\}/g)].map(
+      ([reference]) => `arn:aws:wafv2:${ctx.region}:${ctx.account}:${scope}/regexpatternset/${str(ctx.config(reference)['name'])}/${STANDIN_ID}`,
+    );
     return {
-      create: [...on(acl, 'wafv2:CreateWebACL', 'wafv2:GetWebACL', 'wafv2:TagResource', 'wafv2:ListTagsForResource'), ...on(managed, 'wafv2:CreateWebACL')],
+      create: [
+        ...on(acl, 'wafv2:CreateWebACL', 'wafv2:GetWebACL', 'wafv2:TagResource', 'wafv2:ListTagsForResource'),
+        ...on(managed, 'wafv2:CreateWebACL'),
+        ...sets.flatMap((set) => on(set, 'wafv2:CreateWebACL')),
+      ],
       read: on(acl, 'wafv2:GetWebACL', 'wafv2:ListTagsForResource'),
-      update: [...on(acl, 'wafv2:UpdateWebACL', 'wafv2:TagResource', 'wafv2:UntagResource'), ...on(managed, 'wafv2:UpdateWebACL')],
+      update: [
+        ...on(acl, 'wafv2:UpdateWebACL', 'wafv2:TagResource', 'wafv2:UntagResource'),
+        ...on(managed, 'wafv2:UpdateWebACL'),
+        ...sets.flatMap((set) => on(set, 'wafv2:UpdateWebACL')),
+      ],
       delete: on(acl, 'wafv2:DeleteWebACL', 'wafv2:GetWebACL'),
+    };
+  },
+  aws_wafv2_regex_pattern_set: (c, ctx) => {
+    const scope = c['scope'] === 'CLOUDFRONT' ? 'global' : 'regional';
+    const set = `arn:aws:wafv2:${ctx.region}:${ctx.account}:${scope}/regexpatternset/${str(c['name'])}/${STANDIN_ID}`;
+    return {
+      create: on(set, 'wafv2:CreateRegexPatternSet', 'wafv2:GetRegexPatternSet', 'wafv2:TagResource', 'wafv2:ListTagsForResource'),
+      read: on(set, 'wafv2:GetRegexPatternSet', 'wafv2:ListTagsForResource'),
+      update: on(set, 'wafv2:UpdateRegexPatternSet', 'wafv2:TagResource', 'wafv2:UntagResource'),
+      delete: on(set, 'wafv2:DeleteRegexPatternSet', 'wafv2:GetRegexPatternSet'),
     };
   },
   aws_wafv2_web_acl_logging_configuration: (c, ctx) => {

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DescribeTasksCommand, ECSClient, ListTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
+import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, StopTaskCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { cpuSecondsOf } from '../nx-plugin/operations/k6/k6-process';
 
 /**
@@ -13,7 +14,9 @@ import { cpuSecondsOf } from '../nx-plugin/operations/k6/k6-process';
  * override) and the image's layout (K6_BIN, FLEET_SCENARIOS, FLEET_WORK_DIR); when the process
  * exits the task is recorded STOPPED (StopTask), as ECS would. It also plays the ECS agent's
  * task metadata endpoint v4: /task/stats in Docker's documented shape, from the task process's
- * real /proc counters. Named as a stand-in wherever it is used.
+ * real /proc counters. And Application Auto Scaling's part, which moto records but never
+ * applies: a registered ECS target's bounds clamp its service's desired count (moto then
+ * reports that many running). Named as a stand-in wherever it is used.
  *
  * In-process (new FargateStandIn(...)) or as a process of its own (a workflow rehearsal blocks
  * the test's process while a step runs):
@@ -26,6 +29,8 @@ export interface FargateStandInOptions {
   scenariosDir: string;
   /** Extra environment for every task process. */
   env?: Record<string, string>;
+  /** Where registered ECS targets' bounds are applied to their services (none without it). */
+  autoscaling?: ApplicationAutoScalingClient;
   pollMs?: number;
 }
 
@@ -70,6 +75,7 @@ export class FargateStandIn {
   }
 
   private async tick(): Promise<void> {
+    await this.applyBounds();
     const { ecs, cluster } = this.options;
     const listed = await ecs.send(new ListTasksCommand({ cluster, desiredStatus: 'RUNNING' }));
     if (!listed.taskArns?.length) return;
@@ -99,6 +105,21 @@ export class FargateStandIn {
         rmSync(workDir, { recursive: true, force: true });
         void ecs.send(new StopTaskCommand({ cluster, task: arn, reason: `Essential container in task exited (${code})` })).catch(() => undefined);
       });
+    }
+  }
+
+  /** What Application Auto Scaling does with a target's new bounds: the desired count moved inside them. */
+  private async applyBounds(): Promise<void> {
+    const { autoscaling, ecs } = this.options;
+    if (!autoscaling) return;
+    const { ScalableTargets = [] } = await autoscaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs' }));
+    for (const target of ScalableTargets) {
+      const [, cluster, service] = (target.ResourceId ?? '').split('/');
+      if (!cluster || !service || target.ScalableDimension !== 'ecs:service:DesiredCount') continue;
+      const { services = [] } = await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
+      const desired = services[0]?.desiredCount ?? 0;
+      const clamped = Math.min(Math.max(desired, target.MinCapacity ?? 0), target.MaxCapacity ?? desired);
+      if (clamped !== desired) await ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: clamped }));
     }
   }
 
@@ -140,8 +161,15 @@ if (require.main === module) {
     scenariosDir: string;
     env?: Record<string, string>;
   };
-  const ecs = new ECSClient({ endpoint: config.endpoint, region: config.region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
-  const standIn = new FargateStandIn({ ecs, cluster: config.cluster, k6: config.k6, scenariosDir: config.scenariosDir, env: config.env });
+  const clientConfig = { endpoint: config.endpoint, region: config.region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+  const standIn = new FargateStandIn({
+    ecs: new ECSClient(clientConfig),
+    autoscaling: new ApplicationAutoScalingClient(clientConfig),
+    cluster: config.cluster,
+    k6: config.k6,
+    scenariosDir: config.scenariosDir,
+    env: config.env,
+  });
   void standIn.start().then(() => process.stdout.write(`${standIn.metadataUrl}\n`));
   process.on('SIGTERM', () => void standIn.stop().then(() => process.exit(0)));
 }

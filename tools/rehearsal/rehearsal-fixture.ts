@@ -19,7 +19,7 @@ export const SHA = 'c0ffee0000000000000000000000000000000001';
 /** Service Quotas as an account that has what every environment's records need would answer. */
 const QUOTAS = {
   lambda: { 'Concurrent executions': 1000 },
-  fargate: { 'Fargate Spot vCPU resource count': 6, 'Fargate On-Demand vCPU resource count': 40 },
+  fargate: { 'Fargate Spot vCPU resource count': 24, 'Fargate On-Demand vCPU resource count': 40 },
   apigateway: { 'Throttle rate': 20_000, 'New connections per second': 2_000 },
 };
 

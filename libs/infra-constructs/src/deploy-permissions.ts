@@ -441,6 +441,23 @@ export function deployStatements(s: DeployScope): Statement[] {
       ],
     },
     {
+      // The rate rule's load-test exemption (WebAcl rateLimitExemption): the set itself, and
+      // the ACL referencing it (creating or updating an ACL is authorized on what it references).
+      sid: 'WebAclExemptionSets',
+      actions: [
+        'wafv2:CreateRegexPatternSet',
+        'wafv2:GetRegexPatternSet',
+        'wafv2:UpdateRegexPatternSet',
+        'wafv2:DeleteRegexPatternSet',
+        'wafv2:TagResource',
+        'wafv2:UntagResource',
+        'wafv2:ListTagsForResource',
+        'wafv2:CreateWebACL',
+        'wafv2:UpdateWebACL',
+      ],
+      resources: [arn('wafv2', `regional/regexpatternset/${s.prefix}-*/*`)],
+    },
+    {
       sid: 'WebAclOnLoadBalancers',
       actions: ['wafv2:AssociateWebACL', 'wafv2:DisassociateWebACL', 'wafv2:GetWebACLForResource'],
       resources: [arn('elasticloadbalancing', `loadbalancer/app/${s.prefix}-*/*`)],

@@ -38,6 +38,11 @@ export interface FargateServiceProps {
   certificateArn?: string;
   /** ALB access logs: the account's log bucket and this service's prefix in it. */
   accessLogs: { bucket: string; prefix: string };
+  /**
+   * The ALB's LCU reservation is a load test's to set and reset (the k6 fleet's orchestrator
+   * reserves capacity for a spike and releases it after): Terraform leaves it alone.
+   */
+  capacityReservedByLoadTests?: boolean;
   /** A REGIONAL WAF web ACL in front of the load balancer. */
   webAclArn?: string;
 }
@@ -154,6 +159,7 @@ export class FargateService extends Construct {
       dropInvalidHeaderFields: true,
       enableDeletionProtection: production,
       accessLogs: { bucket: props.accessLogs.bucket, prefix: props.accessLogs.prefix, enabled: true },
+      ...(props.capacityReservedByLoadTests ? { lifecycle: { ignoreChanges: ['minimum_load_balancer_capacity'] } } : {}),
     });
     if (props.webAclArn) new Wafv2WebAclAssociation(this, 'waf', { resourceArn: this.loadBalancer.arn, webAclArn: props.webAclArn });
     const targets = new LbTargetGroup(this, 'targets', {

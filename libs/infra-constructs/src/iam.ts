@@ -88,6 +88,7 @@ export const RESOURCE_STAR_ACTIONS: ReadonlySet<string> = new Set([
   'servicequotas:ListServiceQuotas',
   'servicequotas:ListAWSDefaultServiceQuotas',
   'ec2:DescribeNetworkAcls',
+  'elasticloadbalancing:DescribeCapacityReservation',
   ...NETWORK_AND_SCALING_DISCOVERY,
 ]);
 

@@ -52,12 +52,13 @@ export const LOADGEN_TASK = { cpu: 4096, memoryMb: 8192 } as const;
 /**
  * The environment the nightly spike runs against gets the k6 fleet (loadgen stack) and the
  * quotas it needs; a copy made by the environment generator gets NONPROD_QUOTAS instead. Its
- * seed-http profile plans 16 generator tasks of 4 vCPU and pre-scales the broadcast service to
- * prod's 20 vCPU beside them: 84 On-Demand vCPU at once, requested ahead of the first fleet run
- * (the fleet's preflight refuses a run the quota would throttle).
+ * seed-http profile plans 16 generator tasks of 4 vCPU (64 On-Demand vCPU, 80 at maxTasks) and
+ * pre-scales the broadcast service to prod's 20 vCPU beside them, on the env's Spot: quotas
+ * requested ahead of the first fleet run (the fleet's preflight refuses a run a quota would
+ * throttle).
  */
 const NIGHTLY_FLEET = {
-  quotas: { ...NONPROD_QUOTAS, fargateOnDemandVcpu: 90 },
+  quotas: { ...NONPROD_QUOTAS, fargateOnDemandVcpu: 90, fargateSpotVcpu: 24 },
   loadgen: { ...LOADGEN_TASK, maxTasks: 20 },
 };
 

@@ -32,6 +32,10 @@ export {
   RESERVED_ENVIRONMENT_NAMES,
   previewOwnName,
   type RuntimeSecret,
+  broadcastService,
+  FLEET_ADMISSION_HEADER,
+  FLEET_ADMISSION_CLOSED,
+  fleetAdmission,
 } from './naming';
 export { SYNTH_NODE_ARGS } from './synth-process';
 export { GITHUB_ENVIRONMENTS, type GithubEnvironment } from './github-environments';

@@ -80,6 +80,36 @@ export function loadgenLaunchParameter(env: Environment): string {
 }
 
 /**
+ * The broadcast service as Application Auto Scaling and ECS name it (the platform stack's
+ * FargateService): what the off-hours schedule resizes, and what a fleet run wakes.
+ */
+export function broadcastService(env: Environment): { cluster: string; service: string; scalableTarget: string; loadBalancer: string } {
+  const cluster = `${resourcePrefix(env)}-broadcast`;
+  // A load balancer's name takes at most 32 characters.
+  return { cluster, service: 'broadcast', scalableTarget: `service/${cluster}/broadcast`, loadBalancer: cluster.slice(0, 32) };
+}
+
+/**
+ * Admission of the k6 fleet past the broadcast WAF's per-IP rate rule (and only that rule): a
+ * request carrying this header with the run's secret is outside the rule's scope. The secret is
+ * made per run, kept in this SecureString (which the fleet's tasks may read), and matched by the
+ * regex pattern set the rule's scope-down names; between runs the set matches nothing.
+ */
+export const FLEET_ADMISSION_HEADER = 'x-relay-fleet-admission';
+
+/** What the admission set holds between runs: a character neither whitespace nor not, which no header value matches. */
+export const FLEET_ADMISSION_CLOSED = '[^\\s\\S]';
+
+export function fleetAdmission(env: Environment): { parameter: string; regexPatternSet: string; setArnParameter: string } {
+  return {
+    parameter: parameterPath(env, 'loadgen', 'run', 'admission'),
+    regexPatternSet: `${resourcePrefix(env)}-broadcast-fleet-admission`,
+    // The set's id is AWS's: the platform stack writes its ARN here for the orchestrator.
+    setArnParameter: parameterPath(env, 'broadcast', 'fleet-admission-set'),
+  };
+}
+
+/**
  * The roles the bootstrap stack creates in every account (an administrator applies it). No
  * deploy, and no role a deploy creates, may change them.
  */

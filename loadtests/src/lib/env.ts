@@ -20,6 +20,16 @@ export function broadcastUrl(): string {
   return url.replace(/\/$/, '');
 }
 
+/**
+ * The fleet's admission past the target WAF's per-IP rate rule, when a fleet task runs this
+ * (FLEET_ADMISSION_HEADER and FLEET_ADMISSION in its environment, never -e flags); else none.
+ */
+export function admissionHeaders(): Record<string, string> {
+  const header = __ENV['FLEET_ADMISSION_HEADER'];
+  const secret = __ENV['FLEET_ADMISSION'];
+  return header && secret ? { [header]: secret } : {};
+}
+
 /** Artists with role "artist", for posting through the broadcast API. */
 export function seededArtists(file = __ENV['USERS_FILE']): { length: number; [index: number]: { userId: string; token: string } } {
   if (!file) throw new Error('USERS_FILE must point at the seeded users (npx nx run loadtests:seed)');

@@ -65,6 +65,21 @@ export const PROFILES: Record<string, Profile> = {
     preAllocatedVUs: 1200,
     maxVUs: 2000,
   },
+  // On demand from the fleet only (loadtests:fleet --profile chat-100k): ten times nightly's
+  // arrivals, ~100,000 followers connected at the peak. Needs the account's new-connection
+  // quota raised to 5,000/s first; the fleet's preflight refuses it until then.
+  'chat-100k': {
+    peakFollowersPerSecond: 5_000,
+    rampSeconds: 30,
+    holdSeconds: 60,
+    dropSeconds: 15,
+    sessionSeconds: 20,
+    followersPerIteration: 10,
+    postIntervalMs: 1000,
+    graceMs: 5000,
+    preAllocatedVUs: 12_000,
+    maxVUs: 20_000,
+  },
 };
 
 /**

@@ -29,6 +29,11 @@ export const assignmentSchema = z.object({
   upload: z.object({ url: z.url(), fields: z.record(z.string(), z.string()), prefix: z.string().min(1) }),
   /** The target's clock route (GET → {"now": ms}), for the offset measured before the test. */
   timeUrl: z.url().optional(),
+  /**
+   * The run's WAF admission: the SecureString the task reads its secret from (its role may read
+   * /relay/<env>/loadgen/run/*), and the header k6 sends it in. The secret itself is never here.
+   */
+  admission: z.object({ parameter: z.string().regex(/^\/relay\/[a-z0-9-]+\/loadgen\/run\/[a-z0-9-]+$/), header: z.string().regex(/^[a-z0-9-]+$/) }).optional(),
 });
 
 export type Assignment = z.infer<typeof assignmentSchema>;

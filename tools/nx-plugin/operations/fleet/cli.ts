@@ -5,10 +5,14 @@
  * and runs each of the profile's scenarios as N k6 processes split by execution segment, started
  * together, merged exactly and judged once (local-fleet.ts). Prints each scenario's verdict and
  * exits 0 (pass), 1 (a threshold failed on the merged run) or 3 (inconclusive: generator-bound).
- * --target <env>: prints the plan (tasks from bench:loadgen's per-task capacities), checks the
- * env's quotas through Service Quotas, refusing a profile a quota would throttle, then runs the
- * profile on the env's k6 fleet (loadgen stack, remote-fleet.ts) with users it seeds with the
- * env's token secret, and exits like the local run. --tasks overrides the planned count there.
+ * --target <env>: prints the plan (tasks from bench:loadgen's per-task capacities) and its cost,
+ * checks the env's quotas through Service Quotas, refusing a profile a quota would throttle,
+ * admits the fleet past the env's WAF rate rule (admission.ts), wakes the broadcast service
+ * (wake.ts) and, for a spike at prod's size, reserves its load balancer's capacity
+ * (load-balancer-reservation.ts), then runs the profile on the env's k6 fleet (loadgen stack, remote-fleet.ts) with
+ * users it seeds with the env's token secret, returns the target, and exits like the local run.
+ * --tasks overrides the planned count there. --put-back --target <env> puts back what a run that
+ * never reached its cleanup left changed in the env (in-flight.ts), and does nothing else.
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,15 +25,25 @@ import { ensureK6, workspaceRoot } from '../k6/k6-process';
 import { secretFromSsm, seedUsers, writeUsers } from '../k6/seed-users';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { DEPLOYED_TOKEN_CLAIMS, parameterPath, resolveEnvironment, secretParameter, type Environment } from '@relay/platform-config';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { WAFV2Client } from '@aws-sdk/client-wafv2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { runLocalFleet } from './local-fleet';
-import { compareRuns, loadHistory, saveRecord, targetConfig, trendMarkdown, type RunRecord } from './history';
+import { compareRuns, loadHistory, saveRecord, targetConfig, trendMarkdown, type RunConditions, type RunRecord } from './history';
+import { quotaFloorMs } from '../../../bench/fanout-model';
+import { admitFleet, type Admission } from './admission';
+import { loadInFlight, putBack, saveInFlight, type InFlight, type TargetClients } from './in-flight';
+import { actualFleetCost, estimateFleetCost, fargateCost, k6RunSeconds, reservationCost } from './run-cost';
+import { reserveLoadBalancer, spikeLcus, type Reservation } from './load-balancer-reservation';
+import { boundsFor, wakeTarget } from './wake';
+import type { DDSketch } from '@datadog/sketches-js';
 import { trendValues } from './merge';
 import { FLEET_PROFILES, seededUsers, TASK_SIZE } from './plan';
 import { sketch } from './task-results';
-import { runRemoteFleet } from './remote-fleet';
+import { newRunId, runRemoteFleet } from './remote-fleet';
 import { preflight } from './preflight';
 import { EXIT } from './verdict';
 
@@ -46,8 +60,10 @@ async function main(): Promise<number> {
       target: { type: 'string', default: 'local' },
       tasks: { type: 'string' },
       'report-dir': { type: 'string', default: path.join(workspaceRoot, 'reports/fleet') },
+      'put-back': { type: 'boolean', default: false },
     },
   });
+  if (values['put-back']) return putBackOnly(values.target);
   if (values.target !== 'local')
     return remote(values.profile, values.target, values.tasks === undefined ? undefined : Number(values.tasks), values['report-dir']);
   const profile = PROFILES[values.profile];
@@ -85,65 +101,177 @@ async function main(): Promise<number> {
   return worst;
 }
 
-/** --target <env>: the plan, the quota preflight, then the run on the env's fleet. */
+/**
+ * --target <env>: the plan and its cost, the quota preflight, then the run on the env's fleet,
+ * with the target woken (and, for an HTTP spike, at prod's size) and the fleet admitted past the
+ * WAF's rate rule for the run only: both are returned however the run ends.
+ */
 async function remote(profileName: string, target: string, tasksAsked: number | undefined, reportRoot: string): Promise<number> {
   const profile = FLEET_PROFILES[profileName];
   if (!profile) throw new Error(`unknown fleet profile "${profileName}": expected ${Object.keys(FLEET_PROFILES).join(', ')}`);
   const env = resolveEnvironment(target);
+  const prod = resolveEnvironment('prod');
   const client = new ServiceQuotasClient({ region: env.region });
   const { plan, problems } = await preflight(profile, env, client)
     .catch((error: unknown) => {
       throw new Error(`reading ${env.name}'s quotas through Service Quotas (${env.region}) failed: ${error instanceof Error ? error.message : String(error)}`);
     })
     .finally(() => client.destroy());
+  const tasks = tasksAsked ?? plan.tasks;
+  if (!Number.isInteger(tasks) || tasks < 1) throw new Error(`--tasks must be a positive integer, not ${tasksAsked}`);
   console.log(
     `${profileName} against ${env.name}: ${plan.tasks} tasks of ${TASK_SIZE.vcpu} vCPU / ${TASK_SIZE.memoryGiB} GiB ` +
-      `(by arrivals ${plan.byArrivals}, sockets ${plan.bySockets}, frames ${plan.byFrames}; per-task capacity from bench:loadgen ${plan.capacity.date}, ${plan.capacity.machine})`,
+      `(by arrivals ${plan.byArrivals}, sockets ${plan.bySockets}, frames ${plan.byFrames}; per-task capacity from bench:loadgen ${plan.capacity.date}, ${plan.capacity.machine})` +
+      (tasks !== plan.tasks ? `; ${tasks} asked` : ''),
   );
   if (problems.length > 0) {
     for (const problem of problems) console.error(`  refused: ${problem}`);
     return 2;
   }
-  if (!profile.k6Profile) throw new Error(`${profileName} has no k6 profile in loadtests/src/${profile.scenario}.ts yet: nothing was started`);
-  const tasks = tasksAsked ?? plan.tasks;
-  if (!Number.isInteger(tasks) || tasks < 1) throw new Error(`--tasks must be a positive integer, not ${tasksAsked}`);
-  const clients = { ecs: new ECSClient({ region: env.region }), s3: new S3Client({ region: env.region }), ssm: new SSMClient({ region: env.region }) };
+  const k6 = ensureK6();
+  const scenarioPath = path.join(workspaceRoot, 'loadtests/src', `${profile.scenario}.ts`);
+  const bounds = boundsFor(profile.atProdSize, env, prod);
+  const shape = { count: tasks, vcpu: TASK_SIZE.vcpu, memoryGiB: TASK_SIZE.memoryGiB, architecture: 'ARM64' as const };
+  const k6Seconds = k6RunSeconds(k6, scenarioPath, { PROFILE: profile.k6Profile });
+  const estimate = estimateFleetCost(env.region, shape, k6Seconds);
+  // The woken service bills too: priced On-Demand (an upper bound where the env runs Spot).
+  const service = fargateCost(
+    env.region,
+    { count: bounds.minCapacity, vcpu: env.fargate.cpu / 1024, memoryGiB: env.fargate.memoryMb / 1024, architecture: 'ARM64' },
+    WAKE_SECONDS + estimate.taskSeconds / tasks,
+    `the broadcast service woken at min ${bounds.minCapacity} for the run`,
+  );
+  // A spike at prod's size gets its load balancer's capacity reserved ahead (load-balancer-reservation.ts).
+  const lcus = profile.atProdSize ? spikeLcus(profile.arrivalsPerSecond) : 0;
+  const reservationSeconds = RESERVATION_WAIT_SECONDS + WAKE_SECONDS + estimate.taskSeconds / tasks;
+  const reserved = lcus > 0 ? [reservationCost(env.region, lcus, reservationSeconds)] : [];
+  const total = [estimate, service, ...reserved].reduce((sum, c) => sum + c.usd, 0);
+  console.log(`estimated cost, at most $${total.toFixed(2)}:`);
+  for (const line of [estimate, service, ...reserved].flatMap((c) => c.lines)) console.log(`  ${line}`);
+
+  const clients = targetClients(env);
   const parameter = async (key: string) => {
     const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: parameterPath(env, ...key.split('/')) }));
     if (!Parameter?.Value) throw new Error(`${parameterPath(env, ...key.split('/'))} is empty`);
     return Parameter.Value;
   };
-  const [wsUrl, broadcastUrl] = [await parameter('chat/ws-url'), await parameter('broadcast/url')];
   const reportDir = path.join(reportRoot, `${profileName}-${env.name}`);
-  const latencyMetric = LATENCY[profile.scenario] ?? 'iteration_duration';
   const usersFile = path.join(reportDir, 'users.json');
-  const counts = seededUsers(profile);
-  const secret = await secretFromSsm(secretParameter(env, 'chat/auth-token-secret').name, clients.ssm);
-  writeUsers(usersFile, await seedUsers(counts.followers, { secret, ...DEPLOYED_TOKEN_CLAIMS }, `${Date.now()}`, counts.artists));
+  let admission: Admission | undefined;
+  let reservation: Reservation | undefined;
+  // What this run changes in the target, recorded before each wait so that a run killed
+  // mid-way is put back by the workflow's always-run step (--put-back) or the next run.
+  const record: InFlight = { runId: newRunId() };
+  const note = (change: Partial<InFlight>) => saveInFlight(clients.s3, env, Object.assign(record, change));
   try {
+    await putBackLeftovers(env, clients);
+    const [wsUrl, broadcastUrl] = [await parameter('chat/ws-url'), await parameter('broadcast/url')];
+    const latencyMetric = LATENCY[profile.scenario] ?? 'iteration_duration';
+    // Admitted before waking: the readiness checks pass the WAF as the fleet's requests will.
+    if (env.waf) {
+      admission = await admitFleet(env, clients);
+      await note({ admission: { parameter: admission.parameter, setArn: admission.setArn } });
+    }
+    const woken = await wakeTarget({
+      env,
+      clients,
+      bounds,
+      readyUrl: `${broadcastUrl}/health/ready`,
+      headers: admission ? { [admission.header]: admission.secret } : {},
+      onChanged: (changed) => note({ woken: changed }),
+    });
+    if (lcus > 0) reservation = await reserveLoadBalancer({ env, elb: clients.elb, lcus, onChanged: (asked) => note({ reservation: asked }) });
+    const counts = seededUsers(profile);
+    const secret = await secretFromSsm(secretParameter(env, 'chat/auth-token-secret').name, clients.ssm);
+    writeUsers(usersFile, await seedUsers(counts.followers, { secret, ...DEPLOYED_TOKEN_CLAIMS }, `${Date.now()}`, counts.artists));
     const result = await runRemoteFleet({
       env,
       clients,
+      runId: record.runId,
       tasks,
       script: profile.scenario,
       k6Env: { PROFILE: profile.k6Profile, WS_URL: wsUrl, BROADCAST_URL: broadcastUrl },
       usersFile,
       timeUrl: `${broadcastUrl}/health/time`,
+      ...(admission ? { admission: { parameter: admission.parameter, header: admission.header } } : {}),
       reportDir,
       latencyMetric,
     });
+    const actual = actualFleetCost(env.region, shape, result.secondsPerTask);
     console.log(
-      `${profileName} on ${env.name} (${tasks} task(s), run ${result.runId}): ${result.verdict.status.toUpperCase()}; ${result.taskSeconds.toFixed(0)} task-seconds; ` +
+      `${profileName} on ${env.name} (${tasks} task(s), run ${result.runId}): ${result.verdict.status.toUpperCase()}; ` +
+        `${result.taskSeconds.toFixed(0)} task-seconds, $${actual.usd.toFixed(4)} for the generators (estimated $${estimate.usd.toFixed(4)}); ` +
         `worst clock offset ${result.clock ? `${result.clock.worstOffsetMs.toFixed(1)} ms${result.clock.flagged ? ' (above 5 ms)' : ''}` : 'not measured'}; report ${path.relative(workspaceRoot, reportDir)}/report.html`,
     );
     for (const reason of result.verdict.reasons) console.log(`  ${reason}`);
-    const regressed = await recordAndCompare(clients.s3, result, { profile: profileName, latencyMetric, env, tasks, reportDir });
+    if (profile.kind === 'chat') console.log(`  ${deliveryBesideFloor(result.merged.trends[latencyMetric], profile.sockets, env)}`);
+    const run: RunConditions = {
+      woken: { before: woken.before, during: woken.during },
+      admission: admission ? 'rate-rule-exempt' : 'no-waf',
+      loadBalancer: reservation ? { reservedLcus: reservation.lcus, state: reservation.state } : null,
+    };
+    const regressed = await recordAndCompare(clients.s3, result, { profile: profileName, latencyMetric, env, tasks, reportDir, run });
     return Math.max(EXIT[result.verdict.status], regressed ? EXIT.fail : EXIT.pass);
   } finally {
-    // The tokens never outlive the run on disk.
+    // The tokens never outlive the run on disk; the target, its load balancer and its WAF go
+    // back as they were (a failure here keeps the record for --put-back).
     rmSync(usersFile, { force: true });
+    if (record.admission || record.woken || record.reservation)
+      await putBack(env, clients, record).catch((error: unknown) => console.error(error instanceof Error ? error.message : error));
     for (const c of Object.values(clients)) c.destroy();
   }
+}
+
+/** A previous run's changes still in the target (it never reached its cleanup): put back first. */
+async function putBackLeftovers(env: Environment, clients: TargetClients): Promise<void> {
+  const leftover = await loadInFlight(clients.s3, env);
+  if (!leftover) return;
+  console.log(`run ${leftover.runId} left changes in ${env.name}; putting them back`);
+  console.log(`  ${(await putBack(env, clients, leftover)).join(', ') || 'nothing to do'}`);
+}
+
+/** --put-back --target <env>: the workflow's always-run step after the runs. */
+async function putBackOnly(target: string): Promise<number> {
+  const env = resolveEnvironment(target);
+  const clients = targetClients(env);
+  try {
+    await putBackLeftovers(env, clients);
+    return 0;
+  } finally {
+    for (const c of Object.values(clients)) c.destroy();
+  }
+}
+
+function targetClients(env: Environment): TargetClients & { ecs: ECSClient } {
+  return {
+    ecs: new ECSClient({ region: env.region }),
+    s3: new S3Client({ region: env.region }),
+    ssm: new SSMClient({ region: env.region }),
+    autoscaling: new ApplicationAutoScalingClient({ region: env.region }),
+    waf: new WAFV2Client({ region: env.region }),
+    elb: new ElasticLoadBalancingV2Client({ region: env.region }),
+  };
+}
+
+/** Allowed for waking the service before the run (tasks started, registered, healthy). */
+const WAKE_SECONDS = 300;
+/** Allowed for an LCU reservation to be provisioned ("typically within a few minutes"). */
+const RESERVATION_WAIT_SECONDS = 900;
+
+/**
+ * A chat run's worst post-to-last-delivery (the largest delivery latency is the last delivery of
+ * the slowest post) beside the floor the account quota puts under any design: followers ÷
+ * requests per second (bench:fanout --model's quota floor).
+ */
+function deliveryBesideFloor(latency: DDSketch | undefined, followers: number, env: Environment): string {
+  const floor = quotaFloorMs(followers, env.webSocket.accountRequestsPerSecond);
+  const values = latency ? trendValues(latency) : {};
+  const worst = values['max'];
+  return (
+    `post to last delivery: worst ${worst === undefined ? 'not measured' : `${worst.toFixed(0)} ms`} (p99 delivery ${values['p(99)']?.toFixed(0) ?? '-'} ms); ` +
+    `quota floor for ${followers} followers at ${env.webSocket.accountRequestsPerSecond} requests/s: ${floor.toFixed(0)} ms` +
+    (worst === undefined ? '' : ` (${(worst / floor).toFixed(2)}× the floor)`)
+  );
 }
 
 /**
@@ -154,7 +282,7 @@ async function remote(profileName: string, target: string, tasksAsked: number | 
 async function recordAndCompare(
   s3: S3Client,
   result: Awaited<ReturnType<typeof runRemoteFleet>>,
-  run: { profile: string; latencyMetric: string; env: Environment; tasks: number; reportDir: string },
+  run: { profile: string; latencyMetric: string; env: Environment; tasks: number; reportDir: string; run: RunConditions },
 ): Promise<boolean> {
   const { profile, env, tasks, reportDir } = run;
   const latency = trendValues(result.merged.trends[run.latencyMetric] ?? sketch());
@@ -171,7 +299,7 @@ async function recordAndCompare(
     p99Ms: latency['p(99)'] ?? null,
     errorRate: checks && checks.passes + checks.fails > 0 ? checks.fails / (checks.passes + checks.fails) : null,
     taskSeconds: result.taskSeconds,
-    config: targetConfig(env, code, { tasks, cpu: result.launch.cpu, memoryMb: result.launch.memoryMb }),
+    config: targetConfig(env, code, { tasks, cpu: result.launch.cpu, memoryMb: result.launch.memoryMb }, run.run),
   };
   await saveRecord(s3, result.launch.bucket, record);
   const history = await loadHistory(s3, result.launch.bucket);

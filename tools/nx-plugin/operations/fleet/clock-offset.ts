@@ -24,13 +24,17 @@ export class ClockOffsetError extends Error {}
  * performance.timeOrigin + performance.now(): that is monotonic from process start and drifts
  * from the wall clock (by ~450 ms in a long-lived test worker here), which would read as an offset.
  */
-export async function measureClockOffset(timeUrl: string, roundTrips = 9, now: () => number = Date.now): Promise<ClockOffset> {
+export async function measureClockOffset(
+  timeUrl: string,
+  options: { roundTrips?: number; now?: () => number; headers?: Record<string, string> } = {},
+): Promise<ClockOffset> {
+  const { roundTrips = 9, now = Date.now } = options;
   let best: { delay: number; offset: number } | undefined;
   const failures: string[] = [];
   for (let i = 0; i < roundTrips; i++) {
     const sent = now();
     try {
-      const response = await fetch(timeUrl, { signal: AbortSignal.timeout(5000), headers: { 'cache-control': 'no-store' } });
+      const response = await fetch(timeUrl, { signal: AbortSignal.timeout(5000), headers: { ...options.headers, 'cache-control': 'no-store' } });
       const received = now();
       const body = (await response.json()) as { now?: unknown };
       if (!response.ok || typeof body.now !== 'number' || !Number.isFinite(body.now)) {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { k6Environment } from '../k6/k6-process';
 import { TASK_FILES, type Assignment, type TaskHealthFile } from './assignment';
 import { measureClockOffset } from './clock-offset';
@@ -42,9 +43,15 @@ export async function runFleetTask(assignment: Assignment, options: FleetTaskOpt
       writeFileSync(usersFile, Buffer.from(await fetchOk(assignment.users, 'the run’s users file')));
       k6Env['USERS_FILE'] = usersFile;
     }
+    // The admission secret reaches k6 through its process environment (k6 reads it as __ENV),
+    // never its arguments or the RunTask override, which DescribeTasks shows.
+    const admission = assignment.admission ? await readAdmission(assignment.admission) : undefined;
+    const admissionHeaders = admission ? { [admission.header]: admission.secret } : {};
     let clock: TaskHealthFile['clock'] = null;
     if (assignment.timeUrl) {
-      clock = await measureClockOffset(assignment.timeUrl).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
+      clock = await measureClockOffset(assignment.timeUrl, { headers: admissionHeaders }).catch((error: unknown) => ({
+        error: error instanceof Error ? error.message : String(error),
+      }));
     }
     const startAt = await waitForStart(assignment.start, options.barrierTimeoutMs ?? 15 * 60_000, options.pollMs ?? 500);
     log(`barrier at ${new Date(startAt).toISOString()} (${startAt - Date.now()} ms from now)`);
@@ -53,7 +60,8 @@ export async function runFleetTask(assignment: Assignment, options: FleetTaskOpt
     const script = assignment.script.includes('/') ? assignment.script : path.join(options.scenariosDir, `${assignment.script}.ts`);
     const env = { ...k6Env, START_AT: String(startAt), REPORT_DIR: options.workDir, FLEET_TASK: String(assignment.task) };
     const args = k6RunArgs(segment, assignment.tasks, path.join(options.workDir, TASK_FILES.samples), env, script);
-    const child = spawn(options.k6, args, { stdio: ['ignore', 'inherit', 'inherit'], env: k6Environment() });
+    const secretEnv: Record<string, string> = admission ? { FLEET_ADMISSION_HEADER: admission.header, FLEET_ADMISSION: admission.secret } : {};
+    const child = spawn(options.k6, args, { stdio: ['ignore', 'inherit', 'inherit'], env: k6Environment(secretEnv) });
     const k6Exit = await new Promise<number>((resolve, reject) => {
       child.on('error', reject);
       child.on('exit', (code) => resolve(code ?? 1));
@@ -77,6 +85,21 @@ export async function runFleetTask(assignment: Assignment, options: FleetTaskOpt
     return health;
   } finally {
     sampler?.stop();
+  }
+}
+
+/** The run's admission secret, with the task role's credentials (the container's, on Fargate). */
+async function readAdmission(admission: NonNullable<Assignment['admission']>): Promise<{ header: string; secret: string }> {
+  const ssm = new SSMClient({});
+  try {
+    const { Parameter } = await ssm.send(new GetParameterCommand({ Name: admission.parameter, WithDecryption: true }));
+    if (!Parameter?.Value) throw new FleetTaskError(`${admission.parameter} is empty`);
+    return { header: admission.header, secret: Parameter.Value };
+  } catch (error) {
+    if (error instanceof FleetTaskError) throw error;
+    throw new FleetTaskError(`could not read the run's admission (${admission.parameter}): ${error instanceof Error ? error.name : String(error)}`);
+  } finally {
+    ssm.destroy();
   }
 }
 

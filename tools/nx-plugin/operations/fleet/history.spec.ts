@@ -5,7 +5,12 @@ import { changedVariables, compareRuns, loadHistory, saveRecord, targetConfig, t
 
 const stag = resolveEnvironment('stag');
 const generator = { tasks: 16, cpu: 4096, memoryMb: 8192 };
-const base = targetConfig(stag, 'aaaa', generator);
+const conditions = {
+  woken: { before: { minCapacity: 0, maxCapacity: 0 }, during: { minCapacity: 40, maxCapacity: 40 } },
+  admission: 'rate-rule-exempt',
+  loadBalancer: { reservedLcus: 432, state: 'provisioned' },
+} as const;
+const base = targetConfig(stag, 'aaaa', generator, conditions);
 
 function run(n: number, p95: number, overrides: Partial<RunRecord> = {}): RunRecord {
   return {
@@ -26,21 +31,28 @@ function run(n: number, p95: number, overrides: Partial<RunRecord> = {}): RunRec
 
 describe('one variable per run', () => {
   it('names what changed between two configurations, a whole group once', () => {
-    const more = targetConfig({ ...stag, lambda: { ...stag.lambda, memoryMb: 1024 } }, 'bbbb', { ...generator, tasks: 20 });
+    const more = targetConfig({ ...stag, lambda: { ...stag.lambda, memoryMb: 1024 } }, 'bbbb', { ...generator, tasks: 20 }, conditions);
     expect(changedVariables(base, more)).toEqual(['code', 'generator.tasks', 'lambda.memoryMb']);
-    expect(changedVariables(base, targetConfig(stag, 'aaaa', generator))).toEqual([]);
+    expect(changedVariables(base, targetConfig(stag, 'aaaa', generator, conditions))).toEqual([]);
+    // How the target ran is a variable too: the service at another size, or the WAF not admitting.
+    const smaller = { ...conditions, woken: { ...conditions.woken, during: { minCapacity: 4, maxCapacity: 4 } } };
+    expect(changedVariables(base, targetConfig(stag, 'aaaa', generator, smaller))).toEqual(['run.woken']);
+    expect(changedVariables(base, targetConfig(stag, 'aaaa', generator, { ...conditions, admission: 'no-waf' }))).toEqual(['run.admission']);
+    expect(changedVariables(base, targetConfig(stag, 'aaaa', generator, { ...conditions, loadBalancer: { reservedLcus: 432, state: 'failed' } }))).toEqual([
+      'run.loadBalancer',
+    ]);
   });
 
   it('calls a p95 20% worse with one change a regression, with two confounded, and never judges an inconclusive run', () => {
     const previous = run(1, 100);
-    expect(compareRuns(run(2, 125, { config: targetConfig(stag, 'bbbb', generator) }), [previous])).toMatchObject({
+    expect(compareRuns(run(2, 125, { config: targetConfig(stag, 'bbbb', generator, conditions) }), [previous])).toMatchObject({
       status: 'regression',
       changed: ['code'],
       previous: 'r1',
     });
     expect(compareRuns(run(2, 110), [previous])).toMatchObject({ status: 'steady', changed: [] });
     expect(compareRuns(run(2, 70), [previous])).toMatchObject({ status: 'improvement' });
-    const twoChanges = targetConfig({ ...stag, fargate: { ...stag.fargate, cpu: 1024, memoryMb: 2048 } }, 'bbbb', generator);
+    const twoChanges = targetConfig({ ...stag, fargate: { ...stag.fargate, cpu: 1024, memoryMb: 2048 } }, 'bbbb', generator, conditions);
     expect(compareRuns(run(2, 300, { config: twoChanges }), [previous])).toEqual({
       status: 'confounded',
       changed: ['code', 'fargate.cpu', 'fargate.memoryMb'],
@@ -53,7 +65,7 @@ describe('one variable per run', () => {
   });
 
   it('shows the trend as a table per profile, each run against the one before', () => {
-    const table = trendMarkdown([run(1, 100), run(2, 130, { config: targetConfig(stag, 'bbbb', generator) }), run(3, 90, { profile: 'chat-10k' })]);
+    const table = trendMarkdown([run(1, 100), run(2, 130, { config: targetConfig(stag, 'bbbb', generator, conditions) }), run(3, 90, { profile: 'chat-10k' })]);
     expect(table).toContain('### seed-http: the last 2 run(s)');
     expect(table).toMatch(/\| 2026-12-02T18:00 r2 \| pass \| 65\.0 \| 130\.0 \| 195\.0 \| 0\.00% \| regression 30\.0% \(code changed\) \|/);
     expect(table).toContain('### chat-10k: the last 1 run(s)');

@@ -31,6 +31,16 @@ export interface TargetConfig {
   tables: string;
   quotas: Record<string, number>;
   generator: { tasks: number; cpu: number; memoryMb: number };
+  /** How the target ran: the broadcast service's bounds before and during the run, and the WAF's admission. */
+  run: RunConditions;
+}
+
+export interface RunConditions {
+  woken: { before: { minCapacity: number; maxCapacity: number }; during: { minCapacity: number; maxCapacity: number } };
+  /** rate-rule-exempt: the fleet's requests were outside the WAF's per-IP rate rule (every other rule applied). */
+  admission: 'rate-rule-exempt' | 'no-waf';
+  /** The broadcast load balancer's LCU reservation for the run (spikes at prod's size), or none. */
+  loadBalancer: { reservedLcus: number; state: 'provisioned' | 'failed' | 'timed-out' } | null;
 }
 
 export const HISTORY_PREFIX = 'runs/history/';
@@ -39,7 +49,7 @@ export const TREND_NIGHTS = 14;
 export const REGRESSION_SHARE = 0.2;
 
 /** The target's configuration as the catalogue deploys it (chat tables are on-demand: DesignedTable). */
-export function targetConfig(env: Environment, code: string, generator: TargetConfig['generator']): TargetConfig {
+export function targetConfig(env: Environment, code: string, generator: TargetConfig['generator'], run: RunConditions): TargetConfig {
   return {
     code,
     lambda: {
@@ -58,6 +68,7 @@ export function targetConfig(env: Environment, code: string, generator: TargetCo
     tables: 'PAY_PER_REQUEST',
     quotas: { ...env.quotas, ...Object.fromEntries(Object.entries(env.webSocket).filter(([k]) => k.startsWith('account'))) },
     generator,
+    run,
   };
 }
 

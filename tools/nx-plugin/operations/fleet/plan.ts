@@ -1,6 +1,7 @@
 import { LOADGEN_TASK, type Environment } from '@relay/platform-config';
 import type { QuotaNeed } from '../terraform/quotas';
 import capacity from './generator-capacity.json';
+import { boundsFor } from './wake';
 
 /**
  * How many generator tasks a profile needs, and which account quotas its run needs: tasks =
@@ -12,7 +13,7 @@ export interface FleetProfile {
   kind: 'http' | 'chat';
   /** The k6 scenario (loadtests/src/<scenario>.ts) and its profile (-e PROFILE) that run it. */
   scenario: string;
-  k6Profile: string | null;
+  k6Profile: string;
   /** Arrivals per second at the peak (HTTP posts, or followers connecting). */
   arrivalsPerSecond: number;
   /** Seconds at the peak. */
@@ -23,6 +24,8 @@ export interface FleetProfile {
   framesPerSecond: number;
   /** Client requests per follower (chat): FOLLOWER_REQUESTS in loadtests' profile table. */
   requestsPerArrival: number;
+  /** The target's broadcast service held at prod's size for the run (wake.ts), not its daytime bounds. */
+  atProdSize: boolean;
 }
 
 export const FLEET_PROFILES: Record<string, FleetProfile> = {
@@ -36,6 +39,7 @@ export const FLEET_PROFILES: Record<string, FleetProfile> = {
     sockets: 0,
     framesPerSecond: 0,
     requestsPerArrival: 1,
+    atProdSize: true,
   },
   // Today's nightly (chat-spike nightly): 500 followers/s for 20 s sessions, one post a second.
   'chat-10k': {
@@ -47,6 +51,7 @@ export const FLEET_PROFILES: Record<string, FleetProfile> = {
     sockets: 10_000,
     framesPerSecond: 10_000,
     requestsPerArrival: 5,
+    atProdSize: false,
   },
   // The nightly's own rehearsal and a first check of a new fleet: the scenarios' smoke profiles.
   'smoke-http': {
@@ -58,6 +63,7 @@ export const FLEET_PROFILES: Record<string, FleetProfile> = {
     sockets: 0,
     framesPerSecond: 0,
     requestsPerArrival: 1,
+    atProdSize: false,
   },
   'smoke-chat': {
     kind: 'chat',
@@ -68,17 +74,19 @@ export const FLEET_PROFILES: Record<string, FleetProfile> = {
     sockets: 100,
     framesPerSecond: 100,
     requestsPerArrival: 5,
+    atProdSize: false,
   },
-  // On demand: ten times that. chat-spike has no profile of this size yet.
+  // On demand: ten times that (chat-spike chat-100k).
   'chat-100k': {
     kind: 'chat',
     scenario: 'chat-spike',
-    k6Profile: null,
+    k6Profile: 'chat-100k',
     arrivalsPerSecond: 5_000,
     seconds: 60,
     sockets: 100_000,
     framesPerSecond: 100_000,
     requestsPerArrival: 5,
+    atProdSize: false,
   },
 };
 
@@ -98,41 +106,57 @@ export function seededUsers(profile: FleetProfile): { followers: number; artists
 export const TASK_SIZE = { vcpu: LOADGEN_TASK.cpu / 1024, memoryGiB: LOADGEN_TASK.memoryMb / 1024 } as const;
 const HEADROOM = 0.8;
 
+/** What one generator core and GiB can do: bench:loadgen's measurement. */
+export interface GeneratorCapacity {
+  date: string;
+  machine: string;
+  httpArrivalsPerCore: number;
+  socketsPerGiB: number;
+  cpuSecondsPer1000Frames: number;
+}
+
 export interface FleetPlan {
   tasks: number;
   byArrivals: number;
   bySockets: number;
   byFrames: number;
   vcpu: number;
-  capacity: typeof capacity;
+  capacity: GeneratorCapacity;
 }
 
-export function planFleet(profile: FleetProfile): FleetPlan {
-  const cores = TASK_SIZE.vcpu * HEADROOM;
+/** The plan on the fleet's task size and the committed capacity table, or on others (bench:loadgen compares sizes). */
+export function planFleet(profile: FleetProfile, size: { vcpu: number; memoryGiB: number } = TASK_SIZE, measured: GeneratorCapacity = capacity): FleetPlan {
+  const cores = size.vcpu * HEADROOM;
   // A follower's arrival is requestsPerArrival requests (a handshake among them): costed as that many posts.
-  const arrivalsPerTask = (capacity.httpArrivalsPerCore * cores) / profile.requestsPerArrival;
-  const socketsPerTask = capacity.socketsPerGiB * TASK_SIZE.memoryGiB * HEADROOM;
-  const framesPerTask = (cores / capacity.cpuSecondsPer1000Frames) * 1000;
+  const arrivalsPerTask = (measured.httpArrivalsPerCore * cores) / profile.requestsPerArrival;
+  const socketsPerTask = measured.socketsPerGiB * size.memoryGiB * HEADROOM;
+  const framesPerTask = (cores / measured.cpuSecondsPer1000Frames) * 1000;
   const byArrivals = Math.ceil(profile.arrivalsPerSecond / arrivalsPerTask);
   const bySockets = Math.ceil(profile.sockets / socketsPerTask);
   const byFrames = Math.ceil(profile.framesPerSecond / framesPerTask);
   const tasks = Math.max(1, byArrivals, bySockets, byFrames);
-  return { tasks, byArrivals, bySockets, byFrames, vcpu: tasks * TASK_SIZE.vcpu, capacity };
+  return { tasks, byArrivals, bySockets, byFrames, vcpu: tasks * size.vcpu, capacity: measured };
 }
 
 /** The quotas a run of `profile` against `env` needs, beside what the environment needs anyway. */
 export function fleetQuotaNeeds(profile: FleetProfile, plan: FleetPlan, env: Environment, prod: Environment): QuotaNeed[] {
   // Generators run On-Demand (a reclaimed Spot task would end its share of the test); for
-  // seed-http the target's broadcast service is pre-scaled to prod's size beside them.
-  const prescaled = profile.kind === 'http' ? (prod.fargate.maxCount * prod.fargate.cpu) / 1024 : 0;
+  // seed-http the target's broadcast service is pre-scaled to prod's size beside them, on the
+  // env's own capacity provider (Spot outside prod).
+  const prescaled = profile.atProdSize ? (boundsFor(true, env, prod).minCapacity * env.fargate.cpu) / 1024 : 0;
+  const generators = `${plan.tasks} generator tasks of ${TASK_SIZE.vcpu} vCPU`;
+  const service = `the broadcast service at prod's ${prescaled} vCPU`;
+  const onDemand = plan.vcpu + (env.fargate.spot ? 0 : prescaled);
   const needs: QuotaNeed[] = [
     {
       service: 'fargate',
       name: 'Fargate On-Demand vCPU resource count',
-      needed: plan.vcpu + prescaled,
-      why: `${plan.tasks} generator tasks of ${TASK_SIZE.vcpu} vCPU${prescaled ? ` and the broadcast service at prod's ${prescaled} vCPU` : ''}`,
+      needed: onDemand,
+      why: prescaled && !env.fargate.spot ? `${generators} and ${service}` : generators,
     },
   ];
+  if (prescaled && env.fargate.spot)
+    needs.push({ service: 'fargate', name: 'Fargate Spot vCPU resource count', needed: prescaled, why: `${service} (Spot, as the env runs it)` });
   if (profile.kind === 'chat') {
     needs.push(
       {

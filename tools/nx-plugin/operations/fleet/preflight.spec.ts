@@ -24,6 +24,8 @@ describe('the fleet preflight', () => {
             `^fargate quota "Fargate On-Demand vCPU resource count" is 6 in account ${stag.accountId} .*this run needs \\d+ for ${plan.tasks} generator tasks`,
           ),
         ),
+        // The broadcast service pre-scaled to prod's 20 vCPU, on stag's Spot.
+        expect.stringMatching(/^fargate quota "Fargate Spot vCPU resource count" is 6 .*this run needs 20 for the broadcast service at prod's 20 vCPU \(Spot/),
       ]);
     } finally {
       await sq.stop();
@@ -38,6 +40,20 @@ describe('the fleet preflight', () => {
     );
     try {
       expect((await preflight(FLEET_PROFILES['chat-10k']!, stag, await sq.client())).problems).toEqual([]);
+    } finally {
+      await sq.stop();
+    }
+  });
+
+  it('refuses chat-100k until the account takes 5,000 new connections a second', async () => {
+    const sq = serviceQuotas({ apigateway: { 'New connections per second': 1_000, 'Throttle rate': 15_000 } }, DEFAULTS);
+    try {
+      const { problems } = await preflight(FLEET_PROFILES['chat-100k']!, stag, await sq.client());
+      expect(problems).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^apigateway quota "New connections per second" is 1000 .*needs 5000 for 5000 followers arriving per second/),
+        ]),
+      );
     } finally {
       await sq.stop();
     }

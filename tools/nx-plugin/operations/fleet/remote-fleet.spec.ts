@@ -7,7 +7,8 @@ import { gunzipSync } from 'node:zlib';
 import { DescribeTasksCommand, ECSClient, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { loadgenLaunchParameter, resolveEnvironment } from '@relay/platform-config';
+import { FLEET_ADMISSION_HEADER, fleetAdmission, loadgenLaunchParameter, resolveEnvironment } from '@relay/platform-config';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { FargateStandIn } from '../../../moto/fargate-stand-in';
 import { seedLoadgenInMoto } from '../../../moto/loadgen-in-moto';
 import { holdEcsTasksRunning, motoCliEnv, startMoto, type MotoServer } from '../../../moto/moto-server';
@@ -36,6 +37,8 @@ let ssm: SSMClient;
 let clock: Server;
 let clockUrl: string;
 const standIns: FargateStandIn[] = [];
+/** The admission header on each request the target's clock route saw. */
+const clockHeaders: (string | undefined)[] = [];
 
 const awsEnv = () => motoCliEnv(moto, stag.region);
 
@@ -62,7 +65,14 @@ function deployFleet(): LaunchConfig {
 
 /** ECS's part, played by the stand-in (tools/moto/fargate-stand-in.ts). */
 async function startFargateStandIn(cluster: string, options: { k6?: string } = {}): Promise<() => Promise<void>> {
-  const standIn = new FargateStandIn({ ecs, cluster, k6: options.k6 ?? K6, scenariosDir: FIXTURES });
+  // The task's own AWS calls (its admission secret, with its role) go to moto too.
+  const standIn = new FargateStandIn({
+    ecs,
+    cluster,
+    k6: options.k6 ?? K6,
+    scenariosDir: FIXTURES,
+    env: motoCliEnv(moto, stag.region) as Record<string, string>,
+  });
   await standIn.start();
   standIns.push(standIn);
   return () => standIn.stop();
@@ -73,7 +83,10 @@ beforeAll(async () => {
   ecs = new ECSClient(moto.clientConfig);
   s3 = new S3Client(moto.clientConfig);
   ssm = new SSMClient(moto.clientConfig);
-  clock = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ now: Date.now() })));
+  clock = createServer((request, response) => {
+    clockHeaders.push(request.headers[FLEET_ADMISSION_HEADER] as string | undefined);
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ now: Date.now() }));
+  });
   await new Promise<void>((resolve) => clock.listen(0, '127.0.0.1', resolve));
   clockUrl = `http://127.0.0.1:${(clock.address() as { port: number }).port}/health/time`;
 });
@@ -98,12 +111,17 @@ describe('the fleet on Fargate, rehearsed (ECS, S3 and SSM on moto)', () => {
     const launch = deployFleet();
     const stopStandIn = await startFargateStandIn(launch.cluster);
     const reportDir = mkdtempSync(path.join(tmpdir(), 'relay-remote-fleet-'));
+    // The run's admission, as admitFleet leaves it (admission.ts; wake-admission.spec.ts).
+    const admission = { parameter: fleetAdmission(stag).parameter, header: FLEET_ADMISSION_HEADER };
+    await ssm.send(new PutParameterCommand({ Name: admission.parameter, Type: 'SecureString', Value: 'run-secret-0123', Overwrite: true }));
+    clockHeaders.length = 0;
     const result = await runRemoteFleet({
       env: stag,
       clients: { ecs, s3, ssm },
       tasks: 3,
       script: RAMP,
-      k6Env: { PROFILE: 'smoke' },
+      k6Env: { PROFILE: 'smoke', TARGET_URL: clockUrl },
+      admission,
       timeUrl: clockUrl,
       reportDir,
       latencyMetric: 'iteration_duration',
@@ -133,6 +151,12 @@ describe('the fleet on Fargate, rehearsed (ECS, S3 and SSM on moto)', () => {
       expect(a.vcpus).toBe(launch.cpu / 1024);
     }
     expect(assignments.map((a) => a.task)).toEqual([0, 1, 2]);
+    // Each task read the secret with its own role and sent it, from its clock check and from
+    // k6; it is in no override (DescribeTasks shows those), only where to read it.
+    for (const a of assignments) expect(a.admission).toEqual(admission);
+    expect(JSON.stringify(tasks)).not.toContain('run-secret-0123');
+    expect(clockHeaders.length).toBeGreaterThanOrEqual(3 * 9 + 3);
+    expect(new Set(clockHeaders)).toEqual(new Set(['run-secret-0123']));
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: launch.bucket, Prefix: `runs/${result.runId}/` }));
     expect((listed.Contents ?? []).map((o) => o.Key).sort()).toEqual(
       [

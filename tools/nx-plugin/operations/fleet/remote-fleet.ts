@@ -42,6 +42,8 @@ export interface RemoteFleetRun {
   /** The seeded users file (tokens), uploaded as the run's input; never put in an override. */
   usersFile?: string;
   timeUrl?: string;
+  /** The run's WAF admission (admission.ts): where each task reads the secret, and the header. */
+  admission?: { parameter: string; header: string };
   reportDir: string;
   latencyMetric: string;
   /** Margin between every task RUNNING and the barrier opening (default 20 s: polling plus k6 start-up). */
@@ -74,7 +76,9 @@ export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\..+$/, '').toLowerCase()}-${randomBytes(3).toString('hex')}`;
 }
 
-export async function runRemoteFleet(run: RemoteFleetRun): Promise<FleetResult & { runId: string; taskArns: string[]; launch: LaunchConfig }> {
+export async function runRemoteFleet(
+  run: RemoteFleetRun,
+): Promise<FleetResult & { runId: string; taskArns: string[]; launch: LaunchConfig; secondsPerTask: number[] }> {
   const log = run.log ?? ((line: string) => console.log(line));
   const { ecs, s3, ssm } = run.clients;
   const launch = await readLaunchConfig(ssm, run.env);
@@ -119,6 +123,7 @@ export async function runRemoteFleet(run: RemoteFleetRun): Promise<FleetResult &
         upload: { url: post.url, fields: post.fields, prefix: taskPrefix },
         ...(users ? { users } : {}),
         ...(run.timeUrl ? { timeUrl: run.timeUrl } : {}),
+        ...(run.admission ? { admission: run.admission } : {}),
       };
       const response = await ecs.send(
         new RunTaskCommand({
@@ -143,7 +148,8 @@ export async function runRemoteFleet(run: RemoteFleetRun): Promise<FleetResult &
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}start.json`, Body: JSON.stringify({ startAt }), ContentType: 'application/json' }));
     log(`run ${runId}: every task RUNNING; the barrier opens at ${new Date(startAt).toISOString()}`);
     const stopped = await waitFor(ecs, launch.cluster, taskArns, 'STOPPED', startAt - Date.now() + (run.timeouts?.finishMs ?? 30 * 60_000), run.pollMs ?? 5000);
-    const taskSeconds = stopped.reduce((sum, t) => sum + secondsRunning(t), 0);
+    const secondsPerTask = stopped.map(secondsRunning);
+    const taskSeconds = secondsPerTask.reduce((sum, seconds) => sum + seconds, 0);
 
     mkdirSync(run.reportDir, { recursive: true });
     const results = [];
@@ -171,7 +177,7 @@ export async function runRemoteFleet(run: RemoteFleetRun): Promise<FleetResult &
       startAt,
       extra: { runId, env: run.env.name, taskSize: { cpu: launch.cpu, memoryMb: launch.memoryMb } },
     });
-    return { ...result, runId, taskArns, launch };
+    return { ...result, runId, taskArns, launch, secondsPerTask };
   } catch (error) {
     await stopAll(`fleet run ${runId} failed`);
     throw error;

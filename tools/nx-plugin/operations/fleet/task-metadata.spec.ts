@@ -51,16 +51,16 @@ describe('clock offset', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/health/time`;
     try {
-      const same = await measureClockOffset(url, 5);
+      const same = await measureClockOffset(url, { roundTrips: 5 });
       expect(Math.abs(same.offsetMs)).toBeLessThanOrEqual(same.uncertaintyMs + 1);
-      const behind = await measureClockOffset(url, 5, () => Date.now() - 40);
+      const behind = await measureClockOffset(url, { roundTrips: 5, now: () => Date.now() - 40 });
       expect(Math.abs(behind.offsetMs - 40)).toBeLessThanOrEqual(behind.uncertaintyMs + 1);
       // Measured on the wall clock, as the latencies are: a monotonic clock drifted from it (as
       // performance.timeOrigin does in a long-lived process) must not read as an offset.
       const origin = performance.timeOrigin;
       Object.defineProperty(performance, 'timeOrigin', { value: origin + 450, configurable: true });
       try {
-        const drifted = await measureClockOffset(url, 5);
+        const drifted = await measureClockOffset(url, { roundTrips: 5 });
         expect(Math.abs(drifted.offsetMs)).toBeLessThanOrEqual(drifted.uncertaintyMs + 1);
       } finally {
         Object.defineProperty(performance, 'timeOrigin', { value: origin, configurable: true });
@@ -68,6 +68,6 @@ describe('clock offset', () => {
     } finally {
       server.close();
     }
-    await expect(measureClockOffset('http://127.0.0.1:9/health/time', 2)).rejects.toThrow(/no usable round trip/);
+    await expect(measureClockOffset('http://127.0.0.1:9/health/time', { roundTrips: 2 })).rejects.toThrow(/no usable round trip/);
   });
 });

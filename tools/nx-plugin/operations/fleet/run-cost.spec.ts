@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { ensureK6, workspaceRoot } from '../k6/k6-process';
+import prices from './fargate-prices.json';
+import { FLEET_PROFILES } from './plan';
+import { actualFleetCost, estimateFleetCost, fargateCost, k6RunSeconds, parseK6Duration, TASK_OVERHEAD_SECONDS } from './run-cost';
+
+const seoul = prices.regions['ap-northeast-2'].ARM64;
+const shape = { count: 16, vcpu: 4, memoryGiB: 8, architecture: 'ARM64' as const };
+
+describe("a fleet run's cost", () => {
+  it('prices task-seconds at the dated Fargate rates, each task billed at least a minute, with the arithmetic shown', () => {
+    const cost = fargateCost('ap-northeast-2', shape, 150, 'generators');
+    const hours = (16 * 150) / 3600;
+    expect(cost.taskSeconds).toBe(2400);
+    expect(cost.usd).toBeCloseTo(hours * (4 * seoul.vcpuHour + 8 * seoul.gbHour + prices.publicIpv4Hour), 10);
+    expect(cost.lines.join('\n')).toContain(`$${seoul.vcpuHour}/vCPU-h`);
+    expect(cost.lines.at(-1)).toContain(`prices of ${prices.date}`);
+    // A 10 s task still pays a minute.
+    expect(fargateCost('ap-northeast-2', { ...shape, count: 1 }, 10, 'x').taskSeconds).toBe(60);
+    expect(() => fargateCost('eu-west-3', shape, 60, 'x')).toThrow(/no Fargate price for ARM64 in eu-west-3/);
+  });
+
+  it("estimates from k6's own plan of the run plus the fleet's overheads, and reports the seconds tasks actually ran", () => {
+    const estimate = estimateFleetCost('ap-northeast-2', shape, 10);
+    const each = TASK_OVERHEAD_SECONDS.startUp + TASK_OVERHEAD_SECONDS.barrier + 10 + TASK_OVERHEAD_SECONDS.upload;
+    expect(estimate.taskSeconds).toBe(16 * each);
+    const actual = actualFleetCost('ap-northeast-2', shape, [30, 120.2]);
+    expect(actual.taskSeconds).toBe(60 + 121);
+    expect(actual.usd).toBeCloseTo(fargateCost('ap-northeast-2', { ...shape, count: 1 }, 181, 'x').usd, 10);
+  });
+
+  it("reads k6's durations", () => {
+    expect(parseK6Duration('3m10s')).toBe(190);
+    expect(parseK6Duration('1h0m0.5s')).toBe(3600.5);
+    expect(parseK6Duration('250ms')).toBe(0.25);
+    expect(() => parseK6Duration('soon')).toThrow(/not a k6 duration/);
+  });
+
+  it('takes every fleet profile’s run length from the real k6 scenario, so a profile k6 lacks is found before launch', () => {
+    const k6 = ensureK6();
+    const seconds = Object.fromEntries(
+      Object.entries(FLEET_PROFILES).map(([name, p]) => [
+        name,
+        k6RunSeconds(k6, path.join(workspaceRoot, 'loadtests/src', `${p.scenario}.ts`), { PROFILE: p.k6Profile }),
+      ]),
+    );
+    // seed-http: 10 s at the peak, then its graceful stop; the chat profiles' sessions and grace on top.
+    expect(seconds['seed-http']).toBeGreaterThanOrEqual(10);
+    expect(seconds['chat-10k']).toBeGreaterThan(FLEET_PROFILES['chat-10k']!.seconds);
+    expect(seconds['chat-100k']).toBe(seconds['chat-10k']);
+    expect(() => k6RunSeconds(k6, path.join(workspaceRoot, 'loadtests/src/chat-spike.ts'), { PROFILE: 'no-such-profile' })).toThrow(
+      /k6 inspect chat-spike.ts failed/,
+    );
+  });
+});
