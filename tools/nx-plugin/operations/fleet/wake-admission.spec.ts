@@ -49,6 +49,11 @@ const aws = (...args: string[]) => {
   return result.stdout;
 };
 
+/** The Fargate stand-in for its Application Auto Scaling part only: it runs no task here. */
+function scalingStandIn(): FargateStandIn {
+  return new FargateStandIn({ ecs: clients.ecs, autoscaling: clients.autoscaling, cluster: 'none', k6: '/bin/false', scenariosDir: '.', pollMs: 100 });
+}
+
 async function targetBounds(): Promise<{ min?: number; max?: number }> {
   const { ScalableTargets = [] } = await clients.autoscaling.send(
     new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: [broadcastService(stag).scalableTarget] }),
@@ -127,14 +132,7 @@ describe("a fleet run wakes and admits its target, and returns both (stag's broa
 
   it("wakes the sleeping service to prod's size for an HTTP spike, waits until it runs and answers, then returns it to sleep", async () => {
     seedPlatformTargetInMoto(aws, stag);
-    const standIn = new FargateStandIn({
-      ecs: clients.ecs,
-      autoscaling: clients.autoscaling,
-      cluster: 'none',
-      k6: '/bin/false',
-      scenariosDir: '.',
-      pollMs: 100,
-    });
+    const standIn = scalingStandIn();
     await standIn.start();
     try {
       const admission = await admitFleet(stag, clients);
@@ -218,14 +216,7 @@ describe("a fleet run wakes and admits its target, and returns both (stag's broa
     aws('s3api', 'create-bucket', '--bucket', loadgenResultsBucket(stag), '--create-bucket-configuration', `LocationConstraint=${stag.region}`);
     const elbStandIn = new Elbv2CapacityStandIn({ motoEndpoint: moto.endpoint, pendingPolls: 0 });
     await elbStandIn.start();
-    const fargate = new FargateStandIn({
-      ecs: clients.ecs,
-      autoscaling: clients.autoscaling,
-      cluster: 'none',
-      k6: '/bin/false',
-      scenariosDir: '.',
-      pollMs: 100,
-    });
+    const fargate = scalingStandIn();
     await fargate.start();
     const elb = new ElasticLoadBalancingV2Client({ ...moto.clientConfig, endpoint: elbStandIn.endpoint });
     const s3 = new S3Client({ ...moto.clientConfig, forcePathStyle: true });
