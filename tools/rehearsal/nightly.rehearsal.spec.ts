@@ -113,8 +113,14 @@ describe('nightly-spike.yml, rehearsed with its smoke profiles', () => {
     const reports = path.join(fixture.artifactsDir, 'fleet-reports');
     expect(existsSync(reports)).toBe(true);
     for (const profile of ['smoke-http', 'smoke-chat']) {
-      const summary = JSON.parse(readFileSync(path.join(reports, `${profile}-stag`, 'summary.json'), 'utf8')) as { verdict: { status: string }; env: string };
+      const summary = JSON.parse(readFileSync(path.join(reports, `${profile}-stag`, 'summary.json'), 'utf8')) as {
+        verdict: { status: string };
+        env: string;
+        target: { admission: string; woken: { during: { minCapacity: number } } };
+      };
       expect([profile, summary.env, summary.verdict.status]).toEqual([profile, 'stag', 'pass']);
+      // The report says how the target ran: woken to its daytime size (smoke), the fleet admitted.
+      expect(summary.target).toMatchObject({ admission: 'rate-rule-exempt', woken: { during: { minCapacity: stag.fargate.minCount } } });
       expect(readFileSync(path.join(reports, `${profile}-stag`, 'trend.md'), 'utf8')).toContain(`### ${profile}: the last 1 run(s)`);
     }
     expect(readdirSync(reports).flatMap((d) => readdirSync(path.join(reports, d)))).not.toContain('users.json');

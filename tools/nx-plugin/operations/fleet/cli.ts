@@ -9,8 +9,9 @@
  * checks the env's quotas through Service Quotas, refusing a profile a quota would throttle,
  * admits the fleet past the env's WAF rate rule (admission.ts), wakes the broadcast service
  * (wake.ts) and, for a spike at prod's size, reserves its load balancer's capacity
- * (load-balancer-reservation.ts), then runs the profile on the env's k6 fleet (loadgen stack, remote-fleet.ts) with
- * users it seeds with the env's token secret, returns the target, and exits like the local run.
+ * (load-balancer-reservation.ts), then runs the profile on the env's k6 fleet (loadgen stack,
+ * remote-fleet.ts) with users it seeds with the env's token secret, puts the target back, and
+ * exits like the local run.
  * --tasks overrides the planned count there. --put-back --target <env> puts back what a run that
  * never reached its cleanup left changed in the env (in-flight.ts), and does nothing else.
  */
@@ -41,7 +42,7 @@ import { reserveLoadBalancer, spikeLcus, type Reservation } from './load-balance
 import { boundsFor, wakeTarget } from './wake';
 import type { DDSketch } from '@datadog/sketches-js';
 import { trendValues } from './merge';
-import { FLEET_PROFILES, seededUsers, TASK_SIZE } from './plan';
+import { chatRamp, FLEET_PROFILES, seededUsers, TASK_SIZE } from './plan';
 import { sketch } from './task-results';
 import { newRunId, runRemoteFleet } from './remote-fleet';
 import { preflight } from './preflight';
@@ -103,8 +104,9 @@ async function main(): Promise<number> {
 
 /**
  * --target <env>: the plan and its cost, the quota preflight, then the run on the env's fleet,
- * with the target woken (and, for an HTTP spike, at prod's size) and the fleet admitted past the
- * WAF's rate rule for the run only: both are returned however the run ends.
+ * with the target woken (at prod's size, its load balancer's capacity reserved, for a spike) and
+ * the fleet admitted past the WAF's rate rule for the run only: all of it is put back however
+ * the run ends.
  */
 async function remote(profileName: string, target: string, tasksAsked: number | undefined, reportRoot: string): Promise<number> {
   const profile = FLEET_PROFILES[profileName];
@@ -128,11 +130,22 @@ async function remote(profileName: string, target: string, tasksAsked: number | 
     for (const problem of problems) console.error(`  refused: ${problem}`);
     return 2;
   }
+  const ramp = chatRamp(profile, env);
+  // Followers connect within the env's new-connection quota record; sessions stretch to keep the profile's members.
+  const k6Profile = {
+    PROFILE: profile.k6Profile,
+    ...(ramp ? { PEAK_FOLLOWERS_PER_SECOND: `${ramp.followersPerSecond}`, SESSION_SECONDS: `${ramp.sessionSeconds}` } : {}),
+  };
+  if (ramp)
+    console.log(
+      `  ${profile.arrivalsPerSecond} followers/s exceed ${env.name}'s new-connection quota record (${env.webSocket.accountNewConnectionsPerSecond}/s with headroom): ` +
+        `${ramp.followersPerSecond}/s, each connected ${ramp.sessionSeconds} s`,
+    );
   const k6 = ensureK6();
   const scenarioPath = path.join(workspaceRoot, 'loadtests/src', `${profile.scenario}.ts`);
   const bounds = boundsFor(profile.atProdSize, env, prod);
   const shape = { count: tasks, vcpu: TASK_SIZE.vcpu, memoryGiB: TASK_SIZE.memoryGiB, architecture: 'ARM64' as const };
-  const k6Seconds = k6RunSeconds(k6, scenarioPath, { PROFILE: profile.k6Profile });
+  const k6Seconds = k6RunSeconds(k6, scenarioPath, k6Profile);
   const estimate = estimateFleetCost(env.region, shape, k6Seconds);
   // The woken service bills too: priced On-Demand (an upper bound where the env runs Spot).
   const service = fargateCost(
@@ -181,6 +194,11 @@ async function remote(profileName: string, target: string, tasksAsked: number | 
       onChanged: (changed) => note({ woken: changed }),
     });
     if (lcus > 0) reservation = await reserveLoadBalancer({ env, elb: clients.elb, lcus, onChanged: (asked) => note({ reservation: asked }) });
+    const run: RunConditions = {
+      woken: { before: woken.before, during: woken.during },
+      admission: admission ? 'rate-rule-exempt' : 'no-waf',
+      loadBalancer: reservation ? { reservedLcus: reservation.lcus, state: reservation.state } : null,
+    };
     const counts = seededUsers(profile);
     const secret = await secretFromSsm(secretParameter(env, 'chat/auth-token-secret').name, clients.ssm);
     writeUsers(usersFile, await seedUsers(counts.followers, { secret, ...DEPLOYED_TOKEN_CLAIMS }, `${Date.now()}`, counts.artists));
@@ -190,12 +208,13 @@ async function remote(profileName: string, target: string, tasksAsked: number | 
       runId: record.runId,
       tasks,
       script: profile.scenario,
-      k6Env: { PROFILE: profile.k6Profile, WS_URL: wsUrl, BROADCAST_URL: broadcastUrl },
+      k6Env: { ...k6Profile, WS_URL: wsUrl, BROADCAST_URL: broadcastUrl },
       usersFile,
       timeUrl: `${broadcastUrl}/health/time`,
       ...(admission ? { admission: { parameter: admission.parameter, header: admission.header } } : {}),
       reportDir,
       latencyMetric,
+      targetConditions: run,
     });
     const actual = actualFleetCost(env.region, shape, result.secondsPerTask);
     console.log(
@@ -205,11 +224,6 @@ async function remote(profileName: string, target: string, tasksAsked: number | 
     );
     for (const reason of result.verdict.reasons) console.log(`  ${reason}`);
     if (profile.kind === 'chat') console.log(`  ${deliveryBesideFloor(result.merged.trends[latencyMetric], profile.sockets, env)}`);
-    const run: RunConditions = {
-      woken: { before: woken.before, during: woken.during },
-      admission: admission ? 'rate-rule-exempt' : 'no-waf',
-      loadBalancer: reservation ? { reservedLcus: reservation.lcus, state: reservation.state } : null,
-    };
     const regressed = await recordAndCompare(clients.s3, result, { profile: profileName, latencyMetric, env, tasks, reportDir, run });
     return Math.max(EXIT[result.verdict.status], regressed ? EXIT.fail : EXIT.pass);
   } finally {

@@ -1,6 +1,9 @@
 import { resolveEnvironment } from '@relay/platform-config';
 import { serviceQuotas, type Quotas } from '../terraform/service-quotas-stand-in';
-import { FLEET_PROFILES, planFleet, TASK_SIZE } from './plan';
+import path from 'node:path';
+import { ensureK6, workspaceRoot } from '../k6/k6-process';
+import { chatRamp, FLEET_PROFILES, planFleet, TASK_SIZE } from './plan';
+import { k6RunSeconds } from './run-cost';
 import { preflight } from './preflight';
 
 /** AWS's defaults for an account nobody has asked anything of. */
@@ -45,17 +48,37 @@ describe('the fleet preflight', () => {
     }
   });
 
-  it('refuses chat-100k until the account takes 5,000 new connections a second', async () => {
-    const sq = serviceQuotas({ apigateway: { 'New connections per second': 1_000, 'Throttle rate': 15_000 } }, DEFAULTS);
+  it("connects chat followers within the env's new-connection quota record, keeping the profile's members connected", async () => {
+    // chat-10k fits stag's record (1,000/s, 833 with headroom) as it is: k6 runs its own profile.
+    expect(chatRamp(FLEET_PROFILES['chat-10k']!, stag)).toBeNull();
+    // chat-100k's 5,000/s does not: 833/s, each follower connected long enough for 100,000 at once.
+    const ramp = chatRamp(FLEET_PROFILES['chat-100k']!, stag)!;
+    expect(ramp).toEqual({ followersPerSecond: 833, sessionSeconds: Math.ceil(100_000 / 833) });
+    expect(ramp.followersPerSecond * ramp.sessionSeconds).toBeGreaterThanOrEqual(100_000);
+    const k6 = ensureK6();
+    const script = path.join(workspaceRoot, 'loadtests/src/chat-spike.ts');
+    const asIs = k6RunSeconds(k6, script, { PROFILE: 'chat-100k' });
+    const ramped = k6RunSeconds(k6, script, { PROFILE: 'chat-100k', PEAK_FOLLOWERS_PER_SECOND: '833', SESSION_SECONDS: `${ramp.sessionSeconds}` });
+    expect(ramped - asIs).toBe(ramp.sessionSeconds - 20);
+
+    // An account that has stag's records lets it through (its deliveries are measured against
+    // the quota's floor, not counted against it); one at AWS's defaults is refused by name.
+    const fargate = { 'Fargate On-Demand vCPU resource count': stag.quotas.fargateOnDemandVcpu };
+    const records = { fargate, apigateway: { 'New connections per second': 1_000, 'Throttle rate': 15_000 } };
+    const sq = serviceQuotas(records, DEFAULTS);
     try {
-      const { problems } = await preflight(FLEET_PROFILES['chat-100k']!, stag, await sq.client());
-      expect(problems).toEqual(
-        expect.arrayContaining([
-          expect.stringMatching(/^apigateway quota "New connections per second" is 1000 .*needs 5000 for 5000 followers arriving per second/),
-        ]),
-      );
+      expect((await preflight(FLEET_PROFILES['chat-100k']!, stag, await sq.client())).problems).toEqual([]);
     } finally {
       await sq.stop();
+    }
+    const defaults = serviceQuotas({ fargate }, DEFAULTS);
+    try {
+      const { problems } = await preflight(FLEET_PROFILES['chat-100k']!, stag, await defaults.client());
+      expect(problems).toEqual([
+        expect.stringMatching(/^apigateway quota "New connections per second" is 500 .*needs 833 for 833 followers arriving per second/),
+      ]);
+    } finally {
+      await defaults.stop();
     }
   });
 

@@ -122,6 +122,7 @@ describe('the fleet on Fargate, rehearsed (ECS, S3 and SSM on moto)', () => {
       script: RAMP,
       k6Env: { PROFILE: 'smoke', TARGET_URL: clockUrl },
       admission,
+      targetConditions: { admission: 'rate-rule-exempt' },
       timeUrl: clockUrl,
       reportDir,
       latencyMetric: 'iteration_duration',
@@ -185,7 +186,12 @@ describe('the fleet on Fargate, rehearsed (ECS, S3 and SSM on moto)', () => {
     }
     expect(result.clock?.worstOffsetMs).toBeGreaterThanOrEqual(0);
     const summary = JSON.parse(readFileSync(path.join(reportDir, 'summary.json'), 'utf8')) as Record<string, unknown>;
-    expect(summary).toMatchObject({ runId: result.runId, env: 'stag', taskSize: { cpu: launch.cpu, memoryMb: launch.memoryMb } });
+    expect(summary).toMatchObject({
+      runId: result.runId,
+      env: 'stag',
+      taskSize: { cpu: launch.cpu, memoryMb: launch.memoryMb },
+      target: { admission: 'rate-rule-exempt' },
+    });
     expect(readFileSync(path.join(reportDir, 'report.html'), 'utf8')).toContain('memory per task');
   });
 

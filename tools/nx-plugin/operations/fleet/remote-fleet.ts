@@ -46,6 +46,8 @@ export interface RemoteFleetRun {
   admission?: { parameter: string; header: string };
   reportDir: string;
   latencyMetric: string;
+  /** How the target ran (woken, reserved, admitted), for the report's summary. */
+  targetConditions?: object;
   /** Margin between every task RUNNING and the barrier opening (default 20 s: polling plus k6 start-up). */
   startMarginMs?: number;
   /** How long tasks may take to reach RUNNING, and to finish after the barrier. */
@@ -175,7 +177,12 @@ export async function runRemoteFleet(
     const result = judgeRun(run.reportDir, path.basename(run.script, '.ts'), results, health, {
       taskSeconds,
       startAt,
-      extra: { runId, env: run.env.name, taskSize: { cpu: launch.cpu, memoryMb: launch.memoryMb } },
+      extra: {
+        runId,
+        env: run.env.name,
+        taskSize: { cpu: launch.cpu, memoryMb: launch.memoryMb },
+        ...(run.targetConditions ? { target: run.targetConditions } : {}),
+      },
     });
     return { ...result, runId, taskArns, launch, secondsPerTask };
   } catch (error) {

@@ -129,7 +129,9 @@ export async function returnTarget(options: {
   const { autoscaling, woken } = options;
   const log = options.log ?? ((line: string) => console.log(line));
   const now = await readBounds(autoscaling, woken.resourceId);
-  if (now.minCapacity !== woken.during.minCapacity || now.maxCapacity !== woken.during.maxCapacity) {
+  const same = (a: Bounds, b: Bounds) => a.minCapacity === b.minCapacity && a.maxCapacity === b.maxCapacity;
+  if (same(now, woken.before)) return 'returned';
+  if (!same(now, woken.during)) {
     log(`${woken.resourceId} was changed to ${show(now)} during the run: left as it is`);
     return 'left';
   }
