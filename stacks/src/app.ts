@@ -26,7 +26,7 @@ export function buildApp(plans: StackPlan[], options: BuildOptions): App {
   for (const { id, component, env } of plans) {
     const role = options.role;
     // The bootstrap stack creates the deploy roles and their guardrails, so it never assumes one:
-    // an administrator applies it with the account's own session (README, "A new account").
+    // an administrator applies it with the account's own session (docs/infrastructure.md, "A new account").
     if (component === 'bootstrap') new BootstrapStack(app, id, { env, role: 'ambient', backend: options.bootstrapBackend ?? 's3' });
     if (component === 'chat') new ChatStack(app, id, { env, artifactsDir: options.artifactsDir, role });
     if (component === 'platform') new PlatformStack(app, id, { env, role });

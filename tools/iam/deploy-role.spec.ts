@@ -9,7 +9,7 @@ import { TERRAFORM_ACTIONS, type ApiCall, type ResourceContext } from './terrafo
  * The deploy role can apply what the stacks contain: for every resource of every stack it
  * applies (platform, chat, web of each env, and a preview), every call Terraform makes to
  * create, refresh, update and delete it is allowed by that account's relay-deploy policy, as
- * synthesized. (bootstrap-<env> is an administrator's, see the README.)
+ * synthesized. (bootstrap-<env> is an administrator's, see docs/infrastructure.md.)
  */
 jest.setTimeout(120_000);
 

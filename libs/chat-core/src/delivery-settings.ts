@@ -34,7 +34,7 @@ export const LOADTEST_METRICS = { namespace: 'Relay/LoadTest', p95: 'NightlyDeli
  * The two-stage fan-out. The stream consumer (`deliver`) reads a room's member pages and hands
  * chunks of connection ids to a queue; fan-out workers (`fanout`, one chunk per invocation)
  * post them in parallel. Small rooms skip the hop. The stack, the local runtime and
- * `bench:fanout`'s model all read these numbers (README, "Fan-out").
+ * `bench:fanout`'s model all read these numbers (docs/architecture.md, "Fan-out").
  */
 export const DELIVERY_FANOUT = {
   /**

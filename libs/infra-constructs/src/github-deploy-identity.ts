@@ -65,7 +65,7 @@ export const PR_PLANNED_COMPONENTS = ['platform', 'chat', 'web', 'loadgen'] as c
  * - relay-deploy: applies, only from the named workflow on main inside a matching GitHub
  *   Environment (prod's has required reviewers).
  * AWS evaluates `sub` (and `aud`) of GitHub's token, so the repository's OIDC subject template
- * must include job_workflow_ref (README, "Accounts and identity"); the trust policies below then
+ * must include job_workflow_ref (docs/infrastructure.md, "Accounts and identity"; docs/adr/0008); the trust policies below then
  * pin both the environment and the workflow file and ref.
  */
 export class GithubDeployIdentity extends Construct {

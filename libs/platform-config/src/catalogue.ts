@@ -66,7 +66,7 @@ const NIGHTLY_FLEET = {
 const DEFAULT_QUOTAS = { accountRequestsPerSecond: 10_000, accountNewConnectionsPerSecond: 500 };
 
 /**
- * Each account's public hosted zone, created and delegated once by a person (README), then
+ * Each account's public hosted zone, created and delegated once by a person (docs/first-apply.md), then
  * recorded here like the account ids.
  */
 const ZONE = 'relay-chat.example';

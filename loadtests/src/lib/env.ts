@@ -3,7 +3,7 @@ import { SharedArray } from 'k6/data';
 /** Run configuration from -e flags; a missing WS_URL is an error, not a silent default. */
 export function wsUrl(): string {
   const url = __ENV['WS_URL'];
-  if (!url || !/^wss?:\/\//.test(url)) throw new Error('WS_URL must be set to the ws:// or wss:// API URL (see README, load tests)');
+  if (!url || !/^wss?:\/\//.test(url)) throw new Error('WS_URL must be set to the ws:// or wss:// API URL (see docs/load-testing.md)');
   return url;
 }
 
@@ -16,7 +16,7 @@ interface SeededUsers {
 /** The broadcast API's base URL (http:// or https://). */
 export function broadcastUrl(): string {
   const url = __ENV['BROADCAST_URL'];
-  if (!url || !/^https?:\/\//.test(url)) throw new Error('BROADCAST_URL must be set to the broadcast API (see README, load tests)');
+  if (!url || !/^https?:\/\//.test(url)) throw new Error('BROADCAST_URL must be set to the broadcast API (see docs/load-testing.md)');
   return url.replace(/\/$/, '');
 }
 

@@ -51,7 +51,7 @@ export const PROFILES: Record<string, Profile> = {
   // ~1,000 followers connected at the peak on a 2-core machine running both k6 and the local
   // runtime: nightly's shape (20 s sessions) at a tenth of its arrivals, posting twice as often.
   // With 10 s sessions the same 1,000 means twice the arrivals (100/s x 10 SDK calls each) and
-  // sits at the edge of p95 200 ms here (see README, Benchmark: local capacity).
+  // sits at the edge of p95 200 ms here (docs/benchmarks.md, "Benchmark: local capacity").
   'local-spike': {
     peakFollowersPerSecond: 50,
     rampSeconds: 10,

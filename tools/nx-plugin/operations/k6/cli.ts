@@ -24,7 +24,7 @@ const SEED_COUNT: Record<string, number> = { smoke: 200, 'local-spike': 2000, ni
  * Profiles whose local runs first warm the runtime with one unmeasured chat-spike pass (these
  * -e overrides on the profile), on users of its own (another artist's room). The runtime process
  * is new for every run, and V8 optimizes its code over its first ~1,000 follower visits: until
- * then a visit costs ~20% more CPU, plus ~1.6 ms on V8's compiler threads (README, Benchmark:
+ * then a visit costs ~20% more CPU, plus ~1.6 ms on V8's compiler threads (docs/benchmarks.md, Benchmark:
  * local capacity), and a cold run pays that at its peak. AWS's services are warm when a spike
  * arrives; a cold sandbox is bench:bundles' to measure. The pass is held to every threshold but
  * latency: whatever it loses fails the run.

@@ -207,7 +207,7 @@ export function preflight(env: Environment, options: RunOptions, root: string, l
     encoding: 'utf8',
     env: options.env ?? process.env,
   });
-  const login = `log in to ${env.name}'s account ${env.accountId} first, e.g. \`aws sso login --profile relay-${env.kind === 'preview' ? 'dev' : env.name}\` and export AWS_PROFILE=relay-${env.kind === 'preview' ? 'dev' : env.name} (README, "Accounts and identity")`;
+  const login = `log in to ${env.name}'s account ${env.accountId} first, e.g. \`aws sso login --profile relay-${env.kind === 'preview' ? 'dev' : env.name}\` and export AWS_PROFILE=relay-${env.kind === 'preview' ? 'dev' : env.name} (docs/infrastructure.md, "Accounts and identity")`;
   if (result.status !== 0) throw new RunnerError(`no usable AWS credentials (${result.stderr.trim() || 'STS did not answer'}): ${login}`);
   const caller = JSON.parse(result.stdout) as { account: string; arn: string };
   log(`preflight: caller ${caller.arn} (account ${caller.account}); ${env.name} lives in account ${env.accountId}`);
