@@ -19,6 +19,7 @@ import { BASE_ENVIRONMENTS, resolveEnvironment } from '@relay/platform-config';
 import { SYNTH_NODE_ARGS } from '@relay/platform-config';
 import { localStateFile } from '@relay/infra-constructs';
 import { terraformBinary } from '../nx-plugin/operations/terraform/runner';
+import { runIfMain } from './run-if-main';
 
 export interface Step {
   title: string;
@@ -110,11 +111,4 @@ function main(): void {
   }
 }
 
-if (require.main === module) {
-  try {
-    main();
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(1);
-  }
-}
+runIfMain(module, main);

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { GITHUB_ENVIRONMENTS, GITHUB_REPOSITORY, type GithubEnvironment } from '@relay/platform-config';
+import { runIfMain } from './run-if-main';
 
 export interface GithubApi {
   request(method: string, route: string, body?: unknown): Promise<unknown>;
@@ -96,9 +97,4 @@ async function main(): Promise<void> {
   await applyEnvironments(githubApi(process.env['GITHUB_API_URL'] ?? 'https://api.github.com', token));
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(1);
-  });
-}
+runIfMain(module, main);

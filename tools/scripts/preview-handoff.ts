@@ -13,6 +13,7 @@ import { copyFileSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, cl
 import path from 'node:path';
 import { CHAT_FUNCTIONS } from '@relay/chat-core';
 import { previewNameForBranch } from '@relay/platform-config';
+import { runIfMain } from './run-if-main';
 
 export const PREVIEW_LABEL = 'preview';
 
@@ -109,11 +110,4 @@ function main(): void {
   }
 }
 
-if (require.main === module) {
-  try {
-    main();
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(1);
-  }
-}
+runIfMain(module, main);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { resolveEnvironment, stateLocation } from '@relay/platform-config';
+import { runIfMain } from './run-if-main';
 
 export interface StateObject {
   key: string;
@@ -65,9 +66,4 @@ async function main(): Promise<void> {
   console.log(`${previews} previews, ${expired.length} expired: ${expired.join(', ') || 'none'}`);
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+runIfMain(module, main);

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { checkSecret } from '@relay/chat-core';
 import { resolveEnvironment, RUNTIME_SECRETS, secretParameter, type Environment } from '@relay/platform-config';
+import { runIfMain } from '../scripts/run-if-main';
 
 export type SecretOutcome = 'created' | 'replaced placeholder' | 'kept';
 
@@ -80,9 +81,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(1);
-  });
-}
+runIfMain(module, main);

@@ -11,6 +11,7 @@ import { checkSecret, signToken, type TokenSettings } from '@relay/chat-core';
 import { LOCAL_AUTH } from '@relay/chat-local-runtime';
 import { DEPLOYED_TOKEN_CLAIMS } from '@relay/platform-config';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { runIfMain } from '../../../scripts/run-if-main';
 
 export interface SeededUsers {
   artist: { userId: string; token: string };
@@ -63,9 +64,4 @@ async function main(): Promise<void> {
   console.log(`seeded ${users.followers.length} followers and 1 artist into ${values.out} (${parameter ? `secret ${parameter}` : 'local runtime secret'})`);
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+runIfMain(module, main);
