@@ -53,7 +53,7 @@ export async function loadInFlight(s3: S3Client, env: Environment): Promise<InFl
 export async function putBack(env: Environment, clients: TargetClients, record: InFlight, log: (line: string) => void = console.log): Promise<string[]> {
   const done: string[] = [];
   const results = await Promise.allSettled([
-    record.woken ? returnTarget({ env, autoscaling: clients.autoscaling, woken: record.woken, log }).then((r) => done.push(`target ${r}`)) : undefined,
+    record.woken ? returnTarget({ autoscaling: clients.autoscaling, woken: record.woken, log }).then((r) => done.push(`target ${r}`)) : undefined,
     record.reservation ? releaseLoadBalancer(clients.elb, record.reservation, log).then(() => done.push('reservation released')) : undefined,
     record.admission ? closeAdmission(record.admission, clients).then(() => done.push('admission closed')) : undefined,
   ]);

@@ -21,9 +21,8 @@ export interface TaskShape {
 export interface RunCost {
   taskSeconds: number;
   usd: number;
-  /** The arithmetic, for the plan's printout. */
+  /** The arithmetic, for the plan's printout (the prices' date on its last line). */
   lines: string[];
-  pricesDate: string;
 }
 
 /** Before the barrier (image pull, start, the slowest task reaching RUNNING, the margin) and after the test (uploads). */
@@ -50,7 +49,6 @@ export function fargateCost(region: string, shape: TaskShape, secondsEach: numbe
   return {
     taskSeconds: shape.count * billed,
     usd,
-    pricesDate: prices.date,
     lines: [
       `${what}: ${shape.count} task(s) × ${billed} s = ${(hours * 3600).toFixed(0)} task-seconds (${hours.toFixed(3)} h)`,
       `  vCPU ${hours.toFixed(3)} h × ${shape.vcpu} × $${rate.vcpuHour}/vCPU-h = $${vcpu.toFixed(4)}`,
@@ -70,7 +68,6 @@ export function reservationCost(region: string, lcus: number, seconds: number): 
   return {
     taskSeconds: 0,
     usd,
-    pricesDate: prices.date,
     lines: [`the load balancer's reservation: ${lcus} LCU × ${hours.toFixed(3)} h × $${rate}/LCU-h = $${usd.toFixed(4)}`],
   };
 }
@@ -88,9 +85,8 @@ export function estimateFleetCost(region: string, shape: TaskShape, k6Seconds: n
 
 /** What the run's tasks cost, from the seconds each was up (ECS's startedAt to stoppedAt). */
 export function actualFleetCost(region: string, shape: Omit<TaskShape, 'count'>, secondsPerTask: number[]): { usd: number; taskSeconds: number } {
-  const billed = secondsPerTask.map((s) => Math.max(60, Math.ceil(s)));
-  const cost = billed.reduce((sum, s) => sum + fargateCost(region, { ...shape, count: 1 }, s, '').usd, 0);
-  return { usd: cost, taskSeconds: billed.reduce((a, b) => a + b, 0) };
+  const tasks = secondsPerTask.map((s) => fargateCost(region, { ...shape, count: 1 }, s, ''));
+  return { usd: tasks.reduce((sum, t) => sum + t.usd, 0), taskSeconds: tasks.reduce((sum, t) => sum + t.taskSeconds, 0) };
 }
 
 /** k6's "3m10s"-style durations, in seconds. */

@@ -158,7 +158,7 @@ describe("a fleet run wakes and admits its target, and returns both (stag's broa
       // Readiness was asked with the admission, three answers in a row.
       expect(seen.filter((h) => h === admission.secret).length).toBeGreaterThanOrEqual(3);
 
-      expect(await returnTarget({ env: stag, autoscaling: clients.autoscaling, woken, log: () => undefined })).toBe('returned');
+      expect(await returnTarget({ autoscaling: clients.autoscaling, woken, log: () => undefined })).toBe('returned');
       expect(await targetBounds()).toEqual({ min: 0, max: 0 });
       await closeAdmission(admission, clients);
     } finally {
@@ -273,7 +273,7 @@ describe("a fleet run wakes and admits its target, and returns both (stag's broa
         MaxCapacity: 8,
       }),
     );
-    expect(await returnTarget({ env: stag, autoscaling: clients.autoscaling, woken, log: () => undefined })).toBe('left');
+    expect(await returnTarget({ autoscaling: clients.autoscaling, woken, log: () => undefined })).toBe('left');
     expect(await targetBounds()).toEqual({ min: 1, max: 8 });
 
     // Back to night; no stand-in applies the bounds, so the service never runs: the wake gives up

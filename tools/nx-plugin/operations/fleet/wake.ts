@@ -109,7 +109,7 @@ export async function wakeTarget(options: {
     }
   } catch (error) {
     // A target that never woke is returned at once, not left at a run's size.
-    await returnTarget({ env, autoscaling: clients.autoscaling, woken: { resourceId: scalableTarget, before, during: bounds, runningCount }, log });
+    await returnTarget({ autoscaling: clients.autoscaling, woken: { resourceId: scalableTarget, before, during: bounds, runningCount }, log });
     throw error;
   }
   log(`${cluster}/${service}: ${runningCount} task(s) running, ${options.readyUrl} ready`);
@@ -121,7 +121,6 @@ export async function wakeTarget(options: {
  * morning start, an operator): then they are theirs, and left as found.
  */
 export async function returnTarget(options: {
-  env: Environment;
   autoscaling: ApplicationAutoScalingClient;
   woken: Woken;
   log?: (line: string) => void;
