@@ -6,6 +6,10 @@ import prettierRecommended from 'eslint-plugin-prettier/recommended';
  *   type:app | type:stack | type:loadtest | type:tool may use type:lib; libs use only libs.
  *   stacks carry no scope: they compose the constructs of every scope.
  *   scope:chat and scope:broadcast may use scope:platform; scope:platform uses only itself.
+ *   Tools (tools/*, one project per job) may use libs and, by job, the tools beneath them:
+ *   k6 and ci stand alone, emulators may run k6, operations, policy and contract may use the
+ *   emulators, and bench and the workflow rehearsals may use operations. Nothing but a tool may
+ *   use a tool, so product code never depends on tools/.
  */
 export default [
   ...nx.configs['flat/base'],
@@ -26,7 +30,16 @@ export default [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:stack', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:loadtest', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:tool'] },
+            { sourceTag: 'tool:k6', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'tool:ci', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'tool:docs', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'tool:emulator', onlyDependOnLibsWithTags: ['type:lib', 'tool:k6'] },
+            { sourceTag: 'tool:operations', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6'] },
+            { sourceTag: 'tool:policy', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator'] },
+            { sourceTag: 'tool:contract', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator'] },
+            { sourceTag: 'tool:bench', onlyDependOnLibsWithTags: ['type:lib', 'tool:operations', 'tool:emulator', 'tool:k6'] },
+            { sourceTag: 'tool:rehearsal', onlyDependOnLibsWithTags: ['type:lib', 'tool:operations', 'tool:emulator', 'tool:k6'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'scope:chat', onlyDependOnLibsWithTags: ['scope:chat', 'scope:platform'] },
             { sourceTag: 'scope:broadcast', onlyDependOnLibsWithTags: ['scope:broadcast', 'scope:chat', 'scope:platform'] },

@@ -11,7 +11,7 @@ function projectConfig(displayName, rootDir, overrides = {}) {
     ...module.exports,
     displayName,
     rootDir,
-    reporters: ['default', [path.join(__dirname, 'tools/jest-json-report.cjs'), { name: displayName, root: __dirname }]],
+    reporters: ['default', [path.join(__dirname, 'tools/ci/jest-json-report.cjs'), { name: displayName, root: __dirname }]],
     ...overrides,
   };
 }

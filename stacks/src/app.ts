@@ -15,7 +15,7 @@ export interface BuildOptions {
   role?: RoleMode;
   /**
    * Where the bootstrap stack keeps state: 'local' only for the first apply of a new account
-   * (the bucket does not exist yet), then 's3' for good (tools/scripts/bootstrap-account.ts).
+   * (the bucket does not exist yet), then 's3' for good (tools/nx-plugin/scripts/bootstrap-account.ts).
    */
   bootstrapBackend?: 'local' | 's3';
 }

@@ -34,7 +34,7 @@ import {
  * Gateway's permission to write logs (account-wide settings, so they live here, once). An
  * administrator applies it.
  * A new account's first apply runs on local state (the bucket does not exist yet) with an
- * administrator's credentials; tools/scripts/bootstrap-account.ts then moves the state into the
+ * administrator's credentials; tools/nx-plugin/scripts/bootstrap-account.ts then moves the state into the
  * bucket, where it stays (the default backend is s3).
  */
 export class BootstrapStack extends RelayStack {

@@ -11,7 +11,7 @@ export class ChatStack extends RelayStack {
   constructor(scope: Construct, id: string, props: { env: Environment; artifactsDir: string; role?: RoleMode }) {
     super(scope, id, { env: props.env, component: 'chat', role: props.role });
     const prefix = resourcePrefix(props.env);
-    // Secrets are created outside Terraform (tools/scripts/ensure-secrets.ts), so no value ever
+    // Secrets are created outside Terraform (tools/nx-plugin/operations/secrets/ensure-secrets.ts), so no value ever
     // enters state or a plan; the stack only refers to them by name.
     const secret = secretParameter(props.env, 'chat/auth-token-secret');
     const cursorSecret = secretParameter(props.env, 'chat/cursor-secret');

@@ -78,7 +78,7 @@ describe('synth of every environment', () => {
         : [],
     );
     // Every stack, bootstrap included, keeps its state in the account's bucket (bootstrap moves
-    // there after a new account's first apply: tools/scripts/bootstrap-account.ts).
+    // there after a new account's first apply: tools/nx-plugin/scripts/bootstrap-account.ts).
     expect(stack.terraform.backend.s3).toMatchObject({
       bucket: `relay-tfstate-${env.accountId}-${env.region}`,
       key: `${id.split('-')[0]}/${env.name}.tfstate`,

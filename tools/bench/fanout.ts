@@ -11,7 +11,7 @@
  * real local run at --real-n with the same per-post latency, set beside the model of it.
  */
 import { parseArgs } from 'node:util';
-import { LocalRuntimeProcess } from '../scripts/local-runtime-client';
+import { LocalRuntimeProcess } from '@relay/local-stack';
 import { modelMode } from './fanout-model-run';
 import { benchSize } from './local-fanout';
 

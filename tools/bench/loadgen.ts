@@ -15,9 +15,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuSecondsOf, ensureK6, k6Environment, workspaceRoot } from '../nx-plugin/operations/k6/k6-process';
-import { FLEET_PROFILES, planFleet, type GeneratorCapacity } from '../nx-plugin/operations/fleet/plan';
-import { estimateFleetCost, k6RunSeconds } from '../nx-plugin/operations/fleet/run-cost';
+import { cpuSecondsOf, ensureK6, k6Environment, workspaceRoot } from '@relay/k6-process';
+import { FLEET_PROFILES, planFleet, type GeneratorCapacity, estimateFleetCost, k6RunSeconds } from '@relay/operations';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' } } });
 const seconds = Number(values.seconds);

@@ -1,6 +1,6 @@
 import { signToken } from '@relay/chat-core';
 import { ChatClient, LOCAL_AUTH } from '@relay/chat-local-runtime';
-import type { LocalRuntimeProcess } from '../scripts/local-runtime-client';
+import type { LocalRuntimeProcess } from '@relay/local-stack';
 
 /** Fan-out through the local runtime, measured from the outside: shared by bench:fanout's modes. */
 async function inBatches<T>(count: number, batch: number, make: (i: number) => Promise<T>): Promise<T[]> {

@@ -1,6 +1,6 @@
 import { reconnectDelay, type Backoff } from '@relay/chat-client';
 import { DELIVERY_FANOUT, MAX_PAGE_SIZE } from '@relay/chat-core';
-import { Clock, Quota, random } from './fanout-model';
+import { Clock, Quota, random } from '@relay/operations';
 
 /**
  * What a storm costs a room, on the fan-out model's virtual clock: N members' sockets dropped

@@ -3,11 +3,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { broadcastService, DEPLOYED_TOKEN_CLAIMS, FLEET_ADMISSION_CLOSED, fleetAdmission, resolveEnvironment } from '@relay/platform-config';
-import { seedLoadgenInMoto } from '../moto/loadgen-in-moto';
-import { holdEcsTasksRunning, motoCliEnv } from '../moto/moto-server';
-import { seedPlatformTargetInMoto } from '../moto/platform-target-in-moto';
-import { ensureK6 } from '../nx-plugin/operations/k6/k6-process';
-import { LocalRuntimeProcess } from '../scripts/local-runtime-client';
+import { seedLoadgenInMoto, seedPlatformTargetInMoto, FLEET_TASK_ENTRYPOINT } from '@relay/operations';
+import { holdEcsTasksRunning, motoCliEnv } from '@relay/emulators';
+import { ensureK6 } from '@relay/k6-process';
+import { LocalRuntimeProcess } from '@relay/local-stack';
 import { ROOT, SHA, startFixture, type Fixture } from './rehearsal-fixture';
 import { WorkflowRehearsal } from './workflow-runner';
 
@@ -20,7 +19,7 @@ import { WorkflowRehearsal } from './workflow-runner';
  * sleeps as at 03:00 (scalable target 0/0) and its WAF's exemption set matches nothing (both in
  * moto, as the platform stack leaves them). What Fargate does with a RUNNING task, and what
  * Application Auto Scaling does with new bounds, is done by the Fargate stand-in
- * (tools/moto/fargate-stand-in.ts), in a process of its own: each task runs the image's
+ * (tools/emulators/moto/fargate-stand-in.ts), in a process of its own: each task runs the image's
  * entrypoint with the real k6 and scenarios against that stack. The orchestrator admits the
  * fleet, wakes the target, launches, holds the barrier, collects from S3, merges, judges, keeps
  * the run's record, prints the trend, and returns the target and its WAF as it found them.
@@ -70,11 +69,12 @@ beforeAll(async () => {
     [
       '--import',
       'tsx',
-      path.join(ROOT, 'tools/moto/fargate-stand-in.ts'),
+      path.join(ROOT, 'tools/emulators/moto/fargate-stand-in.ts'),
       JSON.stringify({
         endpoint: fixture.moto.endpoint,
         region: stag.region,
         cluster: launch.cluster,
+        entrypoint: FLEET_TASK_ENTRYPOINT,
         k6: ensureK6(),
         scenariosDir: path.join(ROOT, 'loadtests/src'),
         // The tasks' own AWS calls (the run's admission secret) go to stag's account too.

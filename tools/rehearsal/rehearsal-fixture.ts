@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolveEnvironment } from '@relay/platform-config';
-import { motoBin, startMoto, type MotoServer } from '../moto/moto-server';
+import { motoBin, startMoto, type MotoServer } from '@relay/emulators';
 import { ArtifactStore } from './artifacts';
 import type { RehearsalEvent, RehearsalOptions } from './workflow-runner';
 

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { HandlerSource } from '@relay/chat-local-runtime';
 import { humanLogStream, startLocalStack } from '@relay/local-stack';
 import { CATALOGUE } from '@relay/platform-config';
+import { builtWebClient } from './web-client';
 
 const USAGE = `npm start -- [options]: the whole product on 127.0.0.1 (chat, broadcast API, web client)
 
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     webPort: portOf('web-port', values['web-port']),
     handlers: values.handlers as HandlerSource,
     logLevel: values['log-level'],
+    web: builtWebClient(),
   });
   const { runtime } = stack;
   const token = await runtime.issueToken('demo-user', 'Demo User');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ChatClient } from '@relay/chat-local-runtime';
 import { startLocalStack, type LocalStack } from '@relay/local-stack';
+import { builtWebClient } from '../src/web-client';
 
 jest.setTimeout(90_000);
 
@@ -14,7 +15,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  stack = await startLocalStack({ logLevel: 'ERROR' });
+  stack = await startLocalStack({ logLevel: 'ERROR', web: builtWebClient() });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

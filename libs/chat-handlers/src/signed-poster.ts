@@ -21,7 +21,7 @@ export function credentialsFromEnv(env = process.env): () => PosterCredentials {
 
 /**
  * The IAM action a hand-signed request performs. Named at every call site, so the runtime-roles
- * check (tools/iam/sdk-calls.ts) sees it as it sees an SDK command.
+ * check (tools/policy/iam/sdk-calls.ts) sees it as it sees an SDK command.
  */
 export type SignedAction = 'execute-api:ManageConnections';
 

@@ -6,8 +6,8 @@ import type { Statement } from './iam';
  * do, whatever inline policy a deploy gives it. It is the union of what Relay's runtime roles
  * need, on this environment's resources in this account, and nothing of IAM, STS or the
  * account: a role created by a compromised deploy is worth no more than a runtime role.
- * Each runtime role's own policy is narrower (tools/iam/runtime-roles.spec.ts); that every one of
- * them fits inside this is proven by tools/iam/boundary.spec.ts.
+ * Each runtime role's own policy is narrower (tools/policy/iam/runtime-roles.spec.ts); that every one of
+ * them fits inside this is proven by tools/policy/iam/boundary.spec.ts.
  */
 export function boundaryStatements(env: { region: string; accountId: string }, scope: Pick<DeployScopeNames, 'prefix' | 'parameters'>): Statement[] {
   const { prefix } = scope;

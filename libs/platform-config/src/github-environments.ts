@@ -1,7 +1,7 @@
 /**
  * The repository's GitHub Environments and their protection rules, as code: the deploy roles
  * trust jobs by Environment (github-deploy-identity.ts), so who may approve a job in one is part
- * of the security model, not a setting someone remembers. tools/scripts/github-environments.ts
+ * of the security model, not a setting someone remembers. tools/nx-plugin/scripts/github-environments.ts
  * applies this through GitHub's REST API (the bootstrap runs it), and a check fails when a
  * workflow names an Environment that is not declared here.
  */

@@ -27,7 +27,7 @@ export function parameterPath(env: Environment, ...parts: string[]): string {
 /**
  * The secrets of an environment, as SSM SecureStrings under its path. Terraform never creates,
  * reads or stores them (so no value can reach state, plans or CI artifacts, and no plan role
- * needs to read them): tools/scripts/ensure-secrets.ts creates each with a random value before
+ * needs to read them): tools/nx-plugin/operations/secrets/ensure-secrets.ts creates each with a random value before
  * the first apply, and consumers refer to them by these names.
  */
 export const RUNTIME_SECRETS = ['chat/auth-token-secret', 'chat/cursor-secret'] as const;

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { k6Environment } from '../k6/k6-process';
+import { k6Environment } from '@relay/k6-process';
 import { TASK_FILES, type Assignment, type TaskHealthFile } from './assignment';
 import { measureClockOffset } from './clock-offset';
 import { executionSegments, k6RunArgs } from './segments';
@@ -16,6 +16,9 @@ import { TaskStatsSampler } from './task-metadata';
  * on Fargate and in the rehearsal (remote-fleet.spec.ts), where ECS is moto and the task a local
  * process.
  */
+/** The fleet image's entrypoint (loadtests/Dockerfile runs its bundle; the Fargate stand-in runs it with tsx). */
+export const FLEET_TASK_ENTRYPOINT = path.join(__dirname, 'fleet-task-main.ts');
+
 export interface FleetTaskOptions {
   k6: string;
   /** Where the scenarios are (loadtests/src in the image). */

@@ -1,6 +1,6 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { resolveEnvironment } from '@relay/platform-config';
-import { startMoto, type MotoServer } from '../../../moto/moto-server';
+import { startMoto, type MotoServer } from '@relay/emulators';
 import { changedVariables, compareRuns, loadHistory, saveRecord, targetConfig, trendMarkdown, type RunRecord } from './history';
 
 const stag = resolveEnvironment('stag');

@@ -1,7 +1,7 @@
 import { resolveEnvironment } from '@relay/platform-config';
 import { serviceQuotas, type Quotas } from '../terraform/service-quotas-stand-in';
 import path from 'node:path';
-import { ensureK6, workspaceRoot } from '../k6/k6-process';
+import { ensureK6, workspaceRoot } from '@relay/k6-process';
 import { chatRamp, FLEET_PROFILES, planFleet, TASK_SIZE } from './plan';
 import { k6RunSeconds } from './run-cost';
 import { preflight } from './preflight';

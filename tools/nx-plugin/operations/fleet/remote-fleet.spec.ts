@@ -9,11 +9,10 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { FLEET_ADMISSION_HEADER, fleetAdmission, loadgenLaunchParameter, resolveEnvironment } from '@relay/platform-config';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import { FargateStandIn } from '../../../moto/fargate-stand-in';
-import { seedLoadgenInMoto } from '../../../moto/loadgen-in-moto';
-import { holdEcsTasksRunning, motoCliEnv, startMoto, type MotoServer } from '../../../moto/moto-server';
-import { synthesizeStacks } from '../../../synthesized-stacks';
-import { ensureK6 } from '../k6/k6-process';
+import { FargateStandIn, holdEcsTasksRunning, motoCliEnv, startMoto, type MotoServer, synthesizeStacks } from '@relay/emulators';
+import { FLEET_TASK_ENTRYPOINT } from './fleet-task';
+import { seedLoadgenInMoto } from './loadgen-in-moto';
+import { ensureK6 } from '@relay/k6-process';
 import { ASSIGNMENT_VARIABLE, parseAssignment, type Assignment } from './assignment';
 import { runRemoteFleet, type LaunchConfig } from './remote-fleet';
 
@@ -21,7 +20,7 @@ import { runRemoteFleet, type LaunchConfig } from './remote-fleet';
  * The Fargate fleet rehearsed: the orchestrator's every AWS call (SSM, S3, ECS RunTask,
  * DescribeTasks, StopTask) goes to moto's server, and what ECS would do with a RUNNING task
  * (run the image's entrypoint with the task's overrides, serve its metadata endpoint, record it
- * STOPPED when it exits) is done by the Fargate stand-in (tools/moto/fargate-stand-in.ts): moto
+ * STOPPED when it exits) is done by the Fargate stand-in (tools/emulators/moto/fargate-stand-in.ts): moto
  * runs no container and has no metadata endpoint. Nothing else stands in.
  */
 jest.setTimeout(300_000);
@@ -63,12 +62,13 @@ function deployFleet(): LaunchConfig {
   return launch;
 }
 
-/** ECS's part, played by the stand-in (tools/moto/fargate-stand-in.ts). */
+/** ECS's part, played by the stand-in (tools/emulators/moto/fargate-stand-in.ts). */
 async function startFargateStandIn(cluster: string, options: { k6?: string } = {}): Promise<() => Promise<void>> {
   // The task's own AWS calls (its admission secret, with its role) go to moto too.
   const standIn = new FargateStandIn({
     ecs,
     cluster,
+    entrypoint: FLEET_TASK_ENTRYPOINT,
     k6: options.k6 ?? K6,
     scenariosDir: FIXTURES,
     env: motoCliEnv(moto, stag.region) as Record<string, string>,

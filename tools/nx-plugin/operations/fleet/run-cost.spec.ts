@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ensureK6, workspaceRoot } from '../k6/k6-process';
+import { ensureK6, workspaceRoot } from '@relay/k6-process';
 import prices from './fargate-prices.json';
 import { FLEET_PROFILES } from './plan';
 import { actualFleetCost, estimateFleetCost, fargateCost, k6RunSeconds, parseK6Duration, TASK_OVERHEAD_SECONDS } from './run-cost';

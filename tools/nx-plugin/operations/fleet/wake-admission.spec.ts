@@ -14,10 +14,9 @@ import {
   resolveEnvironment,
 } from '@relay/platform-config';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { Elbv2CapacityStandIn } from '../../../moto/elbv2-capacity-stand-in';
-import { FargateStandIn } from '../../../moto/fargate-stand-in';
-import { holdEcsTasksRunning, motoCliEnv, startMoto, type MotoServer } from '../../../moto/moto-server';
-import { seedPlatformTargetInMoto } from '../../../moto/platform-target-in-moto';
+import { Elbv2CapacityStandIn, FargateStandIn, holdEcsTasksRunning, motoCliEnv, startMoto, type MotoServer } from '@relay/emulators';
+import { FLEET_TASK_ENTRYPOINT } from './fleet-task';
+import { seedPlatformTargetInMoto } from './platform-target-in-moto';
 import { admitFleet, closeAdmission } from './admission';
 import { loadInFlight, putBack, saveInFlight, type InFlight } from './in-flight';
 import { FLEET_PROFILES } from './plan';
@@ -51,7 +50,15 @@ const aws = (...args: string[]) => {
 
 /** The Fargate stand-in for its Application Auto Scaling part only: it runs no task here. */
 function scalingStandIn(): FargateStandIn {
-  return new FargateStandIn({ ecs: clients.ecs, autoscaling: clients.autoscaling, cluster: 'none', k6: '/bin/false', scenariosDir: '.', pollMs: 100 });
+  return new FargateStandIn({
+    ecs: clients.ecs,
+    autoscaling: clients.autoscaling,
+    cluster: 'none',
+    entrypoint: FLEET_TASK_ENTRYPOINT,
+    k6: '/bin/false',
+    scenariosDir: '.',
+    pollMs: 100,
+  });
 }
 
 async function targetBounds(): Promise<{ min?: number; max?: number }> {

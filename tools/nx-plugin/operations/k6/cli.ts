@@ -12,9 +12,9 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOCAL_AUTH } from '@relay/chat-local-runtime';
-import { compareSummaries } from '../../../scripts/k6-compare';
-import { LocalRuntimeProcess } from '../../../scripts/local-runtime-client';
-import { cpuSecondsOf, ensureK6, k6Environment, workspaceRoot as root } from './k6-process';
+import { compareSummaries } from '../../scripts/k6-compare';
+import { LocalRuntimeProcess } from '@relay/local-stack';
+import { cpuSecondsOf, ensureK6, k6Environment, workspaceRoot as root } from '@relay/k6-process';
 import { seedUsers, writeUsers } from './seed-users';
 const SCENARIOS = ['chat-spike', 'chat-steady', 'broadcast-api'];
 /** Users to seed per profile: at least the peak number of concurrent sockets. */

@@ -11,7 +11,7 @@ import { checkSecret, signToken, type TokenSettings } from '@relay/chat-core';
 import { LOCAL_AUTH } from '@relay/chat-local-runtime';
 import { DEPLOYED_TOKEN_CLAIMS } from '@relay/platform-config';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { runIfMain } from '../../../scripts/run-if-main';
+import { runIfMain } from '../../scripts/run-if-main';
 
 export interface SeededUsers {
   artist: { userId: string; token: string };

@@ -2,7 +2,7 @@ import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeLogGroupsCommand }
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { parameterPath, resolveEnvironment, resourcePrefix, stateLocation } from '@relay/platform-config';
-import { startMoto, type MotoServer } from '../../../moto/moto-server';
+import { startMoto, type MotoServer } from '@relay/emulators';
 import { cleanupPreview } from './cleanup';
 
 /**

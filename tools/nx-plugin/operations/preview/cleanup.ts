@@ -3,7 +3,7 @@
  * ensure-secrets.ts created outside Terraform, and anything else under /relay/dev-<name>/), log
  * groups a Lambda or API Gateway recreated after the destroy, and its state object and lock
  * (destroy leaves an empty state behind, which the sweep would keep finding). Only the preview's
- * own names are touched; relay-preview may reach no other (tools/iam/escalation.spec.ts).
+ * own names are touched; relay-preview may reach no other (tools/policy/iam/escalation.spec.ts).
  */
 import { CloudWatchLogsClient, DeleteLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';

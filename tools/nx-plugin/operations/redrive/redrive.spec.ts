@@ -1,8 +1,7 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DELIVERY_FANOUT } from '@relay/chat-core';
 import { resolveEnvironment } from '@relay/platform-config';
-import { startMoto, type MotoServer } from '../../../moto/moto-server';
-import { startSqsMoveTaskStandIn, type SqsMoveTaskStandIn } from '../../../moto/sqs-move-task-stand-in';
+import { startMoto, type MotoServer, startSqsMoveTaskStandIn, type SqsMoveTaskStandIn } from '@relay/emulators';
 import { chunkQueueNames, redriveChunks, redriveRate } from './redrive';
 
 /**

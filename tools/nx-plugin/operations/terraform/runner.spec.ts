@@ -2,9 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolveEnvironment } from '@relay/platform-config';
-import { startMoto, type MotoServer } from '../../../moto/moto-server';
-import { bootstrapSteps, localStateFiles } from '../../../scripts/bootstrap-account';
-import { synthesizeInto } from '../../../synthesized-stacks';
+import { startMoto, type MotoServer, synthesizeInto } from '@relay/emulators';
+import { bootstrapSteps, localStateFiles } from '../../scripts/bootstrap-account';
 import { commandsFor, PLAN_FILE, preflight, RunnerError, STAND_IN_DIGEST } from './runner';
 
 /** An outdir as a synth leaves it: stack folders, and manifest.json naming the last synth's. */
@@ -197,7 +196,7 @@ describe('bootstrap-account', () => {
       ['node', 'tsx'],
       ['node', 'tsx'],
     ]);
-    expect(steps[8]!.args).toEqual(['--import', 'tsx', 'tools/scripts/github-environments.ts', 'apply']);
+    expect(steps[8]!.args).toEqual(['--import', 'tsx', 'tools/nx-plugin/scripts/github-environments.ts', 'apply']);
     expect(steps[9]!.args).toEqual(['--import', 'tsx', 'tools/nx-plugin/operations/terraform/quota-check.ts', 'stag']);
     expect(steps[1]!.env).toMatchObject({ RELAY_ROLE: 'ambient', RELAY_BOOTSTRAP_BACKEND: 'local', RELAY_COMPONENTS: 'bootstrap' });
     expect(steps[5]!.env).toMatchObject({ RELAY_BOOTSTRAP_BACKEND: 's3' });

