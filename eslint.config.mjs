@@ -7,8 +7,8 @@ import prettierRecommended from 'eslint-plugin-prettier/recommended';
  *   stacks carry no scope: they compose the constructs of every scope.
  *   scope:chat and scope:broadcast may use scope:platform; scope:platform uses only itself.
  *   Tools (tools/*, one project per job) may use libs and, by job, the tools beneath them:
- *   k6 and ci stand alone, emulators may run k6, operations, policy and contract may use the
- *   emulators, and bench and the workflow rehearsals may use operations. Nothing but a tool may
+ *   k6 and ci stand alone, emulators may run k6, prices, operations, policy and contract may use
+ *   the emulators, operations the prices, and bench, cost and the workflow rehearsals operations. Nothing but a tool may
  *   use a tool, so product code never depends on tools/.
  */
 export default [
@@ -35,7 +35,9 @@ export default [
             { sourceTag: 'tool:ci', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'tool:docs', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'tool:emulator', onlyDependOnLibsWithTags: ['type:lib', 'tool:k6'] },
-            { sourceTag: 'tool:operations', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6'] },
+            { sourceTag: 'tool:prices', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator'] },
+            { sourceTag: 'tool:operations', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices'] },
+            { sourceTag: 'tool:cost', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices', 'tool:operations'] },
             { sourceTag: 'tool:policy', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator'] },
             { sourceTag: 'tool:contract', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator'] },
             { sourceTag: 'tool:bench', onlyDependOnLibsWithTags: ['type:lib', 'tool:operations', 'tool:emulator', 'tool:k6'] },

@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, stripVTControlCharacters } from 'node:util';
 
 const root = path.resolve(__dirname, '..', '..');
 const TARGETS = 'lint,typecheck,test,e2e-sockets,e2e-browser,e2e-node24,build,synth';
@@ -46,7 +46,12 @@ function nx(cwd: string, cacheDir: string, args: string[]): Measured {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) {
     const failed = [...result.stdout.matchAll(/^\s*-\s+([\w-]+:[\w-]+)\s*$/gm)].map((m) => m[1]);
-    throw new BenchFailure(`nx ${args.join(' ')} failed${failed.length ? ` (${failed.join(', ')})` : ''}; its last output:\n${result.stdout.slice(-2000)}`);
+    // Jest's failure headings name the failing tests wherever they are in a long output.
+    const plain = stripVTControlCharacters(result.stdout);
+    const tests = [...plain.matchAll(/^\s*● (.+)$/gm)].map((m) => `  ● ${m[1]}`);
+    throw new BenchFailure(
+      `nx ${args.join(' ')} failed${failed.length ? ` (${failed.join(', ')})` : ''}${tests.length ? `\n${[...new Set(tests)].join('\n')}` : ''}; its last output:\n${plain.slice(-2000)}`,
+    );
   }
   return { seconds, tasks: (result.stdout.match(/^> nx run /gm) ?? []).length };
 }

@@ -7,6 +7,7 @@ import { WorkflowRehearsal } from './workflow-runner';
  * prod legs of their matrices are listed as not rehearsed):
  * - drift.yml: the build, then plan-env.yml with -detailed-exitcode and the read-only role,
  *   reporting no drift and uploading no plan;
+ * - pr.yml's cost job: the base checked out beside the head, both synthesized and priced, the diff;
  * - pr.yml's plan job: the PR plan role, validate, then a plan without refresh or lock against
  *   the recorded state, scanned for secrets. Its affected job is `npm test`'s own subset (lint,
  *   test, build and synth of what changed), which the suite runs in full: not rehearsed.
@@ -38,10 +39,12 @@ describe('read-only workflows, rehearsed', () => {
     expect(drift.notRehearsed().map((s) => s.step)).toEqual(['(matrix {"env":"stag"})', '(matrix {"env":"prod"})']);
   });
 
-  it("pr.yml's plan job plans dev with the PR plan role, without refresh or lock", () => {
+  it("pr.yml's plan job plans dev with the PR plan role, without refresh or lock; its cost job diffs base and head", () => {
     const before = fixture.terraform().length;
+    const log: string[] = [];
     const pr = new WorkflowRehearsal({
       ...fixture.options,
+      log: (line) => log.push(line),
       event: {
         name: 'pull_request',
         ref: 'refs/pull/7/merge',
@@ -58,5 +61,12 @@ describe('read-only workflows, rehearsed', () => {
     const plans = calls.filter((c) => c.args[0] === 'plan');
     expect(plans.length).toBe(3);
     expect(plans.every((c) => c.args.includes('-refresh=false') && c.args.includes('-lock=false'))).toBe(true);
+    // The base checkout is the one revision rehearsed, so the diff is empty and every env is priced.
+    const cost = pr.steps.filter((s) => s.job === 'pr.yml#cost');
+    expect(cost.some((s) => s.note?.startsWith('a copy of the repository in .base'))).toBe(true);
+    expect(cost.find((s) => s.step.startsWith('Fixed monthly cost'))?.outcome).toBe('ran');
+    const summary = log.join('\n');
+    expect(summary).toContain("No change to any environment's fixed monthly cost.");
+    expect(summary).toMatch(/\| dev \| \$\d+\.\d\d \| \$\d+\.\d\d \|/);
   });
 });

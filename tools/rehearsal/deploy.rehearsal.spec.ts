@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolveEnvironment, stateLocation } from '@relay/platform-config';
 import { ArtifactStore } from './artifacts';
 import { ROOT, SHA, startFixture, type Fixture } from './rehearsal-fixture';
-import { WorkflowRehearsal, type RehearsalOptions } from './workflow-runner';
+import { copyCheckout, WorkflowRehearsal, type RehearsalOptions } from './workflow-runner';
 
 /**
  * deploy.yml rehearsed for each of dev, stag and prod, from a push to main to the web client
@@ -153,15 +152,11 @@ describe.each(['dev', 'stag', 'prod'])('deploy.yml, rehearsed for %s', (envName)
   if (envName === 'dev') {
     it('fails, as the first real apply did, when the plan artifact lacks the manifest', () => {
       // The repository as it was: the plan artifact held the stacks' folders without manifest.json.
-      const broken = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-broken-'));
-      const files = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' }).stdout.split('\0').filter(Boolean);
-      for (const f of files) if (!f.startsWith('.tools') && existsSync(path.join(ROOT, f))) cpSync(path.join(ROOT, f), path.join(broken, f));
-      for (const linked of ['node_modules', '.tools']) symlinkSync(path.join(ROOT, linked), path.join(broken, linked));
+      const broken = copyCheckout(ROOT);
       const planEnv = path.join(broken, '.github/workflows/plan-env.yml');
       writeFileSync(planEnv, readFileSync(planEnv, 'utf8').replace('            cdktf.out/manifest.json\n', ''));
       const apply = path.join(broken, '.github/actions/apply/action.yml');
       writeFileSync(apply, readFileSync(apply, 'utf8').replace('path: cdktf.out\n', 'path: cdktf.out/stacks\n'));
-      spawnSync('git', ['init', '-q'], { cwd: broken });
       // The build's artifacts carry over from the rehearsal above; the build itself is not repeated.
       const artifacts = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-artifacts-'));
       for (const name of ['lambda-zips', 'web']) cpSync(path.join(fixture.artifactsDir, name), path.join(artifacts, name), { recursive: true });

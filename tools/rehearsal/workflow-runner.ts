@@ -9,7 +9,7 @@
  * expression it does not understand stops the rehearsal.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -90,6 +90,26 @@ export interface JobRecord {
 
 export class RehearsalFailure extends Error {}
 
+/**
+ * A fresh checkout of `root`: its files (tracked and new, not ignored) copied, with the installed
+ * dependencies and tool venvs linked, and a git repository of its own. Files only: a linked
+ * node_modules (a symlink, which .gitignore's "node_modules/" does not match) is linked, never copied.
+ */
+export function copyCheckout(root: string, workspace = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-job-'))): string {
+  const listed = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' });
+  if (listed.status !== 0) throw new RehearsalFailure(`git ls-files failed: ${listed.stderr}`);
+  const linked = ['node_modules', '.tools'];
+  for (const file of listed.stdout.split('\0').filter(Boolean)) {
+    const from = path.join(root, file);
+    if (linked.includes(file.split('/')[0] ?? '') || !existsSync(from) || !lstatSync(from).isFile()) continue;
+    mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
+    cpSync(from, path.join(workspace, file));
+  }
+  for (const name of linked) if (existsSync(path.join(root, name))) symlinkSync(path.join(root, name), path.join(workspace, name));
+  spawnSync('git', ['init', '-q'], { cwd: workspace });
+  return workspace;
+}
+
 /** Actions emulated here: how, in one line each (the report names them). */
 const EMULATED: Record<string, string> = {
   'actions/checkout': 'a fresh copy of the repository per job',
@@ -133,23 +153,9 @@ export class WorkflowRehearsal {
     return parse(readFileSync(path.join(this.options.root, file), 'utf8')) as Yaml;
   }
 
-  /** A fresh checkout for one job: the repository's files, with the installed dependencies linked. */
+  /** A fresh checkout for one job. */
   private checkout(): string {
-    const workspace = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-job-'));
-    const listed = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: this.options.root, encoding: 'utf8' });
-    if (listed.status !== 0) throw new RehearsalFailure(`git ls-files failed: ${listed.stderr}`);
-    const linked = ['node_modules', '.tools'];
-    for (const file of listed.stdout.split('\0').filter(Boolean)) {
-      // Installed dependencies and tool venvs are linked below, never copied.
-      if (linked.includes(file.split('/')[0] ?? '') || !existsSync(path.join(this.options.root, file))) continue;
-      mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
-      cpSync(path.join(this.options.root, file), path.join(workspace, file));
-    }
-    for (const name of linked) {
-      if (existsSync(path.join(this.options.root, name))) symlinkSync(path.join(this.options.root, name), path.join(workspace, name));
-    }
-    spawnSync('git', ['init', '-q'], { cwd: workspace });
-    return workspace;
+    return copyCheckout(this.options.root);
   }
 
   /** Runs the named jobs of a workflow (all of them by default) in `needs` order. */
@@ -335,7 +341,7 @@ export class WorkflowRehearsal {
     },
   ): Record<string, string> {
     const { label, stepLabel, workspace, jobEnv } = job;
-    const handled = ['actions/upload-artifact', 'actions/download-artifact', 'aws-actions/configure-aws-credentials'];
+    const handled = ['actions/checkout', 'actions/upload-artifact', 'actions/download-artifact', 'aws-actions/configure-aws-credentials'];
     // Only the inputs of actions run here are evaluated: another's may use functions not rehearsed.
     const withValues = step.uses && handled.includes(step.uses.split('@')[0] ?? '') ? stringsOf(step.with, ctx) : {};
     if (step.uses?.startsWith('./.github/actions/')) {
@@ -344,6 +350,17 @@ export class WorkflowRehearsal {
     }
     if (step.uses) {
       const [action = ''] = step.uses.split('@');
+      if (action === 'actions/checkout' && withValues['path']) {
+        // A second checkout beside the job's: the rehearsal has one revision, which stands for the ref asked.
+        copyCheckout(this.options.root, path.join(workspace, withValues['path']));
+        this.steps.push({
+          job: label,
+          step: stepLabel,
+          outcome: 'emulated',
+          note: `a copy of the repository in ${withValues['path']} (the one revision rehearsed stands for ${withValues['ref'] ?? 'the ref'})`,
+        });
+        return {};
+      }
       if (EMULATED[action]) {
         this.steps.push({ job: label, step: stepLabel, outcome: 'emulated', note: EMULATED[action] });
         return {};

@@ -60,7 +60,17 @@ describe('TaggingAspect and the provider', () => {
     const stack = stackWith((s) => void new SqsQueue(s, 'q', { name: 'q', sqsManagedSseEnabled: true, tags: { team: 'chat' } }));
     const synth = Testing.synth(stack);
     expect(synth).toHaveResourceWithProperties(SqsQueue, {
-      tags: { env: 'dev-dana', service: 'test', owner: 'dana', 'cost-center': 'relay-nonprod', 'managed-by': 'cdktf', ttl: '72h', team: 'chat' },
+      tags: {
+        env: 'dev-dana',
+        service: 'test',
+        owner: 'dana',
+        'cost-center': 'relay-nonprod',
+        'managed-by': 'cdktf',
+        'relay:env': 'dev-dana',
+        'relay:stack': 'test-stack',
+        ttl: '72h',
+        team: 'chat',
+      },
     });
     const json = JSON.parse(synth);
     expect(json.provider.aws[0]).toMatchObject({ allowed_account_ids: [env.accountId], assume_role: [{ role_arn: env.deployRoleArn }] });

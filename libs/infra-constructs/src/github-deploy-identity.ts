@@ -53,6 +53,9 @@ export interface GithubDeployIdentityProps {
 /** The components pull-request plans cover (the bootstrap stack is an administrator's). */
 export const PR_PLANNED_COMPONENTS = ['platform', 'chat', 'web', 'loadgen'] as const;
 
+/** The workflow that compares the bill with the estimate each week. */
+export const COST_ACTUALS_WORKFLOW = 'cost-actuals.yml';
+
 /**
  * GitHub Actions' way into one account, without long-lived keys:
  * - relay-pr-plan: for pull requests (pr.yml). A pull request controls what its own workflow
@@ -63,7 +66,9 @@ export const PR_PLANNED_COMPONENTS = ['platform', 'chat', 'web', 'loadgen'] as c
  * - relay-plan: read-only with explicit denies on secret values and data, for main's plans
  *   (plan-env.yml on refs/heads/main), which a pull request cannot reach;
  * - relay-deploy: applies, only from the named workflow on main inside a matching GitHub
- *   Environment (prod's has required reviewers).
+ *   Environment (prod's has required reviewers);
+ * - relay-cost-read: Cost Explorer's GetCostAndUsage and nothing else, for the weekly
+ *   cost-actuals.yml on main.
  * AWS evaluates `sub` (and `aud`) of GitHub's token, so the repository's OIDC subject template
  * must include job_workflow_ref (docs/infrastructure.md, "Accounts and identity"; docs/adr/0008); the trust policies below then
  * pin both the environment and the workflow file and ref.
@@ -75,6 +80,7 @@ export class GithubDeployIdentity extends Construct {
   readonly loadTestRole?: IamRole;
   readonly imagePushRole?: IamRole;
   readonly previewRole?: IamRole;
+  readonly costReadRole: IamRole;
 
   constructor(scope: Construct, id: string, props: GithubDeployIdentityProps) {
     super(scope, id);
@@ -180,6 +186,19 @@ export class GithubDeployIdentity extends Construct {
           },
         ],
       }),
+    });
+
+    // The weekly cost check on main reads the bill and nothing else (cost-actuals.yml).
+    this.costReadRole = new IamRole(this, 'cost-read', {
+      name: BOOTSTRAP_ROLES.costRead,
+      maxSessionDuration: 3600,
+      assumeRolePolicy: trust([`repo:${repository}:ref:refs/heads/main:${workflowRef(COST_ACTUALS_WORKFLOW, 'refs/heads/main')}`]),
+    });
+    new IamRolePolicy(this, 'cost-read-policy', {
+      role: this.costReadRole.id,
+      name: 'read-the-bill',
+      // Cost Explorer has no resource-level permissions: "*" is the only resource it takes.
+      policy: policyDocument([{ sid: 'CostAndUsage', actions: ['ce:GetCostAndUsage'], resources: ['*'] }]),
     });
 
     this.applyRole = new IamRole(this, 'apply', {

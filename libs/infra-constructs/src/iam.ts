@@ -89,6 +89,7 @@ export const RESOURCE_STAR_ACTIONS: ReadonlySet<string> = new Set([
   'servicequotas:ListAWSDefaultServiceQuotas',
   'ec2:DescribeNetworkAcls',
   'elasticloadbalancing:DescribeCapacityReservation',
+  'ce:GetCostAndUsage',
   ...NETWORK_AND_SCALING_DISCOVERY,
 ]);
 

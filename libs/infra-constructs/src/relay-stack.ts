@@ -37,6 +37,9 @@ export class RelayStack extends TerraformStack {
         owner: props.env.owner,
         'cost-center': props.env.costCenter,
         'managed-by': 'cdktf',
+        // Cost allocation tags: Cost Explorer groups an account's bill by them (cost:actuals).
+        'relay:env': props.env.name,
+        'relay:stack': id,
         ...(props.env.ttlHours !== undefined ? { ttl: `${props.env.ttlHours}h` } : {}),
       }),
     );

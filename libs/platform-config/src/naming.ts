@@ -121,6 +121,8 @@ export const BOOTSTRAP_ROLES = {
   prPlan: 'relay-pr-plan',
   imagePush: 'relay-image-push',
   loadTest: 'relay-loadtest',
+  /** Reads the account's bill from Cost Explorer, for the weekly actual-against-estimate check. */
+  costRead: 'relay-cost-read',
   apiGatewayLogs: 'relay-apigateway-cloudwatch',
 } as const;
 

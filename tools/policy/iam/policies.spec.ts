@@ -36,6 +36,8 @@ const SCENARIOS = {
   'another workflow file': `repo:${R}:environment:prod:${workflows('release.yml', 'refs/heads/main')}`,
   'deploy.yml on main (image push)': `repo:${R}:ref:refs/heads/main:${workflows('deploy.yml', 'refs/heads/main')}`,
   'deploy.yml on a branch': `repo:${R}:ref:refs/heads/feature:${workflows('deploy.yml', 'refs/heads/feature')}`,
+  'the weekly cost check': `repo:${R}:ref:refs/heads/main:${workflows('cost-actuals.yml', 'refs/heads/main')}`,
+  'the cost check from a branch': `repo:${R}:ref:refs/heads/feature:${workflows('cost-actuals.yml', 'refs/heads/feature')}`,
 } as const;
 type Scenario = keyof typeof SCENARIOS;
 
@@ -57,6 +59,7 @@ const EXPECTED: Record<(typeof ENVS)[number], Record<string, Scenario[]>> = {
     'relay-deploy': ['the dev Environment'],
     'relay-preview': ['a preview deploy from main', 'the preview sweep'],
     'relay-image-push': ['deploy.yml on main (image push)'],
+    'relay-cost-read': ['the weekly cost check'],
   },
   stag: {
     'relay-pr-plan': ['a PR from a branch', 'a PR from a fork'],
@@ -64,12 +67,14 @@ const EXPECTED: Record<(typeof ENVS)[number], Record<string, Scenario[]>> = {
     'relay-deploy': ['the stag Environment'],
     'relay-loadtest': ['the nightly spike'],
     'relay-image-push': ['deploy.yml on main (image push)'],
+    'relay-cost-read': ['the weekly cost check'],
   },
   prod: {
     'relay-pr-plan': ['a PR from a branch', 'a PR from a fork'],
     'relay-plan': ['a push to main (plan)'],
     'relay-deploy': ['the prod Environment'],
     'relay-image-push': ['deploy.yml on main (image push)'],
+    'relay-cost-read': ['the weekly cost check'],
   },
 };
 

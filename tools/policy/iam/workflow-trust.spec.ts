@@ -67,11 +67,13 @@ function rolesOfSteps(steps: Step[], inputs: Record<string, unknown>, matrix: Re
     const source = steps.find((s) => s.id === ref?.[1])?.run ?? '';
     const field = /env-info\.ts\s+("?\$\{\{[^}]+\}\}"?|[a-z]+)\s+(deployRoleArn|planRoleArn|prPlanRoleArn)/.exec(source);
     const image = /env-info\.ts --image\s+("?\$\{\{[^}]+\}\}"?|[a-z]+)/.exec(source);
-    const loadTest = /env-info\.ts\s+([a-z]+)\s+accountId\):role\/relay-loadtest/.exec(source);
+    // A role named after the account id env-info prints: relay-loadtest, relay-cost-read.
+    const byAccount = /env-info\.ts\s+("?\$\{\{[^}]+\}\}"?|[a-z]+)\s+accountId\):role\/(relay-[a-z-]+)/.exec(source);
     const preview = /env-info\.ts --preview-role/.test(source);
     if (field) for (const env of values(field[1]!, inputs, matrix)) found.push({ role: ROLE_FIELDS[field[2]!]!, env });
     else if (image) for (const env of values(image[1]!, inputs, matrix)) found.push({ role: BOOTSTRAP_ROLES.imagePush, env });
-    else if (loadTest) found.push({ role: BOOTSTRAP_ROLES.loadTest, env: loadTest[1]! });
+    else if (byAccount && (Object.values(BOOTSTRAP_ROLES) as string[]).includes(byAccount[2]!))
+      for (const env of values(byAccount[1]!, inputs, matrix)) found.push({ role: byAccount[2]!, env });
     else if (preview) found.push({ role: BOOTSTRAP_ROLES.preview, env: 'dev' });
     else throw new Error(`${where}: cannot trace role-to-assume ${String(step.with?.['role-to-assume'])} to a role`);
   }

@@ -37,12 +37,13 @@ import { compareRuns, loadHistory, saveRecord, targetConfig, trendMarkdown, type
 import { quotaFloorMs } from '../delivery-model/fanout-model';
 import { admitFleet, type Admission } from './admission';
 import { loadInFlight, putBack, saveInFlight, type InFlight, type TargetClients } from './in-flight';
-import { actualFleetCost, estimateFleetCost, fargateCost, k6RunSeconds, reservationCost } from './run-cost';
+import { actualFleetCost } from './run-cost';
+import { estimateRun } from './run-estimate';
 import { reserveLoadBalancer, spikeLcus, type Reservation } from './load-balancer-reservation';
 import { boundsFor, wakeTarget } from './wake';
 import type { DDSketch } from '@datadog/sketches-js';
 import { trendValues } from './merge';
-import { chatRamp, FLEET_PROFILES, seededUsers, TASK_SIZE } from './plan';
+import { FLEET_PROFILES, seededUsers, TASK_SIZE } from './plan';
 import { sketch } from './task-results';
 import { newRunId, runRemoteFleet } from './remote-fleet';
 import { preflight } from './preflight';
@@ -130,37 +131,19 @@ async function remote(profileName: string, target: string, tasksAsked: number | 
     for (const problem of problems) console.error(`  refused: ${problem}`);
     return 2;
   }
-  const ramp = chatRamp(profile, env);
-  // Followers connect within the env's new-connection quota record; sessions stretch to keep the profile's members.
-  const k6Profile = {
-    PROFILE: profile.k6Profile,
-    ...(ramp ? { PEAK_FOLLOWERS_PER_SECOND: `${ramp.followersPerSecond}`, SESSION_SECONDS: `${ramp.sessionSeconds}` } : {}),
-  };
+  const k6 = ensureK6();
+  const estimate = estimateRun(profile, env, prod, tasks, k6);
+  const { ramp, k6Profile } = estimate;
   if (ramp)
     console.log(
       `  ${profile.arrivalsPerSecond} followers/s exceed ${env.name}'s new-connection quota record (${env.webSocket.accountNewConnectionsPerSecond}/s with headroom): ` +
         `${ramp.followersPerSecond}/s, each connected ${ramp.sessionSeconds} s`,
     );
-  const k6 = ensureK6();
-  const scenarioPath = path.join(workspaceRoot, 'loadtests/src', `${profile.scenario}.ts`);
   const bounds = boundsFor(profile.atProdSize, env, prod);
   const shape = { count: tasks, vcpu: TASK_SIZE.vcpu, memoryGiB: TASK_SIZE.memoryGiB, architecture: 'ARM64' as const };
-  const k6Seconds = k6RunSeconds(k6, scenarioPath, k6Profile);
-  const estimate = estimateFleetCost(env.region, shape, k6Seconds);
-  // The woken service bills too: priced On-Demand (an upper bound where the env runs Spot).
-  const service = fargateCost(
-    env.region,
-    { count: bounds.minCapacity, vcpu: env.fargate.cpu / 1024, memoryGiB: env.fargate.memoryMb / 1024, architecture: 'ARM64' },
-    WAKE_SECONDS + estimate.taskSeconds / tasks,
-    `the broadcast service woken at min ${bounds.minCapacity} for the run`,
-  );
-  // A spike at prod's size gets its load balancer's capacity reserved ahead (load-balancer-reservation.ts).
   const lcus = profile.atProdSize ? spikeLcus(profile.arrivalsPerSecond) : 0;
-  const reservationSeconds = RESERVATION_WAIT_SECONDS + WAKE_SECONDS + estimate.taskSeconds / tasks;
-  const reserved = lcus > 0 ? [reservationCost(env.region, lcus, reservationSeconds)] : [];
-  const total = [estimate, service, ...reserved].reduce((sum, c) => sum + c.usd, 0);
-  console.log(`estimated cost, at most $${total.toFixed(2)}:`);
-  for (const line of [estimate, service, ...reserved].flatMap((c) => c.lines)) console.log(`  ${line}`);
+  console.log(`estimated cost, at most $${estimate.usd.toFixed(2)}:`);
+  for (const line of estimate.parts.flatMap((c) => c.lines)) console.log(`  ${line}`);
 
   const clients = targetClients(env);
   const parameter = async (key: string) => {
@@ -219,7 +202,7 @@ async function remote(profileName: string, target: string, tasksAsked: number | 
     const actual = actualFleetCost(env.region, shape, result.secondsPerTask);
     console.log(
       `${profileName} on ${env.name} (${tasks} task(s), run ${result.runId}): ${result.verdict.status.toUpperCase()}; ` +
-        `${result.taskSeconds.toFixed(0)} task-seconds, $${actual.usd.toFixed(4)} for the generators (estimated $${estimate.usd.toFixed(4)}); ` +
+        `${result.taskSeconds.toFixed(0)} task-seconds, $${actual.usd.toFixed(4)} for the generators (estimated $${estimate.generators.usd.toFixed(4)}); ` +
         `worst clock offset ${result.clock ? `${result.clock.worstOffsetMs.toFixed(1)} ms${result.clock.flagged ? ' (above 5 ms)' : ''}` : 'not measured'}; report ${path.relative(workspaceRoot, reportDir)}/report.html`,
     );
     for (const reason of result.verdict.reasons) console.log(`  ${reason}`);
@@ -266,11 +249,6 @@ function targetClients(env: Environment): TargetClients & { ecs: ECSClient } {
     elb: new ElasticLoadBalancingV2Client({ region: env.region }),
   };
 }
-
-/** Allowed for waking the service before the run (tasks started, registered, healthy). */
-const WAKE_SECONDS = 300;
-/** Allowed for an LCU reservation to be provisioned ("typically within a few minutes"). */
-const RESERVATION_WAIT_SECONDS = 900;
 
 /**
  * A chat run's worst post-to-last-delivery (the largest delivery latency is the last delivery of

@@ -33,6 +33,9 @@ export interface FleetProfile {
   deliveryWithinQuota: boolean;
 }
 
+/** What the nightly runs, in order (nightly-spike.yml's PROFILES; the cost model prices the same night). */
+export const NIGHTLY_PROFILES = ['seed-http', 'chat-10k'] as const;
+
 export const FLEET_PROFILES: Record<string, FleetProfile> = {
   // The broadcast REST API at the platform team's target: 100,000 posts a second for 10 s.
   'seed-http': {

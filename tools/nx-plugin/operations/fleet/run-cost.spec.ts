@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { ensureK6, workspaceRoot } from '@relay/k6-process';
-import prices from './fargate-prices.json';
+import { fargateRates, price, PRICES } from '@relay/prices';
 import { FLEET_PROFILES } from './plan';
 import { actualFleetCost, estimateFleetCost, fargateCost, k6RunSeconds, parseK6Duration, TASK_OVERHEAD_SECONDS } from './run-cost';
 
-const seoul = prices.regions['ap-northeast-2'].ARM64;
+const seoul = fargateRates('ap-northeast-2', 'ARM64');
 const shape = { count: 16, vcpu: 4, memoryGiB: 8, architecture: 'ARM64' as const };
 
 describe("a fleet run's cost", () => {
@@ -12,12 +12,12 @@ describe("a fleet run's cost", () => {
     const cost = fargateCost('ap-northeast-2', shape, 150, 'generators');
     const hours = (16 * 150) / 3600;
     expect(cost.taskSeconds).toBe(2400);
-    expect(cost.usd).toBeCloseTo(hours * (4 * seoul.vcpuHour + 8 * seoul.gbHour + prices.publicIpv4Hour), 10);
+    expect(cost.usd).toBeCloseTo(hours * (4 * seoul.vcpuHour + 8 * seoul.gbHour + price('vpc.public-ipv4-hour', 'ap-northeast-2')), 10);
     expect(cost.lines.join('\n')).toContain(`$${seoul.vcpuHour}/vCPU-h`);
-    expect(cost.lines.at(-1)).toContain(`prices of ${prices.date}`);
+    expect(cost.lines.at(-1)).toContain(`prices of ${PRICES.snapshotDate}`);
     // A 10 s task still pays a minute.
     expect(fargateCost('ap-northeast-2', { ...shape, count: 1 }, 10, 'x').taskSeconds).toBe(60);
-    expect(() => fargateCost('eu-west-3', shape, 60, 'x')).toThrow(/no Fargate price for ARM64 in eu-west-3/);
+    expect(() => fargateCost('eu-west-3', shape, 60, 'x')).toThrow(/no price "fargate.arm64.vcpu-hour" for eu-west-3/);
   });
 
   it("estimates from k6's own plan of the run plus the fleet's overheads, and reports the seconds tasks actually ran", () => {

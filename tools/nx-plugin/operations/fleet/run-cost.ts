@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import prices from './fargate-prices.json';
+import { fargateRates, price, PRICES } from '@relay/prices';
 
 /**
  * What a fleet run costs, printed before anything is launched and again from the task-seconds
@@ -28,23 +28,15 @@ export interface RunCost {
 /** Before the barrier (image pull, start, the slowest task reaching RUNNING, the margin) and after the test (uploads). */
 export const TASK_OVERHEAD_SECONDS = { startUp: 90, barrier: 20, upload: 30 } as const;
 
-type RegionalPrices = { ARM64?: { vcpuHour: number; gbHour: number }; X86_64?: { vcpuHour: number; gbHour: number }; albLcuHour?: number };
-const regional = (region: string): RegionalPrices | undefined => (prices.regions as Record<string, RegionalPrices>)[region];
-
-function rates(region: string, architecture: TaskShape['architecture']) {
-  const rate = regional(region)?.[architecture];
-  if (!rate) throw new Error(`no Fargate price for ${architecture} in ${region} (tools/nx-plugin/operations/fleet/fargate-prices.json)`);
-  return rate;
-}
-
 /** The cost of `seconds` on each of `shape.count` tasks (each billed at least a minute). */
 export function fargateCost(region: string, shape: TaskShape, secondsEach: number, what: string): RunCost {
-  const rate = rates(region, shape.architecture);
+  const rate = fargateRates(region, shape.architecture);
+  const ipv4Hour = price('vpc.public-ipv4-hour', region);
   const billed = Math.max(60, Math.ceil(secondsEach));
   const hours = (shape.count * billed) / 3600;
   const vcpu = hours * shape.vcpu * rate.vcpuHour;
   const memory = hours * shape.memoryGiB * rate.gbHour;
-  const ipv4 = hours * prices.publicIpv4Hour;
+  const ipv4 = hours * ipv4Hour;
   const usd = vcpu + memory + ipv4;
   return {
     taskSeconds: shape.count * billed,
@@ -53,16 +45,15 @@ export function fargateCost(region: string, shape: TaskShape, secondsEach: numbe
       `${what}: ${shape.count} task(s) × ${billed} s = ${(hours * 3600).toFixed(0)} task-seconds (${hours.toFixed(3)} h)`,
       `  vCPU ${hours.toFixed(3)} h × ${shape.vcpu} × $${rate.vcpuHour}/vCPU-h = $${vcpu.toFixed(4)}`,
       `  memory ${hours.toFixed(3)} h × ${shape.memoryGiB} GiB × $${rate.gbHour}/GB-h = $${memory.toFixed(4)}`,
-      `  public IPv4 ${hours.toFixed(3)} h × $${prices.publicIpv4Hour}/h = $${ipv4.toFixed(4)}`,
-      `  = $${usd.toFixed(4)} (${shape.architecture} On-Demand, ${region}, prices of ${prices.date})`,
+      `  public IPv4 ${hours.toFixed(3)} h × $${ipv4Hour}/h = $${ipv4.toFixed(4)}`,
+      `  = $${usd.toFixed(4)} (${shape.architecture} On-Demand, ${region}, prices of ${PRICES.snapshotDate})`,
     ],
   };
 }
 
 /** A load balancer's LCU reservation standing for `seconds` (reserved LCUs bill by the LCU-hour whether used or not). */
 export function reservationCost(region: string, lcus: number, seconds: number): RunCost {
-  const rate = regional(region)?.albLcuHour;
-  if (rate === undefined) throw new Error(`no ALB LCU price in ${region} (tools/nx-plugin/operations/fleet/fargate-prices.json)`);
+  const rate = price('elb.lcu-hour', region);
   const hours = seconds / 3600;
   const usd = lcus * hours * rate;
   return {

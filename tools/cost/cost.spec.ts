@@ -1,0 +1,144 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { synthesizeInto } from '@relay/emulators';
+import { ensureK6 } from '@relay/k6-process';
+import { NIGHTLY_PROFILES } from '@relay/operations';
+import { HOURS_PER_MONTH, price } from '@relay/prices';
+import { BASE_ENVIRONMENTS } from '@relay/platform-config';
+import { estimateEnvs, estimateStack, unpricedTypes, UnpricedResourceError } from './estimate';
+import { scheduledWeek } from './off-hours';
+import { costDiff } from './pr-diff';
+import { costReport, reportJson } from './report';
+import { nightlySpikeCost } from './spike';
+import { readSynthesized, type StackInput } from './synthesized';
+
+/** The real stacks, synthesized as `nx run stacks:synth` does, and one preview beside them. */
+jest.setTimeout(300_000);
+const root = path.resolve(__dirname, '../..');
+const outdir = synthesizeInto(mkdtempSync(path.join(tmpdir(), 'relay-cost-')));
+const previewOutdir = synthesizeInto(mkdtempSync(path.join(tmpdir(), 'relay-cost-preview-')), { RELAY_PREVIEW: 'costspec' });
+const stacks = [...readSynthesized(outdir), ...readSynthesized(previewOutdir)];
+const byId = (id: string): StackInput => stacks.find((s) => s.id === id)!;
+
+describe('the cost model over the synthesized stacks', () => {
+  it('prices or declares free every resource type the stacks hold', () => {
+    expect(stacks.length).toBeGreaterThan(BASE_ENVIRONMENTS.length);
+    expect(unpricedTypes(stacks)).toEqual([]);
+  });
+
+  it('fails on a resource type that is neither, and names it with its stack', () => {
+    const broken = structuredClone(byId('platform-dev'));
+    broken.stack.resource['aws_memorydb_cluster'] = { cache: { name: 'x' } };
+    expect(unpricedTypes([broken])).toEqual([expect.stringContaining('aws_memorydb_cluster (in platform-dev): neither priced nor declared free')]);
+    expect(() => estimateEnvs([broken])).toThrow(UnpricedResourceError);
+  });
+
+  it('tags every taggable resource with its env and stack, so Cost Explorer can group the bill as the estimate does', () => {
+    const untagged = stacks.flatMap(({ id, env, stack }) =>
+      Object.entries(stack.resource).flatMap(([type, resources]) =>
+        Object.entries(resources)
+          .filter(([, r]) => r['tags'] !== undefined)
+          .filter(([, r]) => {
+            const tags = r['tags'] as Record<string, string>;
+            return tags['relay:env'] !== env.name || tags['relay:stack'] !== id;
+          })
+          .map(([name]) => `${id}: ${type}.${name}`),
+      ),
+    );
+    expect(untagged).toEqual([]);
+  });
+
+  it('prices every base environment and the preview, each stack with its arithmetic', () => {
+    const envs = estimateEnvs(stacks);
+    expect(envs.map((e) => e.env).sort()).toEqual([...BASE_ENVIRONMENTS, 'dev-costspec'].sort());
+    for (const env of envs) {
+      expect(env.fixedMonthlyUsd).toBeGreaterThan(0);
+      for (const stack of env.stacks) for (const item of stack.items) expect(item.arithmetic).toMatch(/= \$\d+\.\d\d$/);
+    }
+  });
+
+  it('charges an internet-facing ALB its hours and a public IPv4 address per zone', () => {
+    const items = estimateStack(byId('platform-prod')).items.filter((i) => i.resource.startsWith('aws_lb.'));
+    const region = byId('platform-prod').env.region;
+    expect(items.map((i) => i.what)).toEqual(['ALB hours', 'public IPv4, one per zone']);
+    expect(items[0]!.monthlyUsd).toBeCloseTo(HOURS_PER_MONTH * price('elb.alb-hour', region), 6);
+    expect(items[1]!.monthlyUsd).toBeCloseTo(2 * HOURS_PER_MONTH * price('vpc.public-ipv4-hour', region), 6);
+  });
+
+  it('runs a scheduled service only for the hours its off-hours week keeps tasks up, and an unscheduled one all month', () => {
+    const dev = byId('platform-dev');
+    const week = scheduledWeek(dev.stack)!;
+    const taskHours = (week.hours.reduce((sum, h) => sum + h.desired, 0) * HOURS_PER_MONTH) / 168;
+    const [devCompute] = estimateStack(dev).items.filter((i) => i.what.startsWith('Fargate'));
+    expect(devCompute!.arithmetic).toContain(`${taskHours.toFixed(0)} task-h`);
+    expect(devCompute!.arithmetic).toContain('Spot 100%');
+    expect(scheduledWeek(byId('platform-prod').stack)).toBeUndefined();
+    const [prodCompute] = estimateStack(byId('platform-prod')).items.filter((i) => i.what.startsWith('Fargate'));
+    expect(prodCompute!.arithmetic).toMatch(/^Fargate arm64: 1460 task-h \(2 task\(s\) all month\)/);
+  });
+
+  it('writes the JSON other tools read: envs, the preview a day, the units', () => {
+    const json = reportJson(costReport(stacks, { roomSizes: [1000], now: new Date() })) as {
+      snapshotDate: string;
+      envs: Record<string, { fixedMonthlyUsd: number }>;
+      preview: { dailyUsd: number; fixedMonthlyUsd: number };
+      perMillion: { what: string; usd: number }[];
+    };
+    expect(json.snapshotDate).toMatch(/^\d{4}-\d\d-\d\d$/);
+    expect(Object.keys(json.envs).sort()).toEqual([...BASE_ENVIRONMENTS].sort());
+    expect(json.preview.dailyUsd).toBeCloseTo(json.preview.fixedMonthlyUsd / (730 / 24), 3);
+    expect(json.perMillion.map((u) => u.what)).toEqual(['1M chat messages to a room of 1,000', '1M broadcast REST calls']);
+  });
+
+  it('prices the night the nightly workflow runs, each run as the fleet estimates it before launch', () => {
+    const workflow = readFileSync(path.join(root, '.github/workflows/nightly-spike.yml'), 'utf8');
+    const profiles = (parse(workflow) as { jobs: Record<string, { env?: Record<string, string> }> }).jobs;
+    const expression = Object.values(profiles)
+      .map((j) => j.env?.['PROFILES'])
+      .find(Boolean)!;
+    expect(expression).toContain(`'${NIGHTLY_PROFILES.join(' ')}'`);
+    const night = nightlySpikeCost(byId('loadgen-stag').env, ensureK6());
+    expect(night.usd).toBeGreaterThan(0);
+    for (const name of NIGHTLY_PROFILES) expect(night.lines.some((l) => l.startsWith(`${name} (`))).toBe(true);
+  });
+});
+
+describe("a pull request's cost diff", () => {
+  it('names each resource the change adds or removes, with its monthly cost, per env', () => {
+    const head = estimateEnvs(stacks);
+    const withoutAlb = stacks.map((s) => {
+      if (s.id !== 'platform-dev') return s;
+      const copy = structuredClone(s);
+      delete copy.stack.resource['aws_lb'];
+      return copy;
+    });
+    const alb = Object.keys(byId('platform-dev').stack.resource['aws_lb']!)[0]!;
+    const region = byId('platform-dev').env.region;
+    const added = HOURS_PER_MONTH * (price('elb.alb-hour', region) + 2 * price('vpc.public-ipv4-hour', region));
+    expect(costDiff(estimateEnvs(withoutAlb), head)).toEqual([`+$${added.toFixed(2)}/month in dev: aws_lb.${alb}`]);
+    expect(costDiff(head, estimateEnvs(withoutAlb))).toEqual([`-$${added.toFixed(2)}/month in dev: aws_lb.${alb}`]);
+    expect(costDiff(head, head)).toEqual([]);
+  });
+});
+
+describe('cost:estimate', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'cli.ts'), ...args], { cwd: root, encoding: 'utf8' });
+
+  it('prints every env and the preview as JSON from a synthesized folder', () => {
+    const run = cli('--outdir', outdir, '--format', 'json', '--no-spike');
+    expect(run.status).toBe(0);
+    const json = JSON.parse(run.stdout) as { envs: Record<string, unknown>; preview: { env: string; dailyUsd: number } };
+    expect(Object.keys(json.envs).sort()).toEqual([...BASE_ENVIRONMENTS].sort());
+    expect(json.preview.dailyUsd).toBeGreaterThan(0);
+  });
+
+  it('answers bad input with a clear error', () => {
+    expect(cli('--format', 'yaml').stderr).toMatch(/--format takes table, json, markdown, not "yaml"/);
+    expect(cli('--env', 'qa-nope').stderr).toMatch(/--env takes dev, stag, prod, preview/);
+    const missing = cli('--outdir', path.join(tmpdir(), 'no-such-synth'));
+    expect([missing.status, missing.stderr]).toEqual([1, expect.stringMatching(/synthesize first/)]);
+  });
+});

@@ -1,0 +1,68 @@
+import { RESOURCE_PRICING, type LineItem } from './resource-prices';
+import type { StackInput, SynthesizedStack } from './synthesized';
+
+export interface StackEstimate {
+  id: string;
+  component: string;
+  fixedMonthlyUsd: number;
+  items: LineItem[];
+}
+
+export interface EnvEstimate {
+  env: string;
+  kind: string;
+  fixedMonthlyUsd: number;
+  stacks: StackEstimate[];
+}
+
+export class UnpricedResourceError extends Error {}
+
+/** The region a resource is created in: its provider alias's, else the stack's default provider's. */
+function regionOf(resource: Record<string, unknown>, stack: SynthesizedStack): string {
+  const providers = ((stack['provider'] as { aws?: { alias?: string; region?: string }[] } | undefined)?.aws ?? []).filter(Boolean);
+  const alias = /^aws\.(.+)$/.exec(String(resource['provider'] ?? ''))?.[1];
+  const provider = alias ? providers.find((p) => p.alias === alias) : providers.find((p) => !p.alias);
+  if (!provider?.region) throw new Error(`no region for a resource with provider ${String(resource['provider'] ?? 'aws')}`);
+  return provider.region;
+}
+
+/**
+ * Every resource type in the stacks that is neither priced nor declared free, with where it
+ * appears: a new type must say what it costs before the estimate can be trusted.
+ */
+export function unpricedTypes(stacks: StackInput[]): string[] {
+  const found = new Map<string, string[]>();
+  for (const { id, stack } of stacks)
+    for (const type of Object.keys(stack.resource ?? {})) if (!RESOURCE_PRICING[type]) found.set(type, [...(found.get(type) ?? []), id]);
+  return [...found].map(([type, ids]) => `${type} (in ${ids.join(', ')}): neither priced nor declared free in tools/cost/resource-prices.ts`);
+}
+
+/** What one stack costs idle each month. */
+export function estimateStack({ id, component, stack }: StackInput): StackEstimate {
+  const items: LineItem[] = [];
+  for (const [type, resources] of Object.entries(stack.resource ?? {})) {
+    const pricing = RESOURCE_PRICING[type];
+    if (!pricing) throw new UnpricedResourceError(`${type} in ${id}: neither priced nor declared free in tools/cost/resource-prices.ts`);
+    if (pricing.kind !== 'fixed') continue;
+    for (const [name, resource] of Object.entries(resources)) items.push(...pricing.monthly(resource, name, { stack, region: regionOf(resource, stack) }));
+  }
+  return { id, component, items, fixedMonthlyUsd: items.reduce((sum, i) => sum + i.monthlyUsd, 0) };
+}
+
+/** Each environment's stacks and their sum, in the catalogue's order of the stacks given. */
+export function estimateEnvs(stacks: StackInput[]): EnvEstimate[] {
+  const unpriced = unpricedTypes(stacks);
+  if (unpriced.length > 0) throw new UnpricedResourceError(unpriced.join('\n'));
+  const envs = new Map<string, EnvEstimate>();
+  for (const input of stacks) {
+    const estimate = estimateStack(input);
+    const env = envs.get(input.env.name) ?? { env: input.env.name, kind: input.env.kind, fixedMonthlyUsd: 0, stacks: [] };
+    env.stacks.push(estimate);
+    env.fixedMonthlyUsd += estimate.fixedMonthlyUsd;
+    envs.set(input.env.name, env);
+  }
+  return [...envs.values()];
+}
+
+/** Days in an average month: a preview's monthly figure over this is its cost per day. */
+export const DAYS_PER_MONTH = 730 / 24;
