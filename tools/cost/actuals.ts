@@ -1,5 +1,5 @@
 /**
- * npx nx run cost:actuals -- --env dev|stag|prod [--days 30] [--outdir cdktf.out]
+ * npx nx run cost:actuals --env dev|stag|prod [--days 30]   (run directly, also --outdir)
  * The bill beside the estimate: Cost Explorer's unblended cost of the last N days in the
  * credentials' account (each env has its own), for resources tagged relay:env=<env>, grouped by
  * relay:stack, against the estimate's fixed monthly figure for the same days. The estimate

@@ -1,6 +1,7 @@
 /**
- * npx nx run cost:estimate [-- --env dev|stag|prod|preview] [--format table|json|markdown]
- *                          [--outdir cdktf.out] [--room-size 1000,64] [--no-spike]
+ * npx nx run cost:estimate [--env dev|stag|prod|preview] [--format table|json|markdown]
+ *                          [--room-size 1000,64] [--no-spike]
+ * (the executor @relay/nx-plugin:cost; run directly, it also takes --outdir, default cdktf.out)
  * What every environment costs, read from the synthesized stacks (cdktf.out, which the target
  * synthesizes first): each env's fixed monthly cost per stack with the arithmetic, a preview's cost
  * a day (a preview is synthesized aside when cdktf.out has none), the cost per million messages and
