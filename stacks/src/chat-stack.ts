@@ -36,15 +36,18 @@ export class ChatStack extends RelayStack {
         'chat/tables/messages': tables.messages.name,
       },
     });
-    const alarms = new Alarms(this, 'alarms', {
-      env: props.env,
-      prefix: `${prefix}-chat`,
-      functions: Object.values(this.chat.functions).map((f) => ({ name: f.functionName, timeoutSeconds: f.timeoutSeconds })),
-      tableNames: Object.values(this.chat.tableNames),
-      deadLetterQueues: this.chat.deadLetterQueueNames,
-      webSocketApi: { apiId: this.chat.api.id, stage: STAGE_NAME },
-      deliveryFunctionName: this.chat.functions['deliver']?.functionName,
-    });
+    const alarms =
+      props.env.monitoring.alarms === 'none'
+        ? undefined
+        : new Alarms(this, 'alarms', {
+            env: props.env,
+            prefix: `${prefix}-chat`,
+            functions: Object.values(this.chat.functions).map((f) => ({ name: f.functionName, timeoutSeconds: f.timeoutSeconds })),
+            tableNames: Object.values(this.chat.tableNames),
+            deadLetterQueues: this.chat.deadLetterQueueNames,
+            webSocketApi: { apiId: this.chat.api.id, stage: STAGE_NAME },
+            deliveryFunctionName: this.chat.functions['deliver']?.functionName,
+          });
     const deliver = this.chat.functions['deliver'];
     const fanout = this.chat.functions['fanout'];
     if (!deliver || !fanout) throw new Error('the chat has no deliver or fanout function to watch');
@@ -55,7 +58,7 @@ export class ChatStack extends RelayStack {
       fanout: { functionName: fanout.functionName, queueName: this.chat.chunkQueueName },
       apiId: this.chat.api.id,
       stage: STAGE_NAME,
-      alarmTopicArn: alarms.topic.arn,
+      alarmTopicArn: alarms?.topic.arn,
     });
     new TerraformOutput(this, 'websocket_url', { value: this.chat.webSocketUrl });
   }

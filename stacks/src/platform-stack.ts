@@ -9,6 +9,7 @@ import {
   DnsValidatedCertificate,
   FargateService,
   imageByDigest,
+  LoadBalancerFrontDoor,
   LOG_PREFIXES,
   Network,
   OffHoursSchedule,
@@ -33,11 +34,18 @@ export const BROADCAST_PORT = 8080;
 /** The Terraform variable the deploy pipeline fills with the pushed image's digest. */
 export const IMAGE_DIGEST_VARIABLE = 'broadcast_image_digest';
 
+/**
+ * Where an HTTP API serves the broadcast API (dev): developers and their scripts, not fans. The
+ * local capacity run's REST calls stay far below it.
+ */
+const HTTP_API_THROTTLE = { rateLimit: 100, burstLimit: 200 };
+
 /** Requests per 5 minutes one IP may send the broadcast API before WAF blocks it. */
 const API_REQUESTS_PER_IP = 2_000;
 
 /**
- * platform-<env>: network, and the Fargate broadcast service behind an HTTPS load balancer,
+ * platform-<env>: network, and the Fargate broadcast service behind its front door (an HTTPS
+ * load balancer, or in dev an HTTP API),
  * with its off-hours schedule and alarms. It reaches the chat tables, the image registry and
  * the log bucket by their deterministic names, never through a reference to another stack.
  */
@@ -83,10 +91,20 @@ export class PlatformStack extends RelayStack {
       healthCheckPath: '/health/ready',
       image,
       repositoryArn: `arn:aws:ecr:${env.region}:${env.accountId}:repository/${repositoryName}`,
-      certificateArn: certificate?.arn,
-      accessLogs: { bucket: logBucket, prefix: `${LOG_PREFIXES.alb}` },
-      webAclArn: waf?.arn,
-      capacityReservedByLoadTests: Boolean(env.loadgen),
+      frontDoor:
+        env.apiFrontDoor === 'load-balancer'
+          ? {
+              kind: 'load-balancer',
+              certificateArn: certificate?.arn,
+              accessLogs: { bucket: logBucket, prefix: `${LOG_PREFIXES.alb}` },
+              webAclArn: waf?.arn,
+              capacityReservedByLoadTests: Boolean(env.loadgen),
+            }
+          : {
+              kind: 'http-api',
+              domain: env.domain && certificate ? { name: env.domain.apiHost, certificateArn: certificate.arn } : undefined,
+              throttle: HTTP_API_THROTTLE,
+            },
       environment: {
         PORT: String(BROADCAST_PORT),
         AWS_REGION: env.region,
@@ -105,15 +123,18 @@ export class PlatformStack extends RelayStack {
         { sid: 'Follows', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], resources: [follows.table.arn] },
       ],
     });
-    let broadcastUrl = `http://${broadcast.loadBalancer.dnsName}`;
+    const { frontDoor } = broadcast;
+    let broadcastUrl = frontDoor.defaultUrl;
     if (env.domain) {
       broadcastUrl = `https://${env.domain.apiHost}`;
+      const alias = frontDoor.alias;
+      if (!alias) throw new Error(`${env.name}: the API front door has no name to alias ${env.domain.apiHost} to`);
       for (const type of ['A', 'AAAA']) {
         new Route53Record(this, `api-alias-${type}`, {
           zoneId: env.domain.zoneId,
           name: env.domain.apiHost,
           type,
-          alias: { name: broadcast.loadBalancer.dnsName, zoneId: broadcast.loadBalancer.zoneId, evaluateTargetHealth: true },
+          alias: { name: alias.name, zoneId: alias.zoneId, evaluateTargetHealth: true },
         });
       }
     }
@@ -129,7 +150,9 @@ export class PlatformStack extends RelayStack {
     new Alarms(this, 'alarms', {
       env,
       prefix: `${prefix}-platform`,
-      loadBalancer: { arnSuffix: broadcast.loadBalancer.arnSuffix, targetGroupArnSuffix: broadcast.targetGroup.arnSuffix },
+      ...(frontDoor instanceof LoadBalancerFrontDoor
+        ? { loadBalancer: { arnSuffix: frontDoor.loadBalancer.arnSuffix, targetGroupArnSuffix: frontDoor.targetGroup.arnSuffix } }
+        : { httpApi: { apiId: frontDoor.api.id } }),
       ecsService: env.fargate.containerInsights ? { clusterName: broadcast.cluster.name, serviceName: broadcast.service.name } : undefined,
       deadLetterQueues: offHours ? [offHours.deadLetterQueueName] : [],
       tableNames: [followsName],

@@ -8,7 +8,7 @@ import { ensureK6 } from '@relay/k6-process';
 import { NIGHTLY_PROFILES } from '@relay/operations';
 import { HOURS_PER_MONTH, price } from '@relay/prices';
 import { BASE_ENVIRONMENTS } from '@relay/platform-config';
-import { estimateEnvs, estimateStack, unpricedTypes, UnpricedResourceError } from './estimate';
+import { DAYS_PER_MONTH, estimateEnvs, estimateStack, unpricedTypes, UnpricedResourceError } from './estimate';
 import { scheduledWeek } from './off-hours';
 import { costDiff } from './pr-diff';
 import { costReport, reportJson } from './report';
@@ -55,9 +55,33 @@ describe('the cost model over the synthesized stacks', () => {
     const envs = estimateEnvs(stacks);
     expect(envs.map((e) => e.env).sort()).toEqual([...BASE_ENVIRONMENTS, 'dev-costspec'].sort());
     for (const env of envs) {
-      expect(env.fixedMonthlyUsd).toBeGreaterThan(0);
+      // A preview bills only per use (no alarms, key or dashboard of its own): nothing by the month.
+      expect(env.fixedMonthlyUsd).toBeGreaterThan(env.kind === 'preview' ? -1e-9 : 0);
       for (const stack of env.stacks) for (const item of stack.items) expect(item.arithmetic).toMatch(/= \$\d+\.\d\d$/);
     }
+  });
+
+  it("keeps dev idle within $10 a month and a preview within $0.30 a day (issue #29's targets)", () => {
+    const envs = estimateEnvs(stacks);
+    const dev = envs.find((e) => e.env === 'dev')!;
+    const preview = envs.find((e) => e.kind === 'preview')!;
+    expect(dev.fixedMonthlyUsd).toBeLessThanOrEqual(10);
+    expect(preview.fixedMonthlyUsd / DAYS_PER_MONTH).toBeLessThanOrEqual(0.3);
+    // What got dev there: no hourly load balancer, no dashboard, a handful of alarms.
+    const devItems = dev.stacks.flatMap((st) => st.items);
+    expect(devItems.filter((i) => /^aws_lb\.|^aws_cloudwatch_dashboard\./.test(i.resource))).toEqual([]);
+    expect(devItems.filter((i) => i.resource.startsWith('aws_cloudwatch_metric_alarm.')).length).toBeLessThanOrEqual(10);
+  });
+
+  it("prices dev's HTTP API front door by the Cloud Map zone and the hours its tasks are registered", () => {
+    const items = estimateStack(byId('platform-dev')).items;
+    const region = byId('platform-dev').env.region;
+    const zone = items.find((i) => i.resource.startsWith('aws_service_discovery_private_dns_namespace.'))!;
+    expect(zone.monthlyUsd).toBeCloseTo(price('route53.hosted-zone-month', 'us-east-1'), 6);
+    const registered = items.find((i) => i.resource.startsWith('aws_service_discovery_service.'))!;
+    const [compute] = items.filter((i) => i.what.startsWith('Fargate'));
+    const taskHours = Number(/(\d+) task-h/.exec(compute!.arithmetic)![1]);
+    expect(registered.monthlyUsd).toBeCloseTo((taskHours / HOURS_PER_MONTH) * price('cloudmap.registered-resource-month', region), 2);
   });
 
   it('charges an internet-facing ALB its hours and a public IPv4 address per zone', () => {
@@ -110,16 +134,16 @@ describe("a pull request's cost diff", () => {
   it('names each resource the change adds or removes, with its monthly cost, per env', () => {
     const head = estimateEnvs(stacks);
     const withoutAlb = stacks.map((s) => {
-      if (s.id !== 'platform-dev') return s;
+      if (s.id !== 'platform-stag') return s;
       const copy = structuredClone(s);
       delete copy.stack.resource['aws_lb'];
       return copy;
     });
-    const alb = Object.keys(byId('platform-dev').stack.resource['aws_lb']!)[0]!;
-    const region = byId('platform-dev').env.region;
+    const alb = Object.keys(byId('platform-stag').stack.resource['aws_lb']!)[0]!;
+    const region = byId('platform-stag').env.region;
     const added = HOURS_PER_MONTH * (price('elb.alb-hour', region) + 2 * price('vpc.public-ipv4-hour', region));
-    expect(costDiff(estimateEnvs(withoutAlb), head)).toEqual([`+$${added.toFixed(2)}/month in dev: aws_lb.${alb}`]);
-    expect(costDiff(head, estimateEnvs(withoutAlb))).toEqual([`-$${added.toFixed(2)}/month in dev: aws_lb.${alb}`]);
+    expect(costDiff(estimateEnvs(withoutAlb), head)).toEqual([`+$${added.toFixed(2)}/month in stag: aws_lb.${alb}`]);
+    expect(costDiff(head, estimateEnvs(withoutAlb))).toEqual([`-$${added.toFixed(2)}/month in stag: aws_lb.${alb}`]);
     expect(costDiff(head, head)).toEqual([]);
   });
 });
@@ -132,7 +156,8 @@ describe('cost:estimate', () => {
     expect(run.status).toBe(0);
     const json = JSON.parse(run.stdout) as { envs: Record<string, unknown>; preview: { env: string; dailyUsd: number } };
     expect(Object.keys(json.envs).sort()).toEqual([...BASE_ENVIRONMENTS].sort());
-    expect(json.preview.dailyUsd).toBeGreaterThan(0);
+    expect(json.preview.env).toMatch(/^dev-/);
+    expect(json.preview.dailyUsd).toBeLessThanOrEqual(0.3);
   });
 
   it('answers bad input with a clear error', () => {

@@ -33,10 +33,7 @@ export function costReport(stacks: StackInput[], options: ReportOptions): CostRe
     prices: snapshotLine(options.now),
     envs,
     preview: preview && { ...preview, dailyUsd: preview.fixedMonthlyUsd / DAYS_PER_MONTH },
-    perMillion: [
-      ...(chat ? options.roomSizes.map((n) => perMillionMessages(chat, n)) : []),
-      ...(platform ? [perMillionRestCalls(platform.env.region, Boolean(platform.env.waf))] : []),
-    ],
+    perMillion: [...(chat ? options.roomSizes.map((n) => perMillionMessages(chat, n)) : []), ...(platform ? [perMillionRestCalls(platform.env)] : [])],
     nightlySpike: fleetEnv && options.nightlySpike?.(fleetEnv),
   };
 }

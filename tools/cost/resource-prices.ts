@@ -53,6 +53,16 @@ function scalableTargetOf(stack: SynthesizedStack, serviceName: string): Resourc
   return Object.values(stack.resource['aws_appautoscaling_target'] ?? {}).find((t) => String(t['resource_id']).includes(`aws_ecs_service.${serviceName}.`));
 }
 
+/** The task-hours a month an ECS service runs: the off-hours schedule's week where the stack has one, else the scaling minimum all month. */
+function taskHoursOf(service: Resource, name: string, { stack }: PricingContext): { taskHours: number; when: string } {
+  const week = scheduledWeek(stack);
+  const target = scalableTargetOf(stack, name);
+  const minimum = Number(target?.['min_capacity'] ?? service['desired_count'] ?? 0);
+  const taskHours = week ? (week.hours.reduce((sum, h) => sum + h.desired, 0) * HOURS_PER_MONTH) / 168 : minimum * HOURS_PER_MONTH;
+  const when = week ? `the off-hours schedule's ${week.hours.filter((h) => h.desired > 0).length} h a week` : `${minimum} task(s) all month`;
+  return { taskHours, when };
+}
+
 /**
  * An ECS service on Fargate: its tasks for the hours they run (the off-hours schedule's week when
  * the stack has one, else the scaling minimum all month), at the task's vCPU and memory, On-Demand
@@ -64,11 +74,7 @@ function fargateService(service: Resource, name: string, { stack, region }: Pric
   const vcpu = Number(task['cpu']) / 1024;
   const memoryGb = Number(task['memory']) / 1024;
   const architecture = String((task['runtime_platform'] as { cpu_architecture?: string } | undefined)?.cpu_architecture ?? 'X86_64').toLowerCase();
-  const week = scheduledWeek(stack);
-  const target = scalableTargetOf(stack, name);
-  const minimum = Number(target?.['min_capacity'] ?? service['desired_count'] ?? 0);
-  const taskHours = week ? (week.hours.reduce((sum, h) => sum + h.desired, 0) * HOURS_PER_MONTH) / 168 : minimum * HOURS_PER_MONTH;
-  const when = week ? `the off-hours schedule's ${week.hours.filter((h) => h.desired > 0).length} h a week` : `${minimum} task(s) all month`;
+  const { taskHours, when } = taskHoursOf(service, name, { stack, region });
   const strategy = (service['capacity_provider_strategy'] as { capacity_provider: string; weight: number }[] | undefined) ?? [
     { capacity_provider: 'FARGATE', weight: 1 },
   ];
@@ -110,6 +116,29 @@ function loadBalancer(lb: Resource, name: string, { region }: PricingContext): L
   const reserved = Number((lb['minimum_load_balancer_capacity'] as { capacity_units?: number } | undefined)?.capacity_units ?? 0);
   if (reserved > 0) items.push(hourly('aws_lb', name, 'reserved LCUs', reserved, 'elb.lcu-hour', region));
   return items;
+}
+
+/**
+ * Cloud Map bills each registered instance by the hour it is registered: ECS registers the tasks
+ * of the service that names this registry, for the hours the service prices them.
+ */
+function registry(service: Resource, name: string, context: PricingContext): LineItem[] {
+  const ecs = Object.entries(context.stack.resource['aws_ecs_service'] ?? {}).find(([, s]) =>
+    String(JSON.stringify(s['service_registries'] ?? '')).includes(`aws_service_discovery_service.${name}.`),
+  );
+  if (!ecs) return [];
+  const [serviceName, ecsService] = ecs;
+  const taskHours = taskHoursOf(ecsService, serviceName, context).taskHours;
+  const rate = price('cloudmap.registered-resource-month', context.region);
+  const monthlyUsd = (taskHours / HOURS_PER_MONTH) * rate;
+  return [
+    {
+      resource: `aws_service_discovery_service.${name}`,
+      what: 'registered tasks',
+      monthlyUsd,
+      arithmetic: `registered tasks: ${taskHours.toFixed(0)} task-h / ${HOURS_PER_MONTH} h × $${rate}/month = ${money(monthlyUsd)}`,
+    },
+  ];
 }
 
 /** A metric alarm bills per metric it watches (metric math: each metric it reads), high resolution (period < 60 s) at a higher rate. */
@@ -186,10 +215,18 @@ export const RESOURCE_PRICING: Record<string, Pricing> = {
     r['tier'] === 'Advanced' ? [monthly(type, name, 'advanced parameter', 1, 'ssm.advanced-parameter-month', region)] : [],
   ),
   aws_dynamodb_table: fixed('aws_dynamodb_table', dynamoTable),
+  // Cloud Map makes the namespace's private zone: billed as a Route 53 hosted zone.
+  aws_service_discovery_private_dns_namespace: fixed('aws_service_discovery_private_dns_namespace', (_r, name, _c, type) => [
+    monthly(type, name, 'private hosted zone', 1, 'route53.hosted-zone-month', 'us-east-1'),
+  ]),
+  aws_service_discovery_service: fixed('aws_service_discovery_service', registry),
 
   aws_lambda_function: usage('requests and GB-seconds'),
-  aws_apigatewayv2_api: usage('WebSocket messages and connection minutes'),
-  aws_apigatewayv2_stage: usage('billed through its API (messages, connection minutes)'),
+  aws_apigatewayv2_api: usage('WebSocket messages and connection minutes; an HTTP API, requests'),
+  aws_apigatewayv2_stage: usage('billed through its API (messages, connection minutes, requests)'),
+  aws_apigatewayv2_vpc_link: free('VPC links for HTTP APIs have no charge of their own'),
+  aws_apigatewayv2_domain_name: free('custom domain names have no charge (the certificate is ACM’s, free)'),
+  aws_apigatewayv2_api_mapping: free('configuration of its domain name'),
   aws_sqs_queue: usage('requests'),
   aws_sns_topic: usage('publishes and deliveries'),
   aws_cloudwatch_log_group: usage('GB ingested, and GB-months stored until its retention expires them'),

@@ -92,13 +92,29 @@ export function perMillionMessages(chat: StackInput, roomSize: number): UnitCost
   return { what: `1M chat messages to a room of ${roomSize.toLocaleString('en-US')}`, usd, lines };
 }
 
-/** A million broadcast REST calls: the load balancer's LCUs and, where the env has one, its web ACL's requests. Delivery is a chat message's. */
-export function perMillionRestCalls(region: string, waf: boolean): UnitCost {
+/**
+ * A million broadcast REST calls at the env's front door: the load balancer's LCUs and, where the
+ * env has one, its web ACL's requests; or the HTTP API's requests. Delivery is a chat message's.
+ */
+export function perMillionRestCalls(env: { region: string; waf: boolean; apiFrontDoor: 'load-balancer' | 'http-api' }): UnitCost {
+  const { region } = env;
+  if (env.apiFrontDoor === 'http-api') {
+    const requests = price('apigateway.http.million-requests', region);
+    return {
+      what: '1M broadcast REST calls',
+      usd: requests,
+      lines: [
+        `HTTP API requests: 1M × $${requests}/1M = $${fmt(requests)}`,
+        'Cloud Map discovery calls: API Gateway caches the tasks it finds, so a handful a minute, not one a request',
+        'compute: the service tasks priced above, up to their capacity; delivery: one chat message at the artist room size',
+      ],
+    };
+  }
   const gb = (USAGE_BASIS.restBytesPerCall * 1e6) / 1024 ** 3;
   const lcu = price('elb.lcu-hour', region);
   const lines = [`ALB processed bytes: ${fmt(gb)} GB (1 LCU-hour each) × $${lcu} = $${fmt(gb * lcu)}`];
   let usd = gb * lcu;
-  if (waf) {
+  if (env.waf) {
     const requests = price('waf.million-requests', region);
     usd += requests;
     lines.push(`WAF requests: 1M × $${requests}/1M = $${fmt(requests)}`);

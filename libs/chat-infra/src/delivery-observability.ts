@@ -16,8 +16,8 @@ export interface DeliveryObservabilityProps {
   fanout: { functionName: string; queueName: string };
   apiId: string;
   stage: string;
-  /** Where alarms notify. */
-  alarmTopicArn: string;
+  /** Where alarms notify; none where the env has no alarms of its own (monitoring.alarms none). */
+  alarmTopicArn?: string;
 }
 
 /**
@@ -26,12 +26,18 @@ export interface DeliveryObservabilityProps {
  * and puts it on the env's dashboard beside the nightly k6 result and the chat's golden signals.
  */
 export class DeliveryObservability extends Construct {
-  readonly dashboard: CloudwatchDashboard;
+  /** Only where the catalogue's monitoring.dashboard asks for one: $3 a month each. */
+  readonly dashboard?: CloudwatchDashboard;
 
   constructor(scope: Construct, id: string, props: DeliveryObservabilityProps) {
     super(scope, id);
     const { env } = props;
     const dimensions = { service: DELIVERY_METRICS.service, environment: env.name };
+    if (props.alarmTopicArn) this.alarm(props, dimensions, props.alarmTopicArn);
+    if (env.monitoring.dashboard) this.dashboard = this.dashboardOf(props, dimensions);
+  }
+
+  private alarm(props: DeliveryObservabilityProps, dimensions: Record<string, string>, alarmTopicArn: string) {
     new CloudwatchMetricAlarm(this, 'delivery-p95', {
       alarmName: `${props.prefix}-delivery-p95`,
       alarmDescription: `p95 of post-to-last-delivery above ${DELIVERY_METRICS.latencyTargetMs} ms`,
@@ -46,8 +52,8 @@ export class DeliveryObservability extends Construct {
       threshold: DELIVERY_METRICS.latencyTargetMs,
       // No messages means no latency to judge, not a breach.
       treatMissingData: 'notBreaching',
-      alarmActions: [props.alarmTopicArn],
-      okActions: [props.alarmTopicArn],
+      alarmActions: [alarmTopicArn],
+      okActions: [alarmTopicArn],
     });
     // Chunks waiting long means the workers (or the account quota behind them) cannot keep up:
     // a 100k-follower post legitimately queues ~10 s of work at the default quota, not a minute.
@@ -64,9 +70,13 @@ export class DeliveryObservability extends Construct {
       comparisonOperator: 'GreaterThanThreshold',
       threshold: FANOUT_BACKLOG_SECONDS,
       treatMissingData: 'notBreaching',
-      alarmActions: [props.alarmTopicArn],
-      okActions: [props.alarmTopicArn],
+      alarmActions: [alarmTopicArn],
+      okActions: [alarmTopicArn],
     });
+  }
+
+  private dashboardOf(props: DeliveryObservabilityProps, dimensions: Record<string, string>): CloudwatchDashboard {
+    const { env } = props;
     const metric = (namespace: string, name: string, dims: Record<string, string>, stat: string, label: string) => [
       namespace,
       name,
@@ -85,7 +95,7 @@ export class DeliveryObservability extends Construct {
     const workers = { FunctionName: props.fanout.functionName };
     const chunks = { QueueName: props.fanout.queueName };
     const api = { ApiId: props.apiId, Stage: props.stage };
-    this.dashboard = new CloudwatchDashboard(this, 'dashboard', {
+    return new CloudwatchDashboard(this, 'dashboard', {
       dashboardName: `${props.prefix}`,
       dashboardBody: JSON.stringify({
         widgets: [

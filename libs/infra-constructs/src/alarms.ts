@@ -17,6 +17,8 @@ export interface AlarmsProps {
   /** SQS dead-letter queues (by name): one message in any of them is a lost action. */
   deadLetterQueues?: string[];
   loadBalancer?: { arnSuffix: string; targetGroupArnSuffix: string };
+  /** An HTTP API front door: its 5xx are the service's, or the VPC link's when no task is found. */
+  httpApi?: { apiId: string };
   /** Needs Container Insights (the catalogue's fargate.containerInsights) for its task counts. */
   ecsService?: { clusterName: string; serviceName: string };
 }
@@ -53,7 +55,8 @@ export function alarmTopicKeyPolicy(accountId: string): string {
 
 /**
  * CloudWatch alarms on what breaks the chat, all notifying one SNS topic per environment whose
- * subscribers come from the catalogue (alarms.emails).
+ * subscribers come from the catalogue (alarms.emails). How many depends on the catalogue's
+ * monitoring.alarms: per resource, or the account-wide few (an env with none creates no Alarms).
  */
 export class Alarms extends Construct {
   readonly topic: SnsTopic;
@@ -62,6 +65,7 @@ export class Alarms extends Construct {
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
     const { env, prefix } = props;
+    if (env.monitoring.alarms === 'none') throw new Error(`${env.name} has monitoring.alarms none: it creates no Alarms`);
     // CloudWatch can publish to an encrypted topic only when the key's policy lets it use the key,
     // which the AWS-managed alias/aws/sns key's policy never does: a key of the topic's own.
     const key = new KmsKey(this, 'topic-key', {
@@ -87,7 +91,26 @@ export class Alarms extends Construct {
       );
     const sumOver5m = { statistic: 'Sum', period: 300, evaluationPeriods: 1, comparisonOperator: 'GreaterThanOrEqualToThreshold' };
 
-    for (const fn of props.functions ?? []) {
+    // Account-wide (dev): a metric without dimensions is the account's total, so two alarms
+    // watch every function, previews' included; the failing one is in the logs, not the name.
+    const perResource = env.monitoring.alarms === 'per-resource';
+    if (!perResource && props.functions?.length) {
+      alarm('lambda-errors', {
+        ...sumOver5m,
+        alarmDescription: 'a function in this account failed',
+        namespace: 'AWS/Lambda',
+        metricName: 'Errors',
+        threshold: 1,
+      });
+      alarm('lambda-throttles', {
+        ...sumOver5m,
+        alarmDescription: 'a function in this account was throttled',
+        namespace: 'AWS/Lambda',
+        metricName: 'Throttles',
+        threshold: 1,
+      });
+    }
+    for (const fn of perResource ? (props.functions ?? []) : []) {
       const dimensions = { FunctionName: fn.name };
       alarm(`${fn.name}-errors`, { ...sumOver5m, namespace: 'AWS/Lambda', metricName: 'Errors', threshold: 1, dimensions });
       alarm(`${fn.name}-throttles`, { ...sumOver5m, namespace: 'AWS/Lambda', metricName: 'Throttles', threshold: 1, dimensions });
@@ -103,7 +126,7 @@ export class Alarms extends Construct {
         dimensions,
       });
     }
-    for (const table of props.tableNames ?? []) {
+    for (const table of perResource ? (props.tableNames ?? []) : []) {
       for (const metric of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
         alarm(`${table}-${metric}`, { ...sumOver5m, namespace: 'AWS/DynamoDB', metricName: metric, threshold: 1, dimensions: { TableName: table } });
       }
@@ -122,6 +145,7 @@ export class Alarms extends Construct {
       });
       // A dead letter nobody redrove: a chunk redriven late still reaches the members connected
       // then (clients drop what they hold), but each hour reaches fewer of those it was for.
+      if (!perResource) continue;
       alarm(`${queue}-oldest-age`, {
         alarmDescription: 'a dead letter has waited over an hour: redrive it (docs/operations-runbook.md#dead-lettered-chunks)',
         namespace: 'AWS/SQS',
@@ -134,7 +158,7 @@ export class Alarms extends Construct {
         dimensions: { QueueName: queue },
       });
     }
-    if (props.webSocketApi) {
+    if (props.webSocketApi && perResource) {
       const { apiId, stage } = props.webSocketApi;
       for (const metric of ['IntegrationError', 'ExecutionError']) {
         alarm(`ws-${metric}`, { ...sumOver5m, namespace: 'AWS/ApiGateway', metricName: metric, threshold: 5, dimensions: { ApiId: apiId, Stage: stage } });
@@ -155,6 +179,9 @@ export class Alarms extends Construct {
         threshold: 1,
         dimensions: targets,
       });
+    }
+    if (props.httpApi) {
+      alarm('api-5xx', { ...sumOver5m, namespace: 'AWS/ApiGateway', metricName: '5xx', threshold: 10, dimensions: { ApiId: props.httpApi.apiId } });
     }
     if (props.ecsService) {
       const dimensions = { ClusterName: props.ecsService.clusterName, ServiceName: props.ecsService.serviceName };

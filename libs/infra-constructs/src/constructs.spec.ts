@@ -18,10 +18,10 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
-import { resolveEnvironment } from '@relay/platform-config';
+import { previewName, resolveEnvironment } from '@relay/platform-config';
 import { Alarms, DEAD_LETTER_MAX_AGE_SECONDS } from './alarms';
 import { expiredBy, type EcrImage } from './ecr-lifecycle-model';
-import { FargateService } from './fargate-service';
+import { FargateService, type FargateServiceProps } from './fargate-service';
 import { ImageRepository } from './image-repository';
 import { NodeFunction } from './node-function';
 import { OffHoursSchedule } from './off-hours-schedule';
@@ -35,7 +35,7 @@ type Synth = { resource: Record<string, Record<string, Record<string, unknown>>>
 const resources = (json: string, type: string) => Object.values((JSON.parse(json) as Synth).resource[type] ?? {});
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
-const fargate = (env = dev, certificateArn?: string) =>
+const fargate = (env = dev, certificateArn?: string, frontDoor?: FargateServiceProps['frontDoor']) =>
   Testing.synthScope((scope) => {
     new FargateService(scope, 'svc', {
       env,
@@ -47,8 +47,7 @@ const fargate = (env = dev, certificateArn?: string) =>
       healthCheckPath: '/health/ready',
       image: `111111111111.dkr.ecr.ap-northeast-2.amazonaws.com/relay-dev-broadcast@${DIGEST}`,
       repositoryArn: 'arn:aws:ecr:ap-northeast-2:111111111111:repository/relay-dev-broadcast',
-      certificateArn,
-      accessLogs: { bucket: 'relay-logs', prefix: 'alb' },
+      frontDoor: frontDoor ?? { kind: 'load-balancer', certificateArn, accessLogs: { bucket: 'relay-logs', prefix: 'alb' } },
       taskStatements: [{ actions: ['dynamodb:PutItem'], resources: ['arn:aws:dynamodb:ap-northeast-2:111111111111:table/t'] }],
     });
   });
@@ -140,6 +139,72 @@ describe('FargateService', () => {
     expect(container).toMatchObject({ stopTimeout: 120, readonlyRootFilesystem: true, user: '1000:1000' });
     expect(synth).toHaveResourceWithProperties(AppautoscalingTarget, { min_capacity: 2, max_capacity: 20 });
     expect(resources(synth, 'aws_ecs_service')[0]).toMatchObject({ lifecycle: { ignore_changes: ['desired_count'] } });
+  });
+});
+
+describe('FargateService behind an HTTP API (no load balancer)', () => {
+  const certificateArn = 'arn:aws:acm:ap-northeast-2:111111111111:certificate/x';
+  const synth = fargate(dev, undefined, {
+    kind: 'http-api',
+    domain: { name: 'api.dev.relay-chat.example', certificateArn },
+    throttle: { rateLimit: 100, burstLimit: 200 },
+  });
+  const one = (type: string) => {
+    const all = resources(synth, type);
+    expect(all).toHaveLength(1);
+    return all[0] as Record<string, unknown>;
+  };
+
+  it('has nothing billed by the hour: no load balancer, no listener, no target group', () => {
+    for (const type of ['aws_lb', 'aws_lb_listener', 'aws_lb_target_group']) expect(resources(synth, type)).toHaveLength(0);
+  });
+
+  it('forwards every route through the VPC link to the tasks ECS registers in Cloud Map, with their port', () => {
+    const registry = one('aws_service_discovery_service');
+    expect(registry['dns_config']).toMatchObject({ routing_policy: 'MULTIVALUE', dns_records: [{ type: 'SRV', ttl: 10 }] });
+    expect(one('aws_service_discovery_private_dns_namespace')).toMatchObject({ vpc: 'vpc-123' });
+    const integration = one('aws_apigatewayv2_integration');
+    expect(integration).toMatchObject({ integration_type: 'HTTP_PROXY', connection_type: 'VPC_LINK' });
+    expect(String(integration['integration_uri'])).toMatch(/^\$\{aws_service_discovery_service\.[\w-]+\.arn\}$/);
+    expect(String(integration['connection_id'])).toMatch(/^\$\{aws_apigatewayv2_vpc_link\.[\w-]+\.id\}$/);
+    expect(one('aws_apigatewayv2_route')).toMatchObject({ route_key: '$default' });
+    expect(one('aws_apigatewayv2_api')).toMatchObject({ protocol_type: 'HTTP', disable_execute_api_endpoint: true });
+    expect(one('aws_apigatewayv2_stage')).toMatchObject({
+      name: '$default',
+      auto_deploy: true,
+      default_route_settings: { throttling_rate_limit: 100, throttling_burst_limit: 200 },
+    });
+    const service = one('aws_ecs_service');
+    expect(service['service_registries']).toMatchObject({ container_name: 'broadcast', container_port: 8080 });
+    expect(service['load_balancer']).toBeUndefined();
+  });
+
+  it('lets the tasks be reached from the VPC link only, and has ECS judge their health itself', () => {
+    const ingress = resources(synth, 'aws_vpc_security_group_ingress_rule');
+    expect(ingress).toHaveLength(1);
+    expect(String(ingress[0]!['referenced_security_group_id'])).toMatch(/link-sg/);
+    const [container] = JSON.parse(one('aws_ecs_task_definition')['container_definitions'] as string);
+    expect(container.healthCheck.command.join(' ')).toContain('http://127.0.0.1:8080/health/ready');
+  });
+
+  it("serves the env's API host over TLS 1.2 with its certificate", () => {
+    expect(one('aws_apigatewayv2_domain_name')).toMatchObject({
+      domain_name: 'api.dev.relay-chat.example',
+      domain_name_configuration: { certificate_arn: certificateArn, endpoint_type: 'REGIONAL', security_policy: 'TLS_1_2' },
+    });
+    expect(resources(synth, 'aws_apigatewayv2_api_mapping')).toHaveLength(1);
+  });
+
+  it("keeps a load balancer's Terraform addresses where they were before front doors existed (no replacement on apply)", () => {
+    const addresses = (JSON.parse(fargate(prod, 'arn:cert')) as Synth).resource;
+    for (const [type, id] of [
+      ['aws_lb', 'alb'],
+      ['aws_lb_target_group', 'targets'],
+      ['aws_lb_listener', 'listener'],
+      ['aws_security_group', 'alb-sg'],
+    ] as const) {
+      expect(Object.keys(addresses[type] ?? {})).toContainEqual(expect.stringMatching(new RegExp(`^svc_${id}_[0-9A-F]{8}$`)));
+    }
   });
 });
 
@@ -344,5 +409,44 @@ describe('Alarms', () => {
     const math = alarms.find((a) => a['metric_query'])!;
     expect(math['metric_query']).toEqual(expect.arrayContaining([expect.objectContaining({ expression: 'desired - running' })]));
     for (const alarm of alarms) expect(alarm['alarm_actions']).toEqual([expect.stringContaining('aws_sns_topic')]);
+  });
+
+  const chatAlarmsIn = (env: typeof dev) =>
+    resources(
+      Testing.synthScope((scope) => {
+        new Alarms(scope, 'a', {
+          env,
+          prefix: `relay-${env.name}-chat`,
+          functions: [
+            { name: 'f1', timeoutSeconds: 10 },
+            { name: 'f2', timeoutSeconds: 60 },
+            { name: 'f3', timeoutSeconds: 60 },
+          ],
+          tableNames: ['t1', 't2'],
+          webSocketApi: { apiId: 'api', stage: 'live' },
+          deliveryFunctionName: 'f2',
+          deadLetterQueues: ['q1', 'q2'],
+        });
+      }),
+      'aws_cloudwatch_metric_alarm',
+    );
+
+  it("watches dev's whole account with a few alarms: every function's errors and throttles at once, lost work and delivery lag", () => {
+    expect(dev.monitoring.alarms).toBe('account-wide');
+    const alarms = chatAlarmsIn(dev);
+    expect(alarms.map((a) => `${String(a['metric_name'])} ${JSON.stringify(a['dimensions'] ?? {})}`).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible {"QueueName":"q1"}',
+      'ApproximateNumberOfMessagesVisible {"QueueName":"q2"}',
+      'Errors {}',
+      'IteratorAge {"FunctionName":"f2"}',
+      'Throttles {}',
+    ]);
+    // Per resource the same chat is 3 per function, 2 per table, 2 per queue, 2 for the API and the lag.
+    expect(chatAlarmsIn(prod)).toHaveLength(3 * 3 + 2 * 2 + 2 * 2 + 2 + 1);
+  });
+
+  it('is not made for an env that has no alarms of its own (a preview)', () => {
+    const preview = resolveEnvironment(previewName('alarms'));
+    expect(() => chatAlarmsIn(preview)).toThrow(/monitoring.alarms none/);
   });
 });

@@ -11,6 +11,11 @@ export interface DeployScope {
   logBucket: string;
   /** The environment's public hosted zone, if it has a domain. */
   hostedZoneId?: string;
+  /**
+   * The env serves its API through an HTTP API (catalogue apiFrontDoor): only then may its deploy
+   * make VPC links, custom domains, Cloud Map namespaces and the private zones behind them.
+   */
+  httpApiFrontDoor?: boolean;
   /** The account's permissions boundary: every role the deploy role creates or edits carries it. */
   boundaryArn: string;
   /** SSM parameter ARNs (patterns) the environment's stacks own. */
@@ -200,6 +205,7 @@ export function deployStatements(s: DeployScope): Statement[] {
       actions: ['apigateway:GET', 'apigateway:POST', 'apigateway:PUT', 'apigateway:PATCH', 'apigateway:DELETE'],
       resources: [`arn:aws:apigateway:${s.region}::/apis`, `arn:aws:apigateway:${s.region}::/apis/*`, `arn:aws:apigateway:${s.region}::/tags/*`],
     },
+    ...(s.httpApiFrontDoor ? httpApiFrontDoorStatements(s) : []),
     {
       // Creating and changing roles only with the boundary on them (deployGuardrails denies the
       // rest); the stacks' PermissionsBoundaryAspect puts it on every role. No managed policy
@@ -621,5 +627,80 @@ export function deployStatements(s: DeployScope): Statement[] {
       resources: ['*'],
     },
     ...deployGuardrails(s),
+  ];
+}
+
+/** What an HTTP API front door (libs/infra-constructs/src/http-api-front-door.ts) needs besides the API itself. */
+function httpApiFrontDoorStatements(s: DeployScope): Statement[] {
+  const apigw = (path: string) => `arn:aws:apigateway:${s.region}::${path}`;
+  const cloudMap = (type: string) => `arn:aws:servicediscovery:${s.region}:${s.accountId}:${type}/*`;
+  return [
+    {
+      sid: 'VpcLinksAndDomains',
+      actions: ['apigateway:GET', 'apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
+      resources: [apigw('/vpclinks'), apigw('/vpclinks/*'), apigw('/domainnames'), apigw('/domainnames/*')],
+    },
+    {
+      // The VPC link's network interfaces are API Gateway's, made with its service-linked role.
+      sid: 'ApiGatewayServiceLinkedRole',
+      actions: ['iam:CreateServiceLinkedRole'],
+      resources: [`arn:aws:iam::${s.accountId}:role/aws-service-role/ops.apigateway.amazonaws.com/*`],
+      conditions: { StringEquals: { 'iam:AWSServiceName': 'ops.apigateway.amazonaws.com' } },
+    },
+    {
+      // Namespace and service ids are server-generated: a deploy makes and manages only those tagged with its env.
+      sid: 'CreateTaggedNamespaces',
+      actions: ['servicediscovery:CreatePrivateDnsNamespace'],
+      resources: ['*'],
+      conditions: { StringLike: { 'aws:RequestTag/env': s.envTags } },
+    },
+    {
+      // CreateService is authorized on the new service (here) and on its namespace (below).
+      sid: 'CreateTaggedServices',
+      actions: ['servicediscovery:CreateService'],
+      resources: [cloudMap('service')],
+      conditions: { StringLike: { 'aws:RequestTag/env': s.envTags } },
+    },
+    {
+      sid: 'OwnNamespacesAndServices',
+      actions: [
+        'servicediscovery:CreateService',
+        'servicediscovery:GetNamespace',
+        'servicediscovery:GetOperation',
+        'servicediscovery:UpdatePrivateDnsNamespace',
+        'servicediscovery:DeleteNamespace',
+        'servicediscovery:GetService',
+        'servicediscovery:UpdateService',
+        'servicediscovery:DeleteService',
+      ],
+      resources: [cloudMap('namespace'), cloudMap('service')],
+      conditions: { StringLike: { 'aws:ResourceTag/env': s.envTags } },
+    },
+    {
+      sid: 'NamespaceTags',
+      actions: ['servicediscovery:ListTagsForResource', 'servicediscovery:TagResource', 'servicediscovery:UntagResource'],
+      resources: ['*'],
+    },
+    {
+      // Cloud Map makes and removes a namespace's private zone with the caller's permissions.
+      // Only zones made with a VPC (private ones) can be created this way.
+      sid: 'CloudMapPrivateZones',
+      actions: ['route53:CreateHostedZone'],
+      resources: ['*'],
+      conditions: { Null: { 'route53:VPCs': 'false' } },
+    },
+    { sid: 'CloudMapZoneLookups', actions: ['route53:ListHostedZonesByName', 'ec2:DescribeRegions'], resources: ['*'] },
+    { sid: 'CloudMapZones', actions: ['route53:GetHostedZone', 'route53:DeleteHostedZone'], resources: ['arn:aws:route53:::hostedzone/*'] },
+    ...(s.hostedZoneId
+      ? [
+          // The env's public zone was made by a person (docs/first-apply.md) and outlives every deploy.
+          {
+            sid: 'KeepThePublicZone',
+            effect: 'Deny' as const,
+            actions: ['route53:DeleteHostedZone'],
+            resources: [`arn:aws:route53:::hostedzone/${s.hostedZoneId}`],
+          },
+        ]
+      : []),
   ];
 }

@@ -6,17 +6,14 @@ import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
-import { Lb } from '@cdktf/provider-aws/lib/lb';
-import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
-import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import type { Environment } from '@relay/platform-config';
 import { serviceRoleName } from './role-families';
 import { ecsTaskRole } from './ecs-role';
 import type { Statement } from './iam';
+import { HttpApiFrontDoor, type HttpApiFrontDoorProps } from './http-api-front-door';
+import { LoadBalancerFrontDoor, type LoadBalancerFrontDoorProps } from './load-balancer-front-door';
 
 export interface FargateServiceProps {
   env: Environment;
@@ -34,25 +31,15 @@ export interface FargateServiceProps {
   secrets?: Record<string, string>;
   /** What the running service may do (its task role). */
   taskStatements: Statement[];
-  /** With a certificate the ALB listens on 443 and redirects 80; without, plain HTTP on 80. */
-  certificateArn?: string;
-  /** ALB access logs: the account's log bucket and this service's prefix in it. */
-  accessLogs: { bucket: string; prefix: string };
-  /**
-   * The ALB's LCU reservation is a load test's to set and reset (the k6 fleet's orchestrator
-   * reserves capacity for a spike and releases it after): Terraform leaves it alone.
-   */
-  capacityReservedByLoadTests?: boolean;
-  /** A REGIONAL WAF web ACL in front of the load balancer. */
-  webAclArn?: string;
+  /** How requests reach the tasks: an ALB, or an HTTP API through a VPC link. */
+  frontDoor: LoadBalancerFrontDoorProps | HttpApiFrontDoorProps;
 }
 
-/** ECS on Fargate behind an ALB: Spot outside prod, the image pinned by digest. */
+/** ECS on Fargate behind its front door: Spot outside prod, the image pinned by digest. */
 export class FargateService extends Construct {
   readonly cluster: EcsCluster;
   readonly service: EcsService;
-  readonly loadBalancer: Lb;
-  readonly targetGroup: LbTargetGroup;
+  readonly frontDoor: LoadBalancerFrontDoor | HttpApiFrontDoor;
   readonly scalingTarget: AppautoscalingTarget;
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
@@ -60,7 +47,6 @@ export class FargateService extends Construct {
     const { env, prefix, serviceName } = props;
     const name = `${prefix}-${serviceName}`;
     const short = name.slice(0, 32);
-    const production = env.kind === 'prod';
 
     this.cluster = new EcsCluster(this, 'cluster', {
       name,
@@ -99,6 +85,24 @@ export class FargateService extends Construct {
       readonlyRootFilesystem: true,
       user: '1000:1000',
       linuxParameters: { initProcessEnabled: true },
+      // Behind Cloud Map nothing else probes the task: ECS marks it unhealthy from this, so the
+      // HTTP API stops being handed its address. The image's own Node asks the service.
+      ...(props.frontDoor.kind === 'http-api'
+        ? {
+            healthCheck: {
+              command: [
+                'CMD',
+                'node',
+                '-e',
+                `fetch('http://127.0.0.1:${props.containerPort}${props.healthCheckPath}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
+              ],
+              interval: 15,
+              timeout: 5,
+              retries: 3,
+              startPeriod: 30,
+            },
+          }
+        : {}),
     };
     const task = new EcsTaskDefinition(this, 'task', {
       family: name,
@@ -112,35 +116,7 @@ export class FargateService extends Construct {
       containerDefinitions: JSON.stringify([container]),
     });
 
-    const albSg = new SecurityGroup(this, 'alb-sg', { name: `${short}-alb`, vpcId: props.vpcId, description: `${name} load balancer` });
     const taskSg = new SecurityGroup(this, 'task-sg', { name: `${short}-task`, vpcId: props.vpcId, description: `${name} tasks` });
-    const listenPort = props.certificateArn ? 443 : 80;
-    for (const port of props.certificateArn ? [80, 443] : [80]) {
-      new VpcSecurityGroupIngressRule(this, `alb-in-${port}`, {
-        securityGroupId: albSg.id,
-        ipProtocol: 'tcp',
-        fromPort: port,
-        toPort: port,
-        cidrIpv4: '0.0.0.0/0',
-        description: port === 443 || !props.certificateArn ? 'public API clients' : 'public clients, answered with a redirect to HTTPS',
-      });
-    }
-    new VpcSecurityGroupEgressRule(this, 'alb-to-tasks', {
-      securityGroupId: albSg.id,
-      ipProtocol: 'tcp',
-      fromPort: props.containerPort,
-      toPort: props.containerPort,
-      referencedSecurityGroupId: taskSg.id,
-      description: 'forward to the service tasks',
-    });
-    new VpcSecurityGroupIngressRule(this, 'tasks-from-alb', {
-      securityGroupId: taskSg.id,
-      ipProtocol: 'tcp',
-      fromPort: props.containerPort,
-      toPort: props.containerPort,
-      referencedSecurityGroupId: albSg.id,
-      description: 'requests from the load balancer only',
-    });
     new VpcSecurityGroupEgressRule(this, 'tasks-to-aws', {
       securityGroupId: taskSg.id,
       ipProtocol: 'tcp',
@@ -149,45 +125,21 @@ export class FargateService extends Construct {
       cidrIpv4: '0.0.0.0/0',
       description: 'AWS APIs and ECR',
     });
-
-    this.loadBalancer = new Lb(this, 'alb', {
-      name: short,
-      loadBalancerType: 'application',
-      internal: false,
-      securityGroups: [albSg.id],
-      subnets: props.subnetIds,
-      dropInvalidHeaderFields: true,
-      enableDeletionProtection: production,
-      accessLogs: { bucket: props.accessLogs.bucket, prefix: props.accessLogs.prefix, enabled: true },
-      ...(props.capacityReservedByLoadTests ? { lifecycle: { ignoreChanges: ['minimum_load_balancer_capacity'] } } : {}),
-    });
-    if (props.webAclArn) new Wafv2WebAclAssociation(this, 'waf', { resourceArn: this.loadBalancer.arn, webAclArn: props.webAclArn });
-    const targets = new LbTargetGroup(this, 'targets', {
-      name: short,
-      port: props.containerPort,
-      protocol: 'HTTP',
-      targetType: 'ip',
+    const target = {
+      env,
+      name,
+      short,
       vpcId: props.vpcId,
-      deregistrationDelay: '30',
-      healthCheck: { path: props.healthCheckPath, matcher: '200', interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
-    });
-    this.targetGroup = targets;
-    new LbListener(this, 'listener', {
-      loadBalancerArn: this.loadBalancer.arn,
-      port: listenPort,
-      protocol: props.certificateArn ? 'HTTPS' : 'HTTP',
-      certificateArn: props.certificateArn,
-      sslPolicy: props.certificateArn ? 'ELBSecurityPolicy-TLS13-1-2-2021-06' : undefined,
-      defaultAction: [{ type: 'forward', targetGroupArn: targets.arn }],
-    });
-    if (props.certificateArn) {
-      new LbListener(this, 'redirect-http', {
-        loadBalancerArn: this.loadBalancer.arn,
-        port: 80,
-        protocol: 'HTTP',
-        defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
-      });
-    }
+      subnetIds: props.subnetIds,
+      taskSecurityGroupId: taskSg.id,
+      containerName: serviceName,
+      containerPort: props.containerPort,
+      healthCheckPath: props.healthCheckPath,
+    };
+    // Its resources are this construct's own, as the ALB's always were: their Terraform
+    // addresses do not move, so no apply replaces stag's or prod's load balancer.
+    this.frontDoor =
+      props.frontDoor.kind === 'load-balancer' ? new LoadBalancerFrontDoor(this, target, props.frontDoor) : new HttpApiFrontDoor(this, target, props.frontDoor);
 
     this.service = new EcsService(this, 'service', {
       name: serviceName,
@@ -197,13 +149,12 @@ export class FargateService extends Construct {
       capacityProviderStrategy: [{ capacityProvider, weight: 1 }],
       // Public IPs instead of a NAT gateway: a cost decision, explained on Network.
       networkConfiguration: { subnets: props.subnetIds, securityGroups: [taskSg.id], assignPublicIp: true },
-      loadBalancer: [{ targetGroupArn: targets.arn, containerName: serviceName, containerPort: props.containerPort }],
+      ...this.frontDoor.serviceAttachment,
       deploymentCircuitBreaker: { enable: true, rollback: true },
       healthCheckGracePeriodSeconds: 30,
       propagateTags: 'SERVICE',
       // Autoscaling and the off-hours schedule own the count once the service exists.
       lifecycle: { ignoreChanges: ['desired_count'] },
-      dependsOn: [targets],
     });
     const scaling = (this.scalingTarget = new AppautoscalingTarget(this, 'scaling', {
       serviceNamespace: 'ecs',

@@ -289,7 +289,12 @@ export class GithubDeployIdentity extends Construct {
     new IamRolePolicy(this, 'apply-policy', {
       role: this.applyRole.id,
       name: 'deploy-relay-stacks',
-      policy: policyDocument(deployStatements(scopeFor(deployScope(env), [env.name], permissionsBoundary(env).arn, env.domain?.zoneId))),
+      policy: policyDocument(
+        deployStatements({
+          ...scopeFor(deployScope(env), [env.name], permissionsBoundary(env).arn, env.domain?.zoneId),
+          httpApiFrontDoor: env.apiFrontDoor === 'http-api',
+        }),
+      ),
     });
 
     if (props.previews) {

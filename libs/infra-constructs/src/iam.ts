@@ -90,6 +90,13 @@ export const RESOURCE_STAR_ACTIONS: ReadonlySet<string> = new Set([
   'ec2:DescribeNetworkAcls',
   'elasticloadbalancing:DescribeCapacityReservation',
   'ce:GetCostAndUsage',
+  'servicediscovery:CreatePrivateDnsNamespace', // scoped by the aws:RequestTag/env condition instead
+  'servicediscovery:ListTagsForResource',
+  'servicediscovery:TagResource',
+  'servicediscovery:UntagResource',
+  'route53:CreateHostedZone', // scoped by the route53:VPCs condition instead (private zones only)
+  'route53:ListHostedZonesByName',
+  'ec2:DescribeRegions',
   ...NETWORK_AND_SCALING_DISCOVERY,
 ]);
 

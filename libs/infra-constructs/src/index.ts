@@ -24,3 +24,6 @@ export { DesignedTable, designedTableConfig, type TableDesign } from './designed
 export { boundaryStatements } from './boundary-permissions';
 export { PermissionsBoundaryAspect } from './boundary-aspect';
 export { ROLE_FAMILIES, serviceRoleName, roleFamilyOf, type RoleFamily } from './role-families';
+export { LoadBalancerFrontDoor, type LoadBalancerFrontDoorProps } from './load-balancer-front-door';
+export { HttpApiFrontDoor, type HttpApiFrontDoorProps } from './http-api-front-door';
+export type { FrontDoor, FrontDoorTarget } from './front-door';

@@ -87,10 +87,16 @@ export const CATALOGUE = {
     quotas: NONPROD_QUOTAS,
     domain: domainIn('Z01000000000000000DEV', `dev.${ZONE}`),
     waf: false,
+    // Developers call dev's API a few hundred times a day: an HTTP API bills those calls, where
+    // an ALB billed $23.73 a month around the clock (docs/cost.md).
+    apiFrontDoor: 'http-api',
     offHours: SEOUL_OFF_HOURS,
     retention: { logDays: 7, ecrKeepImages: 5, ecrUntaggedDays: 1 },
     protection: { deletionProtection: false, pointInTimeRecovery: false },
     alarms: { emails: [], deliveryLagMs: 1000 },
+    // Nobody is paged for dev and nobody watches a dev dashboard: the chat's $8.70 a month of
+    // alarms, dashboard and key became $1.70 (docs/cost.md).
+    monitoring: { alarms: 'account-wide', dashboard: false },
   },
   stag: {
     name: 'stag',
@@ -111,10 +117,12 @@ export const CATALOGUE = {
     ...NIGHTLY_FLEET,
     domain: domainIn('Z02000000000000000STG', `stag.${ZONE}`),
     waf: true,
+    apiFrontDoor: 'load-balancer',
     offHours: SEOUL_OFF_HOURS,
     retention: { logDays: 14, ecrKeepImages: 10, ecrUntaggedDays: 1 },
     protection: { deletionProtection: false, pointInTimeRecovery: true },
     alarms: { emails: ['relay-oncall@example.com'], deliveryLagMs: 500 },
+    monitoring: { alarms: 'per-resource', dashboard: true },
   },
   prod: {
     name: 'prod',
@@ -135,10 +143,12 @@ export const CATALOGUE = {
     quotas: { lambdaConcurrentExecutions: 1_000, fargateOnDemandVcpu: 40, fargateSpotVcpu: 6 },
     domain: domainIn('Z03000000000000000PRD', ZONE),
     waf: true,
+    apiFrontDoor: 'load-balancer',
     offHours: null,
     retention: { logDays: 90, ecrKeepImages: 50, ecrUntaggedDays: 7 },
     protection: { deletionProtection: true, pointInTimeRecovery: true },
     alarms: { emails: ['relay-oncall@example.com'], deliveryLagMs: 200 },
+    monitoring: { alarms: 'per-resource', dashboard: true },
   },
   // nx g @relay/nx-plugin:environment adds an environment above this line.
 } satisfies Record<string, EnvironmentInput>;
@@ -158,6 +168,7 @@ export function previewInput(developer: string): EnvironmentInput {
     // Previews run the chat stack only: no ALB or CDN to name.
     domain: null,
     retention: { logDays: 3, ecrKeepImages: 3, ecrUntaggedDays: 1 },
+    monitoring: { alarms: 'none', dashboard: false },
     ttlHours: 72,
   };
 }

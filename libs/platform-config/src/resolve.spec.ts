@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { CATALOGUE } from './catalogue';
-import { EnvironmentError, previewNameForBranch, resolveEnvironment, validateCatalogue } from './resolve';
+import { EnvironmentError, previewName, previewNameForBranch, resolveEnvironment, validateCatalogue } from './resolve';
 import { resourcePrefix, stateLocation, parameterPath } from './naming';
 
 describe('resolveEnvironment', () => {
@@ -103,6 +103,23 @@ describe('validateCatalogue', () => {
     expect(message).toMatch(/"prod" is invalid:\n {2}domain: stag and prod carry bearer tokens/);
     expect(message).toContain('apiHost and webHost must be names inside zoneName');
     expect(() => validateCatalogue({ dev: { ...CATALOGUE.dev, domain: null } })).not.toThrow();
+  });
+
+  it('refuses an HTTP API front door where WAF or the load generator needs the load balancer', () => {
+    expect(() => validateCatalogue({ stag: { ...CATALOGUE.stag, apiFrontDoor: 'http-api' } })).toThrow(/apiFrontDoor: WAF cannot attach to an HTTP API/);
+    expect(() => validateCatalogue({ dev: { ...CATALOGUE.dev, waf: true } })).toThrow(/apiFrontDoor: WAF cannot attach/);
+    expect(() => validateCatalogue({ dev: { ...CATALOGUE.dev, apiFrontDoor: 'load-balancer', waf: true } })).not.toThrow();
+  });
+
+  it('keeps per-resource alarms in prod and alarm-less envs to previews', () => {
+    const { prod, dev } = CATALOGUE;
+    expect(() => validateCatalogue({ prod: { ...prod, monitoring: { alarms: 'account-wide', dashboard: true } } })).toThrow(
+      /monitoring.alarms: prod pages someone/,
+    );
+    expect(() => validateCatalogue({ dev: { ...dev, monitoring: { alarms: 'none', dashboard: false } } })).toThrow(
+      /previews, and only previews, go without alarms/,
+    );
+    expect(() => resolveEnvironment(previewName('alarms'))).not.toThrow();
   });
 
   it("refuses a stage throttle above the account's request quota it shares", () => {

@@ -127,6 +127,12 @@ export const environmentSchema = z
     domain: domainSchema.nullable(),
     /** AWS WAF in front of CloudFront and the ALB (AWS managed rule groups and a rate limit). */
     waf: z.boolean(),
+    /**
+     * What serves the broadcast API: `load-balancer`, an ALB ($24 a month with its addresses
+     * before any request; WAF attaches to it, the nightly fleet reserves its capacity), or
+     * `http-api`, API Gateway through a VPC link to the tasks (billed per request).
+     */
+    apiFrontDoor: z.enum(['load-balancer', 'http-api']),
     /** Non-prod services sleep at night; null keeps them running. */
     offHours: z.object({ timezone: z.string().min(1), stopCron: scheduleCron, startCron: scheduleCron }).nullable(),
     retention: z.object({
@@ -136,6 +142,16 @@ export const environmentSchema = z
     }),
     protection: z.object({ deletionProtection: z.boolean(), pointInTimeRecovery: z.boolean() }),
     alarms: z.object({ emails: z.array(z.email()), deliveryLagMs: z.number().int().positive() }),
+    /**
+     * What watching the env costs (docs/cost.md): CloudWatch bills every alarm's metric and
+     * every dashboard a month, whether anything happens or not.
+     * - alarms `per-resource`: each function, table, queue and API alarms on its own (who pages
+     *   needs to know which); `account-wide`: Lambda errors and throttles over every function in
+     *   the account, lost work (dead letters) and the delivery promise; `none`: nothing of its
+     *   own, for previews, which the dev account's account-wide alarms already watch.
+     * - dashboard: the chat's delivery dashboard, where someone looks at the env.
+     */
+    monitoring: z.object({ alarms: z.enum(['per-resource', 'account-wide', 'none']), dashboard: z.boolean() }),
     /**
      * The in-region k6 fleet (loadgen-<env> stack): null where no spike runs against this env.
      * Tasks run On-Demand (a reclaimed Spot task would end its share of the test); maxTasks is
@@ -169,6 +185,18 @@ export const environmentSchema = z
   .refine((e) => e.kind !== 'prod' || (e.protection.deletionProtection && e.protection.pointInTimeRecovery), {
     message: 'prod must keep deletion protection and point-in-time recovery',
     path: ['protection'],
+  })
+  .refine((e) => e.apiFrontDoor === 'load-balancer' || (!e.waf && !e.loadgen), {
+    message: 'WAF cannot attach to an HTTP API, and a load generator reserves the ALB’s capacity: an env with waf or loadgen needs apiFrontDoor load-balancer',
+    path: ['apiFrontDoor'],
+  })
+  .refine((e) => e.kind !== 'prod' || e.monitoring.alarms === 'per-resource', {
+    message: 'prod pages someone: its alarms must say which function, table or queue (monitoring.alarms per-resource)',
+    path: ['monitoring', 'alarms'],
+  })
+  .refine((e) => (e.kind === 'preview') === (e.monitoring.alarms === 'none'), {
+    message: 'previews, and only previews, go without alarms of their own (the dev account’s account-wide alarms watch them)',
+    path: ['monitoring', 'alarms'],
   })
   .refine((e) => (e.lambda.reservedDeliverConcurrency ?? 0) + UNRESERVED_LAMBDA_CONCURRENCY <= e.quotas.lambdaConcurrentExecutions, {
     message: `reserved concurrency must leave ${UNRESERVED_LAMBDA_CONCURRENCY} of quotas.lambdaConcurrentExecutions unreserved (AWS refuses the reservation otherwise)`,

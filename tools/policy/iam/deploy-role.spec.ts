@@ -107,6 +107,33 @@ describe('relay-deploy can apply every resource of the stacks it deploys', () =>
   });
 });
 
+describe("what an HTTP API front door adds to a deploy role (Cloud Map's private zones)", () => {
+  const decide = (env: Environment, action: string, resource: string, context: Record<string, string> = {}) =>
+    evaluate(deployPolicies(env), { action, resource, context: { 'aws:ResourceAccount': env.accountId, ...context } });
+
+  it("lets dev's deploy make private zones only, and never delete the env's public zone", () => {
+    const dev = resolveEnvironment('dev');
+    expect(dev.apiFrontDoor).toBe('http-api');
+    expect(decide(dev, 'route53:CreateHostedZone', '*', { 'route53:VPCs': 'vpc-1' })).toBe('allow');
+    expect(decide(dev, 'route53:CreateHostedZone', '*')).toBe('implicit-deny');
+    expect(decide(dev, 'route53:DeleteHostedZone', 'arn:aws:route53:::hostedzone/ZPRIVATE1')).toBe('allow');
+    expect(decide(dev, 'route53:DeleteHostedZone', `arn:aws:route53:::hostedzone/${dev.domain!.zoneId}`)).toBe('explicit-deny');
+    const namespace = `arn:aws:servicediscovery:${dev.region}:${dev.accountId}:namespace/ns-1`;
+    expect(decide(dev, 'servicediscovery:DeleteNamespace', namespace, { 'aws:ResourceTag/env': 'dev' })).toBe('allow');
+    expect(decide(dev, 'servicediscovery:DeleteNamespace', namespace, { 'aws:ResourceTag/env': 'dev-erin' })).toBe('implicit-deny');
+  });
+
+  it('gives none of it to an env behind a load balancer', () => {
+    for (const name of ['stag', 'prod']) {
+      const env = resolveEnvironment(name);
+      expect(env.apiFrontDoor).toBe('load-balancer');
+      expect(decide(env, 'route53:CreateHostedZone', '*', { 'route53:VPCs': 'vpc-1' })).toBe('implicit-deny');
+      expect(decide(env, 'servicediscovery:CreatePrivateDnsNamespace', '*', { 'aws:RequestTag/env': name })).toBe('implicit-deny');
+      expect(decide(env, 'apigateway:POST', `arn:aws:apigateway:${env.region}::/vpclinks`)).toBe('implicit-deny');
+    }
+  });
+});
+
 describe('relay-preview can close a preview (tools/nx-plugin/operations/preview/cleanup.ts)', () => {
   it('is allowed every call the cleanup makes after destroy, on that preview only', () => {
     const preview = resolveEnvironment('dev-erin');

@@ -280,6 +280,84 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
   aws_apigatewayv2_route: apiChild('routes'),
   aws_apigatewayv2_route_response: (c, ctx) => apiChild(`routes/${STANDIN_ID}/routeresponses`)(c, ctx),
   aws_apigatewayv2_stage: apiChild('stages'),
+  aws_apigatewayv2_vpc_link: (_c, ctx) => {
+    const link = apigw(ctx, `/vpclinks/${STANDIN_ID}`);
+    return {
+      // API Gateway makes the link's network interfaces with its own service-linked role.
+      create: [...on(apigw(ctx, '/vpclinks'), 'apigateway:POST'), ...on(link, 'apigateway:GET'), serviceLinkedRole(ctx, 'ops.apigateway.amazonaws.com')],
+      read: on(link, 'apigateway:GET'),
+      update: [...on(link, 'apigateway:PATCH'), ...on(apigw(ctx, `/tags/${STANDIN_ID}`), 'apigateway:POST', 'apigateway:DELETE')],
+      delete: on(link, 'apigateway:DELETE', 'apigateway:GET'),
+    };
+  },
+  aws_apigatewayv2_domain_name: (c, ctx) => {
+    const domain = apigw(ctx, `/domainnames/${str(c['domain_name'])}`);
+    return {
+      create: [...on(apigw(ctx, '/domainnames'), 'apigateway:POST'), ...on(domain, 'apigateway:GET')],
+      read: on(domain, 'apigateway:GET'),
+      update: [...on(domain, 'apigateway:PATCH'), ...on(apigw(ctx, `/tags/${STANDIN_ID}`), 'apigateway:POST', 'apigateway:DELETE')],
+      delete: on(domain, 'apigateway:DELETE'),
+    };
+  },
+  aws_apigatewayv2_api_mapping: (c, ctx) => {
+    const mappings = `/domainnames/${str(ctx.config(c['domain_name'])['domain_name'])}/apimappings`;
+    return {
+      create: [...on(apigw(ctx, mappings), 'apigateway:POST'), ...on(apigw(ctx, `${mappings}/${STANDIN_ID}`), 'apigateway:GET')],
+      read: on(apigw(ctx, `${mappings}/${STANDIN_ID}`), 'apigateway:GET'),
+      update: on(apigw(ctx, `${mappings}/${STANDIN_ID}`), 'apigateway:PATCH'),
+      delete: on(apigw(ctx, `${mappings}/${STANDIN_ID}`), 'apigateway:DELETE'),
+    };
+  },
+  aws_service_discovery_private_dns_namespace: (c, ctx) => {
+    const namespace = `arn:aws:servicediscovery:${ctx.region}:${ctx.account}:namespace/ns-${STANDIN_ID}`;
+    const tagged = { 'aws:ResourceTag/env': str((c['tags'] as Record<string, unknown> | undefined)?.['env']) };
+    const onNamespace = (...actions: string[]) => actions.map((action) => ({ action, resource: namespace, context: tagged }));
+    const zone = `arn:aws:route53:::hostedzone/Z${STANDIN_ID}`;
+    return {
+      // Cloud Map makes the namespace's private zone with the caller's own Route 53 permissions
+      // (docs.aws.amazon.com/cloud-map/latest/dg/cloud-map-api-permissions-ref.html).
+      create: [
+        { action: 'servicediscovery:CreatePrivateDnsNamespace', resource: '*', context: { 'aws:RequestTag/env': tagged['aws:ResourceTag/env'] } },
+        { action: 'route53:CreateHostedZone', resource: '*', context: { 'route53:VPCs': str(c['vpc']) } },
+        ...on(zone, 'route53:GetHostedZone'),
+        ...star(
+          'route53:ListHostedZonesByName',
+          'ec2:DescribeVpcs',
+          'ec2:DescribeRegions',
+          'servicediscovery:ListTagsForResource',
+          'servicediscovery:TagResource',
+        ),
+        ...onNamespace('servicediscovery:GetOperation', 'servicediscovery:GetNamespace'),
+      ],
+      read: [...onNamespace('servicediscovery:GetNamespace'), ...star('servicediscovery:ListTagsForResource')],
+      update: [
+        ...onNamespace('servicediscovery:UpdatePrivateDnsNamespace', 'servicediscovery:GetOperation'),
+        ...star('servicediscovery:TagResource', 'servicediscovery:UntagResource'),
+      ],
+      delete: [...onNamespace('servicediscovery:DeleteNamespace', 'servicediscovery:GetOperation'), ...on(zone, 'route53:DeleteHostedZone')],
+    };
+  },
+  aws_service_discovery_service: (c, ctx) => {
+    const service = `arn:aws:servicediscovery:${ctx.region}:${ctx.account}:service/srv-${STANDIN_ID}`;
+    const namespace = `arn:aws:servicediscovery:${ctx.region}:${ctx.account}:namespace/ns-${STANDIN_ID}`;
+    const tagged = { 'aws:ResourceTag/env': str((c['tags'] as Record<string, unknown> | undefined)?.['env']) };
+    const onService = (...actions: string[]) => actions.map((action) => ({ action, resource: service, context: tagged }));
+    return {
+      // CreateService is authorized on the namespace it goes into and on the new service.
+      create: [
+        { action: 'servicediscovery:CreateService', resource: namespace, context: { ...tagged, 'aws:RequestTag/env': tagged['aws:ResourceTag/env'] } },
+        { action: 'servicediscovery:CreateService', resource: service, context: { 'aws:RequestTag/env': tagged['aws:ResourceTag/env'] } },
+        ...onService('servicediscovery:GetService'),
+        ...star('servicediscovery:ListTagsForResource', 'servicediscovery:TagResource'),
+      ],
+      read: [...onService('servicediscovery:GetService'), ...star('servicediscovery:ListTagsForResource')],
+      update: [
+        ...onService('servicediscovery:UpdateService', 'servicediscovery:GetOperation'),
+        ...star('servicediscovery:TagResource', 'servicediscovery:UntagResource'),
+      ],
+      delete: onService('servicediscovery:DeleteService'),
+    };
+  },
   aws_ecr_repository: (c, ctx) => {
     const repository = `arn:aws:ecr:${ctx.region}:${ctx.account}:repository/${str(c['name'])}`;
     const reads = ['ecr:DescribeRepositories', 'ecr:ListTagsForResource'];
