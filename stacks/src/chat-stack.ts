@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { ChatWebSocketApi, DeliveryObservability, STAGE_NAME } from '@relay/chat-infra';
-import { Alarms, RelayStack, RuntimeParameters, type RoleMode } from '@relay/infra-constructs';
+import { Alarms, IdleBudget, RelayStack, RuntimeParameters, type RoleMode } from '@relay/infra-constructs';
 import { DEPLOYED_TOKEN_CLAIMS, resourcePrefix, secretParameter, type Environment } from '@relay/platform-config';
 
 /** chat-<env>: the WebSocket chat backend of one environment (or one developer preview). */
@@ -47,7 +47,10 @@ export class ChatStack extends RelayStack {
             deadLetterQueues: this.chat.deadLetterQueueNames,
             webSocketApi: { apiId: this.chat.api.id, stage: STAGE_NAME },
             deliveryFunctionName: this.chat.functions['deliver']?.functionName,
+            budgetAlerts: true,
           });
+    // The account's budget, alerting the chat's alarm topic; previews have neither (dev's budget covers theirs).
+    if (alarms) new IdleBudget(this, 'budget', { env: props.env, prefix, alarmTopicArn: alarms.topic.arn });
     const deliver = this.chat.functions['deliver'];
     const fanout = this.chat.functions['fanout'];
     if (!deliver || !fanout) throw new Error('the chat has no deliver or fanout function to watch');

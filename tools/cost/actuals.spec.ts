@@ -29,6 +29,7 @@ const estimate: EnvEstimate = {
   env: 'dev',
   kind: 'dev',
   fixedMonthlyUsd: 36.5,
+  budgetUsd: 10,
   stacks: [
     { id: 'chat-dev', component: 'chat', fixedMonthlyUsd: 8.7, items: [] },
     { id: 'platform-dev', component: 'platform', fixedMonthlyUsd: 27.8, items: [] },

@@ -5,7 +5,8 @@
  * What every environment costs, read from the synthesized stacks (cdktf.out, which the target
  * synthesizes first): each env's fixed monthly cost per stack with the arithmetic, a preview's cost
  * a day (a preview is synthesized aside when cdktf.out has none), the cost per million messages and
- * REST calls, and a nightly spike run's. Prices: tools/prices/snapshot.json, dated.
+ * REST calls, and a nightly spike run's. Prices: tools/prices/snapshot.json, dated. It fails (exit
+ * 1, after the report) when an env's idle cost exceeds its catalogue budget.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { synthesizeInto } from '@relay/emulators';
 import { workspaceRoot } from '@relay/k6-process';
+import { overBudget } from './estimate';
 import { costReport, formatReport, reportJson } from './report';
 import { nightlySpikeCost } from './spike';
 import { readSynthesized, type StackInput } from './synthesized';
@@ -52,6 +54,8 @@ function main(): void {
   ];
   const report = costReport(stacks, { roomSizes, now: new Date(), nightlySpike: values['no-spike'] ? undefined : (env) => nightlySpikeCost(env) });
   console.log(format === 'json' ? JSON.stringify(reportJson(report), null, 2) : formatReport(report, format));
+  const over = overBudget([...Object.values(report.envs), ...(report.preview ? [report.preview] : [])]);
+  if (over.length > 0) throw new Error(`over budget:\n${over.join('\n')}`);
 }
 
 try {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -8,7 +8,7 @@ import { ensureK6 } from '@relay/k6-process';
 import { NIGHTLY_PROFILES } from '@relay/operations';
 import { HOURS_PER_MONTH, price } from '@relay/prices';
 import { BASE_ENVIRONMENTS } from '@relay/platform-config';
-import { DAYS_PER_MONTH, estimateEnvs, estimateStack, unpricedTypes, UnpricedResourceError } from './estimate';
+import { DAYS_PER_MONTH, estimateEnvs, estimateStack, overBudget, unpricedTypes, UnpricedResourceError } from './estimate';
 import { scheduledWeek } from './off-hours';
 import { costDiff } from './pr-diff';
 import { costReport, reportJson } from './report';
@@ -71,6 +71,27 @@ describe('the cost model over the synthesized stacks', () => {
     const devItems = dev.stacks.flatMap((st) => st.items);
     expect(devItems.filter((i) => /^aws_lb\.|^aws_cloudwatch_dashboard\./.test(i.resource))).toEqual([]);
     expect(devItems.filter((i) => i.resource.startsWith('aws_cloudwatch_metric_alarm.')).length).toBeLessThanOrEqual(10);
+  });
+
+  it('keeps every env and the preview within its catalogue budget', () => {
+    const envs = estimateEnvs(stacks);
+    expect(envs.map((e) => [e.env, e.budgetUsd])).toEqual(expect.arrayContaining([['dev', 10]]));
+    expect(overBudget(envs)).toEqual([]);
+  });
+
+  it('fails the budget check when a change adds a fixed charge past it, naming the env, the figure and the largest charges', () => {
+    // dev as it was before its HTTP API front door: an ALB running all month.
+    const withAlb = stacks.map((s) => {
+      if (s.id !== 'platform-dev') return s;
+      const copy = structuredClone(s);
+      const alb = Object.values(byId('platform-stag').stack.resource['aws_lb']!)[0]!;
+      copy.stack.resource['aws_lb'] = { broadcast_alb_0000FFFF: alb };
+      return copy;
+    });
+    const [problem, ...rest] = overBudget(estimateEnvs(withAlb));
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(/^dev: \$29\.54 a month idle, over its budget of \$10\.00 \(largest: aws_lb\.broadcast_alb_0000FFFF \$16\.43, /);
+    expect(problem).toContain('budget.idleMonthlyUsd in libs/platform-config/src/catalogue.ts');
   });
 
   it("prices dev's HTTP API front door by the Cloud Map zone and the hours its tasks are registered", () => {
@@ -158,6 +179,19 @@ describe('cost:estimate', () => {
     expect(Object.keys(json.envs).sort()).toEqual([...BASE_ENVIRONMENTS].sort());
     expect(json.preview.env).toMatch(/^dev-/);
     expect(json.preview.dailyUsd).toBeLessThanOrEqual(0.3);
+  });
+
+  it('exits 1 after the report when an env is over its budget', () => {
+    const over = mkdtempSync(path.join(tmpdir(), 'relay-cost-over-'));
+    cpSync(outdir, over, { recursive: true });
+    const manifest = path.join(over, 'stacks/platform-dev/cdk.tf.json');
+    const json = JSON.parse(readFileSync(manifest, 'utf8')) as { resource: Record<string, Record<string, unknown>> };
+    json.resource['aws_lb'] = { extra: Object.values(byId('platform-stag').stack.resource['aws_lb']!)[0] };
+    writeFileSync(manifest, JSON.stringify(json));
+    const run = cli('--outdir', over, '--env', 'dev', '--no-spike');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/^dev: \$\d+\.\d\d a month \(budget \$10\.00: OVER\)$/m);
+    expect(run.stderr).toMatch(/over budget:\ndev: .* over its budget of \$10\.00/);
   });
 
   it('answers bad input with a clear error', () => {

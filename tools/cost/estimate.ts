@@ -12,6 +12,8 @@ export interface EnvEstimate {
   env: string;
   kind: string;
   fixedMonthlyUsd: number;
+  /** The catalogue's budget.idleMonthlyUsd: what the env may cost idle. */
+  budgetUsd: number;
   stacks: StackEstimate[];
 }
 
@@ -56,7 +58,13 @@ export function estimateEnvs(stacks: StackInput[]): EnvEstimate[] {
   const envs = new Map<string, EnvEstimate>();
   for (const input of stacks) {
     const estimate = estimateStack(input);
-    const env = envs.get(input.env.name) ?? { env: input.env.name, kind: input.env.kind, fixedMonthlyUsd: 0, stacks: [] };
+    const env = envs.get(input.env.name) ?? {
+      env: input.env.name,
+      kind: input.env.kind,
+      fixedMonthlyUsd: 0,
+      budgetUsd: input.env.budget.idleMonthlyUsd,
+      stacks: [],
+    };
     env.stacks.push(estimate);
     env.fixedMonthlyUsd += estimate.fixedMonthlyUsd;
     envs.set(input.env.name, env);
@@ -66,3 +74,24 @@ export function estimateEnvs(stacks: StackInput[]): EnvEstimate[] {
 
 /** Days in an average month: a preview's monthly figure over this is its cost per day. */
 export const DAYS_PER_MONTH = 730 / 24;
+
+/**
+ * Each env whose idle cost exceeds its budget, said so that the fix is findable: the figure, the
+ * budget, the largest charges, and where the budget is set. Empty when every env is within.
+ */
+export function overBudget(envs: EnvEstimate[]): string[] {
+  return envs
+    .filter((e) => e.fixedMonthlyUsd > e.budgetUsd + 1e-9)
+    .map((e) => {
+      const largest = e.stacks
+        .flatMap((s) => s.items)
+        .sort((a, b) => b.monthlyUsd - a.monthlyUsd)
+        .slice(0, 3)
+        .map((i) => `${i.resource} $${i.monthlyUsd.toFixed(2)}`)
+        .join(', ');
+      return (
+        `${e.env}: $${e.fixedMonthlyUsd.toFixed(2)} a month idle, over its budget of $${e.budgetUsd.toFixed(2)} ` +
+        `(largest: ${largest}; budget.idleMonthlyUsd in libs/platform-config/src/catalogue.ts)`
+      );
+    });
+}

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SYNTH_NODE_ARGS } from '@relay/platform-config';
 import { snapshotLine } from '@relay/prices';
-import { estimateEnvs, type EnvEstimate } from './estimate';
+import { estimateEnvs, overBudget, type EnvEstimate } from './estimate';
 import { readSynthesized } from './synthesized';
 
 const usd = (n: number) => `${n < 0 ? '-' : '+'}$${Math.abs(n).toFixed(2)}`;
@@ -70,10 +70,18 @@ function main(): void {
   const total = (envs: EnvEstimate[], name: string) => envs.filter((e) => e.env === name).reduce((sum, e) => sum + e.fixedMonthlyUsd, 0);
   console.log('### Fixed monthly cost: this change');
   console.log(lines.length === 0 ? "\nNo change to any environment's fixed monthly cost." : `\n${lines.map((l) => `- ${l}`).join('\n')}`);
-  console.log('\n| env | base | head |\n| --- | ---: | ---: |');
-  for (const { env, kind } of head)
-    console.log(`| ${env}${kind === 'preview' ? ' (a preview)' : ''} | $${total(base, env).toFixed(2)} | $${total(head, env).toFixed(2)} |`);
+  console.log('\n| env | base | head | budget |\n| --- | ---: | ---: | ---: |');
+  for (const { env, kind, budgetUsd } of head)
+    console.log(
+      `| ${env}${kind === 'preview' ? ' (a preview)' : ''} | $${total(base, env).toFixed(2)} | $${total(head, env).toFixed(2)} | $${budgetUsd.toFixed(2)} |`,
+    );
   console.log(`\n${snapshotLine(new Date())}`);
+  // The head must stay within every budget; the base is what main already is.
+  const over = overBudget(head);
+  if (over.length > 0) {
+    console.log(`\n**Over budget:**\n${over.map((l) => `- ${l}`).join('\n')}`);
+    throw new Error(`over budget:\n${over.join('\n')}`);
+  }
 }
 
 if (require.main === module) {

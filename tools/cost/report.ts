@@ -67,14 +67,16 @@ export function formatReport(report: CostReport, format: 'table' | 'markdown'): 
   out.push(md ? '### What each environment costs idle (fixed monthly, USD)' : 'Fixed monthly cost: what each environment pays idle (USD)');
   if (md) out.push('', '| env | stack | fixed monthly |', '| --- | --- | ---: |');
   for (const e of Object.values(report.envs)) {
-    if (!md) out.push(`${e.env}: ${usd(e.fixedMonthlyUsd)} a month`);
+    if (!md) out.push(`${e.env}: ${usd(e.fixedMonthlyUsd)} a month (budget ${usd(e.budgetUsd)}${e.fixedMonthlyUsd > e.budgetUsd ? ': OVER' : ''})`);
     out.push(...envLines(e, md));
-    if (md) out.push(`| **${e.env}** | all | **${usd(e.fixedMonthlyUsd)}** |`);
+    if (md)
+      out.push(`| **${e.env}** | all | **${usd(e.fixedMonthlyUsd)}** (budget ${usd(e.budgetUsd)}${e.fixedMonthlyUsd > e.budgetUsd ? ': **over**' : ''}) |`);
   }
   if (report.preview) {
     const p = report.preview;
-    if (md) out.push(`| ${p.env} (preview) | all | ${usd(p.fixedMonthlyUsd)} = ${usd(p.dailyUsd)} a day |`);
-    else out.push(`a preview (${p.env}): ${usd(p.fixedMonthlyUsd)} a month = ${usd(p.dailyUsd)} a day`, ...envLines(p, false));
+    const budget = `budget ${usd(p.budgetUsd / DAYS_PER_MONTH)} a day${p.fixedMonthlyUsd > p.budgetUsd ? ': OVER' : ''}`;
+    if (md) out.push(`| ${p.env} (preview) | all | ${usd(p.fixedMonthlyUsd)} = ${usd(p.dailyUsd)} a day (${budget}) |`);
+    else out.push(`a preview (${p.env}): ${usd(p.fixedMonthlyUsd)} a month = ${usd(p.dailyUsd)} a day (${budget})`, ...envLines(p, false));
   }
   out.push('', md ? '### Per unit of use' : 'Per unit of use:');
   for (const unit of [...report.perMillion, ...(report.nightlySpike ? [report.nightlySpike] : [])]) {
@@ -89,6 +91,7 @@ export function formatReport(report: CostReport, format: 'table' | 'markdown'): 
 export function reportJson(report: CostReport): unknown {
   const env = (e: EnvEstimate) => ({
     fixedMonthlyUsd: round(e.fixedMonthlyUsd),
+    budgetUsd: e.budgetUsd,
     stacks: Object.fromEntries(
       e.stacks.map((s) => [s.id, { fixedMonthlyUsd: round(s.fixedMonthlyUsd), items: s.items.map((i) => ({ ...i, monthlyUsd: round(i.monthlyUsd) })) }]),
     ),

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { resolveEnvironment, stateLocation } from '@relay/platform-config';
+import { IMAGE_TAG_PREFIXES, resolveEnvironment, stateLocation } from '@relay/platform-config';
 import { ArtifactStore } from './artifacts';
 import { ROOT, SHA, startFixture, type Fixture } from './rehearsal-fixture';
 import { copyCheckout, WorkflowRehearsal, type RehearsalOptions } from './workflow-runner';
@@ -31,7 +31,9 @@ function seedAccount(fixture: Fixture, envName: string): void {
     const repository = `relay-${envName}-${service}`;
     aws('ecr', 'create-repository', '--repository-name', repository);
     const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: { service }, layers: [] });
-    const pushed = JSON.parse(aws('ecr', 'put-image', '--repository-name', repository, '--image-tag', `sha-${SHA}`, '--image-manifest', manifest)) as {
+    const pushed = JSON.parse(
+      aws('ecr', 'put-image', '--repository-name', repository, '--image-tag', `${IMAGE_TAG_PREFIXES.pushed}${SHA}`, '--image-manifest', manifest),
+    ) as {
       image: { imageId: { imageDigest: string } };
     };
     aws('ssm', 'put-parameter', '--name', `/relay/${envName}/${service}/image-digest`, '--type', 'String', '--value', pushed.image.imageId.imageDigest);
@@ -126,7 +128,7 @@ describe.each(['dev', 'stag', 'prod'])('deploy.yml, rehearsed for %s', (envName)
     ).toEqual([`/relay/${envName}/chat/auth-token-secret`, `/relay/${envName}/chat/cursor-secret`]);
     for (const service of ['broadcast', ...(env.loadgen ? ['loadgen'] : [])]) {
       const tags = JSON.parse(aws('ecr', 'describe-images', '--repository-name', `relay-${envName}-${service}`)) as { imageDetails: { imageTags: string[] }[] };
-      expect([service, tags.imageDetails.flatMap((i) => i.imageTags)]).toEqual([service, expect.arrayContaining([`live-${SHA}`])]);
+      expect([service, tags.imageDetails.flatMap((i) => i.imageTags)]).toEqual([service, expect.arrayContaining([`${IMAGE_TAG_PREFIXES.live}${SHA}`])]);
     }
     const site = JSON.parse(aws('s3api', 'list-objects-v2', '--bucket', `relay-${envName}-web-site`)) as { Contents: { Key: string }[] };
     expect(site.Contents.map((o) => o.Key)).toEqual(expect.arrayContaining(['index.html', 'config.json']));

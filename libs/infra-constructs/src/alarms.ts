@@ -19,6 +19,8 @@ export interface AlarmsProps {
   loadBalancer?: { arnSuffix: string; targetGroupArnSuffix: string };
   /** An HTTP API front door: its 5xx are the service's, or the VPC link's when no task is found. */
   httpApi?: { apiId: string };
+  /** The topic also takes the env's AWS Budget alerts (IdleBudget): its key and policy let Budgets publish. */
+  budgetAlerts?: boolean;
   /** Needs Container Insights (the catalogue's fargate.containerInsights) for its task counts. */
   ecsService?: { clusterName: string; serviceName: string };
 }
@@ -36,20 +38,42 @@ type AlarmConfig = Omit<CloudwatchMetricAlarmConfig, 'alarmName' | 'alarmActions
  * root statement, without which the key could be locked out), and CloudWatch alarms of this
  * account may encrypt messages to the topic with it.
  */
-export function alarmTopicKeyPolicy(accountId: string): string {
+export function alarmTopicKeyPolicy(accountId: string, budgetAlerts = false): string {
+  const publisher = (sid: string, service: string) => ({
+    Sid: sid,
+    Effect: 'Allow',
+    Principal: { Service: service },
+    Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+    Resource: '*',
+    Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+  });
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
       { Sid: 'AccountAdministersThroughIam', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'kms:*', Resource: '*' },
-      {
-        Sid: 'CloudWatchAlarmsPublish',
-        Effect: 'Allow',
-        Principal: { Service: 'cloudwatch.amazonaws.com' },
-        Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        Resource: '*',
-        Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
-      },
+      publisher('CloudWatchAlarmsPublish', 'cloudwatch.amazonaws.com'),
+      ...(budgetAlerts ? [publisher('BudgetsPublish', 'budgets.amazonaws.com')] : []),
     ],
+  });
+}
+
+/**
+ * Where the topic takes AWS Budgets' alerts it needs a policy of its own, which replaces SNS's
+ * default one: CloudWatch's alarms of this account publish as before, and Budgets of this account.
+ */
+function alarmTopicPolicy(accountId: string, topicName: string, region: string): string {
+  const topic = `arn:aws:sns:${region}:${accountId}:${topicName}`;
+  const publisher = (sid: string, service: string) => ({
+    Sid: sid,
+    Effect: 'Allow',
+    Principal: { Service: service },
+    Action: 'sns:Publish',
+    Resource: topic,
+    Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+  });
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [publisher('CloudWatchAlarmsPublish', 'cloudwatch.amazonaws.com'), publisher('BudgetsPublish', 'budgets.amazonaws.com')],
   });
 }
 
@@ -72,10 +96,14 @@ export class Alarms extends Construct {
       description: `${prefix} alarm topic: CloudWatch may encrypt to it`,
       enableKeyRotation: true,
       deletionWindowInDays: 7,
-      policy: alarmTopicKeyPolicy(env.accountId),
+      policy: alarmTopicKeyPolicy(env.accountId, props.budgetAlerts),
     });
     new KmsAlias(this, 'topic-key-alias', { name: `alias/${prefix}-alarms`, targetKeyId: key.keyId });
-    this.topic = new SnsTopic(this, 'topic', { name: `${prefix}-alarms`, kmsMasterKeyId: key.arn });
+    this.topic = new SnsTopic(this, 'topic', {
+      name: `${prefix}-alarms`,
+      kmsMasterKeyId: key.arn,
+      ...(props.budgetAlerts ? { policy: alarmTopicPolicy(env.accountId, `${prefix}-alarms`, env.region) } : {}),
+    });
     env.alarms.emails.forEach((email, i) => {
       new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: email });
     });

@@ -22,6 +22,7 @@ import { previewName, resolveEnvironment } from '@relay/platform-config';
 import { Alarms, DEAD_LETTER_MAX_AGE_SECONDS } from './alarms';
 import { expiredBy, type EcrImage } from './ecr-lifecycle-model';
 import { FargateService, type FargateServiceProps } from './fargate-service';
+import { IdleBudget } from './idle-budget';
 import { ImageRepository } from './image-repository';
 import { NodeFunction } from './node-function';
 import { OffHoursSchedule } from './off-hours-schedule';
@@ -205,6 +206,33 @@ describe('FargateService behind an HTTP API (no load balancer)', () => {
     ] as const) {
       expect(Object.keys(addresses[type] ?? {})).toContainEqual(expect.stringMatching(new RegExp(`^svc_${id}_[0-9A-F]{8}$`)));
     }
+  });
+});
+
+describe('IdleBudget', () => {
+  it("budgets the account monthly at the catalogue's idle figure and alerts the topic on actual and forecast spend", () => {
+    const [budget] = resources(
+      Testing.synthScope((scope) => new IdleBudget(scope, 'b', { env: dev, prefix: 'relay-dev', alarmTopicArn: 'arn:aws:sns:ap-northeast-2:111111111111:t' })),
+      'aws_budgets_budget',
+    );
+    expect(budget).toMatchObject({ name: 'relay-dev-monthly', budget_type: 'COST', limit_amount: '10.00', limit_unit: 'USD', time_unit: 'MONTHLY' });
+    expect(budget!['notification']).toEqual(
+      ['ACTUAL', 'FORECASTED'].map((type) =>
+        expect.objectContaining({
+          notification_type: type,
+          threshold: 100,
+          threshold_type: 'PERCENTAGE',
+          subscriber_sns_topic_arns: ['arn:aws:sns:ap-northeast-2:111111111111:t'],
+        }),
+      ),
+    );
+  });
+
+  it("is not made for a preview, whose cost is the dev account's budget", () => {
+    const preview = resolveEnvironment(previewName('budget'));
+    expect(() => Testing.synthScope((scope) => new IdleBudget(scope, 'b', { env: preview, prefix: 'relay-pv', alarmTopicArn: 'arn:t' }))).toThrow(
+      /dev account's budget/,
+    );
   });
 });
 

@@ -207,6 +207,12 @@ export function deployStatements(s: DeployScope): Statement[] {
     },
     ...(s.httpApiFrontDoor ? httpApiFrontDoorStatements(s) : []),
     {
+      // The env's AWS Budget (chat stack, IdleBudget): global, so its ARN has no region.
+      sid: 'Budgets',
+      actions: ['budgets:ModifyBudget', 'budgets:ViewBudget', 'budgets:TagResource', 'budgets:UntagResource', 'budgets:ListTagsForResource'],
+      resources: [`arn:aws:budgets::${s.accountId}:budget/${s.prefix}-*`],
+    },
+    {
       // Creating and changing roles only with the boundary on them (deployGuardrails denies the
       // rest); the stacks' PermissionsBoundaryAspect puts it on every role. No managed policy
       // is ever attached: roles get inline policies only.

@@ -1,14 +1,7 @@
 import { Construct } from 'constructs';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
-import { imageRepositoryName, type Environment } from '@relay/platform-config';
-
-/**
- * Tags the deploy pipeline gives an image: `sha-<commit>` when it is pushed, and `live-<commit>`
- * once an apply has put it into service (tags are immutable, so an image gains tags, never
- * moves them).
- */
-export const IMAGE_TAG_PREFIXES = { pushed: 'sha-', live: 'live-' } as const;
+import { IMAGE_TAG_PREFIXES, imageRepositoryName, type Environment } from '@relay/platform-config';
 
 /** How many deployed images stay: the running one and the rollback targets behind it. */
 export const LIVE_IMAGES_KEPT = 20;

@@ -13,7 +13,7 @@ export { LogBucket, LOG_PREFIXES } from './log-bucket';
 export { DnsValidatedCertificate, type DnsValidatedCertificateProps } from './certificate';
 export { WebAcl, type WebAclProps } from './web-acl';
 export { imageByDigest } from './image-digest-variable';
-export { ImageRepository, IMAGE_TAG_PREFIXES, LIVE_IMAGES_KEPT } from './image-repository';
+export { ImageRepository, LIVE_IMAGES_KEPT } from './image-repository';
 export { RuntimeParameters } from './runtime-parameters';
 export { TaggingAspect } from './tagging-aspect';
 export { PolicyAspect, findViolations, type Violation } from './policy-aspect';
@@ -27,3 +27,4 @@ export { ROLE_FAMILIES, serviceRoleName, roleFamilyOf, type RoleFamily } from '.
 export { LoadBalancerFrontDoor, type LoadBalancerFrontDoorProps } from './load-balancer-front-door';
 export { HttpApiFrontDoor, type HttpApiFrontDoorProps } from './http-api-front-door';
 export type { FrontDoor, FrontDoorTarget } from './front-door';
+export { IdleBudget, type IdleBudgetProps } from './idle-budget';

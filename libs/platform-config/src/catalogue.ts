@@ -97,6 +97,7 @@ export const CATALOGUE = {
     // Nobody is paged for dev and nobody watches a dev dashboard: the chat's $8.70 a month of
     // alarms, dashboard and key became $1.70 (docs/cost.md).
     monitoring: { alarms: 'account-wide', dashboard: false },
+    budget: { idleMonthlyUsd: 10 },
   },
   stag: {
     name: 'stag',
@@ -123,6 +124,10 @@ export const CATALOGUE = {
     protection: { deletionProtection: false, pointInTimeRecovery: true },
     alarms: { emails: ['relay-oncall@example.com'], deliveryLagMs: 500 },
     monitoring: { alarms: 'per-resource', dashboard: true },
+    // Provisional: today's $55.66 with room. The target is a quarter of prod's idle ($31.44),
+    // which stag's standing ALB and WAF alone exceed; the nightly's load-test front door has to
+    // exist only around its window first (docs/cost.md).
+    budget: { idleMonthlyUsd: 60 },
   },
   prod: {
     name: 'prod',
@@ -149,6 +154,7 @@ export const CATALOGUE = {
     protection: { deletionProtection: true, pointInTimeRecovery: true },
     alarms: { emails: ['relay-oncall@example.com'], deliveryLagMs: 200 },
     monitoring: { alarms: 'per-resource', dashboard: true },
+    budget: { idleMonthlyUsd: 130 },
   },
   // nx g @relay/nx-plugin:environment adds an environment above this line.
 } satisfies Record<string, EnvironmentInput>;
@@ -169,6 +175,8 @@ export function previewInput(developer: string): EnvironmentInput {
     domain: null,
     retention: { logDays: 3, ecrKeepImages: 3, ecrUntaggedDays: 1 },
     monitoring: { alarms: 'none', dashboard: false },
+    // $0.30 a day; its AWS Budget is the dev account's.
+    budget: { idleMonthlyUsd: 9.12 },
     ttlHours: 72,
   };
 }

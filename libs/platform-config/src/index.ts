@@ -36,6 +36,7 @@ export {
   FLEET_ADMISSION_HEADER,
   FLEET_ADMISSION_CLOSED,
   fleetAdmission,
+  IMAGE_TAG_PREFIXES,
 } from './naming';
 export { SYNTH_NODE_ARGS } from './synth-process';
 export { GITHUB_ENVIRONMENTS, type GithubEnvironment } from './github-environments';

@@ -55,6 +55,14 @@ export function logBucketName(env: Environment): string {
   return `relay-logs-${env.accountId}-${env.region}`;
 }
 
+/**
+ * Tags the deploy pipeline gives an image: `sha-<commit>` when it is pushed, and `live-<commit>`
+ * once an apply has put it into service (tags are immutable, so an image gains tags, never
+ * moves them). The registry's lifecycle rules select by these prefixes (ImageRepository); the
+ * workflows ask env-info.ts for a tag rather than spell one.
+ */
+export const IMAGE_TAG_PREFIXES = { pushed: 'sha-', live: 'live-' } as const;
+
 /** The broadcast service's image registry (bootstrap stack): it exists before any image does. */
 export function imageRepositoryName(env: Environment, service: string): string {
   return `${resourcePrefix(env)}-${service}`;

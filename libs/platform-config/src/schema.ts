@@ -153,6 +153,12 @@ export const environmentSchema = z
      */
     monitoring: z.object({ alarms: z.enum(['per-resource', 'account-wide', 'none']), dashboard: z.boolean() }),
     /**
+     * What the env may cost idle a month (USD): cost:estimate fails when the synthesized stacks'
+     * fixed cost exceeds it, and the env's AWS Budget alerts the alarm topic at the same figure
+     * (actual or forecast spend). A preview's is its share of the dev account's.
+     */
+    budget: z.object({ idleMonthlyUsd: z.number().positive() }),
+    /**
      * The in-region k6 fleet (loadgen-<env> stack): null where no spike runs against this env.
      * Tasks run On-Demand (a reclaimed Spot task would end its share of the test); maxTasks is
      * what the stack and the workflow's role allow at once, and what quotas.fargateOnDemandVcpu

@@ -6,7 +6,7 @@ import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectComm
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { verifyToken } from '@relay/chat-core';
 import { LOCAL_AUTH } from '@relay/chat-local-runtime';
-import { resolveEnvironment, stateLocation } from '@relay/platform-config';
+import { IMAGE_TAG_PREFIXES, resolveEnvironment, stateLocation } from '@relay/platform-config';
 import { motoCliEnv, startMoto, type MotoServer } from '@relay/emulators';
 import { sweep } from './preview-sweep';
 
@@ -155,6 +155,16 @@ describe('image pipeline scripts (ECR and SSM on moto)', () => {
   });
   const script = (name: string, ...args: string[]) =>
     spawnSync('bash', [path.join(root, 'tools/nx-plugin/scripts', name), ...args], { encoding: 'utf8', env: awsEnv() });
+  // The tags the workflows give (push-image and apply actions ask env-info.ts for them).
+  const imageTag = (kind: 'pushed' | 'live', commit: string) => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'tools/nx-plugin/scripts/env-info.ts'), '--image-tag', kind, commit], {
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(0);
+    return run.stdout.trim();
+  };
+  const pushed = imageTag('pushed', 'abc1234');
+  const live = imageTag('live', 'abc1234');
   const tagsOf = (digest: string) =>
     (
       (aws('ecr', 'describe-images', '--repository-name', repository, '--image-ids', `imageDigest=${digest}`) as { imageDetails: { imageTags: string[] }[] })
@@ -163,7 +173,7 @@ describe('image pipeline scripts (ECR and SSM on moto)', () => {
 
   beforeEach(() => {
     aws('ecr', 'create-repository', '--repository-name', repository, '--image-tag-mutability', 'IMMUTABLE');
-    aws('ecr', 'put-image', '--repository-name', repository, '--image-tag', 'sha-abc123', '--image-manifest', manifest);
+    aws('ecr', 'put-image', '--repository-name', repository, '--image-tag', pushed, '--image-manifest', manifest);
   });
 
   it('push-image.sh records the digest of an image already pushed (a re-run) without pushing again', () => {
@@ -174,34 +184,51 @@ describe('image pipeline scripts (ECR and SSM on moto)', () => {
       'relay/broadcast-api:abc123',
       `${dev.accountId}.dkr.ecr.${dev.region}.amazonaws.com`,
       repository,
-      'sha-abc123',
+      pushed,
       parameter,
     );
     expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 });
     const recorded = (aws('ssm', 'get-parameter', '--name', parameter) as { Parameter: { Value: string } }).Parameter.Value;
     expect(recorded).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(tagsOf(recorded)).toEqual(['sha-abc123']);
+    expect(tagsOf(recorded)).toEqual([pushed]);
   });
 
   it('tag-live-image.sh gives the recorded image its live- tag, once', () => {
-    script('push-image.sh', '/nonexistent.tar.gz', 'x', 'registry', repository, 'sha-abc123', parameter);
+    script('push-image.sh', '/nonexistent.tar.gz', 'x', 'registry', repository, pushed, parameter);
     const digest = (aws('ssm', 'get-parameter', '--name', parameter) as { Parameter: { Value: string } }).Parameter.Value;
-    const first = script('tag-live-image.sh', repository, parameter, 'abc123');
+    const first = script('tag-live-image.sh', repository, parameter, live);
     expect({ status: first.status, stdout: first.stdout, stderr: first.stderr }).toMatchObject({
       status: 0,
-      stdout: expect.stringContaining('as live-abc123'),
+      stdout: expect.stringContaining(`as ${live}`),
     });
-    expect(tagsOf(digest)).toEqual(['live-abc123', 'sha-abc123']);
-    const again = script('tag-live-image.sh', repository, parameter, 'abc123');
+    expect(tagsOf(digest)).toEqual([live, pushed]);
+    const again = script('tag-live-image.sh', repository, parameter, live);
     expect(again.status).toBe(0);
-    expect(tagsOf(digest)).toEqual(['live-abc123', 'sha-abc123']);
+    expect(tagsOf(digest)).toEqual([live, pushed]);
   });
 
   it('tag-live-image.sh refuses a parameter that holds no digest', () => {
     aws('ssm', 'put-parameter', '--name', parameter, '--type', 'String', '--value', 'bootstrap');
-    const result = script('tag-live-image.sh', repository, parameter, 'abc123');
+    const result = script('tag-live-image.sh', repository, parameter, live);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('holds no digest');
+  });
+});
+
+describe('env-info.ts --image-tag', () => {
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'tools/nx-plugin/scripts/env-info.ts'), '--image-tag', ...args], { encoding: 'utf8' });
+
+  it("spells the tags with the prefixes the registry's lifecycle rules select by (IMAGE_TAG_PREFIXES)", () => {
+    expect(run('pushed', 'abc1234').stdout.trim()).toBe(`${IMAGE_TAG_PREFIXES.pushed}abc1234`);
+    expect(run('live', 'abc1234').stdout.trim()).toBe(`${IMAGE_TAG_PREFIXES.live}abc1234`);
+  });
+
+  it('refuses a kind it does not know and a commit that is not one', () => {
+    for (const args of [['deployed', 'abc1234'], ['live'], ['live', 'abc12'], ['live', 'x; rm -rf /']]) {
+      const result = run(...args);
+      expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 1, stderr: expect.stringContaining('usage: env-info.ts --image-tag') });
+    }
   });
 });
 

@@ -5,14 +5,18 @@
  *   node --import tsx tools/nx-plugin/scripts/env-info.ts --image stag [loadgen] >> "$GITHUB_OUTPUT"
  *   node --import tsx tools/nx-plugin/scripts/env-info.ts --images stag
  *   node --import tsx tools/nx-plugin/scripts/env-info.ts --preview-role
+ *   node --import tsx tools/nx-plugin/scripts/env-info.ts --image-tag pushed|live <commit>
  * --image prints, as key=value lines, where an image of an env goes (the broadcast service's
  * unless another is named): the push role, region, registry, repository, the SSM parameter that
  * records the pushed digest, the Terraform variable plans take it in, and the Nx project that builds it.
  * --images prints the images the env runs, one `<service> <variable> <parameter> <repository>` line each: the
  * broadcast service's, and the k6 fleet's where the catalogue gives the env one.
+ * --image-tag prints the tag an image gets when pushed (sha-<commit>) or once in service
+ * (live-<commit>): the prefixes the registry's lifecycle rules select by, spelled in one place.
  */
 import {
   BOOTSTRAP_ROLES,
+  IMAGE_TAG_PREFIXES,
   deployedComponents,
   imageDigestParameter,
   imageRepositoryName,
@@ -62,6 +66,11 @@ try {
         `project=${image.project}`,
       ].join('\n'),
     );
+  } else if (first === '--image-tag') {
+    const commit = process.argv[4];
+    if (!(second === 'pushed' || second === 'live') || !commit || !/^[0-9a-f]{7,40}$/.test(commit))
+      throw new Error('usage: env-info.ts --image-tag pushed|live <commit> (a hex commit SHA)');
+    console.log(`${IMAGE_TAG_PREFIXES[second]}${commit}`);
   } else if (first === '--images') {
     if (!second) throw new Error('usage: env-info.ts --images <env>');
     const env = resolveEnvironment(second);

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# After an apply: gives the image now in service its live-<commit> tag, which the registry's
-# lifecycle policy never expires (ImageRepository). The digest is the one the applied plan
-# used, read back from SSM; tags are immutable, so an image gains tags and never loses them.
-# Usage: tools/nx-plugin/scripts/tag-live-image.sh <repository> <parameter> <commit>
+# After an apply: gives the image now in service its live-<commit> tag (env-info.ts --image-tag
+# live <commit>), which the registry's lifecycle policy never expires (ImageRepository). The
+# digest is the one the applied plan used, read back from SSM; tags are immutable, so an image
+# gains tags and never loses them.
+# Usage: tools/nx-plugin/scripts/tag-live-image.sh <repository> <parameter> <tag>
 set -euo pipefail
-repository="$1"; parameter="$2"; commit="$3"
-tag="live-$commit"
+repository="$1"; parameter="$2"; tag="$3"
 digest="$(aws ssm get-parameter --name "$parameter" --query Parameter.Value --output text)"
 [[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || { echo "tag-live-image: $parameter holds no digest ('$digest')" >&2; exit 1; }
 manifest="$(aws ecr batch-get-image --repository-name "$repository" --image-ids "imageDigest=$digest" --query 'images[0].imageManifest' --output text)"

@@ -241,6 +241,17 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
       delete: on(topic, 'sns:DeleteTopic'),
     };
   },
+  aws_budgets_budget: (c, ctx) => {
+    // Budgets is global: its ARNs carry no region. Create, update and delete are all ModifyBudget.
+    const budget = `arn:aws:budgets::${ctx.account}:budget/${str(c['name'])}`;
+    const reads = ['budgets:ViewBudget', 'budgets:ListTagsForResource'];
+    return {
+      create: on(budget, 'budgets:ModifyBudget', 'budgets:TagResource', ...reads),
+      read: on(budget, ...reads),
+      update: on(budget, 'budgets:ModifyBudget', 'budgets:TagResource', 'budgets:UntagResource'),
+      delete: on(budget, 'budgets:ModifyBudget'),
+    };
+  },
   aws_sns_topic_subscription: (c, ctx) => {
     const topic = `arn:aws:sns:${ctx.region}:${ctx.account}:${str(ctx.config(c['topic_arn'])['name'])}`;
     const subscription = `${topic}:${STANDIN_ID}`;
