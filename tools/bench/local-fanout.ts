@@ -1,5 +1,5 @@
 import { signToken } from '@relay/chat-core';
-import { ChatClient, LOCAL_AUTH } from '@relay/chat-local-runtime';
+import { ChatClient, LOCAL_AUTH } from '@relay/serverless-emulator';
 import type { LocalRuntimeProcess } from '@relay/local-stack';
 
 /** Fan-out through the local runtime, measured from the outside: shared by bench:fanout's modes. */

@@ -4,9 +4,9 @@ import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { artistRoom, followsTable, loadConfig, startBroadcastService, type RunningService } from '@relay/broadcast-service';
 import { signToken } from '@relay/chat-core';
-import { ChatClient, LOCAL_AUTH, startLocalRuntime, type LocalRuntime } from '@relay/chat-local-runtime';
+import { ChatClient, LOCAL_AUTH, startLocalRuntime, type LocalRuntime } from '@relay/serverless-emulator';
 import { tableInput } from '@relay/chat-store';
-import { createTables } from '@relay/local-dynamo';
+import { createTables } from '@relay/dynamo-emulator';
 
 jest.setTimeout(60_000);
 

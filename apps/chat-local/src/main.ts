@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import type { HandlerSource } from '@relay/chat-local-runtime';
+import type { HandlerSource } from '@relay/serverless-emulator';
 import { humanLogStream, startLocalStack } from '@relay/local-stack';
 import { CATALOGUE } from '@relay/platform-config';
 import { builtWebClient } from './web-client';

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { workspaceRoot } from '@relay/chat-local-runtime';
+import { workspaceRoot } from '@relay/serverless-emulator';
 
 /** The newest modification time under a folder (files only). */
 function newestChange(dir: string): number {

@@ -1,4 +1,4 @@
-import { ChatClient, startLocalRuntime, type Frame, type LocalRuntime } from '@relay/chat-local-runtime';
+import { ChatClient, startLocalRuntime, type Frame, type LocalRuntime } from '@relay/serverless-emulator';
 
 jest.setTimeout(120_000);
 

@@ -3,7 +3,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { HttpRequest } from '@smithy/core/protocols';
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { ChatClient, startLocalRuntime, type LocalRuntime } from '@relay/chat-local-runtime';
+import { ChatClient, startLocalRuntime, type LocalRuntime } from '@relay/serverless-emulator';
 import { createDocumentClient } from '@relay/chat-store';
 
 jest.setTimeout(60_000);

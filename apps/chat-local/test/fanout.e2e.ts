@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ChatClient, startLocalRuntime, type LocalRuntime } from '@relay/chat-local-runtime';
+import { ChatClient, startLocalRuntime, type LocalRuntime } from '@relay/serverless-emulator';
 import { createDocumentClient } from '@relay/chat-store';
 
 /**

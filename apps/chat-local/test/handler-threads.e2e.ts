@@ -1,4 +1,4 @@
-import { ChatClient, startLocalRuntime, type LocalRuntime } from '@relay/chat-local-runtime';
+import { ChatClient, startLocalRuntime, type LocalRuntime } from '@relay/serverless-emulator';
 
 /**
  * The runtime as the load tests run it: the handler modules on worker threads of their own

@@ -1,4 +1,4 @@
-import { ChatClient, startLocalRuntime, type LocalRuntime } from '@relay/chat-local-runtime';
+import { ChatClient, startLocalRuntime, type LocalRuntime } from '@relay/serverless-emulator';
 
 /**
  * A chunk that used up its receives sits in the dead-letter queue until redriven. The redrive

@@ -1,6 +1,6 @@
 import { artistRoom } from '@relay/chat-core';
 import { ChatConnection, RoomSync, type ChatMessage } from '@relay/chat-client';
-import { startLocalRuntime, type LocalRuntime } from '@relay/chat-local-runtime';
+import { startLocalRuntime, type LocalRuntime } from '@relay/serverless-emulator';
 
 /**
  * A reconnect storm and a lost chunk in an artist's room, with the real client library

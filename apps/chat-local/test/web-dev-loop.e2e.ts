@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startWebServer } from '@relay/local-stack';
-import { spawnHttpServer, type RunningServer } from '@relay/local-dynamo';
+import { spawnHttpServer, type RunningServer } from '@relay/dynamo-emulator';
 
 /**
  * `nx run web:serve`: Vite's dev server over the web client's sources (hot reload), with

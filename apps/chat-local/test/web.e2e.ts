@@ -2,7 +2,7 @@ import { DeleteConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ChatClient } from '@relay/chat-local-runtime';
+import { ChatClient } from '@relay/serverless-emulator';
 import { startLocalStack, type LocalStack } from '@relay/local-stack';
 import { builtWebClient } from '../src/web-client';
 

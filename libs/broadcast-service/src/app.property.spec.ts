@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { signToken } from '@relay/chat-core';
 import { chatTableNames, createChatStores, createDocumentClient, createTableInputs, tableInput } from '@relay/chat-store';
-import { createTables, startDynalite, type RunningServer } from '@relay/local-dynamo';
+import { createTables, startDynalite, type RunningServer } from '@relay/dynamo-emulator';
 import { buildBroadcastApp } from './app';
 import { REST_ERROR_CODES } from './errors';
 import { FollowsRepository, followsTable } from './follows';

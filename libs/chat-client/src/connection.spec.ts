@@ -1,4 +1,4 @@
-import { LocalWebSocketGateway } from '@relay/chat-local-runtime';
+import { LocalWebSocketGateway } from '@relay/serverless-emulator';
 import { CONNECTION_LIMIT_MS, ChatConnection, renewalDelay } from './connection';
 
 describe('socket renewal', () => {

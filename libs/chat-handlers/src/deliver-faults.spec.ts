@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { ChatClient } from '@relay/chat-local-runtime';
+import type { ChatClient } from '@relay/serverless-emulator';
 import { deliverRecord, type DeliverDeps } from './deliver';
 import { startDeliveryFixture, type DeliveryFixture } from './delivery-fixture';
 import { createSignedPoster } from './signed-poster';

@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DELIVERY_METRICS } from '@relay/chat-core';
-import type { ChatClient, LocalWebSocketGateway } from '@relay/chat-local-runtime';
+import type { ChatClient, LocalWebSocketGateway } from '@relay/serverless-emulator';
 import type { ChatStores } from '@relay/chat-store';
-import type { DynamoStreamTap } from '@relay/local-dynamo';
+import type { DynamoStreamTap } from '@relay/dynamo-emulator';
 import { createDeliverHandler, deliverRecord, type DeliverDeps } from './deliver';
 import { startDeliveryFixture, type DeliveryFixture } from './delivery-fixture';
 import { createSignedPoster } from './signed-poster';

@@ -1,7 +1,7 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { ChatClient, LocalWebSocketGateway, type GatewayOptions } from '@relay/chat-local-runtime';
+import { ChatClient, LocalWebSocketGateway, type GatewayOptions } from '@relay/serverless-emulator';
 import { chatTableNames, createChatStores, createDocumentClient, createTableInputs, type ChatStores } from '@relay/chat-store';
-import { createTables, DynamoStreamTap, startDynalite } from '@relay/local-dynamo';
+import { createTables, DynamoStreamTap, startDynalite } from '@relay/dynamo-emulator';
 
 /**
  * The real parts delivery tests run against: dynalite behind the stream tap (so stored

@@ -3,7 +3,7 @@ import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import fc from 'fast-check';
 import { artistRoom, CursorCodec, KeyedTokenBuckets, MAX_PAYLOAD_BYTES, signToken, type TokenSettings } from '@relay/chat-core';
 import { chatTableNames, createChatStores, createDocumentClient, createTableInputs } from '@relay/chat-store';
-import { createTables, startDynalite, type RunningServer } from '@relay/local-dynamo';
+import { createTables, startDynalite, type RunningServer } from '@relay/dynamo-emulator';
 import { createConnectHandler } from './connect';
 import { createDefaultHandler } from './default-route';
 import type { PagingDeps } from './deps';

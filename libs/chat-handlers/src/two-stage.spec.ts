@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSRecord } from 'aws-lambda';
 import { deliveryChunkSchema, type DeliveryChunk } from '@relay/chat-core';
 import { memberSegments } from '@relay/chat-store';
-import { LocalQueue, LocalSqsServer, type ChatClient } from '@relay/chat-local-runtime';
+import { LocalQueue, LocalSqsServer, type ChatClient } from '@relay/serverless-emulator';
 import { createSqsChunkQueue, sendBatches, type ChunkQueue } from './chunk-queue';
 import { deliverRecord, type DeliverDeps } from './deliver';
 import { startDeliveryFixture, type DeliveryFixture } from './delivery-fixture';

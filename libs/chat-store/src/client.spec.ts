@@ -1,7 +1,7 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { createTables, startDynalite, type RunningDynalite } from '@relay/local-dynamo';
+import { createTables, startDynalite, type RunningDynalite } from '@relay/dynamo-emulator';
 import { createDocumentClient } from './client';
 import { chatTableNames, createTableInputs } from './tables';
 

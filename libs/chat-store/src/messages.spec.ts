@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createTables, startDynalite, type RunningServer } from '@relay/local-dynamo';
+import { createTables, startDynalite, type RunningServer } from '@relay/dynamo-emulator';
 import { createDocumentClient } from './client';
 import { MembershipsRepository } from './memberships';
 import { MessagesRepository } from './messages';

@@ -8,10 +8,10 @@ import {
   type HandlerSource,
   type LocalRuntime,
   type StageThrottle,
-} from '@relay/chat-local-runtime';
+} from '@relay/serverless-emulator';
 import type { TokenSettings } from '@relay/chat-core';
 import { tableInput } from '@relay/chat-store';
-import { createTables, type RunningServer } from '@relay/local-dynamo';
+import { createTables, type RunningServer } from '@relay/dynamo-emulator';
 import { startWebServer } from './web-server';
 
 export interface LocalStackOptions {

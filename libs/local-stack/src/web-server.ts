@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import sirv from 'sirv';
-import { listen, type RunningServer } from '@relay/local-dynamo';
+import { listen, type RunningServer } from '@relay/dynamo-emulator';
 
 export interface WebServerOptions {
   port: number;

@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureVenv } from '../python-venv';
-import { spawnHttpServer } from '@relay/local-dynamo';
+import { spawnHttpServer } from '@relay/dynamo-emulator';
 
 /**
  * moto in server mode, for tests of the tools that call AWS: a venv under .tools/ with the

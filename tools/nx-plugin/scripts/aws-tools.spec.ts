@@ -5,7 +5,7 @@ import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { verifyToken } from '@relay/chat-core';
-import { LOCAL_AUTH } from '@relay/chat-local-runtime';
+import { LOCAL_AUTH } from '@relay/serverless-emulator';
 import { IMAGE_TAG_PREFIXES, resolveEnvironment, stateLocation } from '@relay/platform-config';
 import { motoCliEnv, startMoto, type MotoServer } from '@relay/emulators';
 import { sweep } from './preview-sweep';

@@ -14,7 +14,7 @@ import {
 } from '@relay/chat-handlers';
 import { CHAT_FUNCTION_ACCESS, type ChatResourceArns } from '@relay/chat-infra';
 import { chatTableNames, createChatStores, createDocumentClient, createTableInputs, type ChatTableKey } from '@relay/chat-store';
-import { createTables, DynamoStreamTap, startDynalite, type RunningDynalite, type RunningServer } from '@relay/local-dynamo';
+import { createTables, DynamoStreamTap, startDynalite, type RunningDynalite, type RunningServer } from '@relay/dynamo-emulator';
 import { evaluate } from './evaluate';
 
 /**

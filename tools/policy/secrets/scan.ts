@@ -7,7 +7,7 @@
  * development secrets, and literal values of attributes named like secrets.
  */
 import { readFileSync } from 'node:fs';
-import { LOCAL_AUTH } from '@relay/chat-local-runtime';
+import { LOCAL_AUTH } from '@relay/serverless-emulator';
 
 export interface Finding {
   path: string;

@@ -4,7 +4,7 @@
  * Speaks a tiny IPC protocol with its parent (local-runtime-client.ts).
  */
 import type { TokenSettings } from '@relay/chat-core';
-import type { PostFaults } from '@relay/chat-local-runtime';
+import type { PostFaults } from '@relay/serverless-emulator';
 import { startLocalStack } from '../local-stack';
 import type { RuntimeOp } from './local-runtime-client';
 

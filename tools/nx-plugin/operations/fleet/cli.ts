@@ -20,7 +20,7 @@ import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { LOCAL_AUTH } from '@relay/chat-local-runtime';
+import { LOCAL_AUTH } from '@relay/serverless-emulator';
 import { LocalRuntimeProcess } from '@relay/local-stack';
 import { ensureK6, workspaceRoot } from '@relay/k6-process';
 import { secretFromSsm, seedUsers, writeUsers } from '../k6/seed-users';

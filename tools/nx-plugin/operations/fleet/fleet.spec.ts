@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DDSketch } from '@datadog/sketches-js';
-import { LOCAL_AUTH } from '@relay/chat-local-runtime';
+import { LOCAL_AUTH } from '@relay/serverless-emulator';
 import { LocalRuntimeProcess } from '@relay/local-stack';
 import { ensureK6 } from '@relay/k6-process';
 import { seedUsers, writeUsers } from '../k6/seed-users';

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkSecret, signToken, type TokenSettings } from '@relay/chat-core';
-import { LOCAL_AUTH } from '@relay/chat-local-runtime';
+import { LOCAL_AUTH } from '@relay/serverless-emulator';
 import { DEPLOYED_TOKEN_CLAIMS } from '@relay/platform-config';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { runIfMain } from '../../scripts/run-if-main';

@@ -4,7 +4,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse }
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { MAX_PAYLOAD_BYTES, TokenBucket } from '@relay/chat-core';
-import { listen, type RunningServer } from '@relay/local-dynamo';
+import { listen, type RunningServer } from '@relay/dynamo-emulator';
 import type { WsLambda, WsResult } from './lambda-types';
 import { LeanHttpServer, type LeanRequest, type LeanResponse } from './lean-http-server';
 import { LOCAL_REGION } from './local-region';

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listen, type RunningServer } from '@relay/local-dynamo';
+import { listen, type RunningServer } from '@relay/dynamo-emulator';
 import { LocalQueue, MAX_DELAY_SECONDS } from './local-queue';
 import { LOCAL_REGION } from './local-region';
 import { verifyManagementSignature, type ManagementCredentials, type SigningExpectation } from './management-auth';

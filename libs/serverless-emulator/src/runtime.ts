@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { CHAT_FUNCTIONS, DELIVERY_FANOUT, signToken, type ChatFunction, type TokenSettings } from '@relay/chat-core';
 import { chatTableNames, chatTables, createTableInputs, type ChatTableNames } from '@relay/chat-store';
-import { createTables, DynamoStreamTap, startDynalite } from '@relay/local-dynamo';
+import { createTables, DynamoStreamTap, startDynalite } from '@relay/dynamo-emulator';
 import { LocalWebSocketGateway, type GatewayOptions, type StageThrottle } from './gateway';
 import { handlerModulePath, type HandlerSource } from './handler-modules';
 import { hostHandlers, type HandlerPlacement } from './lambda-host';
