@@ -8,7 +8,8 @@
  * libs/chat-core <= 60%; the warm full re-run < 5 s.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { editableFile } from './edited-file';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs, stripVTControlCharacters } from 'node:util';
@@ -32,6 +33,12 @@ interface Measured {
 
 /** A measured run that failed: reported as such, not as a crash of the benchmark. */
 class BenchFailure extends Error {}
+
+function editedFile(cwd: string, project: Project): string {
+  const file = editableFile(cwd, project.root);
+  if (!file) throw new BenchFailure(`${project.name}: no TypeScript or JavaScript source to edit`);
+  return file;
+}
 
 const NX_ENV = (cacheDir: string) => ({ ...process.env, NX_DAEMON: 'false', NX_CACHE_DIRECTORY: cacheDir, NX_NO_CLOUD: 'true', NX_TUI: 'false' });
 
@@ -59,20 +66,6 @@ function nx(cwd: string, cacheDir: string, args: string[]): Measured {
 function projectsOf(cwd: string, cacheDir: string, extra: string[] = []): string[] {
   const out = execFileSync('npx', ['nx', 'show', 'projects', '--json', ...extra], { cwd, encoding: 'utf8', env: NX_ENV(cacheDir) });
   return (JSON.parse(out) as string[]).sort();
-}
-
-/** The file a one-line edit goes to: the project's index.ts or main.ts, else its first non-test TypeScript file. */
-function editedFile(cwd: string, project: Project): string {
-  const candidates = ['src/index.ts', 'src/main.ts', 'index.ts'].map((f) => path.join(project.root, f));
-  const named = candidates.find((f) => existsSync(path.join(cwd, f)));
-  if (named) return named;
-  const walk = (dir: string): string[] =>
-    readdirSync(path.join(cwd, dir), { withFileTypes: true })
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .flatMap((e) => (e.isDirectory() ? (['fixtures', 'node_modules'].includes(e.name) ? [] : walk(path.join(dir, e.name))) : [path.join(dir, e.name)]));
-  const file = walk(project.root).find((f) => f.endsWith('.ts') && !/\.(spec|e2e|rehearsal\.spec)\.ts$/.test(f));
-  if (!file) throw new BenchFailure(`${project.name}: no TypeScript source to edit`);
-  return file;
 }
 
 function main(): void {
