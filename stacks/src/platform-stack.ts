@@ -35,8 +35,8 @@ export const BROADCAST_PORT = 8080;
 export const IMAGE_DIGEST_VARIABLE = 'broadcast_image_digest';
 
 /**
- * Where an HTTP API serves the broadcast API (dev): developers and their scripts, not fans. The
- * local capacity run's REST calls stay far below it.
+ * Where an HTTP API serves the broadcast API (dev): developers and their scripts, not fans; load
+ * tests run against stag, never dev.
  */
 const HTTP_API_THROTTLE = { rateLimit: 100, burstLimit: 200 };
 
