@@ -49,6 +49,9 @@ const serviceLinkedRole = (ctx: ResourceContext, service: string): ApiCall => ({
   context: { 'iam:AWSServiceName': service },
 });
 
+/** The request context of a call on a resource whose deploy grant is scoped by its env tag (keys, Cloud Map). */
+const envTagOf = (config: Record<string, unknown>) => ({ 'aws:ResourceTag/env': str((config['tags'] as Record<string, unknown> | undefined)?.['env']) });
+
 const apigw = (ctx: ResourceContext, path: string) => `arn:aws:apigateway:${ctx.region}::${path}`;
 /** The API's id is server-generated: every child of the one API in a stack stands in with this. */
 const STANDIN_API = 'a1b2c3';
@@ -205,7 +208,7 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
   },
   aws_kms_key: (c, ctx) => {
     const key = `arn:aws:kms:${ctx.region}:${ctx.account}:key/${STANDIN_ID}`;
-    const tagged = { 'aws:ResourceTag/env': str((c['tags'] as Record<string, unknown> | undefined)?.['env']) };
+    const tagged = envTagOf(c);
     const onKey = (...actions: string[]) => actions.map((action) => ({ action, resource: key, context: tagged }));
     const reads = ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'];
     return {
@@ -223,7 +226,7 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
     const keyConfig = ctx.config(c['target_key_id']);
     const key = {
       resource: `arn:aws:kms:${ctx.region}:${ctx.account}:key/${STANDIN_ID}`,
-      context: { 'aws:ResourceTag/env': str((keyConfig['tags'] as Record<string, unknown> | undefined)?.['env']) },
+      context: envTagOf(keyConfig),
     };
     // AWS authorizes an alias call on the alias and on the key it names.
     const both = (action: string): ApiCall[] => [
@@ -321,7 +324,7 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
   },
   aws_service_discovery_private_dns_namespace: (c, ctx) => {
     const namespace = `arn:aws:servicediscovery:${ctx.region}:${ctx.account}:namespace/ns-${STANDIN_ID}`;
-    const tagged = { 'aws:ResourceTag/env': str((c['tags'] as Record<string, unknown> | undefined)?.['env']) };
+    const tagged = envTagOf(c);
     const onNamespace = (...actions: string[]) => actions.map((action) => ({ action, resource: namespace, context: tagged }));
     const zone = `arn:aws:route53:::hostedzone/Z${STANDIN_ID}`;
     return {
@@ -351,7 +354,7 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
   aws_service_discovery_service: (c, ctx) => {
     const service = `arn:aws:servicediscovery:${ctx.region}:${ctx.account}:service/srv-${STANDIN_ID}`;
     const namespace = `arn:aws:servicediscovery:${ctx.region}:${ctx.account}:namespace/ns-${STANDIN_ID}`;
-    const tagged = { 'aws:ResourceTag/env': str((c['tags'] as Record<string, unknown> | undefined)?.['env']) };
+    const tagged = envTagOf(c);
     const onService = (...actions: string[]) => actions.map((action) => ({ action, resource: service, context: tagged }));
     return {
       // CreateService is authorized on the namespace it goes into and on the new service.
