@@ -1,5 +1,5 @@
 // Shared Jest settings: swc transpiles (type checking is the `typecheck` target's job),
-// tsconfig paths map to library sources, and jose (ESM-only) is transformed to CJS.
+// tsconfig paths map to library sources, and jose and github-slugger (ESM-only) are transformed to CJS.
 const path = require('node:path');
 const { compilerOptions } = require('./tsconfig.base.json');
 
@@ -21,7 +21,7 @@ module.exports = {
   transform: {
     '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|github-slugger)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   moduleNameMapper,
   testMatch: ['**/?(*.)+(spec|e2e).ts'],

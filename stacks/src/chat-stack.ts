@@ -44,7 +44,7 @@ export class ChatStack extends RelayStack {
             prefix: `${prefix}-chat`,
             functions: Object.values(this.chat.functions).map((f) => ({ name: f.functionName, timeoutSeconds: f.timeoutSeconds })),
             tableNames: Object.values(this.chat.tableNames),
-            deadLetterQueues: this.chat.deadLetterQueueNames,
+            deadLetterQueues: this.chat.deadLetterQueues,
             webSocketApi: { apiId: this.chat.api.id, stage: STAGE_NAME },
             deliveryFunctionName: this.chat.functions['deliver']?.functionName,
             budgetAlerts: true,

@@ -154,7 +154,9 @@ export class PlatformStack extends RelayStack {
         ? { loadBalancer: { arnSuffix: frontDoor.loadBalancer.arnSuffix, targetGroupArnSuffix: frontDoor.targetGroup.arnSuffix } }
         : { httpApi: { apiId: frontDoor.api.id } }),
       ecsService: env.fargate.containerInsights ? { clusterName: broadcast.cluster.name, serviceName: broadcast.service.name } : undefined,
-      deadLetterQueues: offHours ? [offHours.deadLetterQueueName] : [],
+      deadLetterQueues: offHours
+        ? [{ name: offHours.deadLetterQueueName, holds: 'off-hours resizes the scheduler gave up on', runbook: 'the-off-hours-schedule-failed' }]
+        : [],
       tableNames: [followsName],
     });
     new RuntimeParameters(this, 'config', {

@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeStubArtifacts } from '@relay/chat-infra';
-import { policyViolations, TERRAFORM_REQUIRED_VERSION } from '@relay/infra-constructs';
+import GithubSlugger from 'github-slugger';
+import { policyViolations, RUNBOOK_PATH, runbookUrl, TERRAFORM_REQUIRED_VERSION, type RunbookEntry } from '@relay/infra-constructs';
 import { BASE_ENVIRONMENTS, resolveEnvironment } from '@relay/platform-config';
 import { buildApp } from '../src/app';
 import { selectStacks } from '../src/selection';
@@ -180,6 +181,52 @@ describe('synth of every environment', () => {
 
   it('matches the reviewed snapshot of chat-dev (stub artifacts, pinned versions)', () => {
     expect(all['chat-dev']).toMatchSnapshot();
+  });
+});
+
+/** The runbook's headings as GitHub slugs them (fenced code is not a heading, whatever it starts with). */
+function runbookAnchors(markdown: string): Set<string> {
+  const slugger = new GithubSlugger();
+  const prose = markdown.replace(/^```[\s\S]*?^```/gm, '');
+  return new Set([...prose.matchAll(/^#{1,6} +(.+?) *$/gm)].map((m) => slugger.slug(m[1]!.replace(/`/g, ''))));
+}
+
+/** Each alarm whose description does not end with the runbook entry that says what to do, or whose entry is not a heading. */
+function alarmsWithoutRunbook(stacks: Record<string, StackJson>, anchors: Set<string>): string[] {
+  const link = new RegExp(
+    `Runbook: ${runbookUrl('ANCHOR' as RunbookEntry)
+      .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      .replace('ANCHOR', '([a-z0-9-]+)')}$`,
+  );
+  return Object.entries(stacks).flatMap(([id, stack]) =>
+    Object.entries(stack.resource['aws_cloudwatch_metric_alarm'] ?? {}).flatMap(([name, alarm]) => {
+      const entry = link.exec(String(alarm['alarm_description'] ?? ''))?.[1];
+      if (!entry) return [`${id} ${name}: no runbook entry in its description`];
+      return anchors.has(entry) ? [] : [`${id} ${name}: ${RUNBOOK_PATH} has no heading #${entry}`];
+    }),
+  );
+}
+
+describe('alarms', () => {
+  const runbook = readFileSync(path.resolve(__dirname, '..', '..', RUNBOOK_PATH), 'utf8');
+
+  it('each says where the runbook tells its reader what to do, and that entry exists', () => {
+    const alarms = Object.values(all).flatMap((stack) => Object.keys(stack.resource['aws_cloudwatch_metric_alarm'] ?? {}));
+    expect(alarms.length).toBeGreaterThan(50);
+    expect(alarmsWithoutRunbook(all, runbookAnchors(runbook))).toEqual([]);
+  });
+
+  it('fails an alarm whose runbook heading was renamed, and one that names no entry', () => {
+    const renamed = runbook.replace(/^### A function failed$/m, '### Errors');
+    const stacks = {
+      'chat-prod': all['chat-prod']!,
+      fixture: { resource: { aws_cloudwatch_metric_alarm: { bare: { alarm_description: 'something broke' } } } } as unknown as StackJson,
+    };
+    const problems = alarmsWithoutRunbook(stacks, runbookAnchors(renamed));
+    expect(problems).toContain('fixture bare: no runbook entry in its description');
+    expect(problems.filter((p) => p.endsWith('has no heading #a-function-failed')).length).toBeGreaterThan(0);
+    // Code blocks are not headings: a shell comment does not make an anchor.
+    expect(runbookAnchors('```sh\n# a-function-failed\n```\n')).toEqual(new Set());
   });
 });
 

@@ -16,7 +16,7 @@ import { chatTableNames, type ChatTableKey, type ChatTableNames } from '@relay/c
 import type { Environment } from '@relay/platform-config';
 import { CHAT_FUNCTION_ACCESS } from './chat-permissions';
 import { ChatTables } from './chat-tables';
-import { NodeFunction } from '@relay/infra-constructs';
+import { NodeFunction, type DeadLetterQueue } from '@relay/infra-constructs';
 
 export interface ChatWebSocketApiProps {
   env: Environment;
@@ -72,7 +72,8 @@ export class ChatWebSocketApi extends Construct {
   readonly chunkQueueName: string;
   readonly chunkDeadLetterQueue: SqsQueue;
   /** Known at synth time, for alarms: the stream's on-failure destination and the chunks' DLQ. */
-  readonly deadLetterQueueNames: string[];
+  /** For alarms: each queue's name, what it holds and its runbook entry. */
+  readonly deadLetterQueues: DeadLetterQueue[];
   readonly webSocketUrl: string;
   readonly tableNames: ChatTableNames;
 
@@ -113,7 +114,14 @@ export class ChatWebSocketApi extends Construct {
       sqsManagedSseEnabled: true,
       redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.chunkDeadLetterQueue.arn, maxReceiveCount: DELIVERY_FANOUT.maxReceiveCount }),
     });
-    this.deadLetterQueueNames = [deadLetterQueueName, chunkDeadLetterQueueName];
+    this.deadLetterQueues = [
+      {
+        name: deadLetterQueueName,
+        holds: "the stream consumer's failure records (stored messages not handed to delivery)",
+        runbook: 'delivery-failure-records',
+      },
+      { name: chunkDeadLetterQueueName, holds: 'fan-out chunks (members not sent a message)', runbook: 'dead-lettered-chunks' },
+    ];
 
     const tableArns = Object.fromEntries((Object.keys(names) as ChatTableKey[]).map((key) => [key, this.tables.tables[key].arn])) as Record<
       ChatTableKey,

@@ -3,6 +3,7 @@ import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DELIVERY_METRICS, LOADTEST_METRICS } from '@relay/chat-core';
 import type { Environment } from '@relay/platform-config';
+import { describedAlarm } from '@relay/infra-constructs';
 
 /** Longer than a full-quota 100k post's ~10 s of queued chunks, short enough to page on a stuck stage. */
 const FANOUT_BACKLOG_SECONDS = 60;
@@ -40,7 +41,7 @@ export class DeliveryObservability extends Construct {
   private alarm(props: DeliveryObservabilityProps, dimensions: Record<string, string>, alarmTopicArn: string) {
     new CloudwatchMetricAlarm(this, 'delivery-p95', {
       alarmName: `${props.prefix}-delivery-p95`,
-      alarmDescription: `p95 of post-to-last-delivery above ${DELIVERY_METRICS.latencyTargetMs} ms`,
+      alarmDescription: describedAlarm(`p95 of post-to-last-delivery above ${DELIVERY_METRICS.latencyTargetMs} ms`, 'delivery-p95-above-target'),
       namespace: DELIVERY_METRICS.namespace,
       metricName: DELIVERY_METRICS.latency,
       dimensions,
@@ -59,7 +60,7 @@ export class DeliveryObservability extends Construct {
     // a 100k-follower post legitimately queues ~10 s of work at the default quota, not a minute.
     new CloudwatchMetricAlarm(this, 'fanout-backlog', {
       alarmName: `${props.prefix}-fanout-backlog`,
-      alarmDescription: `oldest fan-out chunk waiting more than ${FANOUT_BACKLOG_SECONDS} s`,
+      alarmDescription: describedAlarm(`The oldest fan-out chunk has waited over ${FANOUT_BACKLOG_SECONDS} s`, 'fan-out-backlog'),
       namespace: 'AWS/SQS',
       metricName: 'ApproximateAgeOfOldestMessage',
       dimensions: { QueueName: props.fanout.queueName },

@@ -5,6 +5,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import type { Environment } from '@relay/platform-config';
+import { describedAlarm, type RunbookEntry } from './runbook';
 
 export interface AlarmsProps {
   env: Environment;
@@ -14,8 +15,8 @@ export interface AlarmsProps {
   webSocketApi?: { apiId: string; stage: string };
   /** The stream consumer whose IteratorAge is the delivery lag. */
   deliveryFunctionName?: string;
-  /** SQS dead-letter queues (by name): one message in any of them is a lost action. */
-  deadLetterQueues?: string[];
+  /** SQS dead-letter queues: one message in any of them is a lost action; each says what it holds and where its runbook entry is. */
+  deadLetterQueues?: DeadLetterQueue[];
   loadBalancer?: { arnSuffix: string; targetGroupArnSuffix: string };
   /** An HTTP API front door: its 5xx are the service's, or the VPC link's when no task is found. */
   httpApi?: { apiId: string };
@@ -31,7 +32,14 @@ export const NEAR_TIMEOUT_SHARE = 0.8;
 /** A dead letter older than this (s) alarms: it is work given up on that nobody has redriven. */
 export const DEAD_LETTER_MAX_AGE_SECONDS = 3600;
 
-type AlarmConfig = Omit<CloudwatchMetricAlarmConfig, 'alarmName' | 'alarmActions' | 'okActions'>;
+export interface DeadLetterQueue {
+  name: string;
+  /** What a message in it is, for the alarm's description. */
+  holds: string;
+  runbook: RunbookEntry;
+}
+
+type AlarmConfig = Omit<CloudwatchMetricAlarmConfig, 'alarmName' | 'alarmActions' | 'okActions' | 'alarmDescription'>;
 
 /**
  * The alarm topic key's policy: the account administers it through IAM (the default key policy's
@@ -107,10 +115,11 @@ export class Alarms extends Construct {
     env.alarms.emails.forEach((email, i) => {
       new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: email });
     });
-    const alarm = (name: string, config: AlarmConfig) =>
+    const alarm = (name: string, what: string, runbook: RunbookEntry, config: AlarmConfig) =>
       this.alarms.push(
         new CloudwatchMetricAlarm(this, name, {
           alarmName: `${prefix}-${name}`,
+          alarmDescription: describedAlarm(what, runbook),
           alarmActions: [this.topic.arn],
           okActions: [this.topic.arn],
           treatMissingData: 'notBreaching',
@@ -123,16 +132,14 @@ export class Alarms extends Construct {
     // watch every function, previews' included; the failing one is in the logs, not the name.
     const perResource = env.monitoring.alarms === 'per-resource';
     if (!perResource && props.functions?.length) {
-      alarm('lambda-errors', {
+      alarm('lambda-errors', 'A function in this account failed', 'a-function-failed', {
         ...sumOver5m,
-        alarmDescription: 'a function in this account failed',
         namespace: 'AWS/Lambda',
         metricName: 'Errors',
         threshold: 1,
       });
-      alarm('lambda-throttles', {
+      alarm('lambda-throttles', 'A function in this account was throttled', 'a-function-was-throttled', {
         ...sumOver5m,
-        alarmDescription: 'a function in this account was throttled',
         namespace: 'AWS/Lambda',
         metricName: 'Throttles',
         threshold: 1,
@@ -140,28 +147,49 @@ export class Alarms extends Construct {
     }
     for (const fn of perResource ? (props.functions ?? []) : []) {
       const dimensions = { FunctionName: fn.name };
-      alarm(`${fn.name}-errors`, { ...sumOver5m, namespace: 'AWS/Lambda', metricName: 'Errors', threshold: 1, dimensions });
-      alarm(`${fn.name}-throttles`, { ...sumOver5m, namespace: 'AWS/Lambda', metricName: 'Throttles', threshold: 1, dimensions });
-      alarm(`${fn.name}-near-timeout`, {
-        alarmDescription: `slowest invocation above ${NEAR_TIMEOUT_SHARE * 100}% of the ${fn.timeoutSeconds} s timeout`,
+      alarm(`${fn.name}-errors`, `${fn.name} failed`, 'a-function-failed', {
+        ...sumOver5m,
         namespace: 'AWS/Lambda',
-        metricName: 'Duration',
-        statistic: 'Maximum',
-        period: 300,
-        evaluationPeriods: 1,
-        comparisonOperator: 'GreaterThanThreshold',
-        threshold: Math.round(fn.timeoutSeconds * 1000 * NEAR_TIMEOUT_SHARE),
+        metricName: 'Errors',
+        threshold: 1,
         dimensions,
       });
+      alarm(`${fn.name}-throttles`, `${fn.name} was throttled`, 'a-function-was-throttled', {
+        ...sumOver5m,
+        namespace: 'AWS/Lambda',
+        metricName: 'Throttles',
+        threshold: 1,
+        dimensions,
+      });
+      alarm(
+        `${fn.name}-near-timeout`,
+        `${fn.name}'s slowest invocation took over ${NEAR_TIMEOUT_SHARE * 100}% of its ${fn.timeoutSeconds} s timeout`,
+        'a-function-is-near-its-timeout',
+        {
+          namespace: 'AWS/Lambda',
+          metricName: 'Duration',
+          statistic: 'Maximum',
+          period: 300,
+          evaluationPeriods: 1,
+          comparisonOperator: 'GreaterThanThreshold',
+          threshold: Math.round(fn.timeoutSeconds * 1000 * NEAR_TIMEOUT_SHARE),
+          dimensions,
+        },
+      );
     }
     for (const table of perResource ? (props.tableNames ?? []) : []) {
       for (const metric of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
-        alarm(`${table}-${metric}`, { ...sumOver5m, namespace: 'AWS/DynamoDB', metricName: metric, threshold: 1, dimensions: { TableName: table } });
+        alarm(`${table}-${metric}`, `${table} throttled requests (${metric})`, 'a-table-throttled-requests', {
+          ...sumOver5m,
+          namespace: 'AWS/DynamoDB',
+          metricName: metric,
+          threshold: 1,
+          dimensions: { TableName: table },
+        });
       }
     }
-    for (const queue of props.deadLetterQueues ?? []) {
-      alarm(`${queue}-not-empty`, {
-        alarmDescription: 'a message in a dead-letter queue is work that was given up on',
+    for (const { name: queue, holds, runbook } of props.deadLetterQueues ?? []) {
+      alarm(`${queue}-not-empty`, `${queue} holds ${holds}: work that was given up on`, runbook, {
         namespace: 'AWS/SQS',
         metricName: 'ApproximateNumberOfMessagesVisible',
         statistic: 'Maximum',
@@ -174,8 +202,7 @@ export class Alarms extends Construct {
       // A dead letter nobody redrove: a chunk redriven late still reaches the members connected
       // then (clients drop what they hold), but each hour reaches fewer of those it was for.
       if (!perResource) continue;
-      alarm(`${queue}-oldest-age`, {
-        alarmDescription: 'a dead letter has waited over an hour: redrive it (docs/operations-runbook.md#dead-lettered-chunks)',
+      alarm(`${queue}-oldest-age`, `${queue} has held ${holds} for over an hour`, runbook, {
         namespace: 'AWS/SQS',
         metricName: 'ApproximateAgeOfOldestMessage',
         statistic: 'Maximum',
@@ -189,15 +216,33 @@ export class Alarms extends Construct {
     if (props.webSocketApi && perResource) {
       const { apiId, stage } = props.webSocketApi;
       for (const metric of ['IntegrationError', 'ExecutionError']) {
-        alarm(`ws-${metric}`, { ...sumOver5m, namespace: 'AWS/ApiGateway', metricName: metric, threshold: 5, dimensions: { ApiId: apiId, Stage: stage } });
+        alarm(`ws-${metric}`, `The WebSocket API counted 5 or more ${metric}s in 5 minutes`, 'websocket-api-integration-errors', {
+          ...sumOver5m,
+          namespace: 'AWS/ApiGateway',
+          metricName: metric,
+          threshold: 5,
+          dimensions: { ApiId: apiId, Stage: stage },
+        });
       }
     }
     if (props.loadBalancer) {
       const lb = { LoadBalancer: props.loadBalancer.arnSuffix };
       const targets = { ...lb, TargetGroup: props.loadBalancer.targetGroupArnSuffix };
-      alarm('alb-target-5xx', { ...sumOver5m, namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', threshold: 10, dimensions: lb });
-      alarm('alb-elb-5xx', { ...sumOver5m, namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_ELB_5XX_Count', threshold: 10, dimensions: lb });
-      alarm('alb-unhealthy-hosts', {
+      alarm('alb-target-5xx', 'The broadcast tasks answered 10 or more 5xx in 5 minutes', 'the-broadcast-api-answers-5xx', {
+        ...sumOver5m,
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'HTTPCode_Target_5XX_Count',
+        threshold: 10,
+        dimensions: lb,
+      });
+      alarm('alb-elb-5xx', 'The load balancer itself answered 10 or more 5xx in 5 minutes', 'the-broadcast-api-answers-5xx', {
+        ...sumOver5m,
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'HTTPCode_ELB_5XX_Count',
+        threshold: 10,
+        dimensions: lb,
+      });
+      alarm('alb-unhealthy-hosts', 'A broadcast task failed its health check for 3 minutes', 'broadcast-tasks-missing-or-unhealthy', {
         namespace: 'AWS/ApplicationELB',
         metricName: 'UnHealthyHostCount',
         statistic: 'Maximum',
@@ -209,7 +254,13 @@ export class Alarms extends Construct {
       });
     }
     if (props.httpApi) {
-      alarm('api-5xx', { ...sumOver5m, namespace: 'AWS/ApiGateway', metricName: '5xx', threshold: 10, dimensions: { ApiId: props.httpApi.apiId } });
+      alarm('api-5xx', 'The broadcast HTTP API answered 10 or more 5xx in 5 minutes', 'the-broadcast-api-answers-5xx', {
+        ...sumOver5m,
+        namespace: 'AWS/ApiGateway',
+        metricName: '5xx',
+        threshold: 10,
+        dimensions: { ApiId: props.httpApi.apiId },
+      });
     }
     if (props.ecsService) {
       const dimensions = { ClusterName: props.ecsService.clusterName, ServiceName: props.ecsService.serviceName };
@@ -219,8 +270,7 @@ export class Alarms extends Construct {
         // Only the expression below is the alarm's series.
         returnData: false,
       });
-      alarm('ecs-running-below-desired', {
-        alarmDescription: 'fewer tasks running than the service wants (failing starts, Spot reclaim without replacement)',
+      alarm('ecs-running-below-desired', 'Fewer broadcast tasks running than the service wants', 'broadcast-tasks-missing-or-unhealthy', {
         comparisonOperator: 'GreaterThanThreshold',
         threshold: 0,
         evaluationPeriods: 5,
@@ -233,7 +283,7 @@ export class Alarms extends Construct {
       });
     }
     if (props.deliveryFunctionName) {
-      alarm('delivery-lag', {
+      alarm('delivery-lag', `Stored messages waited over ${env.alarms.deliveryLagMs} ms for delivery to read them`, 'delivery-lag', {
         namespace: 'AWS/Lambda',
         metricName: 'IteratorAge',
         statistic: 'Maximum',

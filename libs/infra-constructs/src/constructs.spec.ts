@@ -396,7 +396,7 @@ describe('Alarms', () => {
         tableNames: ['t1'],
         webSocketApi: { apiId: 'api', stage: 'live' },
         deliveryFunctionName: 'f2',
-        deadLetterQueues: ['q1'],
+        deadLetterQueues: [{ name: 'q1', holds: 'chunks', runbook: 'dead-lettered-chunks' }],
         loadBalancer: { arnSuffix: 'app/x/1', targetGroupArnSuffix: 'targetgroup/x/2' },
         ecsService: { clusterName: 'c', serviceName: 's' },
       });
@@ -453,7 +453,7 @@ describe('Alarms', () => {
           tableNames: ['t1', 't2'],
           webSocketApi: { apiId: 'api', stage: 'live' },
           deliveryFunctionName: 'f2',
-          deadLetterQueues: ['q1', 'q2'],
+          deadLetterQueues: ['q1', 'q2'].map((name) => ({ name, holds: 'chunks', runbook: 'dead-lettered-chunks' as const })),
         });
       }),
       'aws_cloudwatch_metric_alarm',
