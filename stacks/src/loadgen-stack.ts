@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { imageByDigest, LOADGEN_CONTAINER, LoadGenerator, LOG_PREFIXES, Network, RelayStack, RuntimeParameters, type RoleMode } from '@relay/infra-constructs';
-import { imageRepositoryName, loadgenResultsBucket, logBucketName, resourcePrefix, type Environment } from '@relay/platform-config';
+import { FLEET_START_MARGIN_MS, imageRepositoryName, loadgenResultsBucket, logBucketName, resourcePrefix, type Environment } from '@relay/platform-config';
 
 /** The Terraform variable the deploy pipeline fills with the pushed k6 image's digest. */
 export const LOADGEN_IMAGE_DIGEST_VARIABLE = 'loadgen_image_digest';
@@ -53,6 +53,7 @@ export class LoadgenStack extends RelayStack {
       maxTasks: loadgen.maxTasks,
       cpu: loadgen.cpu,
       memoryMb: loadgen.memoryMb,
+      startMarginMs: FLEET_START_MARGIN_MS,
     };
     new RuntimeParameters(this, 'config', { env, values: { 'loadgen/launch': JSON.stringify(launch) } });
     new TerraformOutput(this, 'loadgen_task_definition', { value: fleet.taskDefinition.arn });

@@ -281,7 +281,7 @@ describe('the loadgen stack (in-region k6 fleet)', () => {
   it('tells the orchestrator how to launch in one runtime parameter', () => {
     const launch = resourcesOf(stack, 'aws_ssm_parameter').find((p) => p['name'] === '/relay/stag/loadgen/launch')!;
     expect(Object.keys(JSON.parse(String(launch['value'])) as object).sort()).toEqual(
-      ['bucket', 'cluster', 'container', 'cpu', 'maxTasks', 'memoryMb', 'securityGroups', 'subnets', 'taskDefinition', 'taskRoleArn'].sort(),
+      ['bucket', 'cluster', 'container', 'cpu', 'maxTasks', 'memoryMb', 'securityGroups', 'startMarginMs', 'subnets', 'taskDefinition', 'taskRoleArn'].sort(),
     );
   });
 

@@ -8,8 +8,9 @@ import { ensureK6 } from '@relay/k6-process';
 import { NIGHTLY_PROFILES } from '@relay/operations';
 import { HOURS_PER_MONTH, price } from '@relay/prices';
 import { BASE_ENVIRONMENTS } from '@relay/platform-config';
-import { DAYS_PER_MONTH, estimateEnvs, estimateStack, overBudget, unpricedTypes, UnpricedResourceError } from './estimate';
+import { DAYS_PER_MONTH, estimateEnvs, estimateStack, overBudget, unpricedCharges, UnpricedResourceError } from './estimate';
 import { scheduledWeek } from './off-hours';
+import { CONTAINER_INSIGHTS_METRICS } from './resource-prices';
 import { costDiff } from './pr-diff';
 import { costReport, reportJson } from './report';
 import { nightlySpikeCost } from './spike';
@@ -26,14 +27,53 @@ const byId = (id: string): StackInput => stacks.find((s) => s.id === id)!;
 describe('the cost model over the synthesized stacks', () => {
   it('prices or declares free every resource type the stacks hold', () => {
     expect(stacks.length).toBeGreaterThan(BASE_ENVIRONMENTS.length);
-    expect(unpricedTypes(stacks)).toEqual([]);
+    expect(unpricedCharges(stacks)).toEqual([]);
   });
 
   it('fails on a resource type that is neither, and names it with its stack', () => {
     const broken = structuredClone(byId('platform-dev'));
     broken.stack.resource['aws_memorydb_cluster'] = { cache: { name: 'x' } };
-    expect(unpricedTypes([broken])).toEqual([expect.stringContaining('aws_memorydb_cluster (in platform-dev): neither priced nor declared free')]);
+    expect(unpricedCharges([broken])).toEqual([expect.stringContaining('aws_memorydb_cluster (in platform-dev): neither priced nor declared free')]);
     expect(() => estimateEnvs([broken])).toThrow(UnpricedResourceError);
+  });
+
+  it('fails on a setting that bills beyond what its type is priced for, and names the resource and the setting', () => {
+    const broken = structuredClone(byId('platform-prod'));
+    const [clusterName, cluster] = Object.entries(broken.stack.resource['aws_ecs_cluster']!)[0]!;
+    cluster['setting'] = [{ name: 'containerInsights', value: 'enhanced' }];
+    const [taskName, task] = Object.entries(broken.stack.resource['aws_ecs_task_definition']!)[0]!;
+    task['ephemeral_storage'] = { size_in_gib: 40 };
+    const [aclName, acl] = Object.entries(broken.stack.resource['aws_wafv2_web_acl']!)[0]!;
+    acl['rule'] = [
+      ...(acl['rule'] as unknown[]),
+      { name: 'bots', statement: { managed_rule_group_statement: { name: 'AWSManagedRulesBotControlRuleSet', vendor_name: 'AWS' } } },
+    ];
+    expect(unpricedCharges([broken]).sort()).toEqual(
+      [
+        `aws_ecs_cluster.${clusterName} (in platform-prod): Container Insights with enhanced observability bills per observation, not by the metric; price it in tools/cost/resource-prices.ts`,
+        `aws_ecs_task_definition.${taskName} (in platform-prod): 40 GiB of ephemeral storage bills by the GB-hour above the 20 GiB Fargate includes; price it in tools/cost/resource-prices.ts`,
+        `aws_wafv2_web_acl.${aclName} (in platform-prod): managed rule group AWSManagedRulesBotControlRuleSet bills a subscription and per-request fees beyond its rule's; price it in tools/cost/resource-prices.ts`,
+      ].sort(),
+    );
+    expect(() => estimateEnvs([broken])).toThrow(UnpricedResourceError);
+  });
+
+  it("prices Container Insights' metrics for the hours the cluster's tasks run, and nothing where it is off", () => {
+    const metricsOf = (id: string) => estimateStack(byId(id)).items.filter((i) => i.what === 'Container Insights metrics');
+    const region = byId('platform-prod').env.region;
+    const perMonth = CONTAINER_INSIGHTS_METRICS.cluster + CONTAINER_INSIGHTS_METRICS.service + CONTAINER_INSIGHTS_METRICS.taskFamily;
+    // prod: one service, tasks all month.
+    expect(byId('platform-prod').env.fargate.containerInsights).toBe(true);
+    expect(metricsOf('platform-prod').map((i) => i.monthlyUsd)).toEqual([expect.closeTo(perMonth * price('cloudwatch.metric-month', region), 6)]);
+    // stag: the same metrics, only while its off-hours week keeps a task up.
+    const week = scheduledWeek(byId('platform-stag').stack)!;
+    const upShare = week.hours.filter((h) => h.desired > 0).length / 168;
+    expect(upShare).toBeLessThan(1);
+    expect(metricsOf('platform-stag').map((i) => i.monthlyUsd)).toEqual([expect.closeTo(perMonth * upShare * price('cloudwatch.metric-month', region), 6)]);
+    // dev and the fleet's cluster have it off.
+    expect(byId('platform-dev').env.fargate.containerInsights).toBe(false);
+    expect(metricsOf('platform-dev')).toEqual([]);
+    expect(metricsOf('loadgen-stag')).toEqual([]);
   });
 
   it('tags every taggable resource with its env and stack, so Cost Explorer can group the bill as the estimate does', () => {

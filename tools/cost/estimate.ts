@@ -29,14 +29,23 @@ function regionOf(resource: Record<string, unknown>, stack: SynthesizedStack): s
 }
 
 /**
- * Every resource type in the stacks that is neither priced nor declared free, with where it
- * appears: a new type must say what it costs before the estimate can be trusted.
+ * Every resource type in the stacks that is neither priced nor declared free, and every resource
+ * with a setting that bills beyond what its type's pricing covers, with where it appears: a new
+ * type or setting must say what it costs before the estimate can be trusted.
  */
-export function unpricedTypes(stacks: StackInput[]): string[] {
+export function unpricedCharges(stacks: StackInput[]): string[] {
   const found = new Map<string, string[]>();
+  const settings: string[] = [];
   for (const { id, stack } of stacks)
-    for (const type of Object.keys(stack.resource ?? {})) if (!RESOURCE_PRICING[type]) found.set(type, [...(found.get(type) ?? []), id]);
-  return [...found].map(([type, ids]) => `${type} (in ${ids.join(', ')}): neither priced nor declared free in tools/cost/resource-prices.ts`);
+    for (const [type, resources] of Object.entries(stack.resource ?? {})) {
+      const pricing = RESOURCE_PRICING[type];
+      if (!pricing) found.set(type, [...(found.get(type) ?? []), id]);
+      for (const [name, resource] of pricing?.unpricedSetting ? Object.entries(resources) : []) {
+        const why = pricing?.unpricedSetting?.(resource);
+        if (why) settings.push(`${type}.${name} (in ${id}): ${why}; price it in tools/cost/resource-prices.ts`);
+      }
+    }
+  return [...[...found].map(([type, ids]) => `${type} (in ${ids.join(', ')}): neither priced nor declared free in tools/cost/resource-prices.ts`), ...settings];
 }
 
 /** What one stack costs idle each month. */
@@ -53,7 +62,7 @@ export function estimateStack({ id, component, stack }: StackInput): StackEstima
 
 /** Each environment's stacks and their sum, in the catalogue's order of the stacks given. */
 export function estimateEnvs(stacks: StackInput[]): EnvEstimate[] {
-  const unpriced = unpricedTypes(stacks);
+  const unpriced = unpricedCharges(stacks);
   if (unpriced.length > 0) throw new UnpricedResourceError(unpriced.join('\n'));
   const envs = new Map<string, EnvEstimate>();
   for (const input of stacks) {

@@ -26,10 +26,18 @@ export interface PricingContext {
  *   free:  no charge of its own (a setting, a permission, or billed through another resource).
  * A type found in the synthesized stacks with none of these fails the check and names itself.
  */
-export type Pricing =
+export type Pricing = (
   | { kind: 'fixed'; monthly: (resource: Resource, name: string, context: PricingContext) => LineItem[] }
   | { kind: 'usage'; why: string }
-  | { kind: 'free'; why: string };
+  | { kind: 'free'; why: string }
+) & {
+  /**
+   * A setting of this type that bills and that the declaration above does not price (a paid
+   * managed rule group, enhanced observability, storage beyond what Fargate includes): why, or
+   * undefined. A resource with one fails the check like an unpriced type, and names the setting.
+   */
+  unpricedSetting?: (resource: Resource) => string | undefined;
+};
 
 const money = (usd: number) => `$${usd.toFixed(2)}`;
 const hourly = (type: string, name: string, what: string, count: number, key: string, region: string): LineItem => {
@@ -106,6 +114,58 @@ function fargateService(service: Resource, name: string, { stack, region }: Pric
   }
   return items;
 }
+
+/** Hours a month an ECS service has a task running: the hours of the off-hours week it is up, else all month if its minimum is above 0. */
+function hoursRunningOf(service: Resource, name: string, { stack }: PricingContext): number {
+  const week = scheduledWeek(stack);
+  if (week) return (week.hours.filter((h) => h.desired > 0).length * HOURS_PER_MONTH) / 168;
+  const minimum = Number(scalableTargetOf(stack, name)?.['min_capacity'] ?? service['desired_count'] ?? 0);
+  return minimum > 0 ? HOURS_PER_MONTH : 0;
+}
+
+/**
+ * Container Insights' metrics per dimension set, from the CloudWatch User Guide's list of ECS
+ * Container Insights metrics on Fargate: ten resource metrics (CPU, memory, ephemeral storage
+ * and network, each reserved or utilized, and storage read and write) at each of cluster,
+ * service and task family, plus the cluster's ServiceCount and TaskCount and the service's
+ * desired, running and pending tasks, deployments and task sets.
+ */
+export const CONTAINER_INSIGHTS_METRICS = { cluster: 12, service: 15, taskFamily: 10 } as const;
+
+/**
+ * A cluster with Container Insights on: its metrics bill as custom metrics, prorated by the hour,
+ * and ECS sends them only while a task runs (the off-hours schedule's nights cost nothing). Each
+ * service counts with its own task family; the cluster's metrics run while any service does.
+ */
+function ecsCluster(cluster: Resource, name: string, context: PricingContext): LineItem[] {
+  if (insightsSetting(cluster) !== 'enabled') return [];
+  const services = Object.entries(context.stack.resource['aws_ecs_service'] ?? {}).filter(([, s]) => String(s['cluster']).includes(`aws_ecs_cluster.${name}.`));
+  const hours = services.map(([serviceName, service]) => hoursRunningOf(service, serviceName, context));
+  const clusterHours = Math.max(0, ...hours);
+  const perService = CONTAINER_INSIGHTS_METRICS.service + CONTAINER_INSIGHTS_METRICS.taskFamily;
+  const metricHours = clusterHours * CONTAINER_INSIGHTS_METRICS.cluster + hours.reduce((sum, h) => sum + h * perService, 0);
+  const rate = price('cloudwatch.metric-month', context.region);
+  const monthlyUsd = (metricHours / HOURS_PER_MONTH) * rate;
+  return [
+    {
+      resource: `aws_ecs_cluster.${name}`,
+      what: 'Container Insights metrics',
+      monthlyUsd,
+      arithmetic:
+        `Container Insights metrics: (${CONTAINER_INSIGHTS_METRICS.cluster} for the cluster × ${clusterHours.toFixed(0)} h + ${perService} per service × ` +
+        `${hours.map((h) => `${h.toFixed(0)} h`).join(' + ') || '0 h'}) / ${HOURS_PER_MONTH} h × $${rate}/metric-month = ${money(monthlyUsd)}`,
+    },
+  ];
+}
+
+const insightsSetting = (cluster: Resource) =>
+  ((cluster['setting'] as { name: string; value: string }[] | undefined) ?? []).find((s) => s.name === 'containerInsights')?.value ?? 'disabled';
+
+/** Managed rule groups that bill a subscription and per-request fees beyond a rule's. */
+const PAID_RULE_GROUPS = ['AWSManagedRulesBotControlRuleSet', 'AWSManagedRulesATPRuleSet', 'AWSManagedRulesACFPRuleSet', 'AWSManagedRulesAntiDDoSRuleSet'];
+
+/** Fargate includes 20 GiB of ephemeral storage a task; more bills by the GB-hour. */
+const FARGATE_INCLUDED_STORAGE_GIB = 20;
 
 /** An internet-facing load balancer holds a public IPv4 address in each of its subnets' zones. */
 function loadBalancer(lb: Resource, name: string, { region }: PricingContext): LineItem[] {
@@ -187,11 +247,17 @@ const withType =
   (resource: Resource, name: string, context: PricingContext) =>
     f(resource, name, context, type);
 
-const free = (why: string): Pricing => ({ kind: 'free', why });
-const usage = (why: string): Pricing => ({ kind: 'usage', why });
-const fixed = (type: string, f: (resource: Resource, name: string, context: PricingContext, type: string) => LineItem[]): Pricing => ({
+type UnpricedSetting = Pricing['unpricedSetting'];
+const free = (why: string, unpricedSetting?: UnpricedSetting): Pricing => ({ kind: 'free', why, unpricedSetting });
+const usage = (why: string, unpricedSetting?: UnpricedSetting): Pricing => ({ kind: 'usage', why, unpricedSetting });
+const fixed = (
+  type: string,
+  f: (resource: Resource, name: string, context: PricingContext, type: string) => LineItem[],
+  unpricedSetting?: UnpricedSetting,
+): Pricing => ({
   kind: 'fixed',
   monthly: withType(type, f),
+  unpricedSetting,
 });
 
 /** Every resource type the stacks may hold, and how it is priced. */
@@ -201,7 +267,11 @@ export const RESOURCE_PRICING: Record<string, Pricing> = {
   aws_cloudwatch_metric_alarm: fixed('aws_cloudwatch_metric_alarm', metricAlarm),
   aws_cloudwatch_composite_alarm: fixed('aws_cloudwatch_composite_alarm', fixedEach('composite alarm', 'cloudwatch.composite-alarm-month')),
   aws_cloudwatch_dashboard: fixed('aws_cloudwatch_dashboard', fixedEach('dashboard', 'cloudwatch.dashboard-month')),
-  aws_wafv2_web_acl: fixed('aws_wafv2_web_acl', webAcl),
+  aws_wafv2_web_acl: fixed('aws_wafv2_web_acl', webAcl, (acl) => {
+    const groups = JSON.stringify(acl['rule'] ?? []);
+    const paid = PAID_RULE_GROUPS.filter((g) => groups.includes(`"${g}"`));
+    return paid.length > 0 ? `managed rule group ${paid.join(', ')} bills a subscription and per-request fees beyond its rule's` : undefined;
+  }),
   aws_kms_key: fixed('aws_kms_key', fixedEach('customer managed key', 'kms.key-month')),
   aws_secretsmanager_secret: fixed('aws_secretsmanager_secret', fixedEach('secret', 'secretsmanager.secret-month')),
   aws_route53_zone: fixed('aws_route53_zone', (_r, name, _c, type) => [monthly(type, name, 'hosted zone', 1, 'route53.hosted-zone-month', 'us-east-1')]),
@@ -235,8 +305,16 @@ export const RESOURCE_PRICING: Record<string, Pricing> = {
   aws_ecr_repository: usage('GB-months of image layers its lifecycle policy keeps'),
   aws_cloudfront_distribution: usage('requests and data transfer out'),
   aws_scheduler_schedule: usage('invocations (14 million a month free)'),
-  aws_ecs_task_definition: free('billed through the service or RunTask that runs it'),
-  aws_ecs_cluster: free('a Fargate cluster has no charge of its own'),
+  aws_ecs_task_definition: free('billed through the service or RunTask that runs it', (task) => {
+    const gib = Number((task['ephemeral_storage'] as { size_in_gib?: number } | undefined)?.size_in_gib ?? 0);
+    return gib > FARGATE_INCLUDED_STORAGE_GIB
+      ? `${gib} GiB of ephemeral storage bills by the GB-hour above the ${FARGATE_INCLUDED_STORAGE_GIB} GiB Fargate includes`
+      : undefined;
+  }),
+  // A Fargate cluster has no charge of its own; Container Insights on it has.
+  aws_ecs_cluster: fixed('aws_ecs_cluster', ecsCluster, (cluster) =>
+    insightsSetting(cluster) === 'enhanced' ? 'Container Insights with enhanced observability bills per observation, not by the metric' : undefined,
+  ),
   aws_ecs_cluster_capacity_providers: free('a setting of the cluster'),
   aws_lb_listener: free('billed through its load balancer'),
   aws_lb_target_group: free('billed through its load balancer'),

@@ -47,7 +47,8 @@ beforeAll(async () => {
     // As JSON: the CLI would fetch a value that looks like a URL.
     fixture.aws('ssm', 'put-parameter', '--cli-input-json', JSON.stringify({ Name: name, Type: type, Value: value }));
   }
-  launch = seedLoadgenInMoto(fixture.aws, { ...stag, loadgen: stag.loadgen! });
+  // The stand-in's tasks are local processes: ready in seconds, not Fargate's 20.
+  launch = seedLoadgenInMoto(fixture.aws, { ...stag, loadgen: stag.loadgen! }, { startMarginMs: 5000 });
   seedPlatformTargetInMoto(fixture.aws, stag);
   fixture.options.env['K6_BIN'] = ensureK6();
   // Last night's run was killed at prod's size, before its cleanup: only its record says so.

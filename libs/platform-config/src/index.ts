@@ -1,5 +1,5 @@
 export { environmentSchema, accountIdSchema, fargatePeakVcpu, UNRESERVED_LAMBDA_CONCURRENCY, type Environment, type EnvironmentInput } from './schema';
-export { ACCOUNTS, REGION, GITHUB_REPOSITORY, CATALOGUE, DEPLOYED_TOKEN_CLAIMS, LOADGEN_TASK, previewInput } from './catalogue';
+export { ACCOUNTS, REGION, GITHUB_REPOSITORY, CATALOGUE, DEPLOYED_TOKEN_CLAIMS, FLEET_START_MARGIN_MS, LOADGEN_TASK, previewInput } from './catalogue';
 export {
   resolveEnvironment,
   validateCatalogue,

@@ -1,13 +1,19 @@
 import { LOADGEN_CONTAINER } from '@relay/infra-constructs';
-import { loadgenLaunchParameter, loadgenResultsBucket, type Environment } from '@relay/platform-config';
+import { FLEET_START_MARGIN_MS, loadgenLaunchParameter, loadgenResultsBucket, type Environment } from '@relay/platform-config';
 import type { LaunchConfig } from './remote-fleet';
 
 /**
  * What an applied loadgen stack leaves in an account, created in moto with the aws CLI: a VPC
  * with DNS hostnames (as Network makes it), a subnet, the task security group, the cluster, the
- * task definition, the results bucket, and the launch parameter the orchestrator reads.
+ * task definition, the results bucket, and the launch parameter the orchestrator reads. Its
+ * start margin is Fargate's unless the caller's tasks run elsewhere (the Fargate stand-in's are
+ * local processes, up in a second or two).
  */
-export function seedLoadgenInMoto(aws: (...args: string[]) => string, env: Environment & { loadgen: NonNullable<Environment['loadgen']> }): LaunchConfig {
+export function seedLoadgenInMoto(
+  aws: (...args: string[]) => string,
+  env: Environment & { loadgen: NonNullable<Environment['loadgen']> },
+  options: { startMarginMs?: number } = {},
+): LaunchConfig {
   const json = (...args: string[]) => JSON.parse(aws(...args) || 'null') as Record<string, unknown>;
   const name = `relay-${env.name}-loadgen`;
   const vpc = (json('ec2', 'create-vpc', '--cidr-block', '10.41.0.0/16')['Vpc'] as { VpcId: string }).VpcId;
@@ -46,6 +52,7 @@ export function seedLoadgenInMoto(aws: (...args: string[]) => string, env: Envir
     maxTasks: env.loadgen.maxTasks,
     cpu,
     memoryMb,
+    startMarginMs: options.startMarginMs ?? FLEET_START_MARGIN_MS,
   };
   const value = { ...launch, taskRoleArn: `arn:aws:iam::${env.accountId}:role/${name}-task` };
   aws(

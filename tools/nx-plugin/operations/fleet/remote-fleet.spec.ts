@@ -7,7 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { DescribeTasksCommand, ECSClient, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { FLEET_ADMISSION_HEADER, fleetAdmission, loadgenLaunchParameter, resolveEnvironment } from '@relay/platform-config';
+import { FLEET_ADMISSION_HEADER, FLEET_START_MARGIN_MS, fleetAdmission, loadgenLaunchParameter, resolveEnvironment } from '@relay/platform-config';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { FargateStandIn, holdEcsTasksRunning, motoCliEnv, startMoto, type MotoServer, synthesizeStacks } from '@relay/emulators';
 import { FLEET_TASK_ENTRYPOINT } from './fleet-task';
@@ -49,8 +49,8 @@ function aws(...args: string[]): Record<string, unknown> {
 }
 
 /** The loadgen stack as applied (in moto), and what the orchestrator reads of it is what the stack writes. */
-function deployFleet(): LaunchConfig {
-  const launch = seedLoadgenInMoto((...args) => JSON.stringify(aws(...args)), { ...stag, loadgen: stag.loadgen! });
+function deployFleet(options: { startMarginMs?: number } = {}): LaunchConfig {
+  const launch = seedLoadgenInMoto((...args) => JSON.stringify(aws(...args)), { ...stag, loadgen: stag.loadgen! }, options);
   const synthesized = synthesizeStacks({ RELAY_ENVS: 'stag', RELAY_COMPONENTS: 'loadgen' })['loadgen-stag']!;
   const parameter = Object.values(synthesized.resource['aws_ssm_parameter']!).find((p) => p['name'] === loadgenLaunchParameter(stag))!;
   const written = JSON.parse(String(parameter['value'])) as Record<string, unknown>;
@@ -108,13 +108,15 @@ async function describeAll(cluster: string, arns: string[]): Promise<Task[]> {
 
 describe('the fleet on Fargate, rehearsed (ECS, S3 and SSM on moto)', () => {
   it('launches one task per segment, opens the barrier once all run, and merges their uploads into one exact run', async () => {
-    const launch = deployFleet();
+    // The stand-in's tasks are local processes: the launch parameter gives their margin, not Fargate's.
+    const launch = deployFleet({ startMarginMs: 4000 });
     const stopStandIn = await startFargateStandIn(launch.cluster);
     const reportDir = mkdtempSync(path.join(tmpdir(), 'relay-remote-fleet-'));
     // The run's admission, as admitFleet leaves it (admission.ts; wake-admission.spec.ts).
     const admission = { parameter: fleetAdmission(stag).parameter, header: FLEET_ADMISSION_HEADER };
     await ssm.send(new PutParameterCommand({ Name: admission.parameter, Type: 'SecureString', Value: 'run-secret-0123', Overwrite: true }));
     clockHeaders.length = 0;
+    const began = Date.now();
     const result = await runRemoteFleet({
       env: stag,
       clients: { ecs, s3, ssm },
@@ -126,7 +128,6 @@ describe('the fleet on Fargate, rehearsed (ECS, S3 and SSM on moto)', () => {
       timeUrl: clockUrl,
       reportDir,
       latencyMetric: 'iteration_duration',
-      startMarginMs: 4000,
       pollMs: 300,
       log: () => undefined,
     }).finally(stopStandIn);
@@ -152,6 +153,9 @@ describe('the fleet on Fargate, rehearsed (ECS, S3 and SSM on moto)', () => {
       expect(a.vcpus).toBe(launch.cpu / 1024);
     }
     expect(assignments.map((a) => a.task)).toEqual([0, 1, 2]);
+    // The barrier opened the launch parameter's margin after every task ran, not Fargate's 20 s.
+    expect(result.startAt - began).toBeGreaterThanOrEqual(4000);
+    expect(result.startAt - began).toBeLessThan(FLEET_START_MARGIN_MS);
     // Each task read the secret with its own role and sent it, from its clock check and from
     // k6; it is in no override (DescribeTasks shows those), only where to read it.
     for (const a of assignments) expect(a.admission).toEqual(admission);

@@ -6,7 +6,7 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { loadgenLaunchParameter, type Environment } from '@relay/platform-config';
+import { FLEET_START_MARGIN_MS, loadgenLaunchParameter, type Environment } from '@relay/platform-config';
 import { ASSIGNMENT_VARIABLE, TASK_FILES, type Assignment, type TaskHealthFile } from './assignment';
 import { judgeRun, type FleetResult } from './judge';
 import { k6RanToEnd } from './segments';
@@ -31,6 +31,8 @@ export interface LaunchConfig {
   maxTasks: number;
   cpu: number;
   memoryMb: number;
+  /** Every task RUNNING to the barrier, where these tasks run (FLEET_START_MARGIN_MS on Fargate); absent in a parameter written before it existed. */
+  startMarginMs?: number;
 }
 
 export interface RemoteFleetRun {
@@ -48,7 +50,7 @@ export interface RemoteFleetRun {
   latencyMetric: string;
   /** How the target ran (woken, reserved, admitted), for the report's summary. */
   targetConditions?: object;
-  /** Margin between every task RUNNING and the barrier opening (default 20 s: polling plus k6 start-up). */
+  /** Margin between every task RUNNING and the barrier opening (default: the launch parameter's, else FLEET_START_MARGIN_MS). */
   startMarginMs?: number;
   /** How long tasks may take to reach RUNNING, and to finish after the barrier. */
   timeouts?: { runningMs?: number; finishMs?: number };
@@ -146,7 +148,7 @@ export async function runRemoteFleet(
     }
     log(`run ${runId}: ${run.tasks} task(s) launched in ${launch.cluster}; waiting for every one to be RUNNING`);
     await waitFor(ecs, launch.cluster, taskArns, 'RUNNING', run.timeouts?.runningMs ?? 5 * 60_000, run.pollMs ?? 3000);
-    const startAt = Date.now() + (run.startMarginMs ?? 20_000);
+    const startAt = Date.now() + (run.startMarginMs ?? launch.startMarginMs ?? FLEET_START_MARGIN_MS);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}start.json`, Body: JSON.stringify({ startAt }), ContentType: 'application/json' }));
     log(`run ${runId}: every task RUNNING; the barrier opens at ${new Date(startAt).toISOString()}`);
     const stopped = await waitFor(ecs, launch.cluster, taskArns, 'STOPPED', startAt - Date.now() + (run.timeouts?.finishMs ?? 30 * 60_000), run.pollMs ?? 5000);
