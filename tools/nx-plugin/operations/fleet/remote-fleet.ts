@@ -148,9 +148,10 @@ export async function runRemoteFleet(
     }
     log(`run ${runId}: ${run.tasks} task(s) launched in ${launch.cluster}; waiting for every one to be RUNNING`);
     await waitFor(ecs, launch.cluster, taskArns, 'RUNNING', run.timeouts?.runningMs ?? 5 * 60_000, run.pollMs ?? 3000);
-    const startAt = Date.now() + (run.startMarginMs ?? launch.startMarginMs ?? FLEET_START_MARGIN_MS);
+    const margin = run.startMarginMs ?? launch.startMarginMs ?? FLEET_START_MARGIN_MS;
+    const startAt = Date.now() + margin;
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}start.json`, Body: JSON.stringify({ startAt }), ContentType: 'application/json' }));
-    log(`run ${runId}: every task RUNNING; the barrier opens at ${new Date(startAt).toISOString()}`);
+    log(`run ${runId}: every task RUNNING; the barrier opens in ${margin} ms, at ${new Date(startAt).toISOString()}`);
     const stopped = await waitFor(ecs, launch.cluster, taskArns, 'STOPPED', startAt - Date.now() + (run.timeouts?.finishMs ?? 30 * 60_000), run.pollMs ?? 5000);
     const secondsPerTask = stopped.map(secondsRunning);
     const taskSeconds = secondsPerTask.reduce((sum, seconds) => sum + seconds, 0);
