@@ -1,5 +1,5 @@
 import { DeleteConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ChatClient } from '@relay/serverless-emulator';
@@ -14,6 +14,9 @@ let stack: LocalStack;
 let browser: Browser;
 
 beforeAll(async () => {
+  // Said once, before anything starts, instead of as each test's launch failure.
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no Chromium at ${CHROMIUM} (CHROMIUM_PATH): install Debian's chromium as .ci/run does, or point CHROMIUM_PATH at one`);
   mkdirSync(SCREENSHOTS, { recursive: true });
   stack = await startLocalStack({ logLevel: 'ERROR', web: builtWebClient() });
   browser = await chromium.launch({
