@@ -162,7 +162,7 @@ export const CATALOGUE = {
     protection: { deletionProtection: true, pointInTimeRecovery: true },
     alarms: { emails: ['relay-oncall@example.com'], deliveryLagMs: 200 },
     monitoring: { alarms: 'per-resource', dashboard: true },
-    // Today's $136.85 with room: prod has no target of its own, only its share of stag's.
+    // Today's $136.85 with room: prod has no cost target (stag's is a quarter of prod's idle).
     budget: { idleMonthlyUsd: 140 },
   },
   // nx g @relay/nx-plugin:environment adds an environment above this line.
