@@ -39,9 +39,14 @@ export function unpricedCharges(stacks: StackInput[]): string[] {
   for (const { id, stack } of stacks)
     for (const [type, resources] of Object.entries(stack.resource ?? {})) {
       const pricing = RESOURCE_PRICING[type];
-      if (!pricing) found.set(type, [...(found.get(type) ?? []), id]);
-      for (const [name, resource] of pricing?.unpricedSetting ? Object.entries(resources) : []) {
-        const why = pricing?.unpricedSetting?.(resource);
+      if (!pricing) {
+        found.set(type, [...(found.get(type) ?? []), id]);
+        continue;
+      }
+      const { unpricedSetting } = pricing;
+      if (!unpricedSetting) continue;
+      for (const [name, resource] of Object.entries(resources)) {
+        const why = unpricedSetting(resource);
         if (why) settings.push(`${type}.${name} (in ${id}): ${why}; price it in tools/cost/resource-prices.ts`);
       }
     }

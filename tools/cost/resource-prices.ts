@@ -61,14 +61,25 @@ function scalableTargetOf(stack: SynthesizedStack, serviceName: string): Resourc
   return Object.values(stack.resource['aws_appautoscaling_target'] ?? {}).find((t) => String(t['resource_id']).includes(`aws_ecs_service.${serviceName}.`));
 }
 
-/** The task-hours a month an ECS service runs: the off-hours schedule's week where the stack has one, else the scaling minimum all month. */
-function taskHoursOf(service: Resource, name: string, { stack }: PricingContext): { taskHours: number; when: string } {
+const HOURS_PER_WEEK = 168;
+
+/** An ECS service's tasks hour by hour over a week: the off-hours schedule's week where the stack has one, else its scaling minimum every hour. */
+function weekOf(service: Resource, name: string, { stack }: PricingContext): { desired: number[]; when: string } {
   const week = scheduledWeek(stack);
-  const target = scalableTargetOf(stack, name);
-  const minimum = Number(target?.['min_capacity'] ?? service['desired_count'] ?? 0);
-  const taskHours = week ? (week.hours.reduce((sum, h) => sum + h.desired, 0) * HOURS_PER_MONTH) / 168 : minimum * HOURS_PER_MONTH;
-  const when = week ? `the off-hours schedule's ${week.hours.filter((h) => h.desired > 0).length} h a week` : `${minimum} task(s) all month`;
-  return { taskHours, when };
+  if (week) return { desired: week.hours.map((h) => h.desired), when: `the off-hours schedule's ${week.hours.filter((h) => h.desired > 0).length} h a week` };
+  const minimum = Number(scalableTargetOf(stack, name)?.['min_capacity'] ?? service['desired_count'] ?? 0);
+  return { desired: Array<number>(HOURS_PER_WEEK).fill(minimum), when: `${minimum} task(s) all month` };
+}
+
+/** The task-hours a month an ECS service runs. */
+function taskHoursOf(service: Resource, name: string, context: PricingContext): { taskHours: number; when: string } {
+  const { desired, when } = weekOf(service, name, context);
+  return { taskHours: (desired.reduce((sum, d) => sum + d, 0) * HOURS_PER_MONTH) / HOURS_PER_WEEK, when };
+}
+
+/** Hours a month an ECS service has a task running. */
+function hoursRunningOf(service: Resource, name: string, context: PricingContext): number {
+  return (weekOf(service, name, context).desired.filter((d) => d > 0).length * HOURS_PER_MONTH) / HOURS_PER_WEEK;
 }
 
 /**
@@ -113,14 +124,6 @@ function fargateService(service: Resource, name: string, { stack, region }: Pric
     });
   }
   return items;
-}
-
-/** Hours a month an ECS service has a task running: the hours of the off-hours week it is up, else all month if its minimum is above 0. */
-function hoursRunningOf(service: Resource, name: string, { stack }: PricingContext): number {
-  const week = scheduledWeek(stack);
-  if (week) return (week.hours.filter((h) => h.desired > 0).length * HOURS_PER_MONTH) / 168;
-  const minimum = Number(scalableTargetOf(stack, name)?.['min_capacity'] ?? service['desired_count'] ?? 0);
-  return minimum > 0 ? HOURS_PER_MONTH : 0;
 }
 
 /**
