@@ -2,6 +2,7 @@ import type { RoleMode } from '@relay/infra-constructs';
 import { App } from 'cdktf';
 import { BootstrapStack } from './bootstrap-stack';
 import { ChatStack } from './chat-stack';
+import { EdgeStack } from './edge-stack';
 import { LoadgenStack } from './loadgen-stack';
 import { PlatformStack } from './platform-stack';
 import type { StackPlan } from './selection';
@@ -32,6 +33,7 @@ export function buildApp(plans: StackPlan[], options: BuildOptions): App {
     if (component === 'platform') new PlatformStack(app, id, { env, role });
     if (component === 'web') new WebStack(app, id, { env, role });
     if (component === 'loadgen') new LoadgenStack(app, id, { env, role });
+    if (component === 'edge') new EdgeStack(app, id, { env, role });
   }
   return app;
 }

@@ -18,6 +18,7 @@ import {
 import { LOADTEST_METRICS } from '@relay/chat-core';
 import {
   BOOTSTRAP_ROLES,
+  loadTestTarget,
   deployScope,
   GITHUB_REPOSITORY,
   parameterPath,
@@ -71,11 +72,15 @@ export class BootstrapStack extends RelayStack {
           ? {
               environment: 'stag',
               workflow: 'nightly-spike.yml',
-              parameters: ['chat/ws-url', 'broadcast/url', 'chat/auth-token-secret'].map((k) => parameterPath(props.env, ...k.split('/'))),
+              parameters: [
+                ...['chat/ws-url', 'chat/auth-token-secret'].map((k) => parameterPath(props.env, ...k.split('/'))),
+                loadTestTarget(props.env).urlParameter,
+              ],
               metricsNamespace: LOADTEST_METRICS.namespace,
               fleet: props.env.loadgen !== null,
             }
           : undefined,
+      loadTestEdge: props.env.loadTestEdge ? { environment: props.env.name, workflow: 'nightly-spike.yml' } : undefined,
     });
     const logsRole = new IamRole(this, 'apigateway-logs', {
       name: BOOTSTRAP_ROLES.apiGatewayLogs,

@@ -21,8 +21,9 @@ import {
 import {
   DEPLOYED_TOKEN_CLAIMS,
   FLEET_ADMISSION_HEADER,
-  fleetAdmission,
+  loadTestTarget,
   imageRepositoryName,
+  loadTestEdge,
   logBucketName,
   resourcePrefix,
   secretParameter,
@@ -31,21 +32,24 @@ import {
 
 export const BROADCAST_PORT = 8080;
 
+/** The broadcast task definition's one container, which the load-test edge's service runs too. */
+export const BROADCAST_CONTAINER = { name: 'broadcast', port: BROADCAST_PORT, healthCheckPath: '/health/ready' } as const;
+
 /** The Terraform variable the deploy pipeline fills with the pushed image's digest. */
 export const IMAGE_DIGEST_VARIABLE = 'broadcast_image_digest';
 
 /**
- * Where an HTTP API serves the broadcast API (dev): developers and their scripts, not fans; load
- * tests run against stag, never dev.
+ * Where an HTTP API serves the broadcast API (dev, and stag by day): people and their scripts,
+ * not fans; load tests run against stag's load-test edge, never this front door.
  */
 const HTTP_API_THROTTLE = { rateLimit: 100, burstLimit: 200 };
 
 /** Requests per 5 minutes one IP may send the broadcast API before WAF blocks it. */
-const API_REQUESTS_PER_IP = 2_000;
+export const API_REQUESTS_PER_IP = 2_000;
 
 /**
  * platform-<env>: network, and the Fargate broadcast service behind its front door (an HTTPS
- * load balancer, or in dev an HTTP API),
+ * load balancer, or in dev and stag an HTTP API),
  * with its off-hours schedule and alarms. It reaches the chat tables, the image registry and
  * the log bucket by their deterministic names, never through a reference to another stack.
  */
@@ -70,25 +74,35 @@ export class PlatformStack extends RelayStack {
     const certificate = env.domain
       ? new DnsValidatedCertificate(this, 'api-certificate', { zoneId: env.domain.zoneId, domainName: env.domain.apiHost })
       : undefined;
-    const waf = env.waf
-      ? new WebAcl(this, 'waf', {
-          env,
-          name: `${prefix}-broadcast`,
-          scope: 'REGIONAL',
-          rateLimitPer5Minutes: API_REQUESTS_PER_IP,
-          // Only where a k6 fleet runs against this env: a spike comes from a few tasks' IPs.
-          ...(env.loadgen ? { rateLimitExemption: { header: FLEET_ADMISSION_HEADER, setName: fleetAdmission(env).regexPatternSet } } : {}),
-        })
-      : undefined;
+    // The load-test edge's name, certified here once: the edge stack is created every night and
+    // finds it by domain, where a certificate of its own would wait on DNS validation each time.
+    if (env.loadTestEdge && env.domain) {
+      new DnsValidatedCertificate(this, 'load-test-certificate', { zoneId: env.domain.zoneId, domainName: loadTestEdge(env).host });
+    }
+    // Only where a k6 fleet runs against this front door (not the env's load-test edge): a spike
+    // comes from a few tasks' IPs.
+    const target = loadTestTarget(env);
+    const admission = target.stack === 'platform' ? target.admission : null;
+    // A regional WAF attaches to a load balancer; an HTTP API takes none.
+    const waf =
+      env.waf && env.apiFrontDoor === 'load-balancer'
+        ? new WebAcl(this, 'waf', {
+            env,
+            name: `${prefix}-broadcast`,
+            scope: 'REGIONAL',
+            rateLimitPer5Minutes: API_REQUESTS_PER_IP,
+            ...(admission ? { rateLimitExemption: { header: FLEET_ADMISSION_HEADER, setName: admission.regexPatternSet } } : {}),
+          })
+        : undefined;
 
     const broadcast = new FargateService(this, 'broadcast', {
       env,
       prefix,
-      serviceName: 'broadcast',
+      serviceName: BROADCAST_CONTAINER.name,
       vpcId: network.vpc.id,
       subnetIds: network.publicSubnetIds,
       containerPort: BROADCAST_PORT,
-      healthCheckPath: '/health/ready',
+      healthCheckPath: BROADCAST_CONTAINER.healthCheckPath,
       image,
       repositoryArn: `arn:aws:ecr:${env.region}:${env.accountId}:repository/${repositoryName}`,
       frontDoor:

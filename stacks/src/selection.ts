@@ -1,13 +1,17 @@
 import { BASE_ENVIRONMENTS, deployedComponents, EnvironmentError, previewName, resolveEnvironment, type Environment } from '@relay/platform-config';
 
-export const COMPONENTS = ['bootstrap', 'chat', 'platform', 'web', 'loadgen'] as const;
+export const COMPONENTS = ['bootstrap', 'chat', 'platform', 'web', 'loadgen', 'edge'] as const;
 export type Component = (typeof COMPONENTS)[number];
 
 /** Previews are per-developer copies of the chat backend only, inside the dev account. */
 export const PREVIEW_COMPONENTS: readonly Component[] = ['chat'];
 
-/** Whether an environment has a component at all: only catalogue entries with `loadgen` run a fleet. */
+/**
+ * Whether an environment has a component at all: only catalogue entries with `loadgen` run a
+ * fleet, and only those with `loadTestEdge` have the nightly's front door (which no deploy applies).
+ */
 export function hasComponent(env: Environment, component: Component): boolean {
+  if (component === 'edge') return env.loadTestEdge;
   return component === 'bootstrap' || (deployedComponents(env) as Component[]).includes(component);
 }
 

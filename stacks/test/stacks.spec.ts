@@ -34,9 +34,10 @@ describe('synth of every environment', () => {
     const expected = BASE_ENVIRONMENTS.flatMap((e) => [
       ...['bootstrap', 'chat', 'platform', 'web'].map((c) => `${c}-${e}`),
       ...(resolveEnvironment(e).loadgen ? [`loadgen-${e}`] : []),
+      ...(resolveEnvironment(e).loadTestEdge ? [`edge-${e}`] : []),
     ]);
     expect(Object.keys(all).sort()).toEqual(expected.sort());
-    expect(Object.keys(all)).toContain('loadgen-stag');
+    expect(Object.keys(all)).toEqual(expect.arrayContaining(['loadgen-stag', 'edge-stag']));
     expect(Object.keys(preview)).toEqual(['chat-dev-erin']);
   });
 
@@ -56,13 +57,15 @@ describe('synth of every environment', () => {
     // The bootstrap stack is an administrator's: it creates the deploy role and its guardrails,
     // so it never assumes it (the account's own session applies it, still pinned to the account).
     const bootstrap = id.startsWith('bootstrap-');
+    // The load-test edge is the nightly's relay-edge role's to apply, never relay-deploy's.
+    const deployRoleArn = id.startsWith('edge-') ? `arn:aws:iam::${env.accountId}:role/relay-edge` : env.deployRoleArn;
     // Every provider of the stack (web's us-east-1 alias for CloudFront included) is pinned.
     const [main, ...aliases] = stack.provider.aws;
     expect(main).toEqual(
       expect.objectContaining({
         allowed_account_ids: [env.accountId],
         region: env.region,
-        ...(bootstrap ? {} : { assume_role: [expect.objectContaining({ role_arn: env.deployRoleArn })] }),
+        ...(bootstrap ? {} : { assume_role: [expect.objectContaining({ role_arn: deployRoleArn })] }),
       }),
     );
     if (bootstrap) expect(main).not.toHaveProperty('assume_role');
@@ -87,7 +90,7 @@ describe('synth of every environment', () => {
       encrypt: true,
     });
     if (bootstrap) expect(stack.terraform.backend.s3).not.toHaveProperty('assume_role');
-    else expect(stack.terraform.backend.s3).toMatchObject({ assume_role: { role_arn: env.deployRoleArn } });
+    else expect(stack.terraform.backend.s3).toMatchObject({ assume_role: { role_arn: deployRoleArn } });
   });
 
   it("synthesizes a new account's first bootstrap on local state with the administrator's own credentials", () => {
@@ -293,6 +296,84 @@ describe('the loadgen stack (in-region k6 fleet)', () => {
       expect([name, repositories.includes(`relay-${name}-loadgen`)]).toEqual([name, has]);
     }
     expect(() => selectStacks({ RELAY_ENVS: 'dev', RELAY_COMPONENTS: 'loadgen' })).toThrow(/nothing to synthesize/);
+  });
+});
+
+describe("the load-test edge (the nightly's front door, ADR 10)", () => {
+  const stack = all['edge-stag']!;
+  const env = resolveEnvironment('stag');
+  const data = (stack as unknown as { data: Resources }).data;
+
+  it("is prod's front door: HTTPS on lt.<zone> behind a regional WAF that admits the fleet, its capacity the fleet's to reserve", () => {
+    const [alb] = resourcesOf(stack, 'aws_lb');
+    expect(alb).toMatchObject({
+      name: 'relay-stag-edge',
+      internal: false,
+      drop_invalid_header_fields: true,
+      lifecycle: { ignore_changes: ['minimum_load_balancer_capacity'] },
+    });
+    const listeners = resourcesOf(stack, 'aws_lb_listener');
+    expect(listeners.find((l) => l['port'] === 443)).toMatchObject({
+      protocol: 'HTTPS',
+      certificate_arn: expect.stringMatching(/^\$\{data\.aws_acm_certificate\./),
+    });
+    expect(Object.values(data['aws_acm_certificate']!)).toEqual([expect.objectContaining({ domain: `lt.${env.domain!.zoneName}`, statuses: ['ISSUED'] })]);
+    const [acl] = resourcesOf(stack, 'aws_wafv2_web_acl');
+    expect(acl).toMatchObject({ name: 'relay-stag-edge', scope: 'REGIONAL' });
+    expect(resourcesOf(stack, 'aws_wafv2_web_acl_association')).toHaveLength(1);
+    expect(resourcesOf(stack, 'aws_wafv2_regex_pattern_set')).toEqual([expect.objectContaining({ name: 'relay-stag-edge-fleet-admission' })]);
+    expect(
+      resourcesOf(stack, 'aws_route53_record')
+        .map((r) => `${String(r['type'])} ${String(r['name'])}`)
+        .sort(),
+    ).toEqual([`A lt.${env.domain!.zoneName}`, `AAAA lt.${env.domain!.zoneName}`]);
+    // The platform stack certifies the name once; the edge finds it by domain every night.
+    const certificates = resourcesOf(all['platform-stag']!, 'aws_acm_certificate').map((c) => c['domain_name']);
+    expect(certificates).toEqual(expect.arrayContaining([env.domain!.apiHost, `lt.${env.domain!.zoneName}`]));
+    expect(resourcesOf(all['platform-prod']!, 'aws_acm_certificate').map((c) => c['domain_name'])).toEqual([resolveEnvironment('prod').domain!.apiHost]);
+  });
+
+  it("runs the platform's current task definition in the platform's network, found by name, never through its state", () => {
+    expect(Object.values(data['aws_ecs_task_definition']!)).toEqual([expect.objectContaining({ task_definition: 'relay-stag-broadcast' })]);
+    expect(JSON.stringify(data['aws_vpc'])).toContain('"values":["relay-stag"]');
+    expect(JSON.stringify(data['aws_subnets'])).toContain('relay-stag-public-*');
+    expect(data).not.toHaveProperty('terraform_remote_state');
+    const [service] = resourcesOf(stack, 'aws_ecs_service');
+    expect(service).toMatchObject({
+      name: 'broadcast-edge',
+      task_definition: expect.stringMatching(/^\$\{data\.aws_ecs_task_definition\./),
+      load_balancer: [expect.objectContaining({ container_name: 'broadcast', container_port: 8080 })],
+    });
+    // No roles of its own: the platform's task definition brings its roles.
+    expect(stack.resource['aws_iam_role']).toBeUndefined();
+  });
+
+  it('names and tags everything it creates as the edge, so its role can create and destroy that and nothing else', () => {
+    const resources = Object.entries(stack.resource).flatMap(([type, byId]) => Object.values(byId).map((config) => ({ type, config })));
+    const edgeName = (name: string) =>
+      /^relay-stag-edge\b/.test(name) ||
+      name === 'broadcast-edge' ||
+      name === 'aws-waf-logs-relay-stag-edge' ||
+      name.startsWith('/relay/stag/edge/') ||
+      name === `lt.${env.domain!.zoneName}`;
+    for (const { type, config } of resources) {
+      const name = config['name'];
+      if (typeof name === 'string') expect([type, name, edgeName(name)]).toEqual([type, name, true]);
+      const tags = config['tags'] as Record<string, string> | undefined;
+      if (tags) expect([type, tags['service'], tags['env']]).toEqual([type, 'edge', 'stag']);
+    }
+    expect(resources.filter(({ config }) => config['tags']).length).toBeGreaterThan(10);
+    expect(JSON.stringify(stack)).not.toContain('relay-stag-broadcast-fleet-admission');
+  });
+
+  it('exists only where the catalogue gives the env one, and no deploy applies it', () => {
+    for (const name of BASE_ENVIRONMENTS) expect([name, `edge-${name}` in all]).toEqual([name, resolveEnvironment(name).loadTestEdge]);
+    expect(() => selectStacks({ RELAY_ENVS: 'prod', RELAY_COMPONENTS: 'edge' })).toThrow(/nothing to synthesize/);
+    for (const workflow of ['deploy.yml', 'plan-env.yml', 'pr.yml']) {
+      const text = readFileSync(path.resolve(__dirname, '../../.github/workflows', workflow), 'utf8');
+      const components = /RELAY_COMPONENTS: (\S+)/.exec(text)![1]!.split(',');
+      expect([workflow, components.includes('edge')]).toEqual([workflow, false]);
+    }
   });
 });
 

@@ -101,12 +101,18 @@ describe('the cost model over the synthesized stacks', () => {
     }
   });
 
-  it("keeps dev idle within $10 a month and a preview within $0.30 a day (issue #29's targets)", () => {
+  it("keeps dev idle within $10 a month, a preview within $0.30 a day, and stag within a quarter of prod (issue #29's targets)", () => {
     const envs = estimateEnvs(stacks);
     const dev = envs.find((e) => e.env === 'dev')!;
     const preview = envs.find((e) => e.kind === 'preview')!;
     expect(dev.fixedMonthlyUsd).toBeLessThanOrEqual(10);
     expect(preview.fixedMonthlyUsd / DAYS_PER_MONTH).toBeLessThanOrEqual(0.3);
+    const [stag, prod] = ['stag', 'prod'].map((name) => envs.find((e) => e.env === name)!);
+    expect(stag!.fixedMonthlyUsd).toBeLessThanOrEqual(prod!.fixedMonthlyUsd / 4);
+    // What got stag there: no standing load balancer or regional WAF; the nightly's edge has them.
+    const stagItems = stag!.stacks.flatMap((st) => st.items);
+    expect(stagItems.filter((i) => /^aws_lb\./.test(i.resource))).toEqual([]);
+    expect(stag!.stacks.find((st) => st.id === 'platform-stag')!.items.filter((i) => i.resource.startsWith('aws_wafv2_web_acl.'))).toEqual([]);
     // What got dev there: no hourly load balancer, no dashboard, a handful of alarms.
     const devItems = dev.stacks.flatMap((st) => st.items);
     expect(devItems.filter((i) => /^aws_lb\.|^aws_cloudwatch_dashboard\./.test(i.resource))).toEqual([]);
@@ -124,7 +130,7 @@ describe('the cost model over the synthesized stacks', () => {
     const withAlb = stacks.map((s) => {
       if (s.id !== 'platform-dev') return s;
       const copy = structuredClone(s);
-      const alb = Object.values(byId('platform-stag').stack.resource['aws_lb']!)[0]!;
+      const alb = Object.values(byId('platform-prod').stack.resource['aws_lb']!)[0]!;
       copy.stack.resource['aws_lb'] = { broadcast_alb_0000FFFF: alb };
       return copy;
     });
@@ -178,6 +184,13 @@ describe('the cost model over the synthesized stacks', () => {
     expect(json.perMillion.map((u) => u.what)).toEqual(['1M chat messages to a room of 1,000', '1M broadcast REST calls']);
   });
 
+  it("plans for thirty nights of the spike and its edge in the fleet's planned runs, which stag's AWS Budget adds to its idle figure", () => {
+    const stag = byId('loadgen-stag').env;
+    const edge = estimateEnvs(stacks).find((e) => e.env === 'stag')!.loadTestEdge!;
+    const night = nightlySpikeCost(stag, ensureK6()).usd + edge.nightlyUsd;
+    expect(stag.loadgen!.plannedMonthlyUsd).toBeGreaterThanOrEqual(night * DAYS_PER_MONTH);
+  });
+
   it('prices the night the nightly workflow runs, each run as the fleet estimates it before launch', () => {
     const workflow = readFileSync(path.join(root, '.github/workflows/nightly-spike.yml'), 'utf8');
     const profiles = (parse(workflow) as { jobs: Record<string, { env?: Record<string, string> }> }).jobs;
@@ -191,20 +204,69 @@ describe('the cost model over the synthesized stacks', () => {
   });
 });
 
+describe('the load-test edge (ADR 10)', () => {
+  const envs = estimateEnvs(stacks);
+  const stag = envs.find((e) => e.env === 'stag')!;
+
+  it('is priced per night it lives, outside the idle month', () => {
+    const edge = stag.loadTestEdge!;
+    expect(edge.stacks.map((s) => s.id)).toEqual(['edge-stag']);
+    expect(stag.stacks.map((s) => s.id)).not.toContain('edge-stag');
+    const month = edge.stacks[0]!.fixedMonthlyUsd;
+    expect(edge.nightlyUsd).toBeCloseTo((month * edge.hoursPerNight) / HOURS_PER_MONTH, 6);
+    // Prod's front door, a month's worth: its ALB, the ALB's addresses, the WAF and its rules, the service.
+    const charged = new Set(edge.stacks[0]!.items.map((i) => i.what));
+    for (const what of ['ALB hours', 'public IPv4, one per zone', 'web ACL', 'rules']) expect([what, charged.has(what)]).toEqual([what, true]);
+    expect([...charged].some((w) => w.startsWith('Fargate'))).toBe(true);
+    for (const env of envs.filter((e) => e.env !== 'stag')) expect([env.env, env.loadTestEdge]).toEqual([env.env, undefined]);
+  });
+
+  it('lives no longer than it is priced for: the nightly jobs from its apply to its destroy fit in those hours', () => {
+    const { jobs } = parse(readFileSync(path.join(root, '.github/workflows/nightly-spike.yml'), 'utf8')) as {
+      jobs: Record<string, { 'timeout-minutes': number; needs?: string | string[] }>;
+    };
+    expect(Object.keys(jobs)).toEqual(['edge-up', 'spike', 'edge-down']);
+    expect([jobs['spike']!.needs, jobs['edge-down']!.needs]).toEqual(['edge-up', ['edge-up', 'spike']]);
+    const minutes = Object.values(jobs).reduce((sum, job) => sum + job['timeout-minutes'], 0);
+    expect(minutes).toBeLessThanOrEqual(stag.loadTestEdge!.hoursPerNight * 60);
+  });
+
+  it("prices the service by the platform's task definition and the ALB's addresses by the platform's subnets it looks up", () => {
+    const items = stag.loadTestEdge!.stacks[0]!.items;
+    const subnets = Object.values(byId('platform-stag').stack.resource['aws_subnet']!).length;
+    const addresses = items.find((i) => i.what === 'public IPv4, one per zone')!;
+    expect(addresses.monthlyUsd).toBeCloseTo(subnets * HOURS_PER_MONTH * price('vpc.public-ipv4-hour', byId('platform-stag').env.region), 6);
+    const task = Object.values(byId('platform-stag').stack.resource['aws_ecs_task_definition']!)[0]!;
+    expect(items.find((i) => i.what.startsWith('Fargate'))!.arithmetic).toContain(`${Number(task['cpu']) / 1024} vCPU`);
+    // Alone, without the stack that defines them, it cannot be priced and says why.
+    expect(() => estimateEnvs([byId('edge-stag')])).toThrow(
+      /aws_ecs_service\.edge_service_[0-9A-F]+: its task definition is neither in the stack nor in another stack of the env/,
+    );
+  });
+
+  it("adds a night of the edge to the nightly spike's cost", () => {
+    const report = costReport(stacks, { roomSizes: [64], now: new Date(), nightlySpike: () => ({ what: 'a night', usd: 1, lines: [] }) });
+    expect(report.nightlySpike!.usd).toBeCloseTo(1 + stag.loadTestEdge!.nightlyUsd, 6);
+    expect(report.nightlySpike!.lines.join('\n')).toContain(`load-test edge (edge-stag), up ${stag.loadTestEdge!.hoursPerNight} h a night`);
+    const json = reportJson(report) as { envs: Record<string, { loadTestEdge?: { nightlyUsd: number } }> };
+    expect(json.envs['stag']!.loadTestEdge!.nightlyUsd).toBeCloseTo(stag.loadTestEdge!.nightlyUsd, 3);
+  });
+});
+
 describe("a pull request's cost diff", () => {
   it('names each resource the change adds or removes, with its monthly cost, per env', () => {
     const head = estimateEnvs(stacks);
     const withoutAlb = stacks.map((s) => {
-      if (s.id !== 'platform-stag') return s;
+      if (s.id !== 'platform-prod') return s;
       const copy = structuredClone(s);
       delete copy.stack.resource['aws_lb'];
       return copy;
     });
-    const alb = Object.keys(byId('platform-stag').stack.resource['aws_lb']!)[0]!;
-    const region = byId('platform-stag').env.region;
+    const alb = Object.keys(byId('platform-prod').stack.resource['aws_lb']!)[0]!;
+    const region = byId('platform-prod').env.region;
     const added = HOURS_PER_MONTH * (price('elb.alb-hour', region) + 2 * price('vpc.public-ipv4-hour', region));
-    expect(costDiff(estimateEnvs(withoutAlb), head)).toEqual([`+$${added.toFixed(2)}/month in stag: aws_lb.${alb}`]);
-    expect(costDiff(head, estimateEnvs(withoutAlb))).toEqual([`-$${added.toFixed(2)}/month in stag: aws_lb.${alb}`]);
+    expect(costDiff(estimateEnvs(withoutAlb), head)).toEqual([`+$${added.toFixed(2)}/month in prod: aws_lb.${alb}`]);
+    expect(costDiff(head, estimateEnvs(withoutAlb))).toEqual([`-$${added.toFixed(2)}/month in prod: aws_lb.${alb}`]);
     expect(costDiff(head, head)).toEqual([]);
   });
 });
@@ -226,7 +288,7 @@ describe('cost:estimate', () => {
     cpSync(outdir, over, { recursive: true });
     const manifest = path.join(over, 'stacks/platform-dev/cdk.tf.json');
     const json = JSON.parse(readFileSync(manifest, 'utf8')) as { resource: Record<string, Record<string, unknown>> };
-    json.resource['aws_lb'] = { extra: Object.values(byId('platform-stag').stack.resource['aws_lb']!)[0] };
+    json.resource['aws_lb'] = { extra: Object.values(byId('platform-prod').stack.resource['aws_lb']!)[0] };
     writeFileSync(manifest, JSON.stringify(json));
     const run = cli('--outdir', over, '--env', 'dev', '--no-spike');
     expect(run.status).toBe(1);

@@ -1,3 +1,5 @@
+import { LOAD_TEST_EDGE_HOURS } from '@relay/platform-config';
+import { HOURS_PER_MONTH } from '@relay/prices';
 import { RESOURCE_PRICING, type LineItem } from './resource-prices';
 import type { StackInput, SynthesizedStack } from './synthesized';
 
@@ -15,7 +17,15 @@ export interface EnvEstimate {
   /** The catalogue's budget.idleMonthlyUsd: what the env may cost idle. */
   budgetUsd: number;
   stacks: StackEstimate[];
+  /**
+   * The nightly's load-test edge (ADR 10): not part of the idle month, it bills only for the
+   * hours the nightly keeps it up. `stacks` are priced as if kept a whole month.
+   */
+  loadTestEdge?: { stacks: StackEstimate[]; hoursPerNight: number; nightlyUsd: number };
 }
+
+/** Components that exist only in the nightly window (applied and destroyed by nightly-spike.yml). */
+export const NIGHTLY_WINDOW_COMPONENTS: readonly string[] = ['edge'];
 
 export class UnpricedResourceError extends Error {}
 
@@ -54,13 +64,14 @@ export function unpricedCharges(stacks: StackInput[]): string[] {
 }
 
 /** What one stack costs idle each month. */
-export function estimateStack({ id, component, stack }: StackInput): StackEstimate {
+export function estimateStack({ id, component, stack }: StackInput, siblings: SynthesizedStack[] = []): StackEstimate {
   const items: LineItem[] = [];
   for (const [type, resources] of Object.entries(stack.resource ?? {})) {
     const pricing = RESOURCE_PRICING[type];
     if (!pricing) throw new UnpricedResourceError(`${type} in ${id}: neither priced nor declared free in tools/cost/resource-prices.ts`);
     if (pricing.kind !== 'fixed') continue;
-    for (const [name, resource] of Object.entries(resources)) items.push(...pricing.monthly(resource, name, { stack, region: regionOf(resource, stack) }));
+    for (const [name, resource] of Object.entries(resources))
+      items.push(...pricing.monthly(resource, name, { stack, region: regionOf(resource, stack), siblings }));
   }
   return { id, component, items, fixedMonthlyUsd: items.reduce((sum, i) => sum + i.monthlyUsd, 0) };
 }
@@ -71,7 +82,8 @@ export function estimateEnvs(stacks: StackInput[]): EnvEstimate[] {
   if (unpriced.length > 0) throw new UnpricedResourceError(unpriced.join('\n'));
   const envs = new Map<string, EnvEstimate>();
   for (const input of stacks) {
-    const estimate = estimateStack(input);
+    const siblings = stacks.filter((s) => s.env.name === input.env.name && s !== input).map((s) => s.stack);
+    const estimate = estimateStack(input, siblings);
     const env = envs.get(input.env.name) ?? {
       env: input.env.name,
       kind: input.env.kind,
@@ -79,8 +91,14 @@ export function estimateEnvs(stacks: StackInput[]): EnvEstimate[] {
       budgetUsd: input.env.budget.idleMonthlyUsd,
       stacks: [],
     };
-    env.stacks.push(estimate);
-    env.fixedMonthlyUsd += estimate.fixedMonthlyUsd;
+    if (NIGHTLY_WINDOW_COMPONENTS.includes(input.component)) {
+      const edge = (env.loadTestEdge ??= { stacks: [], hoursPerNight: LOAD_TEST_EDGE_HOURS, nightlyUsd: 0 });
+      edge.stacks.push(estimate);
+      edge.nightlyUsd += (estimate.fixedMonthlyUsd * LOAD_TEST_EDGE_HOURS) / HOURS_PER_MONTH;
+    } else {
+      env.stacks.push(estimate);
+      env.fixedMonthlyUsd += estimate.fixedMonthlyUsd;
+    }
     envs.set(input.env.name, env);
   }
   return [...envs.values()];

@@ -1,4 +1,4 @@
-import { PRICES, snapshotLine } from '@relay/prices';
+import { HOURS_PER_MONTH, PRICES, snapshotLine } from '@relay/prices';
 import { DAYS_PER_MONTH, estimateEnvs, type EnvEstimate } from './estimate';
 import type { LineItem } from './resource-prices';
 import type { StackInput } from './synthesized';
@@ -34,9 +34,19 @@ export function costReport(stacks: StackInput[], options: ReportOptions): CostRe
     envs,
     preview: preview && { ...preview, dailyUsd: preview.fixedMonthlyUsd / DAYS_PER_MONTH },
     perMillion: [...(chat ? options.roomSizes.map((n) => perMillionMessages(chat, n)) : []), ...(platform ? [perMillionRestCalls(platform.env)] : [])],
-    nightlySpike: fleetEnv && options.nightlySpike?.(fleetEnv),
+    nightlySpike: fleetEnv && options.nightlySpike && withEdge(options.nightlySpike(fleetEnv), envs[fleetEnv.name]?.loadTestEdge),
   };
 }
+
+/** A night's spike with the load-test edge it runs against, which exists for that night only. */
+function withEdge(spike: UnitCost, edge: EnvEstimate['loadTestEdge']): UnitCost {
+  if (!edge) return spike;
+  return { ...spike, usd: spike.usd + edge.nightlyUsd, lines: [...spike.lines, edgeLine(edge)] };
+}
+
+const edgeLine = (edge: NonNullable<EnvEstimate['loadTestEdge']>) =>
+  `the load-test edge (${edge.stacks.map((s) => s.id).join(', ')}), up ${edge.hoursPerNight} h a night: ` +
+  `${usd(edge.stacks.reduce((sum, s) => sum + s.fixedMonthlyUsd, 0))} a month's worth × ${edge.hoursPerNight}/${HOURS_PER_MONTH} h = ${usd(edge.nightlyUsd)}`;
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
@@ -71,6 +81,15 @@ export function formatReport(report: CostReport, format: 'table' | 'markdown'): 
     out.push(...envLines(e, md));
     if (md)
       out.push(`| **${e.env}** | all | **${usd(e.fixedMonthlyUsd)}** (budget ${usd(e.budgetUsd)}${e.fixedMonthlyUsd > e.budgetUsd ? ': **over**' : ''}) |`);
+    if (e.loadTestEdge) {
+      const edge = e.loadTestEdge;
+      const ids = edge.stacks.map((s) => s.id).join(', ');
+      if (md) out.push(`| ${e.env} | ${ids} (nightly window only) | ${usd(edge.nightlyUsd)} a night, not idle |`);
+      else {
+        out.push(`  ${ids}: only in the nightly window, not idle: ${edgeLine(edge)}`);
+        for (const stack of edge.stacks) out.push(...groupedItems(stack.items).map((line) => `      (a month's worth) ${line}`));
+      }
+    }
   }
   if (report.preview) {
     const p = report.preview;
@@ -92,9 +111,16 @@ export function reportJson(report: CostReport): unknown {
   const env = (e: EnvEstimate) => ({
     fixedMonthlyUsd: round(e.fixedMonthlyUsd),
     budgetUsd: e.budgetUsd,
-    stacks: Object.fromEntries(
-      e.stacks.map((s) => [s.id, { fixedMonthlyUsd: round(s.fixedMonthlyUsd), items: s.items.map((i) => ({ ...i, monthlyUsd: round(i.monthlyUsd) })) }]),
-    ),
+    stacks: stacksJson(e.stacks),
+    ...(e.loadTestEdge
+      ? {
+          loadTestEdge: {
+            nightlyUsd: round(e.loadTestEdge.nightlyUsd),
+            hoursPerNight: e.loadTestEdge.hoursPerNight,
+            stacks: stacksJson(e.loadTestEdge.stacks),
+          },
+        }
+      : {}),
   });
   return {
     snapshotDate: report.snapshotDate,
@@ -107,3 +133,7 @@ export function reportJson(report: CostReport): unknown {
 }
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
+const stacksJson = (stacks: EnvEstimate['stacks']) =>
+  Object.fromEntries(
+    stacks.map((s) => [s.id, { fixedMonthlyUsd: round(s.fixedMonthlyUsd), items: s.items.map((i) => ({ ...i, monthlyUsd: round(i.monthlyUsd) })) }]),
+  );

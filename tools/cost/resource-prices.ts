@@ -17,6 +17,8 @@ export interface LineItem {
 export interface PricingContext {
   stack: SynthesizedStack;
   region: string;
+  /** The env's other stacks, where a data source of this one finds what it prices (the load-test edge's). */
+  siblings?: SynthesizedStack[];
 }
 
 /**
@@ -56,6 +58,39 @@ function referenced(stack: SynthesizedStack, reference: unknown): Resource | und
   return stack.resource[type]?.[name];
 }
 
+/** A data source of the stack that a "${data.type.name.attr}" reference points at. */
+function dataSource(stack: SynthesizedStack, reference: unknown, type: string): Resource | undefined {
+  const [, name = ''] = new RegExp(`^\\$\\{data\\.${type}\\.([\\w-]+)\\.[\\w-]+\\}$`).exec(String(reference ?? '')) ?? [];
+  return ((stack['data'] ?? {}) as Record<string, Record<string, Resource>>)[type]?.[name];
+}
+
+/** A task definition of the stack, or one another stack of the env defines and this one looks up by family. */
+function taskDefinitionOf(reference: unknown, { stack, siblings = [] }: PricingContext): Resource | undefined {
+  const own = referenced(stack, reference);
+  if (own) return own;
+  const family = dataSource(stack, reference, 'aws_ecs_task_definition')?.['task_definition'];
+  return siblings.flatMap((s) => Object.values(s.resource['aws_ecs_task_definition'] ?? {})).find((t) => t['family'] === family);
+}
+
+/** How many subnets a list names: literally, or through a lookup by Name tag of another stack's subnets. */
+function subnetCountOf(subnets: unknown, name: string, { stack, siblings = [] }: PricingContext): number {
+  if (Array.isArray(subnets)) return subnets.length;
+  const filters = (dataSource(stack, subnets, 'aws_subnets')?.['filter'] ?? []) as { name: string; values: string[] }[];
+  const pattern = filters.find((f) => f.name === 'tag:Name')?.values[0];
+  if (!pattern) throw new Error(`${name}: cannot count its subnets (${String(subnets)})`);
+  const matches = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+  const count = siblings
+    .flatMap((s) => Object.values(s.resource['aws_subnet'] ?? {}))
+    .filter((sub) => matches.test(String((sub['tags'] as Record<string, unknown> | undefined)?.['Name']))).length;
+  if (count === 0) throw new Error(`${name}: no subnet of the env is named ${pattern}`);
+  return count;
+}
+
 /** The scalable target that scales this ECS service, if any. */
 function scalableTargetOf(stack: SynthesizedStack, serviceName: string): Resource | undefined {
   return Object.values(stack.resource['aws_appautoscaling_target'] ?? {}).find((t) => String(t['resource_id']).includes(`aws_ecs_service.${serviceName}.`));
@@ -87,9 +122,10 @@ function hoursRunningOf(service: Resource, name: string, context: PricingContext
  * the stack has one, else the scaling minimum all month), at the task's vCPU and memory, On-Demand
  * or Spot by the capacity provider weights, plus a public IPv4 address per task where assigned.
  */
-function fargateService(service: Resource, name: string, { stack, region }: PricingContext): LineItem[] {
-  const task = referenced(stack, service['task_definition']);
-  if (!task) throw new Error(`aws_ecs_service.${name}: its task definition is not in the stack`);
+function fargateService(service: Resource, name: string, context: PricingContext): LineItem[] {
+  const { stack, region } = context;
+  const task = taskDefinitionOf(service['task_definition'], context);
+  if (!task) throw new Error(`aws_ecs_service.${name}: its task definition is neither in the stack nor in another stack of the env`);
   const vcpu = Number(task['cpu']) / 1024;
   const memoryGb = Number(task['memory']) / 1024;
   const architecture = String((task['runtime_platform'] as { cpu_architecture?: string } | undefined)?.cpu_architecture ?? 'X86_64').toLowerCase();
@@ -171,11 +207,13 @@ const PAID_RULE_GROUPS = ['AWSManagedRulesBotControlRuleSet', 'AWSManagedRulesAT
 const FARGATE_INCLUDED_STORAGE_GIB = 20;
 
 /** An internet-facing load balancer holds a public IPv4 address in each of its subnets' zones. */
-function loadBalancer(lb: Resource, name: string, { region }: PricingContext): LineItem[] {
+function loadBalancer(lb: Resource, name: string, context: PricingContext): LineItem[] {
+  const { region } = context;
   if (lb['load_balancer_type'] !== 'application')
     throw new Error(`aws_lb.${name}: only application load balancers are priced (${String(lb['load_balancer_type'])})`);
   const items = [hourly('aws_lb', name, 'ALB hours', 1, 'elb.alb-hour', region)];
-  if (!lb['internal']) items.push(hourly('aws_lb', name, 'public IPv4, one per zone', (lb['subnets'] as unknown[]).length, 'vpc.public-ipv4-hour', region));
+  if (!lb['internal'])
+    items.push(hourly('aws_lb', name, 'public IPv4, one per zone', subnetCountOf(lb['subnets'], `aws_lb.${name}`, context), 'vpc.public-ipv4-hour', region));
   const reserved = Number((lb['minimum_load_balancer_capacity'] as { capacity_units?: number } | undefined)?.capacity_units ?? 0);
   if (reserved > 0) items.push(hourly('aws_lb', name, 'reserved LCUs', reserved, 'elb.lcu-hour', region));
   return items;

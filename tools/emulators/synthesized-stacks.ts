@@ -42,8 +42,14 @@ export function synthesizeEverything(): Record<string, SynthesizedStack> {
 /**
  * How many stacks synthesizeEverything() yields, from the catalogue: each base environment's
  * bootstrap and deployed components (loadgen only where the catalogue gives the env a fleet),
+ * its load-test edge where it has one,
  * and the preview's chat stack. A new environment changes it; no test counts stacks by hand.
  */
 export function everythingStackCount(): number {
-  return BASE_ENVIRONMENTS.reduce((sum, name) => sum + 1 + deployedComponents(resolveEnvironment(name)).length, 0) + 1;
+  return (
+    BASE_ENVIRONMENTS.reduce((sum, name) => {
+      const env = resolveEnvironment(name);
+      return sum + 1 + deployedComponents(env).length + (env.loadTestEdge ? 1 : 0);
+    }, 0) + 1
+  );
 }

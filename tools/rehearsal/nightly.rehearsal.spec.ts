@@ -1,31 +1,43 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { broadcastService, DEPLOYED_TOKEN_CLAIMS, FLEET_ADMISSION_CLOSED, fleetAdmission, resolveEnvironment } from '@relay/platform-config';
-import { seedLoadgenInMoto, seedPlatformTargetInMoto, FLEET_TASK_ENTRYPOINT } from '@relay/operations';
+import {
+  DEPLOYED_TOKEN_CLAIMS,
+  FLEET_ADMISSION_CLOSED,
+  fleetAdmissionSecret,
+  loadgenLaunchParameter,
+  loadTestTarget,
+  resolveEnvironment,
+} from '@relay/platform-config';
+import { seedLoadgenInMoto, seedLoadTestTargetInMoto, FLEET_TASK_ENTRYPOINT } from '@relay/operations';
 import { holdEcsTasksRunning, motoCliEnv } from '@relay/emulators';
 import { ensureK6 } from '@relay/k6-process';
 import { LocalRuntimeProcess } from '@relay/local-stack';
+import { ArtifactStore } from './artifacts';
 import { ROOT, SHA, startFixture, type Fixture } from './rehearsal-fixture';
 import { WorkflowRehearsal } from './workflow-runner';
 
 /**
- * nightly-spike.yml, rehearsed end to end with its smoke profiles (workflow_dispatch): the runner
- * only orchestrates. Stag's account is moto (SSM endpoints and token secret, the applied loadgen
- * stack: cluster, task definition, subnet, security group, results bucket, launch parameter; the
- * CloudWatch metrics published) and the Service Quotas stand-in; stag itself is the local stack,
- * signing tokens as stag does (issuer relay, the secret seeded in SSM). Its broadcast service
- * sleeps as at 03:00 (scalable target 0/0) and its WAF's exemption set matches nothing (both in
- * moto, as the platform stack leaves them). What Fargate does with a RUNNING task, and what
- * Application Auto Scaling does with new bounds, is done by the Fargate stand-in
- * (tools/emulators/moto/fargate-stand-in.ts), in a process of its own: each task runs the image's
- * entrypoint with the real k6 and scenarios against that stack. The orchestrator admits the
- * fleet, wakes the target, launches, holds the barrier, collects from S3, merges, judges, keeps
- * the run's record, prints the trend, and returns the target and its WAF as it found them.
- * Last night's run is planted as killed mid-way (the service left at prod's size, only its
- * in-flight record saying so), which this night's first run puts back. The job builds no k6
- * here: K6_BIN stands for the runner's build (tools/k6/install.sh).
+ * nightly-spike.yml, rehearsed end to end with its smoke profiles (workflow_dispatch): edge-up
+ * applies stag's load-test edge with relay-edge, the spike job only orchestrates, and edge-down
+ * destroys the edge with relay-edge. Stag's account is moto (SSM endpoints and token secret, the
+ * applied loadgen stack: cluster, task definition, subnet, security group, results bucket, launch
+ * parameter; the CloudWatch metrics published) and the Service Quotas stand-in; stag itself is
+ * the local stack, signing tokens as stag does (issuer relay, the secret seeded in SSM). Terraform
+ * is the recording stub, and what its apply and destroy of the edge would do to the account (its
+ * load balancer, service, scalable target, admission set and URL) is done to moto by
+ * terraform-effects.ts. What Fargate does with a RUNNING task, and what Application Auto Scaling
+ * does with new bounds, is done by the Fargate stand-in (tools/emulators/moto/fargate-stand-in.ts),
+ * in a process of its own: each task runs the image's entrypoint with the real k6 and scenarios
+ * against that stack. The orchestrator admits the fleet, wakes the edge's service, launches, holds
+ * the barrier, collects from S3, merges, judges, keeps the run's record, prints the trend, and
+ * returns the edge and its WAF as it found them before edge-down takes the edge away.
+ * Last night's run is planted as killed mid-way with its edge-down never run (the edge still up,
+ * its service left at prod's size, only the run's in-flight record saying so): tonight's edge-up
+ * takes the edge over and the first run puts it back. The job builds no k6 here: K6_BIN stands
+ * for the runner's build (tools/k6/install.sh).
  */
 jest.setTimeout(900_000);
 
@@ -34,6 +46,7 @@ let fixture: Fixture;
 let runtime: LocalRuntimeProcess;
 let fargate: ChildProcess;
 let launch: ReturnType<typeof seedLoadgenInMoto>;
+const effectsLog = path.join(mkdtempSync(path.join(tmpdir(), 'relay-edge-effects-')), 'effects.jsonl');
 
 beforeAll(async () => {
   fixture = await startFixture({ name: 'workflow_dispatch', ref: 'refs/heads/main', sha: SHA, payload: { inputs: { profile: 'smoke' } } }, {}, 'stag');
@@ -41,7 +54,6 @@ beforeAll(async () => {
   runtime = await LocalRuntimeProcess.start({ auth: { secret, ...DEPLOYED_TOKEN_CLAIMS } });
   for (const [name, value, type] of [
     ['/relay/stag/chat/ws-url', runtime.wsUrl, 'String'],
-    ['/relay/stag/broadcast/url', runtime.broadcastUrl, 'String'],
     ['/relay/stag/chat/auth-token-secret', secret, 'SecureString'],
   ] as const) {
     // As JSON: the CLI would fetch a value that looks like a URL.
@@ -49,10 +61,17 @@ beforeAll(async () => {
   }
   // The stand-in's tasks are local processes: ready in seconds, not Fargate's 20.
   launch = seedLoadgenInMoto(fixture.aws, { ...stag, loadgen: stag.loadgen! }, { startMarginMs: 5000 });
-  seedPlatformTargetInMoto(fixture.aws, stag);
   fixture.options.env['K6_BIN'] = ensureK6();
-  // Last night's run was killed at prod's size, before its cleanup: only its record says so.
-  const { scalableTarget } = broadcastService(stag);
+  // The edge's apply and destroy, done to moto; its URL is the local stack's broadcast API.
+  Object.assign(fixture.options.env, {
+    RELAY_REHEARSAL_TF_EFFECTS: path.join(ROOT, 'tools/rehearsal/terraform-effects.ts'),
+    RELAY_REHEARSAL_TF_EFFECTS_LOG: effectsLog,
+    RELAY_REHEARSAL_EDGE_URL: runtime.broadcastUrl,
+  });
+  // Last night's run was killed at prod's size, before its cleanup and before edge-down: the
+  // edge is still up and only the run's record says what it changed.
+  seedLoadTestTargetInMoto(fixture.aws, stag, runtime.broadcastUrl);
+  const { scalableTarget } = loadTestTarget(stag);
   fixture.aws(
     ...['application-autoscaling', 'register-scalable-target', '--service-namespace', 'ecs', '--scalable-dimension', 'ecs:service:DesiredCount'],
     ...['--resource-id', scalableTarget, '--min-capacity', '40', '--max-capacity', '40'],
@@ -96,13 +115,48 @@ afterAll(async () => {
   await fixture?.stop();
 });
 
+/** What of the load-test edge is in stag's account. */
+function edgeLeft(): { loadBalancers: string[]; scalableTargets: string[]; url: boolean } {
+  const target = loadTestTarget(stag);
+  const { LoadBalancers = [] } = JSON.parse(fixture.aws('elbv2', 'describe-load-balancers')) as { LoadBalancers?: { LoadBalancerName: string }[] };
+  const { ScalableTargets = [] } = JSON.parse(
+    fixture.aws('application-autoscaling', 'describe-scalable-targets', '--service-namespace', 'ecs', '--resource-ids', target.scalableTarget),
+  ) as { ScalableTargets?: { ResourceId: string }[] };
+  let url = true;
+  try {
+    fixture.aws('ssm', 'get-parameter', '--name', target.urlParameter);
+  } catch {
+    url = false;
+  }
+  return {
+    loadBalancers: LoadBalancers.map((lb) => lb.LoadBalancerName).filter((n) => n === target.loadBalancer),
+    scalableTargets: ScalableTargets.map((t) => t.ResourceId),
+    url,
+  };
+}
+
 describe('nightly-spike.yml, rehearsed with its smoke profiles', () => {
   it('orchestrates both profiles on the fleet from the runner, keeps their records, publishes and uploads', () => {
     const nightly = new WorkflowRehearsal(fixture.options);
     nightly.run('nightly-spike.yml', undefined, { profile: 'smoke' });
-    const job = nightly.jobs.find((j) => j.job === 'nightly-spike.yml#spike');
-    expect(job).toMatchObject({ environment: 'stag', roles: [`arn:aws:iam::${stag.accountId}:role/relay-loadtest`] });
+    const role = (name: string) => `arn:aws:iam::${stag.accountId}:role/${name}`;
+    expect(nightly.jobs.map((j) => [j.job, j.environment, j.roles])).toEqual([
+      ['nightly-spike.yml#edge-up', 'stag', [role('relay-edge')]],
+      ['nightly-spike.yml#spike', 'stag', [role('relay-loadtest')]],
+      ['nightly-spike.yml#edge-down', 'stag', [role('relay-edge')]],
+    ]);
     expect(nightly.notRehearsed()).toEqual([]);
+    // The edge alone, planned and applied from a saved plan, then destroyed: nothing else of stag.
+    const commands = fixture.terraform().map((c) => `${path.basename(c.cwd)}:${c.args[0]}`);
+    expect(commands).toEqual([
+      'edge-stag:init',
+      'edge-stag:plan',
+      'edge-stag:show',
+      'edge-stag:init',
+      'edge-stag:apply',
+      'edge-stag:init',
+      'edge-stag:destroy',
+    ]);
 
     // The tasks were Fargate's (moto's ECS), started by the orchestrator and all stopped.
     const tasks = JSON.parse(fixture.aws('ecs', 'list-tasks', '--cluster', 'relay-stag-loadgen', '--desired-status', 'STOPPED')) as { taskArns: string[] };
@@ -153,27 +207,49 @@ describe('nightly-spike.yml, rehearsed with its smoke profiles', () => {
     for (const record of records) {
       expect(record.config.run).toMatchObject({ woken: { before: { minCapacity: 0, maxCapacity: 0 } }, admission: 'rate-rule-exempt' });
     }
-    const target = JSON.parse(
-      fixture.aws(
-        'application-autoscaling',
-        'describe-scalable-targets',
-        '--service-namespace',
-        'ecs',
-        '--resource-ids',
-        broadcastService(stag).scalableTarget,
-      ),
-    ) as { ScalableTargets: { MinCapacity: number; MaxCapacity: number }[] };
-    expect(target.ScalableTargets.map((t) => [t.MinCapacity, t.MaxCapacity])).toEqual([[0, 0]]);
-    const setArn = (JSON.parse(fixture.aws('ssm', 'get-parameter', '--name', fleetAdmission(stag).setArnParameter)) as { Parameter: { Value: string } })
-      .Parameter.Value;
-    const [, name, id] = /regexpatternset\/([^/]+)\/([^/]+)$/.exec(setArn)!;
-    const set = JSON.parse(fixture.aws('wafv2', 'get-regex-pattern-set', '--scope', 'REGIONAL', '--name', name!, '--id', id!)) as {
-      RegexPatternSet: { RegularExpressionList: { RegexString: string }[] };
-    };
-    expect(set.RegexPatternSet.RegularExpressionList).toEqual([{ RegexString: FLEET_ADMISSION_CLOSED }]);
-    expect(() => fixture.aws('ssm', 'get-parameter', '--name', fleetAdmission(stag).parameter)).toThrow(/ParameterNotFound/);
+    // Edge-down found the edge as the runs left it (asleep, admission closed) and took it away.
+    const [destroyed] = readFileSync(effectsLog, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { stackId: string; found: { bounds: number[]; patterns: string[] } });
+    expect(destroyed).toEqual({ action: 'destroy', stackId: 'edge-stag', found: { bounds: [0, 0], patterns: [FLEET_ADMISSION_CLOSED] } });
+    expect(edgeLeft()).toEqual({ loadBalancers: [], scalableTargets: [], url: false });
+    expect(() => fixture.aws('ssm', 'get-parameter', '--name', fleetAdmissionSecret(stag))).toThrow(/ParameterNotFound/);
     // Delivery's p95 went beside delivery's own metrics.
     const metrics = JSON.parse(fixture.aws('cloudwatch', 'list-metrics', '--namespace', 'Relay/LoadTest')) as { Metrics: { MetricName: string }[] };
     expect(metrics.Metrics.map((m) => m.MetricName).sort()).toEqual(['NightlyDeliveredRatio', 'NightlyDeliveryP95']);
+  });
+
+  it('takes the edge down even when the runs fail, and the night fails', () => {
+    // Tonight the fleet cannot launch: its launch parameter is gone.
+    fixture.aws('ssm', 'delete-parameter', '--name', loadgenLaunchParameter(stag));
+    const before = fixture.terraform().length;
+    // Another run of the workflow: its artifacts are its own.
+    const nightly = new WorkflowRehearsal({ ...fixture.options, artifacts: new ArtifactStore(mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-artifacts-'))) });
+    expect(() => nightly.run('nightly-spike.yml', undefined, { profile: 'smoke' })).toThrow(/Fleet runs/);
+    expect(nightly.jobs.map((j) => j.job)).toEqual(['nightly-spike.yml#edge-up', 'nightly-spike.yml#spike', 'nightly-spike.yml#edge-down']);
+    expect(
+      fixture
+        .terraform()
+        .slice(before)
+        .map((c) => `${path.basename(c.cwd)}:${c.args[0]}`)
+        .slice(-2),
+    ).toEqual(['edge-stag:init', 'edge-stag:destroy']);
+    expect(edgeLeft()).toEqual({ loadBalancers: [], scalableTargets: [], url: false });
+  });
+
+  it("with profile none only takes the edge down (the runbook's way to end an edge left up)", () => {
+    seedLoadTestTargetInMoto(fixture.aws, stag);
+    const before = fixture.terraform().length;
+    const nightly = new WorkflowRehearsal({ ...fixture.options, artifacts: new ArtifactStore(mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-artifacts-'))) });
+    nightly.run('nightly-spike.yml', undefined, { profile: 'none' });
+    expect(nightly.jobs.map((j) => j.job)).toEqual(['nightly-spike.yml#edge-down']);
+    expect(
+      fixture
+        .terraform()
+        .slice(before)
+        .map((c) => `${path.basename(c.cwd)}:${c.args[0]}`),
+    ).toEqual(['edge-stag:init', 'edge-stag:destroy']);
+    expect(edgeLeft()).toEqual({ loadBalancers: [], scalableTargets: [], url: false });
   });
 });

@@ -4,8 +4,11 @@
  * plan or apply can run. This stands in for the CLI: it records every invocation (working
  * directory and arguments) to RELAY_REHEARSAL_TF_LOG, and fails, as terraform would, when a file
  * it is asked to open is missing: the configuration for init/plan/apply/destroy/validate, the saved plan
- * for show and apply. `plan -out=F` writes F; `show -json F` prints an empty change set.
+ * for show and apply. `plan -out=F` writes F; `show -json F` prints an empty change set. With
+ * RELAY_REHEARSAL_TF_EFFECTS (terraform-effects.ts), a successful apply or destroy also does to
+ * the emulated account what it would have done, for the stacks that script knows.
  */
+const { spawnSync } = require('node:child_process');
 const { appendFileSync, existsSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
@@ -44,4 +47,10 @@ switch (args[0]) {
   default:
     console.error(`terraform (rehearsal stub): "${args[0]}" is not rehearsed`);
     process.exit(1);
+}
+
+const effects = process.env.RELAY_REHEARSAL_TF_EFFECTS;
+if (effects && (args[0] === 'apply' || args[0] === 'destroy')) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', effects, args[0], path.basename(cwd)], { stdio: 'inherit', env: process.env });
+  if (result.status !== 0) process.exit(result.status ?? 1);
 }

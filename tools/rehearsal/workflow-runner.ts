@@ -177,6 +177,9 @@ export class WorkflowRehearsal {
       order.push(id);
     };
     for (const id of only ?? Object.keys(workflow.jobs)) visit(id);
+    // As on GitHub: a failed job fails the run, but the jobs whose if: allows it (always(),
+    // failure()) still run after it; the run then ends with the first job's failure.
+    let firstFailure: RehearsalFailure | undefined;
     for (const id of order) {
       const job = workflow.jobs[id];
       if (!job) throw new RehearsalFailure(`${workflowFile}: no job ${id}`);
@@ -195,7 +198,8 @@ export class WorkflowRehearsal {
         continue;
       }
       const base: Contexts = { github: this.github(), inputs, needs, env: {}, vars: {}, runner: { os: 'Linux', temp: tmpdir() } };
-      if (!condition(job.if, base)) {
+      const needsFailed = { failed: [job.needs ?? []].flat().some((n) => done[n]?.result === 'failure') };
+      if (!condition(job.if, base, needsFailed)) {
         this.steps.push({ job: label, step: '(job)', outcome: 'skipped', note: `if: ${String(job.if)}` });
         done[id] = { job: label, workflow: workflowFile, roles: [], outputs: {}, result: 'skipped' };
         continue;
@@ -226,10 +230,18 @@ export class WorkflowRehearsal {
           this.run(called, undefined, calledInputs, { job: label, permissions: job.permissions ?? workflow.permissions });
           continue;
         }
-        record = this.runJob(label, workflowFile, workflow, job, contexts, caller?.permissions);
+        try {
+          record = this.runJob(label, workflowFile, workflow, job, contexts, caller?.permissions);
+        } catch (error) {
+          if (!(error instanceof RehearsalFailure) || caller) throw error;
+          firstFailure ??= error;
+          record = this.lastFailedJob ?? record;
+          done[id] = { ...record, result: 'failure' };
+        }
       }
-      done[id] = { ...record, result: 'success' };
+      done[id] ??= { ...record, result: 'success' };
     }
+    if (firstFailure) throw firstFailure;
     return done;
   }
 

@@ -228,6 +228,18 @@ describe('IdleBudget', () => {
     );
   });
 
+  it("adds the fleet's planned runs to the idle figure where the env has a fleet (stag: the nightly spikes)", () => {
+    const stag = resolveEnvironment('stag');
+    expect(stag.loadgen!.plannedMonthlyUsd).toBeGreaterThan(0);
+    const [budget] = resources(
+      Testing.synthScope(
+        (scope) => new IdleBudget(scope, 'b', { env: stag, prefix: 'relay-stag', alarmTopicArn: 'arn:aws:sns:ap-northeast-2:222222222222:t' }),
+      ),
+      'aws_budgets_budget',
+    );
+    expect(budget!['limit_amount']).toBe((stag.budget.idleMonthlyUsd + stag.loadgen!.plannedMonthlyUsd).toFixed(2));
+  });
+
   it("is not made for a preview, whose cost is the dev account's budget", () => {
     const preview = resolveEnvironment(previewName('budget'));
     expect(() => Testing.synthScope((scope) => new IdleBudget(scope, 'b', { env: preview, prefix: 'relay-pv', alarmTopicArn: 'arn:t' }))).toThrow(

@@ -1,4 +1,4 @@
-import { NETWORK_AND_SCALING_DISCOVERY, type Statement } from './iam';
+import { NETWORK_AND_SCALING_DISCOVERY, SECURITY_GROUP_WRITES, type Statement } from './iam';
 import { ROLE_FAMILIES } from './role-families';
 
 export interface DeployScope {
@@ -563,13 +563,7 @@ export function deployStatements(s: DeployScope): Statement[] {
         'ec2:AssociateRouteTable',
         'ec2:DisassociateRouteTable',
         'ec2:CreateSecurityGroup',
-        'ec2:DeleteSecurityGroup',
-        'ec2:AuthorizeSecurityGroupIngress',
-        'ec2:AuthorizeSecurityGroupEgress',
-        'ec2:RevokeSecurityGroupIngress',
-        'ec2:RevokeSecurityGroupEgress',
-        'ec2:CreateTags',
-        'ec2:DeleteTags',
+        ...SECURITY_GROUP_WRITES,
         'ec2:DescribeVpcAttribute',
         'ec2:CreateFlowLogs',
         'ec2:DeleteFlowLogs',

@@ -1,19 +1,16 @@
 import { Construct } from 'constructs';
-import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
-import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
+import type { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
-import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers';
-import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
+import type { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
+import type { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import type { Environment } from '@relay/platform-config';
 import { serviceRoleName } from './role-families';
 import { ecsTaskRole } from './ecs-role';
 import type { Statement } from './iam';
-import { HttpApiFrontDoor, type HttpApiFrontDoorProps } from './http-api-front-door';
-import { LoadBalancerFrontDoor, type LoadBalancerFrontDoorProps } from './load-balancer-front-door';
+import type { HttpApiFrontDoor, HttpApiFrontDoorProps } from './http-api-front-door';
+import type { LoadBalancerFrontDoor, LoadBalancerFrontDoorProps } from './load-balancer-front-door';
+import { serviceBehindFrontDoor } from './service-behind-front-door';
 
 export interface FargateServiceProps {
   env: Environment;
@@ -48,16 +45,6 @@ export class FargateService extends Construct {
     const name = `${prefix}-${serviceName}`;
     const short = name.slice(0, 32);
 
-    this.cluster = new EcsCluster(this, 'cluster', {
-      name,
-      setting: [{ name: 'containerInsights', value: env.fargate.containerInsights ? 'enabled' : 'disabled' }],
-    });
-    const capacityProvider = env.fargate.spot ? 'FARGATE_SPOT' : 'FARGATE';
-    new EcsClusterCapacityProviders(this, 'capacity', {
-      clusterName: this.cluster.name,
-      capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
-      defaultCapacityProviderStrategy: [{ capacityProvider, weight: 1 }],
-    });
     const logs = new CloudwatchLogGroup(this, 'logs', { name: `/ecs/${name}`, retentionInDays: env.retention.logDays });
 
     const secretArns = Object.values(props.secrets ?? {});
@@ -116,70 +103,21 @@ export class FargateService extends Construct {
       containerDefinitions: JSON.stringify([container]),
     });
 
-    const taskSg = new SecurityGroup(this, 'task-sg', { name: `${short}-task`, vpcId: props.vpcId, description: `${name} tasks` });
-    new VpcSecurityGroupEgressRule(this, 'tasks-to-aws', {
-      securityGroupId: taskSg.id,
-      ipProtocol: 'tcp',
-      fromPort: 443,
-      toPort: 443,
-      cidrIpv4: '0.0.0.0/0',
-      description: 'AWS APIs and ECR',
-    });
-    const target = {
+    const running = serviceBehindFrontDoor(this, {
       env,
       name,
-      short,
+      serviceName,
       vpcId: props.vpcId,
       subnetIds: props.subnetIds,
-      taskSecurityGroupId: taskSg.id,
-      containerName: serviceName,
       containerPort: props.containerPort,
       healthCheckPath: props.healthCheckPath,
-    };
-    // Its resources are this construct's own, as the ALB's always were: their Terraform
-    // addresses do not move, so no apply replaces stag's or prod's load balancer.
-    this.frontDoor =
-      props.frontDoor.kind === 'load-balancer' ? new LoadBalancerFrontDoor(this, target, props.frontDoor) : new HttpApiFrontDoor(this, target, props.frontDoor);
-
-    this.service = new EcsService(this, 'service', {
-      name: serviceName,
-      cluster: this.cluster.arn,
-      taskDefinition: task.arn,
-      desiredCount: env.fargate.desiredCount,
-      capacityProviderStrategy: [{ capacityProvider, weight: 1 }],
-      // Public IPs instead of a NAT gateway: a cost decision, explained on Network.
-      networkConfiguration: { subnets: props.subnetIds, securityGroups: [taskSg.id], assignPublicIp: true },
-      ...this.frontDoor.serviceAttachment,
-      deploymentCircuitBreaker: { enable: true, rollback: true },
-      healthCheckGracePeriodSeconds: 30,
-      propagateTags: 'SERVICE',
-      // Autoscaling and the off-hours schedule own the count once the service exists.
-      lifecycle: { ignoreChanges: ['desired_count'] },
+      taskDefinitionArn: task.arn,
+      frontDoor: props.frontDoor,
+      boundsOwnedElsewhere: env.offHours !== null,
     });
-    const scaling = (this.scalingTarget = new AppautoscalingTarget(this, 'scaling', {
-      serviceNamespace: 'ecs',
-      scalableDimension: 'ecs:service:DesiredCount',
-      resourceId: `service/${this.cluster.name}/${this.service.name}`,
-      minCapacity: env.fargate.minCount,
-      maxCapacity: env.fargate.maxCount,
-      // Where an off-hours schedule exists it owns min/max (0/0 at night, the catalogue's bounds
-      // each morning): Terraform ignores them, so a drift check at night reports no false drift
-      // and an apply at night does not wake the service. A catalogue change to the bounds takes
-      // effect at the next morning start (the schedule's input is Terraform's).
-      ...(env.offHours ? { lifecycle: { ignoreChanges: ['min_capacity', 'max_capacity'] } } : {}),
-    }));
-    new AppautoscalingPolicy(this, 'cpu-tracking', {
-      name: `${name}-cpu`,
-      policyType: 'TargetTrackingScaling',
-      serviceNamespace: scaling.serviceNamespace,
-      scalableDimension: scaling.scalableDimension,
-      resourceId: scaling.resourceId,
-      targetTrackingScalingPolicyConfiguration: {
-        targetValue: 60,
-        predefinedMetricSpecification: { predefinedMetricType: 'ECSServiceAverageCPUUtilization' },
-        scaleInCooldown: 120,
-        scaleOutCooldown: 30,
-      },
-    });
+    this.cluster = running.cluster;
+    this.service = running.service;
+    this.frontDoor = running.frontDoor;
+    this.scalingTarget = running.scalingTarget;
   }
 }

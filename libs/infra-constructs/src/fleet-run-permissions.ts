@@ -1,4 +1,4 @@
-import { broadcastService, fleetAdmission, loadgenLaunchParameter, loadgenResultsBucket, resourcePrefix, type Environment } from '@relay/platform-config';
+import { fleetAdmissionSecret, loadgenLaunchParameter, loadgenResultsBucket, loadTestTarget, resourcePrefix, type Environment } from '@relay/platform-config';
 import type { Statement } from './iam';
 import { serviceRoleName } from './role-families';
 
@@ -23,13 +23,13 @@ export function fleetRunStatements(env: Environment): Statement[] {
   const name = loadgenName(env);
   const cluster = arn('ecs', `cluster/${name}`);
   const bucket = loadgenResultsBucket(env);
-  const admission = fleetAdmission(env);
-  const target = broadcastService(env);
+  const target = loadTestTarget(env);
+  const { admission } = target;
   return [
     {
       sid: 'FleetLaunchConfig',
       actions: ['ssm:GetParameter'],
-      resources: [loadgenLaunchParameter(env), ...(env.waf ? [admission.setArnParameter] : [])].map((p) => arn('ssm', `parameter${p}`)),
+      resources: [loadgenLaunchParameter(env), ...(admission ? [admission.setArnParameter] : [])].map((p) => arn('ssm', `parameter${p}`)),
     },
     // The preflight: the quotas a run needs, read before anything starts ("*"-only actions).
     { sid: 'ReadQuotas', actions: ['servicequotas:ListServiceQuotas', 'servicequotas:ListAWSDefaultServiceQuotas'], resources: ['*'] },
@@ -48,8 +48,8 @@ export function fleetRunStatements(env: Environment): Statement[] {
     },
     {
       // Wake: the scalable target's bounds, the off-hours schedule's own mechanism. Its id is
-      // AWS's, so the target is named by what only the platform stack's one target has: the
-      // env's platform tags, on an ECS service's desired count.
+      // AWS's, so the target is named by what only the target stack's one target has: the
+      // env's tags of that stack, on an ECS service's desired count.
       sid: 'WakeTarget',
       actions: ['application-autoscaling:RegisterScalableTarget'],
       resources: [arn('application-autoscaling', 'scalable-target/*')],
@@ -58,7 +58,7 @@ export function fleetRunStatements(env: Environment): Statement[] {
           'application-autoscaling:service-namespace': 'ecs',
           'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount',
           'aws:ResourceTag/env': env.name,
-          'aws:ResourceTag/service': 'platform',
+          'aws:ResourceTag/service': target.stack,
         },
       },
     },
@@ -83,14 +83,14 @@ export function fleetRunStatements(env: Environment): Statement[] {
       actions: ['elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeCapacityReservation'],
       resources: ['*'],
     },
-    ...(env.waf
+    ...(admission
       ? [
           {
             sid: 'AdmitFleet',
             actions: ['wafv2:GetRegexPatternSet', 'wafv2:UpdateRegexPatternSet'],
             resources: [arn('wafv2', `regional/regexpatternset/${admission.regexPatternSet}/*`)],
           },
-          { sid: 'RunAdmissionSecret', actions: ['ssm:PutParameter', 'ssm:DeleteParameter'], resources: [arn('ssm', `parameter${admission.parameter}`)] },
+          { sid: 'RunAdmissionSecret', actions: ['ssm:PutParameter', 'ssm:DeleteParameter'], resources: [arn('ssm', `parameter${fleetAdmissionSecret(env)}`)] },
         ]
       : []),
     { sid: 'RunResults', actions: ['s3:PutObject', 's3:GetObject'], resources: [`arn:aws:s3:::${bucket}/runs/*`] },

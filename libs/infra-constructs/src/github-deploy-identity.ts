@@ -16,6 +16,7 @@ import {
   type Environment,
 } from '@relay/platform-config';
 import { deployStatements, previewDeployStatements, type DeployScope } from './deploy-permissions';
+import { edgeStatements } from './edge-permissions';
 import { fleetRunStatements } from './fleet-run-permissions';
 import { policyDocument } from './iam';
 
@@ -48,6 +49,11 @@ export interface GithubDeployIdentityProps {
    * image in a registry changes nothing until a reviewed apply runs it.
    */
   imagePush?: { workflow: string; services: string[] };
+  /**
+   * The nightly's load-test edge (ADR 10): relay-edge applies and destroys the edge stack
+   * (edgeStatements) and nothing else, from the named workflow on main in this environment.
+   */
+  loadTestEdge?: { environment: string; workflow: string };
 }
 
 /** The components pull-request plans cover (the bootstrap stack is an administrator's). */
@@ -79,6 +85,7 @@ export class GithubDeployIdentity extends Construct {
   readonly applyRole: IamRole;
   readonly loadTestRole?: IamRole;
   readonly imagePushRole?: IamRole;
+  readonly edgeRole?: IamRole;
   readonly previewRole?: IamRole;
   readonly costReadRole: IamRole;
 
@@ -237,6 +244,15 @@ export class GithubDeployIdentity extends Construct {
           ...(fleet ? fleetRunStatements(env) : []),
         ]),
       });
+    }
+    if (props.loadTestEdge) {
+      const { environment, workflow } = props.loadTestEdge;
+      this.edgeRole = new IamRole(this, 'edge', {
+        name: BOOTSTRAP_ROLES.edge,
+        maxSessionDuration: 3600,
+        assumeRolePolicy: trust([`repo:${repository}:environment:${environment}:${workflowRef(workflow, 'refs/heads/main')}`]),
+      });
+      new IamRolePolicy(this, 'edge-policy', { role: this.edgeRole.id, name: 'apply-the-load-test-edge', policy: policyDocument(edgeStatements(env)) });
     }
     if (props.imagePush) {
       const { workflow, services } = props.imagePush;

@@ -58,6 +58,17 @@ export const NETWORK_AND_SCALING_DISCOVERY: readonly string[] = [
   'application-autoscaling:DescribeScalingPolicies',
 ];
 
+/** Managing a security group and its rules once it exists (the deploy role's, and the edge role's on its own groups). */
+export const SECURITY_GROUP_WRITES: readonly string[] = [
+  'ec2:DeleteSecurityGroup',
+  'ec2:AuthorizeSecurityGroupIngress',
+  'ec2:AuthorizeSecurityGroupEgress',
+  'ec2:RevokeSecurityGroupIngress',
+  'ec2:RevokeSecurityGroupEgress',
+  'ec2:CreateTags',
+  'ec2:DeleteTags',
+];
+
 /** Actions that AWS only authorises on Resource "*"; nothing else may use it. */
 export const RESOURCE_STAR_ACTIONS: ReadonlySet<string> = new Set([
   'ecr:GetAuthorizationToken',
@@ -76,6 +87,7 @@ export const RESOURCE_STAR_ACTIONS: ReadonlySet<string> = new Set([
   'cloudfront:CreateOriginAccessControl',
   'cloudfront:CreateResponseHeadersPolicy',
   'acm:RequestCertificate',
+  'acm:ListCertificates',
   'ec2:DescribeFlowLogs',
   'elasticloadbalancing:SetWebAcl',
   'logs:CreateLogDelivery',

@@ -11,9 +11,10 @@ export interface IdleBudgetProps {
 }
 
 /**
- * The env's monthly AWS Budget at the catalogue's idle figure (budget.idleMonthlyUsd): the
- * account's whole cost, since each env is an account of its own (dev's includes its previews).
- * It alerts the alarm topic when the month's actual spend passes it, and when AWS forecasts it will.
+ * The env's monthly AWS Budget at the catalogue's idle figure plus its fleet's planned runs
+ * (budget.idleMonthlyUsd + loadgen.plannedMonthlyUsd: stag's nightly spikes): the account's whole
+ * cost, since each env is an account of its own (dev's includes its previews). It alerts the
+ * alarm topic when the month's actual spend passes it, and when AWS forecasts it will.
  */
 export class IdleBudget extends Construct {
   readonly budget: BudgetsBudget;
@@ -32,7 +33,7 @@ export class IdleBudget extends Construct {
     this.budget = new BudgetsBudget(this, 'budget', {
       name: `${props.prefix}-monthly`,
       budgetType: 'COST',
-      limitAmount: env.budget.idleMonthlyUsd.toFixed(2),
+      limitAmount: (env.budget.idleMonthlyUsd + (env.loadgen?.plannedMonthlyUsd ?? 0)).toFixed(2),
       limitUnit: 'USD',
       timeUnit: 'MONTHLY',
       notification: [alert('ACTUAL'), alert('FORECASTED')],

@@ -3,6 +3,7 @@ export { StateBackend, StateBucket, localStateFile, type StateBackendProps, type
 export { SecureBucket, type SecureBucketProps } from './secure-bucket';
 export { NodeFunction, LAMBDA_RUNTIME, type NodeFunctionProps } from './node-function';
 export { FargateService, type FargateServiceProps } from './fargate-service';
+export { LoadTestEdge, type LoadTestEdgeProps } from './load-test-edge';
 export { OffHoursSchedule, OFF_HOURS_RETRY, type OffHoursScheduleProps } from './off-hours-schedule';
 export { StaticSite, type StaticSiteProps } from './static-site';
 export { Network, type NetworkProps } from './network';
@@ -21,6 +22,7 @@ export { PolicyAspect, findViolations, type Violation } from './policy-aspect';
 export { policyDocument, assumeRolePolicy, policyViolations, RESOURCE_STAR_ACTIONS, type Statement } from './iam';
 export { GithubDeployIdentity, type GithubDeployIdentityProps } from './github-deploy-identity';
 export { deployStatements, type DeployScope } from './deploy-permissions';
+export { edgeStatements, EDGE_COMPONENT } from './edge-permissions';
 export { DesignedTable, designedTableConfig, type TableDesign } from './designed-table';
 export { boundaryStatements } from './boundary-permissions';
 export { PermissionsBoundaryAspect } from './boundary-aspect';

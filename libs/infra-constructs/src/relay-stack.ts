@@ -12,6 +12,8 @@ export interface RelayStackProps {
   component: string;
   backend?: 's3' | 'local';
   role?: RoleMode;
+  /** Which role `deploy` mode assumes, where it is not the env's deploy role. */
+  deployRoleArn?: string;
 }
 
 /**
@@ -29,7 +31,13 @@ export class RelayStack extends TerraformStack {
     super(scope, id);
     this.env = props.env;
     this.addOverride('terraform.required_version', TERRAFORM_REQUIRED_VERSION);
-    this.state = new StateBackend(this, 'state', { env: props.env, component: props.component, kind: props.backend, role: props.role });
+    this.state = new StateBackend(this, 'state', {
+      env: props.env,
+      component: props.component,
+      kind: props.backend,
+      role: props.role,
+      deployRoleArn: props.deployRoleArn,
+    });
     Aspects.of(this).add(
       new TaggingAspect({
         env: props.env.name,

@@ -24,6 +24,8 @@ export interface StateBackendProps {
    * read-only can be applied by the deploy role). allowed_account_ids guards every mode.
    */
   role?: RoleMode;
+  /** The role `deploy` assumes where the env's deploy role may not apply this stack (the load-test edge's). */
+  deployRoleArn?: string;
 }
 
 /**
@@ -54,7 +56,7 @@ export class StateBackend extends Construct {
     const stack = TerraformStack.of(this);
     const { env } = props;
     const session = `relay-${stack.node.id}`.slice(0, 64);
-    const roleArn = { deploy: env.deployRoleArn, plan: env.planRoleArn, ambient: undefined }[props.role ?? 'deploy'];
+    const roleArn = { deploy: props.deployRoleArn ?? env.deployRoleArn, plan: env.planRoleArn, ambient: undefined }[props.role ?? 'deploy'];
     this.providerConfig = {
       allowedAccountIds: [env.accountId],
       assumeRole: roleArn ? [{ roleArn, sessionName: session }] : undefined,

@@ -58,16 +58,28 @@ export const LOADGEN_TASK = { cpu: 4096, memoryMb: 8192 } as const;
 export const FLEET_START_MARGIN_MS = 20_000;
 
 /**
+ * Hours a night the load-test edge (ADR 10) lives, as it bills (ALB and public addresses by the
+ * started hour, WAF prorated by the hour): from the nightly's edge-up to its edge-down. The
+ * workflow's job timeouts must fit in it (tools/cost/cost.spec.ts keeps them from drifting apart).
+ */
+export const LOAD_TEST_EDGE_HOURS = 2;
+
+/**
  * The environment the nightly spike runs against gets the k6 fleet (loadgen stack) and the
  * quotas it needs; a copy made by the environment generator gets NONPROD_QUOTAS instead. Its
  * seed-http profile plans 16 generator tasks of 4 vCPU (64 On-Demand vCPU, 80 at maxTasks) and
  * pre-scales the broadcast service to prod's 20 vCPU beside them, on the env's Spot: quotas
  * requested ahead of the first fleet run (the fleet's preflight refuses a run a quota would
- * throttle).
+ * throttle). The fleet runs against the env's load-test edge: prod's front door (ALB, regional
+ * WAF) for the nightly window only, so by day the env's own API is an HTTP API, billed per call
+ * (docs/adr/0010-nightly-load-test-edge.md).
  */
 const NIGHTLY_FLEET = {
   quotas: { ...NONPROD_QUOTAS, fargateOnDemandVcpu: 90, fargateSpotVcpu: 24 },
-  loadgen: { ...LOADGEN_TASK, maxTasks: 20 },
+  // Thirty nights of the spike and its edge at $1.79 a night (docs/cost.md), with room.
+  loadgen: { ...LOADGEN_TASK, maxTasks: 20, plannedMonthlyUsd: 70 },
+  loadTestEdge: true,
+  apiFrontDoor: 'http-api' as const,
 };
 
 /** Account defaults of API Gateway (Service Quotas); raise them there before raising them here. */
@@ -126,16 +138,13 @@ export const CATALOGUE = {
     ...NIGHTLY_FLEET,
     domain: domainIn('Z02000000000000000STG', `stag.${ZONE}`),
     waf: true,
-    apiFrontDoor: 'load-balancer',
     offHours: SEOUL_OFF_HOURS,
     retention: { logDays: 14, ecrKeepImages: 10, ecrUntaggedDays: 1 },
     protection: { deletionProtection: false, pointInTimeRecovery: true },
     alarms: { emails: ['relay-oncall@example.com'], deliveryLagMs: 500 },
     monitoring: { alarms: 'per-resource', dashboard: true },
-    // Provisional: today's $59.96 with room. The target is a quarter of prod's idle ($34.21),
-    // which stag's standing ALB and WAF alone exceed; the nightly's load-test front door has to
-    // exist only around its window first (docs/adr/0010-nightly-load-test-edge.md).
-    budget: { idleMonthlyUsd: 65 },
+    // A quarter of prod's idle, issue #29's target for stag (docs/cost.md#budgets).
+    budget: { idleMonthlyUsd: 34 },
   },
   prod: {
     name: 'prod',

@@ -1,5 +1,15 @@
 export { environmentSchema, accountIdSchema, fargatePeakVcpu, UNRESERVED_LAMBDA_CONCURRENCY, type Environment, type EnvironmentInput } from './schema';
-export { ACCOUNTS, REGION, GITHUB_REPOSITORY, CATALOGUE, DEPLOYED_TOKEN_CLAIMS, FLEET_START_MARGIN_MS, LOADGEN_TASK, previewInput } from './catalogue';
+export {
+  ACCOUNTS,
+  REGION,
+  GITHUB_REPOSITORY,
+  CATALOGUE,
+  DEPLOYED_TOKEN_CLAIMS,
+  FLEET_START_MARGIN_MS,
+  LOAD_TEST_EDGE_HOURS,
+  LOADGEN_TASK,
+  previewInput,
+} from './catalogue';
 export {
   resolveEnvironment,
   validateCatalogue,
@@ -33,9 +43,12 @@ export {
   previewOwnName,
   type RuntimeSecret,
   broadcastService,
+  loadTestEdge,
   FLEET_ADMISSION_HEADER,
   FLEET_ADMISSION_CLOSED,
-  fleetAdmission,
+  loadTestTarget,
+  fleetAdmissionSecret,
+  type LoadTestTarget,
   IMAGE_TAG_PREFIXES,
 } from './naming';
 export { SYNTH_NODE_ARGS } from './synth-process';

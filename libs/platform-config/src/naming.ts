@@ -98,6 +98,38 @@ export function broadcastService(env: Environment): { cluster: string; service: 
 }
 
 /**
+ * The nightly's load-test front door (edge-<env> stack, ADR 10): its own cluster, service, ALB
+ * and WAF, every name under `<prefix>-edge`, applied and destroyed by the nightly around its
+ * fleet runs. The fleet finds its URL and admission set in these parameters.
+ */
+export function loadTestEdge(env: Environment): {
+  prefix: string;
+  cluster: string;
+  service: string;
+  scalableTarget: string;
+  loadBalancer: string;
+  host: string;
+  regexPatternSet: string;
+  urlParameter: string;
+  setArnParameter: string;
+} {
+  if (!env.domain) throw new Error(`${env.name} has no domain: a load-test edge is served on lt.<zone>`);
+  const prefix = `${resourcePrefix(env)}-edge`;
+  const service = 'broadcast-edge';
+  return {
+    prefix,
+    cluster: prefix,
+    service,
+    scalableTarget: `service/${prefix}/${service}`,
+    loadBalancer: prefix.slice(0, 32),
+    host: `lt.${env.domain.zoneName}`,
+    regexPatternSet: `${prefix}-fleet-admission`,
+    urlParameter: parameterPath(env, 'edge', 'url'),
+    setArnParameter: parameterPath(env, 'edge', 'fleet-admission-set'),
+  };
+}
+
+/**
  * Admission of the k6 fleet past the broadcast WAF's per-IP rate rule (and only that rule): a
  * request carrying this header with the run's secret is outside the rule's scope. The secret is
  * made per run, kept in this SecureString (which the fleet's tasks may read), and matched by the
@@ -108,13 +140,55 @@ export const FLEET_ADMISSION_HEADER = 'x-relay-fleet-admission';
 /** What the admission set holds between runs: a character neither whitespace nor not, which no header value matches. */
 export const FLEET_ADMISSION_CLOSED = '[^\\s\\S]';
 
-export function fleetAdmission(env: Environment): { parameter: string; regexPatternSet: string; setArnParameter: string } {
+/**
+ * What a fleet run loads, wakes, reserves and admits through: the env's load-test edge where it
+ * has one (edge stack, ADR 10), else the platform stack's broadcast service behind its own front
+ * door. `stack` is the component whose resources these are (their `service` tag).
+ */
+export interface LoadTestTarget {
+  stack: 'edge' | 'platform';
+  cluster: string;
+  service: string;
+  scalableTarget: string;
+  loadBalancer: string;
+  /** The SSM parameter holding the target's base URL. */
+  urlParameter: string;
+  /** Where a WAF guards the target: the rate rule's exemption set, and the parameter holding its ARN. */
+  admission: { regexPatternSet: string; setArnParameter: string } | null;
+}
+
+export function loadTestTarget(env: Environment): LoadTestTarget {
+  if (env.loadTestEdge) {
+    const edge = loadTestEdge(env);
+    return {
+      stack: 'edge',
+      cluster: edge.cluster,
+      service: edge.service,
+      scalableTarget: edge.scalableTarget,
+      loadBalancer: edge.loadBalancer,
+      urlParameter: edge.urlParameter,
+      admission: { regexPatternSet: edge.regexPatternSet, setArnParameter: edge.setArnParameter },
+    };
+  }
+  const platform = broadcastService(env);
   return {
-    parameter: parameterPath(env, 'loadgen', 'run', 'admission'),
-    regexPatternSet: `${resourcePrefix(env)}-broadcast-fleet-admission`,
-    // The set's id is AWS's: the platform stack writes its ARN here for the orchestrator.
-    setArnParameter: parameterPath(env, 'broadcast', 'fleet-admission-set'),
+    stack: 'platform',
+    ...platform,
+    urlParameter: parameterPath(env, 'broadcast', 'url'),
+    admission:
+      env.waf && env.loadgen
+        ? {
+            regexPatternSet: `${resourcePrefix(env)}-broadcast-fleet-admission`,
+            // The set's id is AWS's: the platform stack writes its ARN here for the orchestrator.
+            setArnParameter: parameterPath(env, 'broadcast', 'fleet-admission-set'),
+          }
+        : null,
   };
+}
+
+/** The run's admission secret (SecureString), which the orchestrator writes and the fleet's tasks read. */
+export function fleetAdmissionSecret(env: Environment): string {
+  return parameterPath(env, 'loadgen', 'run', 'admission');
 }
 
 /**
@@ -129,6 +203,8 @@ export const BOOTSTRAP_ROLES = {
   prPlan: 'relay-pr-plan',
   imagePush: 'relay-image-push',
   loadTest: 'relay-loadtest',
+  /** Creates and destroys the nightly's load-test edge (edge stack, ADR 10), and nothing else. */
+  edge: 'relay-edge',
   /** Reads the account's bill from Cost Explorer, for the weekly actual-against-estimate check. */
   costRead: 'relay-cost-read',
   apiGatewayLogs: 'relay-apigateway-cloudwatch',

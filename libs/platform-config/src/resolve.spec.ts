@@ -105,10 +105,20 @@ describe('validateCatalogue', () => {
     expect(() => validateCatalogue({ dev: { ...CATALOGUE.dev, domain: null } })).not.toThrow();
   });
 
-  it('refuses an HTTP API front door where WAF or the load generator needs the load balancer', () => {
-    expect(() => validateCatalogue({ stag: { ...CATALOGUE.stag, apiFrontDoor: 'http-api' } })).toThrow(/apiFrontDoor: WAF cannot attach to an HTTP API/);
-    expect(() => validateCatalogue({ dev: { ...CATALOGUE.dev, waf: true } })).toThrow(/apiFrontDoor: WAF cannot attach/);
-    expect(() => validateCatalogue({ dev: { ...CATALOGUE.dev, apiFrontDoor: 'load-balancer', waf: true } })).not.toThrow();
+  it('refuses an HTTP API front door where a load generator needs prod’s, unless a load-test edge brings it', () => {
+    expect(() => validateCatalogue({ stag: { ...CATALOGUE.stag, loadTestEdge: false } })).toThrow(/apiFrontDoor: a load generator loads prod’s front door/);
+    expect(() => validateCatalogue({ stag: { ...CATALOGUE.stag, loadTestEdge: false, apiFrontDoor: 'load-balancer' } })).not.toThrow();
+    expect(() => validateCatalogue({ stag: CATALOGUE.stag })).not.toThrow();
+    // WAF guards CloudFront wherever it is on, and the API only where an ALB serves it.
+    expect(() => validateCatalogue({ dev: { ...CATALOGUE.dev, waf: true } })).not.toThrow();
+  });
+
+  it('gives a load-test edge only to an env with a fleet and a domain, never to prod', () => {
+    expect(() => validateCatalogue({ dev: { ...CATALOGUE.dev, loadTestEdge: true } })).toThrow(
+      /loadTestEdge: a load-test edge is the nightly fleet’s front door/,
+    );
+    expect(() => validateCatalogue({ stag: { ...CATALOGUE.stag, domain: null } })).toThrow(/loadTestEdge/);
+    expect(() => validateCatalogue({ prod: { ...CATALOGUE.prod, loadgen: CATALOGUE.stag.loadgen, loadTestEdge: true } })).toThrow(/loadTestEdge/);
   });
 
   it('keeps per-resource alarms in prod and alarm-less envs to previews', () => {

@@ -125,7 +125,10 @@ export const environmentSchema = z
     }),
     /** null: plain HTTP on the ALB and CloudFront's own name; only dev and previews may do that. */
     domain: domainSchema.nullable(),
-    /** AWS WAF in front of CloudFront and the ALB (AWS managed rule groups and a rate limit). */
+    /**
+     * AWS WAF (AWS managed rule groups and a rate limit) in front of CloudFront, and of the API
+     * where an ALB serves it (an HTTP API cannot carry one; a load-test edge has its own).
+     */
     waf: z.boolean(),
     /**
      * What serves the broadcast API: `load-balancer`, an ALB ($24 a month with its addresses
@@ -133,6 +136,13 @@ export const environmentSchema = z
      * `http-api`, API Gateway through a VPC link to the tasks (billed per request).
      */
     apiFrontDoor: z.enum(['load-balancer', 'http-api']),
+    /**
+     * The nightly's load-test front door as a stack of its own (edge-<env>, ADR 10): prod's
+     * front door (ALB, regional WAF with the fleet's admission, a broadcast service behind it)
+     * that the nightly applies before its fleet runs and destroys after, so the env does not pay
+     * for it around the clock. Only where a fleet runs (loadgen) and names can be certified (domain).
+     */
+    loadTestEdge: z.boolean().default(false),
     /** Non-prod services sleep at night; null keeps them running. */
     offHours: z.object({ timezone: z.string().min(1), stopCron: scheduleCron, startCron: scheduleCron }).nullable(),
     retention: z.object({
@@ -169,6 +179,12 @@ export const environmentSchema = z
         cpu: z.union([z.literal(1024), z.literal(2048), z.literal(4096), z.literal(8192), z.literal(16384)]),
         memoryMb: z.number().int(),
         maxTasks: z.number().int().min(1).max(500),
+        /**
+         * What the fleet's planned runs cost a month (USD): thirty nights of the nightly as
+         * cost:estimate prices one, its load-test edge included. The env's AWS Budget alerts at
+         * its idle figure plus this, so the runs it plans do not page anyone.
+         */
+        plannedMonthlyUsd: z.number().min(0),
       })
       .refine((l) => LOADGEN_MEMORY[l.cpu]?.includes(l.memoryMb), { message: 'cpu/memory is not a valid Fargate size' })
       .nullable()
@@ -192,9 +208,14 @@ export const environmentSchema = z
     message: 'prod must keep deletion protection and point-in-time recovery',
     path: ['protection'],
   })
-  .refine((e) => e.apiFrontDoor === 'load-balancer' || (!e.waf && !e.loadgen), {
-    message: 'WAF cannot attach to an HTTP API, and a load generator reserves the ALB’s capacity: an env with waf or loadgen needs apiFrontDoor load-balancer',
+  .refine((e) => e.apiFrontDoor === 'load-balancer' || e.loadTestEdge || !e.loadgen, {
+    message:
+      'a load generator loads prod’s front door (an ALB whose capacity it reserves, behind WAF): an env with loadgen needs apiFrontDoor load-balancer, or a load-test edge that brings one for the nightly',
     path: ['apiFrontDoor'],
+  })
+  .refine((e) => !e.loadTestEdge || (e.loadgen !== null && e.domain !== null && e.kind !== 'prod'), {
+    message: 'a load-test edge is the nightly fleet’s front door: it needs loadgen and a domain, and prod serves its own',
+    path: ['loadTestEdge'],
   })
   .refine((e) => e.kind !== 'prod' || e.monitoring.alarms === 'per-resource', {
     message: 'prod pages someone: its alarms must say which function, table or queue (monitoring.alarms per-resource)',

@@ -9,4 +9,4 @@ export * from './fleet/run-cost';
 export * from './fleet/run-estimate';
 export { FLEET_TASK_ENTRYPOINT } from './fleet/fleet-task';
 export * from './fleet/loadgen-in-moto';
-export * from './fleet/platform-target-in-moto';
+export * from './fleet/load-test-target-in-moto';

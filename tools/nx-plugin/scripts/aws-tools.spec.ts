@@ -56,6 +56,36 @@ describe('preview sweep', () => {
   });
 });
 
+describe('edge-left-up.ts (drift.yml: the load-test edge outside the nightly window)', () => {
+  const stag = resolveEnvironment('stag');
+  const state = stateLocation(stag, 'edge');
+  const run = (env: string) =>
+    spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'tools/nx-plugin/scripts/edge-left-up.ts'), env], { encoding: 'utf8', env: awsEnv() });
+  const terraformState = (resources: { mode: string; type: string; name: string }[]) => JSON.stringify({ version: 4, resources });
+
+  it('fails while the state of the edge holds resources, naming them and how to take it down; passes once it holds none', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: state.bucket, CreateBucketConfiguration: { LocationConstraint: 'ap-northeast-2' } }));
+    // Never applied: no state object at all.
+    expect([run('stag').status, run('stag').stdout.trim()]).toEqual([0, 'edge-stag is down']);
+    const up = terraformState([
+      { mode: 'data', type: 'aws_vpc', name: 'edge_vpc' },
+      { mode: 'managed', type: 'aws_lb', name: 'edge_alb' },
+      { mode: 'managed', type: 'aws_ecs_service', name: 'edge_service' },
+    ]);
+    await s3.send(new PutObjectCommand({ Bucket: state.bucket, Key: state.key, Body: up }));
+    const left = run('stag');
+    expect(left.status).toBe(1);
+    expect(left.stderr).toContain(
+      'edge-stag is up outside the nightly window (2 resources, billing by the hour: aws_lb.edge_alb, aws_ecs_service.edge_service)',
+    );
+    expect(left.stderr).toContain('gh workflow run nightly-spike.yml -f profile=none');
+    // What a destroy leaves: the state object, with no resources in it.
+    await s3.send(new PutObjectCommand({ Bucket: state.bucket, Key: state.key, Body: terraformState([]) }));
+    expect(run('stag').status).toBe(0);
+    expect(run('prod').stdout.trim()).toBe('prod has no load-test edge');
+  });
+});
+
 describe('publish-web.sh', () => {
   it('uploads immutable assets, a no-cache index and config.json with the env’s WebSocket URL, then invalidates', async () => {
     const bucket = `relay-dev-web-${dev.accountId}`;

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FLEET_ADMISSION_CLOSED, FLEET_ADMISSION_HEADER } from '@relay/platform-config';
@@ -37,15 +37,18 @@ describe('checkov over every synthesized stack', () => {
   it('finds in place the controls that re-argued exceptions name', () => {
     const stack = (id: string) =>
       JSON.parse(readFileSync(path.join(outdir, 'stacks', id, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>> };
-    // CKV2_AWS_76: the ALB's web ACL limits every address by rate.
-    for (const id of ['platform-stag', 'platform-prod']) {
+    // CKV2_AWS_76: each ALB's web ACL limits every address by rate (prod's front door, and the
+    // nightly's load-test edge which is its copy).
+    const withLoadBalancers = readdirSync(path.join(outdir, 'stacks')).filter((id) => stack(id).resource['aws_lb']);
+    expect(withLoadBalancers.sort()).toEqual(['edge-stag', 'platform-prod']);
+    for (const id of withLoadBalancers) {
       const acls = Object.values(stack(id).resource['aws_wafv2_web_acl'] ?? {});
       const rules = acls.flatMap((acl) => acl['rule'] as { statement: { rate_based_statement?: { aggregate_key_type: string } } }[]);
       expect({ id, perIpRate: rules.some((r) => r.statement.rate_based_statement?.aggregate_key_type === 'IP') }).toEqual({ id, perIpRate: true });
     }
-    // The fleet's admission narrows only the rate rule, only where a fleet runs (stag), and only
-    // for a header matching the exemption set, which Terraform leaves to the orchestrator.
-    const stag = stack('platform-stag').resource;
+    // The fleet's admission narrows only the rate rule, only where a fleet runs (stag's edge), and
+    // only for a header matching the exemption set, which Terraform leaves to the orchestrator.
+    const stag = stack('edge-stag').resource;
     const [set] = Object.entries(stag['aws_wafv2_regex_pattern_set'] ?? {});
     expect(set?.[1]).toMatchObject({ regular_expression: [{ regex_string: FLEET_ADMISSION_CLOSED }], lifecycle: { ignore_changes: ['regular_expression'] } });
     const [stagAcl] = Object.values(stag['aws_wafv2_web_acl'] ?? {});

@@ -33,7 +33,9 @@ function stacksWhere(components: string[], has: (env: Environment) => boolean, p
 const noWaf = (env: Environment) => !env.waf;
 const CHAT = /^chat-/;
 const CHAT_FUNCTIONS = named('chat_[a-z]+_function');
-const LOG_GROUPS = named('chat_[a-z]+_logs', 'chat_access-logs', 'broadcast_logs', 'broadcast_access-logs', 'waf_logs', 'fleet_logs');
+const LOG_GROUPS = named('chat_[a-z]+_logs', 'chat_access-logs', 'broadcast_logs', 'broadcast_access-logs', 'waf_logs', 'edge_web-acl_logs', 'fleet_logs');
+/** The nightly's load-test edge (edge stack): prod's front door, alive only in the nightly window. */
+const EDGE = /^edge-/;
 const LOADGEN = /^loadgen-/;
 const RESULTS_BUCKET = named('fleet_results_bucket');
 const BUCKETS = named('site_content_bucket', 'logs_bucket', 'state-bucket');
@@ -213,8 +215,8 @@ export const CHECKOV_EXCEPTIONS: CheckovException[] = [
   },
   {
     check: 'CKV2_AWS_76',
-    stack: stacksWhere(['platform'], (env) => env.waf),
-    resource: named('broadcast_alb'),
+    stack: new RegExp(`${stacksWhere(['platform'], (env) => env.waf).source}|${EDGE.source}`),
+    resource: named('broadcast_alb', 'edge_alb'),
     reason:
       "control: the web ACL's per-IP rate-based rule (checked by tools/policy/checkov/checkov.spec.ts) bounds what any one address, anonymous or not, can send, and KnownBadInputs (Log4j) runs; AnonymousIpList would lock out fans worldwide who reach Relay through VPNs and privacy relays (see CKV_AWS_374)",
   },
@@ -235,20 +237,20 @@ export const CHECKOV_EXCEPTIONS: CheckovException[] = [
   // Load balancer, ECS
   {
     check: 'CKV_AWS_260',
-    stack: /^platform-/,
-    resource: named('broadcast_alb-in-80'),
+    stack: /^(platform|edge)-/,
+    resource: named('broadcast_alb-in-80', 'edge_alb-in-80'),
     reason: 'port 80 only answers with a 301 to HTTPS (the redirect listener); closing it would break typed http:// links',
   },
   {
     check: 'CKV_AWS_150',
-    stack: stacksWhere(['platform'], (env) => env.kind !== 'prod'),
-    resource: named('broadcast_alb'),
-    reason: 'non-prod must be destroyable by terraform destroy; prod has deletion protection',
+    stack: EDGE,
+    resource: named('edge_alb'),
+    reason: 'the nightly destroys the load-test edge after every run (ADR 10); protection would leave it billing by the hour',
   },
   {
     check: 'CKV_AWS_333',
-    stack: /^platform-/,
-    resource: named('broadcast_service'),
+    stack: /^(platform|edge)-/,
+    resource: named('broadcast_service', 'edge_service'),
     reason: 'public IPs instead of a NAT gateway, for cost (Network explains); the task security group admits only the load balancer',
   },
   {

@@ -89,7 +89,7 @@ describe('every alarm can notify someone', () => {
     const problems = Object.entries(stack.resource['aws_budgets_budget']!).flatMap(([name, budget]) => {
       const notifications = (budget['notification'] as { subscriber_sns_topic_arns?: unknown[]; notification_type: string }[]) ?? [];
       expect(notifications.map((n) => n.notification_type).sort()).toEqual(['ACTUAL', 'FORECASTED']);
-      expect(budget['limit_amount']).toBe(env.budget.idleMonthlyUsd.toFixed(2));
+      expect(budget['limit_amount']).toBe((env.budget.idleMonthlyUsd + (env.loadgen?.plannedMonthlyUsd ?? 0)).toFixed(2));
       return notifications.flatMap((n) =>
         (n.subscriber_sns_topic_arns ?? []).flatMap((topic) => {
           const problem = cannotPublish(stack, topic, env.accountId, env.region, BUDGETS);

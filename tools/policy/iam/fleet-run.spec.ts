@@ -1,4 +1,4 @@
-import { fleetAdmission, loadgenResultsBucket, resolveEnvironment } from '@relay/platform-config';
+import { fleetAdmissionSecret, loadgenResultsBucket, loadTestTarget, resolveEnvironment } from '@relay/platform-config';
 import { synthesizeStacks } from '@relay/emulators';
 import { evaluate } from './evaluate';
 import { sdkCallsOf } from './sdk-calls';
@@ -34,29 +34,35 @@ describe('relay-loadtest and the k6 fleet (stag)', () => {
     expect(can('ecs:StopTask', arn('ecs', 'task/relay-stag-broadcast/abc'))).toBe('implicit-deny');
   });
 
-  it("scales only stag's broadcast service, through its scalable target's bounds, and cannot deploy to it", () => {
+  it("scales only stag's load-test target (its edge's service), through its scalable target's bounds, and cannot deploy to it", () => {
     const target = arn('application-autoscaling', 'scalable-target/0123456789abcdef0123456789abcdef');
-    const platformTarget = {
+    const edgeTarget = {
       'application-autoscaling:service-namespace': 'ecs',
       'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount',
       'aws:ResourceTag/env': 'stag',
-      'aws:ResourceTag/service': 'platform',
+      'aws:ResourceTag/service': 'edge',
     };
-    expect(can('application-autoscaling:RegisterScalableTarget', target, platformTarget)).toBe('allow');
-    // Another stack's target (a table's, a preview's), or another dimension: no.
-    expect(can('application-autoscaling:RegisterScalableTarget', target, { ...platformTarget, 'aws:ResourceTag/service': 'chat' })).toBe('implicit-deny');
-    expect(can('application-autoscaling:RegisterScalableTarget', target, { ...platformTarget, 'application-autoscaling:service-namespace': 'dynamodb' })).toBe(
+    expect(loadTestTarget(stag).stack).toBe('edge');
+    expect(can('application-autoscaling:RegisterScalableTarget', target, edgeTarget)).toBe('allow');
+    // Another stack's target (the platform's own service, a table's, a preview's), or another dimension: no.
+    for (const other of ['platform', 'chat'])
+      expect([other, can('application-autoscaling:RegisterScalableTarget', target, { ...edgeTarget, 'aws:ResourceTag/service': other })]).toEqual([
+        other,
+        'implicit-deny',
+      ]);
+    expect(can('application-autoscaling:RegisterScalableTarget', target, { ...edgeTarget, 'application-autoscaling:service-namespace': 'dynamodb' })).toBe(
       'implicit-deny',
     );
-    expect(can('application-autoscaling:DeregisterScalableTarget', target, platformTarget)).toBe('implicit-deny');
-    expect(can('application-autoscaling:PutScalingPolicy', target, platformTarget)).toBe('implicit-deny');
-    const service = arn('ecs', 'service/relay-stag-broadcast/broadcast');
+    expect(can('application-autoscaling:DeregisterScalableTarget', target, edgeTarget)).toBe('implicit-deny');
+    expect(can('application-autoscaling:PutScalingPolicy', target, edgeTarget)).toBe('implicit-deny');
+    const service = arn('ecs', 'service/relay-stag-edge/broadcast-edge');
     expect(can('ecs:UpdateService', service)).toBe('allow');
     expect(can('ecs:UpdateService', service, { 'ecs:task-definition': arn('ecs', 'task-definition/relay-stag-broadcast:9') })).toBe('implicit-deny');
+    expect(can('ecs:UpdateService', arn('ecs', 'service/relay-stag-broadcast/broadcast'))).toBe('implicit-deny');
     expect(can('ecs:UpdateService', arn('ecs', 'service/relay-stag-loadgen/other'))).toBe('implicit-deny');
     expect(can('ecs:DescribeServices', service)).toBe('allow');
     // Its load balancer's capacity reservation, and nothing else of that load balancer.
-    const alb = arn('elasticloadbalancing', 'loadbalancer/app/relay-stag-broadcast/50dc6c495c0c9188');
+    const alb = arn('elasticloadbalancing', 'loadbalancer/app/relay-stag-edge/50dc6c495c0c9188');
     expect(can('elasticloadbalancing:ModifyCapacityReservation', alb)).toBe('allow');
     expect(can('elasticloadbalancing:ModifyCapacityReservation', arn('elasticloadbalancing', 'loadbalancer/app/relay-stag-other/50dc6c495c0c9188'))).toBe(
       'implicit-deny',
@@ -66,12 +72,13 @@ describe('relay-loadtest and the k6 fleet (stag)', () => {
   });
 
   it("admits the fleet past the WAF rate rule through its one exemption set and the run's secret, nothing else of WAF", () => {
-    const names = fleetAdmission(stag);
+    const names = { ...loadTestTarget(stag).admission!, parameter: fleetAdmissionSecret(stag) };
     const set = arn('wafv2', `regional/regexpatternset/${names.regexPatternSet}/a1b2c3`);
     expect(can('wafv2:UpdateRegexPatternSet', set)).toBe('allow');
     expect(can('wafv2:GetRegexPatternSet', set)).toBe('allow');
     expect(can('wafv2:UpdateRegexPatternSet', arn('wafv2', 'regional/regexpatternset/relay-stag-other/a1b2c3'))).toBe('implicit-deny');
-    expect(can('wafv2:UpdateWebACL', arn('wafv2', 'regional/webacl/relay-stag-broadcast/a1b2c3'))).toBe('implicit-deny');
+    expect(can('wafv2:UpdateWebACL', arn('wafv2', 'regional/webacl/relay-stag-edge/a1b2c3'))).toBe('implicit-deny');
+    expect(can('wafv2:UpdateRegexPatternSet', arn('wafv2', 'regional/regexpatternset/relay-stag-broadcast-fleet-admission/a1b2c3'))).toBe('implicit-deny');
     expect(can('wafv2:UpdateIPSet', arn('wafv2', 'regional/ipset/relay-stag-any/a1b2c3'))).toBe('implicit-deny');
     expect(can('ssm:PutParameter', arn('ssm', `parameter${names.parameter}`))).toBe('allow');
     expect(can('ssm:DeleteParameter', arn('ssm', `parameter${names.parameter}`))).toBe('allow');
@@ -111,6 +118,9 @@ describe('relay-loadtest and the k6 fleet (stag)', () => {
     expect(can('s3:PutBucketPolicy', `arn:aws:s3:::${bucket}`)).toBe('implicit-deny');
     expect(can('s3:GetObject', `arn:aws:s3:::relay-tfstate-${stag.accountId}-${stag.region}/chat/stag.tfstate`)).toBe('implicit-deny');
     expect(can('ssm:GetParameter', arn('ssm', 'parameter/relay/stag/loadgen/launch'))).toBe('allow');
+    // The URL it loads is the load-test edge's, not the platform's daytime front door.
+    expect(can('ssm:GetParameter', arn('ssm', `parameter${loadTestTarget(stag).urlParameter}`))).toBe('allow');
+    expect(can('ssm:GetParameter', arn('ssm', 'parameter/relay/stag/broadcast/url'))).toBe('implicit-deny');
     expect(can('ssm:PutParameter', arn('ssm', 'parameter/relay/stag/loadgen/launch'))).toBe('implicit-deny');
   });
 

@@ -43,6 +43,20 @@ export const PARLIAMENT_EXCEPTIONS: { issue: string; policy: RegExp; detail: Reg
       "iam:PassRole of the k6 fleet task definition's own two roles, to ECS tasks only (tools/policy/iam/fleet-run.spec.ts): RunTask passes them; neither role reaches more than the run's parameters and its logs",
   },
   {
+    issue: 'PERMISSIONS_MANAGEMENT_ACTIONS',
+    policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_edge-policy_/,
+    detail: /^$/,
+    reason:
+      "iam:CreateServiceLinkedRole, for AWS's own ECS, ELB and Application Auto Scaling roles only (iam:AWSServiceName), which an account's first load balancer and service need; relay-edge creates, edits and passes no role (tools/policy/iam/edge-role.spec.ts)",
+  },
+  {
+    issue: 'RESOURCE_MISMATCH',
+    policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_edge-policy_/,
+    detail: /^\[\{"action":"ec2:CreateSecurityGroup","required_format":"arn:\*:ec2:\*:\*:security-group\/\*"\}\]$/,
+    reason:
+      "AWS authorizes CreateSecurityGroup on the VPC and on the new group; the group's half carries the edge's aws:RequestTag condition, which the VPC (an existing resource) could never meet, so the halves are separate statements, which parliament reads as a mismatch",
+  },
+  {
     issue: 'PRIVILEGE_ESCALATION',
     policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_(apply|preview)-policy_/,
     detail: /^$/,
@@ -67,7 +81,7 @@ export const PARLIAMENT_EXCEPTIONS: { issue: string; policy: RegExp; detail: Reg
   },
   {
     issue: 'RESOURCE_MISMATCH',
-    policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_apply-policy_/,
+    policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_(apply|edge)-policy_/,
     detail:
       /^\[(\{"action":"elasticloadbalancing:(Delete|Modify)Listener","required_format":"arn:\*:elasticloadbalancing:\*:\*:listener\/net\/\*\/\*\/\*"\},?)+\]$/,
     reason: 'parliament wants both listener types (app and net) matched, AWS either one; the ALB has application listeners only (listener/app/…)',
@@ -89,7 +103,7 @@ export const PARLIAMENT_EXCEPTIONS: { issue: string; policy: RegExp; detail: Reg
   },
   {
     issue: 'RESOURCE_MISMATCH',
-    policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_apply-policy_/,
+    policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_(apply|edge)-policy_/,
     detail: /^\[(\{"action":"(wafv2:AssociateWebACL|wafv2:GetWebACLForResource)","required_format":"arn:\*:wafv2:\*:\*:\*\/webacl\/\*\/\*"\},?)+\]$/,
     reason:
       "AWS authorizes associating a web ACL on both the ACL and the load balancer (current Service Authorization Reference, tools/policy/iam/actions.spec.ts); the load-balancer half of the grant is a separate statement, which parliament's older data reads as a mismatch",

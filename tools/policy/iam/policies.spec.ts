@@ -66,6 +66,8 @@ const EXPECTED: Record<(typeof ENVS)[number], Record<string, Scenario[]>> = {
     'relay-plan': ['a push to main (plan)'],
     'relay-deploy': ['the stag Environment'],
     'relay-loadtest': ['the nightly spike'],
+    // Its load-test edge's jobs (ADR 10) run in the same workflow and Environment.
+    'relay-edge': ['the nightly spike'],
     'relay-image-push': ['deploy.yml on main (image push)'],
     'relay-cost-read': ['the weekly cost check'],
   },

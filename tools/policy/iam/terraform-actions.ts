@@ -19,7 +19,7 @@ export interface ApiCall {
   action: string;
   /** The ARN the call is authorized against; "*" for calls AWS authorizes only on "*". */
   resource: string;
-  context?: Record<string, string>;
+  context?: Record<string, string | string[]>;
 }
 
 export interface ResourceCalls {
@@ -51,6 +51,15 @@ const serviceLinkedRole = (ctx: ResourceContext, service: string): ApiCall => ({
 
 /** The request context of a call on a resource whose deploy grant is scoped by its env tag (keys, Cloud Map). */
 const envTagOf = (config: Record<string, unknown>) => ({ 'aws:ResourceTag/env': str((config['tags'] as Record<string, unknown> | undefined)?.['env']) });
+
+/**
+ * The tags a resource carries (TaggingAspect) as IAM sees them: on its creation as the request's
+ * (aws:RequestTag), on every later call as the resource's own (aws:ResourceTag).
+ */
+const tagContext = (config: Record<string, unknown>, as: 'Request' | 'Resource'): Record<string, string> =>
+  Object.fromEntries(Object.entries((config['tags'] as Record<string, unknown> | undefined) ?? {}).map(([k, v]) => [`aws:${as}Tag/${k}`, str(v)]));
+const withContext = (calls: ApiCall[], context: Record<string, string | string[]>): ApiCall[] =>
+  calls.map((call) => ({ ...call, context: { ...call.context, ...context } }));
 
 const apigw = (ctx: ResourceContext, path: string) => `arn:aws:apigateway:${ctx.region}::${path}`;
 /** The API's id is server-generated: every child of the one API in a stack stands in with this. */
@@ -412,10 +421,15 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
   aws_ecs_service: (c, ctx) => {
     const cluster = str(ctx.config(c['cluster'])['name']);
     const service = `arn:aws:ecs:${ctx.region}:${ctx.account}:service/${cluster}/${str(c['name'])}`;
+    // Creating or redeploying a service names its task definition (ecs:task-definition): a
+    // definition of the stack's own, or one it looked up by family (data source).
+    const definition = ctx.config(c['task_definition']);
+    const family = str(definition['family'] ?? definition['task_definition']);
+    const runs = { 'ecs:task-definition': `arn:aws:ecs:${ctx.region}:${ctx.account}:task-definition/${family}:1` };
     return {
-      create: on(service, 'ecs:CreateService', 'ecs:DescribeServices', 'ecs:TagResource'),
+      create: [...withContext(on(service, 'ecs:CreateService'), runs), ...on(service, 'ecs:DescribeServices', 'ecs:TagResource')],
       read: on(service, 'ecs:DescribeServices', 'ecs:ListTagsForResource'),
-      update: on(service, 'ecs:UpdateService', 'ecs:DescribeServices', 'ecs:TagResource', 'ecs:UntagResource'),
+      update: [...withContext(on(service, 'ecs:UpdateService'), runs), ...on(service, 'ecs:DescribeServices', 'ecs:TagResource', 'ecs:UntagResource')],
       delete: on(service, 'ecs:UpdateService', 'ecs:DeleteService', 'ecs:DescribeServices'),
     };
   },
@@ -432,26 +446,32 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
       delete: star('ecs:DeregisterTaskDefinition'),
     };
   },
-  aws_appautoscaling_target: (_c, ctx) => {
+  aws_appautoscaling_target: (c, ctx) => {
     const target = `arn:aws:application-autoscaling:${ctx.region}:${ctx.account}:scalable-target/${STANDIN_ID}`;
+    const tagged = tagContext(c, 'Resource');
     return {
       create: [
-        ...on(target, 'application-autoscaling:RegisterScalableTarget', 'application-autoscaling:TagResource'),
+        ...withContext(on(target, 'application-autoscaling:RegisterScalableTarget', 'application-autoscaling:TagResource'), tagContext(c, 'Request')),
         ...star('application-autoscaling:DescribeScalableTargets'),
         serviceLinkedRole(ctx, 'ecs.application-autoscaling.amazonaws.com'),
       ],
-      read: [...star('application-autoscaling:DescribeScalableTargets'), ...on(target, 'application-autoscaling:ListTagsForResource')],
-      update: on(target, 'application-autoscaling:RegisterScalableTarget', 'application-autoscaling:TagResource', 'application-autoscaling:UntagResource'),
-      delete: on(target, 'application-autoscaling:DeregisterScalableTarget'),
+      read: [...star('application-autoscaling:DescribeScalableTargets'), ...withContext(on(target, 'application-autoscaling:ListTagsForResource'), tagged)],
+      update: withContext(
+        on(target, 'application-autoscaling:RegisterScalableTarget', 'application-autoscaling:TagResource', 'application-autoscaling:UntagResource'),
+        tagged,
+      ),
+      delete: withContext(on(target, 'application-autoscaling:DeregisterScalableTarget'), tagged),
     };
   },
-  aws_appautoscaling_policy: (_c, ctx) => {
+  aws_appautoscaling_policy: (c, ctx) => {
     const target = `arn:aws:application-autoscaling:${ctx.region}:${ctx.account}:scalable-target/${STANDIN_ID}`;
+    // A policy is authorized on its scalable target, and carries that target's tags.
+    const tagged = tagContext(ctx.config(c['resource_id']), 'Resource');
     return {
-      create: [...on(target, 'application-autoscaling:PutScalingPolicy'), ...star('application-autoscaling:DescribeScalingPolicies')],
+      create: [...withContext(on(target, 'application-autoscaling:PutScalingPolicy'), tagged), ...star('application-autoscaling:DescribeScalingPolicies')],
       read: star('application-autoscaling:DescribeScalingPolicies'),
-      update: on(target, 'application-autoscaling:PutScalingPolicy'),
-      delete: on(target, 'application-autoscaling:DeleteScalingPolicy'),
+      update: withContext(on(target, 'application-autoscaling:PutScalingPolicy'), tagged),
+      delete: withContext(on(target, 'application-autoscaling:DeleteScalingPolicy'), tagged),
     };
   },
   aws_scheduler_schedule_group: (c, ctx) => {
@@ -591,28 +611,44 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
     update: on(ec2(ctx, 'route-table'), 'ec2:AssociateRouteTable', 'ec2:DisassociateRouteTable'),
     delete: on(ec2(ctx, 'route-table'), 'ec2:DisassociateRouteTable'),
   }),
-  aws_security_group: (_c, ctx) => ({
-    create: [
-      ...on(ec2(ctx, 'security-group'), 'ec2:CreateSecurityGroup', 'ec2:RevokeSecurityGroupEgress', 'ec2:CreateTags'),
-      ...on(ec2(ctx, 'vpc'), 'ec2:CreateSecurityGroup'),
-      ...star('ec2:DescribeSecurityGroups'),
-    ],
-    read: star('ec2:DescribeSecurityGroups'),
-    update: on(ec2(ctx, 'security-group'), 'ec2:CreateTags', 'ec2:DeleteTags'),
-    delete: [...on(ec2(ctx, 'security-group'), 'ec2:DeleteSecurityGroup'), ...star('ec2:DescribeNetworkInterfaces')],
-  }),
-  aws_vpc_security_group_ingress_rule: (_c, ctx) => ({
-    create: [...on(ec2(ctx, 'security-group'), 'ec2:AuthorizeSecurityGroupIngress'), ...star('ec2:DescribeSecurityGroupRules')],
-    read: star('ec2:DescribeSecurityGroupRules'),
-    update: on(ec2(ctx, 'security-group'), 'ec2:RevokeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupIngress'),
-    delete: on(ec2(ctx, 'security-group'), 'ec2:RevokeSecurityGroupIngress'),
-  }),
-  aws_vpc_security_group_egress_rule: (_c, ctx) => ({
-    create: [...on(ec2(ctx, 'security-group'), 'ec2:AuthorizeSecurityGroupEgress'), ...star('ec2:DescribeSecurityGroupRules')],
-    read: star('ec2:DescribeSecurityGroupRules'),
-    update: on(ec2(ctx, 'security-group'), 'ec2:RevokeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupEgress'),
-    delete: on(ec2(ctx, 'security-group'), 'ec2:RevokeSecurityGroupEgress'),
-  }),
+  aws_security_group: (c, ctx) => {
+    const group = ec2(ctx, 'security-group');
+    const tagged = tagContext(c, 'Resource');
+    return {
+      create: [
+        // Created with its tags (TagSpecifications): CreateTags is authorized as part of the create.
+        ...withContext(on(group, 'ec2:CreateSecurityGroup'), tagContext(c, 'Request')),
+        ...withContext(on(group, 'ec2:CreateTags'), { ...tagContext(c, 'Request'), 'ec2:CreateAction': 'CreateSecurityGroup' }),
+        ...withContext(on(group, 'ec2:RevokeSecurityGroupEgress'), tagged),
+        ...on(ec2(ctx, 'vpc'), 'ec2:CreateSecurityGroup'),
+        ...star('ec2:DescribeSecurityGroups'),
+      ],
+      read: star('ec2:DescribeSecurityGroups'),
+      update: withContext(on(group, 'ec2:CreateTags', 'ec2:DeleteTags'), tagged),
+      delete: [...withContext(on(group, 'ec2:DeleteSecurityGroup'), tagged), ...star('ec2:DescribeNetworkInterfaces')],
+    };
+  },
+  aws_vpc_security_group_ingress_rule: (c, ctx) => {
+    // Authorized on the group the rule belongs to, which carries that group's tags.
+    const tagged = tagContext(ctx.config(c['security_group_id']), 'Resource');
+    const group = ec2(ctx, 'security-group');
+    return {
+      create: [...withContext(on(group, 'ec2:AuthorizeSecurityGroupIngress'), tagged), ...star('ec2:DescribeSecurityGroupRules')],
+      read: star('ec2:DescribeSecurityGroupRules'),
+      update: withContext(on(group, 'ec2:RevokeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupIngress'), tagged),
+      delete: withContext(on(group, 'ec2:RevokeSecurityGroupIngress'), tagged),
+    };
+  },
+  aws_vpc_security_group_egress_rule: (c, ctx) => {
+    const tagged = tagContext(ctx.config(c['security_group_id']), 'Resource');
+    const group = ec2(ctx, 'security-group');
+    return {
+      create: [...withContext(on(group, 'ec2:AuthorizeSecurityGroupEgress'), tagged), ...star('ec2:DescribeSecurityGroupRules')],
+      read: star('ec2:DescribeSecurityGroupRules'),
+      update: withContext(on(group, 'ec2:RevokeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupEgress'), tagged),
+      delete: withContext(on(group, 'ec2:RevokeSecurityGroupEgress'), tagged),
+    };
+  },
   aws_cloudfront_distribution: (c, ctx) => {
     const distribution = `arn:aws:cloudfront::${ctx.account}:distribution/${STANDIN_ID}`;
     // Standard logging: CloudFront adds its delivery grant to the log bucket's ACL as the caller.
@@ -695,11 +731,18 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
   aws_route53_record: (c) => {
     const zone = `arn:aws:route53:::hostedzone/${str(c['zone_id'])}`;
     const change = on('arn:aws:route53:::change/stand-in', 'route53:GetChange');
+    // A change batch is authorized on the names (lower case, no final dot) and types it changes.
+    const batch = {
+      'route53:ChangeResourceRecordSetsNormalizedRecordNames': [str(c['name']).toLowerCase().replace(/\.$/, '')],
+      'route53:ChangeResourceRecordSetsRecordTypes': [str(c['type'])],
+    };
+    const changes = (action: string) =>
+      withContext(on(zone, 'route53:ChangeResourceRecordSets'), { ...batch, 'route53:ChangeResourceRecordSetsActions': [action] });
     return {
-      create: [...on(zone, 'route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'), ...change],
+      create: [...changes('CREATE'), ...on(zone, 'route53:ListResourceRecordSets'), ...change],
       read: on(zone, 'route53:ListResourceRecordSets'),
-      update: [...on(zone, 'route53:ChangeResourceRecordSets'), ...change],
-      delete: [...on(zone, 'route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets'), ...change],
+      update: [...changes('UPSERT'), ...change],
+      delete: [...changes('DELETE'), ...on(zone, 'route53:ListResourceRecordSets'), ...change],
     };
   },
   aws_default_security_group: (_c, ctx) => ({
@@ -800,4 +843,19 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
       delete: on(lb, 'wafv2:DisassociateWebACL'),
     };
   },
+};
+
+/**
+ * What Terraform calls to read each data source the stacks use, at every plan and apply
+ * (the load-test edge finds the platform's parts by name this way).
+ */
+export const TERRAFORM_DATA_READS: Record<string, (config: Record<string, unknown>, ctx: ResourceContext) => ApiCall[]> = {
+  aws_availability_zones: () => star('ec2:DescribeAvailabilityZones'),
+  aws_vpc: (_c, ctx) => [...star('ec2:DescribeVpcs'), ...on(ec2(ctx, 'vpc'), 'ec2:DescribeVpcAttribute')],
+  aws_subnets: () => star('ec2:DescribeSubnets'),
+  aws_ecs_task_definition: () => star('ecs:DescribeTaskDefinition'),
+  aws_acm_certificate: (_c, ctx) => [
+    ...star('acm:ListCertificates'),
+    ...on(`arn:aws:acm:${ctx.region}:${ctx.account}:certificate/${STANDIN_ID}`, 'acm:DescribeCertificate', 'acm:ListTagsForCertificate'),
+  ],
 };

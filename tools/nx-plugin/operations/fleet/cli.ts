@@ -7,8 +7,9 @@
  * exits 0 (pass), 1 (a threshold failed on the merged run) or 3 (inconclusive: generator-bound).
  * --target <env>: prints the plan (tasks from bench:loadgen's per-task capacities) and its cost,
  * checks the env's quotas through Service Quotas, refusing a profile a quota would throttle,
- * admits the fleet past the env's WAF rate rule (admission.ts), wakes the broadcast service
- * (wake.ts) and, for a spike at prod's size, reserves its load balancer's capacity
+ * admits the fleet past the target's WAF rate rule (admission.ts), wakes the target's broadcast
+ * service (the env's load-test edge where it has one: loadTestTarget; wake.ts) and, for a spike
+ * at prod's size, reserves its load balancer's capacity
  * (load-balancer-reservation.ts), then runs the profile on the env's k6 fleet (loadgen stack,
  * remote-fleet.ts) with users it seeds with the env's token secret, puts the target back, and
  * exits like the local run.
@@ -25,7 +26,7 @@ import { LocalRuntimeProcess } from '@relay/local-stack';
 import { ensureK6, workspaceRoot } from '@relay/k6-process';
 import { secretFromSsm, seedUsers, writeUsers } from '../k6/seed-users';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import { DEPLOYED_TOKEN_CLAIMS, parameterPath, resolveEnvironment, secretParameter, type Environment } from '@relay/platform-config';
+import { DEPLOYED_TOKEN_CLAIMS, loadTestTarget, parameterPath, resolveEnvironment, secretParameter, type Environment } from '@relay/platform-config';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { WAFV2Client } from '@aws-sdk/client-wafv2';
@@ -146,11 +147,12 @@ async function remote(profileName: string, target: string, tasksAsked: number | 
   for (const line of estimate.parts.flatMap((c) => c.lines)) console.log(`  ${line}`);
 
   const clients = targetClients(env);
-  const parameter = async (key: string) => {
-    const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: parameterPath(env, ...key.split('/')) }));
-    if (!Parameter?.Value) throw new Error(`${parameterPath(env, ...key.split('/'))} is empty`);
+  const parameter = async (name: string) => {
+    const { Parameter } = await clients.ssm.send(new GetParameterCommand({ Name: name }));
+    if (!Parameter?.Value) throw new Error(`${name} is empty`);
     return Parameter.Value;
   };
+  const loads = loadTestTarget(env);
   const reportDir = path.join(reportRoot, `${profileName}-${env.name}`);
   const usersFile = path.join(reportDir, 'users.json');
   let admission: Admission | undefined;
@@ -161,10 +163,11 @@ async function remote(profileName: string, target: string, tasksAsked: number | 
   const note = (change: Partial<InFlight>) => saveInFlight(clients.s3, env, Object.assign(record, change));
   try {
     await putBackLeftovers(env, clients);
-    const [wsUrl, broadcastUrl] = [await parameter('chat/ws-url'), await parameter('broadcast/url')];
+    // The broadcast API the fleet loads: the env's load-test edge, where it has one (ADR 10).
+    const [wsUrl, broadcastUrl] = [await parameter(parameterPath(env, 'chat', 'ws-url')), await parameter(loads.urlParameter)];
     const latencyMetric = LATENCY[profile.scenario] ?? 'iteration_duration';
     // Admitted before waking: the readiness checks pass the WAF as the fleet's requests will.
-    if (env.waf) {
+    if (loads.admission) {
       admission = await admitFleet(env, clients);
       await note({ admission: { parameter: admission.parameter, setArn: admission.setArn } });
     }

@@ -4,7 +4,7 @@ import {
   ModifyCapacityReservationCommand,
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { broadcastService, type Environment } from '@relay/platform-config';
+import { loadTestTarget, type Environment } from '@relay/platform-config';
 
 /**
  * The broadcast load balancer's capacity for an HTTP spike: an ALB scales on its own from its
@@ -73,9 +73,11 @@ export async function reserveLoadBalancer(options: {
 }): Promise<Reservation> {
   const { elb, lcus } = options;
   const log = options.log ?? ((line: string) => console.log(line));
-  const name = broadcastService(options.env).loadBalancer;
+  const name = loadTestTarget(options.env).loadBalancer;
   const { LoadBalancers = [] } = await elb.send(new DescribeLoadBalancersCommand({ Names: [name] })).catch((error: unknown) => {
-    throw new ReservationError(`no load balancer ${name} (${(error as Error).name}): is the env's platform stack applied?`);
+    throw new ReservationError(
+      `no load balancer ${name} (${(error as Error).name}): is the env's load-test target (its edge, else its platform stack) applied?`,
+    );
   });
   const arn = LoadBalancers[0]?.LoadBalancerArn;
   if (!arn) throw new ReservationError(`no load balancer ${name}`);

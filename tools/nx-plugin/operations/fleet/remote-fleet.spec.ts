@@ -7,7 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { DescribeTasksCommand, ECSClient, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { FLEET_ADMISSION_HEADER, FLEET_START_MARGIN_MS, fleetAdmission, loadgenLaunchParameter, resolveEnvironment } from '@relay/platform-config';
+import { FLEET_ADMISSION_HEADER, FLEET_START_MARGIN_MS, fleetAdmissionSecret, loadgenLaunchParameter, resolveEnvironment } from '@relay/platform-config';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { FargateStandIn, holdEcsTasksRunning, motoCliEnv, startMoto, type MotoServer, synthesizeStacks } from '@relay/emulators';
 import { FLEET_TASK_ENTRYPOINT } from './fleet-task';
@@ -113,7 +113,7 @@ describe('the fleet on Fargate, rehearsed (ECS, S3 and SSM on moto)', () => {
     const stopStandIn = await startFargateStandIn(launch.cluster);
     const reportDir = mkdtempSync(path.join(tmpdir(), 'relay-remote-fleet-'));
     // The run's admission, as admitFleet leaves it (admission.ts; wake-admission.spec.ts).
-    const admission = { parameter: fleetAdmission(stag).parameter, header: FLEET_ADMISSION_HEADER };
+    const admission = { parameter: fleetAdmissionSecret(stag), header: FLEET_ADMISSION_HEADER };
     await ssm.send(new PutParameterCommand({ Name: admission.parameter, Type: 'SecureString', Value: 'run-secret-0123', Overwrite: true }));
     clockHeaders.length = 0;
     const lines: string[] = [];

@@ -6,17 +6,17 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetRegexPatternSetCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
 import {
-  broadcastService,
   FLEET_ADMISSION_CLOSED,
   FLEET_ADMISSION_HEADER,
-  fleetAdmission,
+  fleetAdmissionSecret,
   loadgenResultsBucket,
+  loadTestTarget,
   resolveEnvironment,
 } from '@relay/platform-config';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Elbv2CapacityStandIn, FargateStandIn, holdEcsTasksRunning, motoCliEnv, startMoto, type MotoServer } from '@relay/emulators';
 import { FLEET_TASK_ENTRYPOINT } from './fleet-task';
-import { seedPlatformTargetInMoto } from './platform-target-in-moto';
+import { seedLoadTestTargetInMoto } from './load-test-target-in-moto';
 import { admitFleet, closeAdmission } from './admission';
 import { loadInFlight, putBack, saveInFlight, type InFlight } from './in-flight';
 import { FLEET_PROFILES } from './plan';
@@ -24,8 +24,8 @@ import { lcusFor, releaseLoadBalancer, reserveLoadBalancer, spikeLcus } from './
 import { boundsFor, returnTarget, wakeTarget } from './wake';
 
 /**
- * Waking stag's broadcast service, reserving its load balancer's capacity and admitting the fleet
- * past its WAF rate rule, against moto's Application Auto Scaling, ECS, ELBv2, SSM and WAFv2.
+ * Waking stag's load-test target (its edge's broadcast service), reserving its load balancer's
+ * capacity and admitting the fleet past its WAF rate rule, against moto's Application Auto Scaling, ECS, ELBv2, SSM and WAFv2.
  * What moto records but does not do (apply a target's bounds to its service) is the Fargate
  * stand-in's part; the LCU reservation moto lacks is the ELBv2 stand-in's, which answers in the
  * API reference's documented shape (no response recorded from AWS); the readiness route is a
@@ -63,7 +63,7 @@ function scalingStandIn(): FargateStandIn {
 
 async function targetBounds(): Promise<{ min?: number; max?: number }> {
   const { ScalableTargets = [] } = await clients.autoscaling.send(
-    new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: [broadcastService(stag).scalableTarget] }),
+    new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: [loadTestTarget(stag).scalableTarget] }),
   );
   return { min: ScalableTargets[0]?.MinCapacity, max: ScalableTargets[0]?.MaxCapacity };
 }
@@ -99,13 +99,13 @@ afterAll(async () => {
 
 describe("a fleet run wakes and admits its target, and returns both (stag's broadcast service and WAF, on moto)", () => {
   it('admits one run by a per-run secret the rate rule exempts, then closes the set and deletes the secret', async () => {
-    const { setArn } = seedPlatformTargetInMoto(aws, stag);
+    const { setArn } = seedLoadTestTargetInMoto(aws, stag);
     const admission = await admitFleet(stag, clients);
     const set = async () => {
       const [, name, id] = /regexpatternset\/([^/]+)\/([^/]+)$/.exec(setArn!)!;
       return (await clients.waf.send(new GetRegexPatternSetCommand({ Name: name, Id: id, Scope: 'REGIONAL' }))).RegexPatternSet;
     };
-    expect(admission).toMatchObject({ header: FLEET_ADMISSION_HEADER, parameter: fleetAdmission(stag).parameter, setArn });
+    expect(admission).toMatchObject({ header: FLEET_ADMISSION_HEADER, parameter: fleetAdmissionSecret(stag), setArn });
     expect(admission.secret).toMatch(/^[0-9a-f]{48}$/);
     const patterns = (await set())?.RegularExpressionList?.map((r) => r.RegexString) ?? [];
     expect(patterns).toEqual([`^${admission.secret}$`]);
@@ -133,12 +133,12 @@ describe("a fleet run wakes and admits its target, and returns both (stag's broa
     await closeAdmission(next, clients);
   });
 
-  it('refuses to admit where the platform stack wrote no exemption set, naming the parameter', async () => {
-    await expect(admitFleet(stag, clients)).rejects.toThrow(fleetAdmission(stag).setArnParameter);
+  it('refuses to admit where the target stack wrote no exemption set, naming the parameter', async () => {
+    await expect(admitFleet(stag, clients)).rejects.toThrow(loadTestTarget(stag).admission!.setArnParameter);
   });
 
   it("wakes the sleeping service to prod's size for an HTTP spike, waits until it runs and answers, then returns it to sleep", async () => {
-    seedPlatformTargetInMoto(aws, stag);
+    seedLoadTestTargetInMoto(aws, stag);
     const standIn = scalingStandIn();
     await standIn.start();
     try {
@@ -159,7 +159,7 @@ describe("a fleet run wakes and admits its target, and returns both (stag's broa
       expect(woken).toMatchObject({ before: { minCapacity: 0, maxCapacity: 0 }, during: wanted });
       expect(woken.runningCount).toBeGreaterThanOrEqual(wanted.minCapacity);
       expect(await targetBounds()).toEqual({ min: wanted.minCapacity, max: wanted.maxCapacity });
-      const { cluster, service } = broadcastService(stag);
+      const { cluster, service } = loadTestTarget(stag);
       const { services = [] } = await clients.ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
       expect(services[0]?.desiredCount).toBe(wanted.minCapacity);
       // Readiness was asked with the admission, three answers in a row.
@@ -174,7 +174,7 @@ describe("a fleet run wakes and admits its target, and returns both (stag's broa
   });
 
   it("reserves a spike's load balancer capacity, waits until every zone has it, and resets it after", async () => {
-    seedPlatformTargetInMoto(aws, stag);
+    seedLoadTestTargetInMoto(aws, stag);
     const standIn = new Elbv2CapacityStandIn({ motoEndpoint: moto.endpoint, pendingPolls: 2 });
     await standIn.start();
     const elb = new ElasticLoadBalancingV2Client({ ...moto.clientConfig, endpoint: standIn.endpoint });
@@ -184,7 +184,7 @@ describe("a fleet run wakes and admits its target, and returns both (stag's broa
       expect(lcusFor(1000, 1000, 50_000)).toBe(2000);
       const reservation = await reserveLoadBalancer({ env: stag, elb, lcus: 432, pollMs: 50, log: () => undefined });
       expect(reservation).toMatchObject({ lcus: 432, before: null, state: 'provisioned' });
-      expect(reservation.loadBalancerArn).toMatch(new RegExp(`:loadbalancer/app/${broadcastService(stag).loadBalancer}/`));
+      expect(reservation.loadBalancerArn).toMatch(new RegExp(`:loadbalancer/app/${loadTestTarget(stag).loadBalancer}/`));
       await releaseLoadBalancer(elb, reservation, () => undefined);
       expect(standIn.modifications).toEqual([
         expect.objectContaining({ LoadBalancerArn: reservation.loadBalancerArn, 'MinimumLoadBalancerCapacity.CapacityUnits': '432' }),
@@ -197,7 +197,7 @@ describe("a fleet run wakes and admits its target, and returns both (stag's broa
   });
 
   it('goes on without a reservation AWS could not provision, and says so', async () => {
-    seedPlatformTargetInMoto(aws, stag);
+    seedLoadTestTargetInMoto(aws, stag);
     const standIn = new Elbv2CapacityStandIn({ motoEndpoint: moto.endpoint, fail: 'Insufficient capacity in ap-northeast-2a' });
     await standIn.start();
     const elb = new ElasticLoadBalancingV2Client({ ...moto.clientConfig, endpoint: standIn.endpoint });
@@ -219,7 +219,7 @@ describe("a fleet run wakes and admits its target, and returns both (stag's broa
   });
 
   it("puts back a killed run's changes from its in-flight record, and forgets the record", async () => {
-    seedPlatformTargetInMoto(aws, stag);
+    seedLoadTestTargetInMoto(aws, stag);
     aws('s3api', 'create-bucket', '--bucket', loadgenResultsBucket(stag), '--create-bucket-configuration', `LocationConstraint=${stag.region}`);
     const elbStandIn = new Elbv2CapacityStandIn({ motoEndpoint: moto.endpoint, pendingPolls: 0 });
     await elbStandIn.start();
@@ -267,8 +267,8 @@ describe("a fleet run wakes and admits its target, and returns both (stag's broa
   });
 
   it('leaves bounds someone else changed during the run, and returns a target that never woke at once', async () => {
-    seedPlatformTargetInMoto(aws, stag);
-    const { scalableTarget } = broadcastService(stag);
+    seedLoadTestTargetInMoto(aws, stag);
+    const { scalableTarget } = loadTestTarget(stag);
     const woken = { resourceId: scalableTarget, before: { minCapacity: 0, maxCapacity: 0 }, during: { minCapacity: 1, maxCapacity: 4 }, runningCount: 1 };
     // The morning start fired during the run: its bounds stand.
     await clients.autoscaling.send(

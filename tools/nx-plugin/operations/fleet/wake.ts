@@ -1,6 +1,6 @@
 import { DescribeScalableTargetsCommand, RegisterScalableTargetCommand, type ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import { broadcastService, type Environment } from '@relay/platform-config';
+import { loadTestTarget, type Environment } from '@relay/platform-config';
 
 /**
  * Wakes the target's broadcast service for a run and returns it afterwards, through the
@@ -45,7 +45,7 @@ async function readBounds(autoscaling: ApplicationAutoScalingClient, resourceId:
   const { ScalableTargets = [] } = await autoscaling.send(new DescribeScalableTargetsCommand({ ...TARGET, ResourceIds: [resourceId] }));
   const target = ScalableTargets.find((t) => t.ResourceId === resourceId && t.ScalableDimension === TARGET.ScalableDimension);
   if (!target || target.MinCapacity === undefined || target.MaxCapacity === undefined)
-    throw new WakeError(`no scalable target ${resourceId}: is the env's platform stack applied?`);
+    throw new WakeError(`no scalable target ${resourceId}: is the env's load-test target (its edge, else its platform stack) applied?`);
   return { minCapacity: target.MinCapacity, maxCapacity: target.MaxCapacity };
 }
 
@@ -75,7 +75,7 @@ export async function wakeTarget(options: {
 }): Promise<Woken> {
   const { env, clients, bounds } = options;
   const log = options.log ?? ((line: string) => console.log(line));
-  const { cluster, service, scalableTarget } = broadcastService(env);
+  const { cluster, service, scalableTarget } = loadTestTarget(env);
   const before = await readBounds(clients.autoscaling, scalableTarget);
   await register(clients.autoscaling, scalableTarget, bounds);
   log(`woke ${scalableTarget}: bounds ${show(before)} -> ${show(bounds)}`);

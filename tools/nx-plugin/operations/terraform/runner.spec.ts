@@ -49,11 +49,26 @@ describe('terraform runner', () => {
     expect(apply.map((c) => c.args.at(-1))).toEqual([PLAN_FILE, PLAN_FILE]);
   });
 
-  it('destroys previews only, in reverse order', () => {
+  it('destroys previews, in reverse order, and of a base env only its load-test edge', () => {
     const outdir = outdirWith(['chat-dev-bob', 'chat-prod']);
     expect(summary(commandsFor('destroy', 'dev-bob', { outdir }))).toEqual(['chat-dev-bob:init', 'chat-dev-bob:destroy']);
     expect(() => commandsFor('destroy', 'prod', { outdir })).toThrow(RunnerError);
-    expect(() => commandsFor('destroy', 'prod', { outdir })).toThrow('destroy is for previews only');
+    expect(() => commandsFor('destroy', 'prod', { outdir })).toThrow('destroy is for previews and a load-test edge (--components edge) only');
+    const stag = outdirWith(['platform-stag', 'loadgen-stag', 'edge-stag']);
+    expect(summary(commandsFor('destroy', 'stag', { outdir: stag, components: ['edge'] }))).toEqual(['edge-stag:init', 'edge-stag:destroy']);
+    for (const components of [undefined, [], ['platform'], ['edge', 'loadgen']])
+      expect(() => commandsFor('destroy', 'stag', { outdir: stag, components })).toThrow('destroy is for previews and a load-test edge');
+    // prod has no edge to destroy, so naming one destroys nothing of prod either.
+    expect(() => commandsFor('destroy', 'prod', { outdir, components: ['edge'] })).toThrow('destroy is for previews and a load-test edge');
+  });
+
+  it("plans and applies the load-test edge only when it is named, never with the env's other stacks", () => {
+    const outdir = outdirWith(['platform-stag', 'chat-stag', 'web-stag', 'loadgen-stag', 'edge-stag']);
+    expect(
+      summary(commandsFor('plan', 'stag', { outdir, env: { ...DIGEST, TF_VAR_loadgen_image_digest: DIGEST.TF_VAR_broadcast_image_digest } })),
+    ).not.toContain('edge-stag:plan');
+    // No image to pin: the edge runs the platform's task definition as it is.
+    expect(summary(commandsFor('plan', 'stag', { outdir, components: ['edge'], env: {} }))).toEqual(['edge-stag:init', 'edge-stag:plan', 'edge-stag:show']);
   });
 
   it('plans a pull request without refresh or lock, and never applies for one', () => {

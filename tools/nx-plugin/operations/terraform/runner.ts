@@ -1,7 +1,7 @@
 /**
  * Runs terraform over the synthesized stacks of one environment, in dependency order, with the
  * rules the platform team relies on: apply only ever applies a saved, reviewed plan; destroy
- * only ever touches a preview.
+ * only ever touches a preview or a load-test edge.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,13 @@ import path from 'node:path';
 import { imageDigestParameter, resolveEnvironment, type Environment } from '@relay/platform-config';
 
 export type Action = 'validate' | 'plan' | 'apply' | 'destroy';
-export const ORDER = ['bootstrap', 'platform', 'chat', 'web', 'loadgen'] as const;
+export const ORDER = ['bootstrap', 'platform', 'chat', 'web', 'loadgen', 'edge'] as const;
+/**
+ * Stacks planned, applied and destroyed only when asked for by name (--components): the
+ * bootstrap (an administrator's, with the account's own session) and the load-test edge
+ * (nightly-spike.yml's, with relay-edge, for the nightly window only: ADR 10).
+ */
+export const ONLY_BY_NAME: readonly string[] = ['bootstrap', 'edge'];
 export const PLAN_FILE = 'tfplan';
 /** Machine-readable plan next to the binary one, for summaries and policy checks. */
 export const PLAN_JSON = 'plan.json';
@@ -60,6 +66,9 @@ export const STAND_IN_DIGEST = `sha256:${'0'.repeat(64)}`;
 
 export class RunnerError extends Error {}
 
+/** A run over the load-test edge alone (--components edge). */
+const edgeOnly = (options: RunOptions) => (options.components ?? []).length > 0 && (options.components ?? []).every((c) => c === 'edge');
+
 /** A Terraform-compatible CLI: $RELAY_TERRAFORM, the repo-local build, or one on PATH. */
 export function terraformBinary(root: string): string {
   const candidates = [process.env['RELAY_TERRAFORM'], path.join(root, '.tools/bin/tofu'), path.join(root, '.tools/bin/terraform')];
@@ -87,9 +96,7 @@ export function stacksOf(env: Environment, options: RunOptions): string[] {
     if (!(ORDER as readonly string[]).includes(c)) throw new RunnerError(`unknown component "${c}": expected one of ${ORDER.join(', ')}`);
   }
   const synthesized = synthesizedStacks(options.outdir);
-  // Bootstrap is an administrator's stack (its own session, never a deploy role): it is planned
-  // and applied only when asked for by name (--components bootstrap).
-  const wanted = ORDER.filter((c) => (options.components ? options.components.includes(c) : c !== 'bootstrap')).map((c) => `${c}-${env.name}`);
+  const wanted = ORDER.filter((c) => (options.components ? options.components.includes(c) : !ONLY_BY_NAME.includes(c))).map((c) => `${c}-${env.name}`);
   const resynth = `RELAY_ENVS=${env.kind === 'preview' ? '' : env.name}${env.kind === 'preview' ? ` RELAY_PREVIEW=${env.name.slice('dev-'.length)}` : ''} npx nx run stacks:synth`;
   if (options.components) {
     const missing = wanted.filter((id) => !synthesized.includes(id));
@@ -123,8 +130,9 @@ function imageVariable(id: string, env: Environment, options: RunOptions): strin
 
 export function commandsFor(action: Action, envName: string, options: RunOptions): Command[] {
   const env = resolveEnvironment(envName);
-  if (action === 'destroy' && env.kind !== 'preview') {
-    throw new RunnerError(`destroy is for previews only; ${env.name} is a ${env.kind} environment`);
+  // Destroy takes down a preview, or a base env's load-test edge alone: never anything else of it.
+  if (action === 'destroy' && env.kind !== 'preview' && !(edgeOnly(options) && env.loadTestEdge)) {
+    throw new RunnerError(`destroy is for previews and a load-test edge (--components edge) only; ${env.name} is a ${env.kind} environment`);
   }
   const ids = stacksOf(env, options);
   const ordered = action === 'destroy' ? [...ids].reverse() : ids;
@@ -164,7 +172,8 @@ export function run(action: Action, envName: string, options: RunOptions, root: 
   const commands = commandsFor(action, envName, options);
   const binary = options.dryRun ? 'terraform' : terraformBinary(root);
   if (!options.dryRun && action !== 'validate') preflight(resolveEnvironment(envName), options, root, log);
-  if (!options.dryRun && action === 'apply') quotaPreflight(resolveEnvironment(envName), options, root, log);
+  // The edge runs tasks only for the fleet, whose own preflight checks the quotas a run needs.
+  if (!options.dryRun && action === 'apply' && !edgeOnly(options)) quotaPreflight(resolveEnvironment(envName), options, root, log);
   const changed: string[] = [];
   for (const { cwd, args, stdoutFile } of commands) {
     log(`[${path.basename(cwd)}] ${path.basename(binary)} ${args.join(' ')}${stdoutFile ? ` > ${stdoutFile}` : ''}`);

@@ -24,7 +24,7 @@ function entryOf(source: string, name: string): string {
 
 /**
  * Adds an environment to the catalogue: its account id, and an entry copied from `like` with
- * the new name, account and domain, and without the nightly's k6 fleet. The catalogue's own validation (zod) then holds it to the
+ * the new name, account and domain, and without the nightly's k6 fleet and load-test edge. The catalogue's own validation (zod) then holds it to the
  * same rules as every other environment at synth.
  */
 export default async function environmentGenerator(tree: Tree, options: EnvironmentOptions): Promise<() => void> {
@@ -43,8 +43,9 @@ export default async function environmentGenerator(tree: Tree, options: Environm
     .replace(`name: '${like}',`, `name: '${options.name}',`)
     .replaceAll(`ACCOUNTS.${like}`, `ACCOUNTS.${options.name}`)
     .replace(/domain: domainIn\([^\n]*\),/, `domain: domainIn('${options.zoneId}', '${options.zoneName}'),`)
-    // The k6 fleet (and the quota it needs) belongs to the env the nightly targets, not to its copies.
-    .replace('...NIGHTLY_FLEET,', 'quotas: NONPROD_QUOTAS,');
+    // The k6 fleet (the quota it needs, and its load-test edge) belongs to the env the nightly
+    // targets, not to its copies; their API is an HTTP API, as the nightly's env's is by day.
+    .replace('...NIGHTLY_FLEET,', "quotas: NONPROD_QUOTAS,\n    apiFrontDoor: 'http-api',");
   const updated = source
     .replace(ACCOUNT_MARKER, `  ${options.name}: '${accountId}',\n${ACCOUNT_MARKER}`)
     .replace(ENVIRONMENT_MARKER, `${entry}${ENVIRONMENT_MARKER}`);
