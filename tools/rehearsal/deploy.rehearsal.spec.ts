@@ -10,7 +10,7 @@ import { copyCheckout, WorkflowRehearsal, type RehearsalOptions } from './workfl
  * deploy.yml rehearsed for each of dev, stag and prod, from a push to main to the web client
  * published, each against its own account (moto answers as one account per server, so each
  * environment's leg runs after the earlier environments' jobs, which are listed as not
- * rehearsed): the build job,
+ * rehearsed): the build job (once: the later legs start from its artifacts),
  * then plan-env.yml (reusable, read-only role), then the apply job with the apply composite
  * action, each job in a fresh copy of the repository with only artifacts between them. AWS is
  * moto (SSM, S3, ECR, CloudFront, STS) plus the Service Quotas stand-in; terraform is the
@@ -71,6 +71,14 @@ function seedAccount(fixture: Fixture, envName: string): void {
 /** The jobs before an env's leg, which run in other accounts: listed, not rehearsed. */
 const EARLIER: Record<string, string[]> = { dev: [], stag: ['dev'], prod: ['dev', 'stag'] };
 
+/**
+ * The build job's artifacts, once a leg has rehearsed it: one push builds them once, so the
+ * later legs start from them (the build job listed as not rehearsed) instead of building the
+ * same zips again. A leg run on its own builds.
+ */
+let built: string | undefined;
+const BUILT_ARTIFACTS = ['lambda-zips', 'web'];
+
 describe.each(['dev', 'stag', 'prod'])('deploy.yml, rehearsed for %s', (envName) => {
   const env = resolveEnvironment(envName);
   let fixture: Fixture;
@@ -88,13 +96,17 @@ describe.each(['dev', 'stag', 'prod'])('deploy.yml, rehearsed for %s', (envName)
       for (const job of [`push-${earlier}`, `plan-${earlier}`, `apply-${earlier}`])
         notRehearsed[job] = `${earlier}'s leg: another account, rehearsed on its own`;
     }
+    if (built) notRehearsed['build'] = 'an earlier leg rehearsed it: its artifacts carry over';
     fixture = await startFixture({ name: 'push', payload: { ref: 'refs/heads/main' }, ref: 'refs/heads/main', sha: SHA }, notRehearsed, envName);
     options = fixture.options;
+    for (const name of built ? BUILT_ARTIFACTS : []) cpSync(path.join(built!, name), path.join(fixture.artifactsDir, name), { recursive: true });
     seedAccount(fixture, envName);
     rehearsal = new WorkflowRehearsal(options);
     rehearsal.run('deploy.yml', ['build', `plan-${envName}`, `apply-${envName}`]);
+    built ??= fixture.artifactsDir;
     process.stdout.write(rehearsal.report());
   });
+  // The artifacts stay on disk for the later legs (a temporary folder).
   afterAll(async () => fixture?.stop());
 
   it('plans and applies every stack of the manifest, in order, from the plan job’s artifact', () => {
@@ -135,6 +147,7 @@ describe.each(['dev', 'stag', 'prod'])('deploy.yml, rehearsed for %s', (envName)
   });
 
   it('lists what it did not rehearse, and nothing else', () => {
+    const buildCarriedOver = rehearsal.jobs.every((j) => j.job !== 'deploy.yml#build');
     expect(
       rehearsal
         .notRehearsed()
@@ -142,6 +155,7 @@ describe.each(['dev', 'stag', 'prod'])('deploy.yml, rehearsed for %s', (envName)
         .sort(),
     ).toEqual(
       [
+        ...(buildCarriedOver ? ['build'] : []),
         'image',
         // Built for stag's push (its k6 fleet): on the path to stag and prod, not to dev.
         ...(envName === 'dev' ? [] : ['loadgen-image']),
@@ -161,7 +175,7 @@ describe.each(['dev', 'stag', 'prod'])('deploy.yml, rehearsed for %s', (envName)
       writeFileSync(apply, readFileSync(apply, 'utf8').replace('path: cdktf.out\n', 'path: cdktf.out/stacks\n'));
       // The build's artifacts carry over from the rehearsal above; the build itself is not repeated.
       const artifacts = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-artifacts-'));
-      for (const name of ['lambda-zips', 'web']) cpSync(path.join(fixture.artifactsDir, name), path.join(artifacts, name), { recursive: true });
+      for (const name of BUILT_ARTIFACTS) cpSync(path.join(fixture.artifactsDir, name), path.join(artifacts, name), { recursive: true });
       const again = new WorkflowRehearsal({
         ...options,
         root: broken,
