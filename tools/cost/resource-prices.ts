@@ -1,5 +1,6 @@
 import { HOURS_PER_MONTH, price } from '@relay/prices';
 import { scheduledWeek } from './off-hours';
+import { referencedBlock } from '@relay/emulators';
 import type { SynthesizedStack } from './synthesized';
 
 type Resource = Record<string, unknown>;
@@ -54,14 +55,14 @@ const monthly = (type: string, name: string, what: string, count: number, key: s
 
 /** The resource a "${type.name.attr}" reference in the same stack points at. */
 function referenced(stack: SynthesizedStack, reference: unknown): Resource | undefined {
-  const [, type = '', name = ''] = /^\$\{([\w-]+)\.([\w-]+)\.[\w-]+\}$/.exec(String(reference ?? '')) ?? [];
-  return stack.resource[type]?.[name];
+  const block = referencedBlock(stack, reference);
+  return block?.kind === 'resource' ? block.config : undefined;
 }
 
-/** A data source of the stack that a "${data.type.name.attr}" reference points at. */
+/** A data source of the stack, of this type, that a "${data.type.name.attr}" reference points at. */
 function dataSource(stack: SynthesizedStack, reference: unknown, type: string): Resource | undefined {
-  const [, name = ''] = new RegExp(`^\\$\\{data\\.${type}\\.([\\w-]+)\\.[\\w-]+\\}$`).exec(String(reference ?? '')) ?? [];
-  return ((stack['data'] ?? {}) as Record<string, Record<string, Resource>>)[type]?.[name];
+  const block = referencedBlock(stack, reference);
+  return block?.kind === 'data' && block.type === type ? block.config : undefined;
 }
 
 /** A task definition of the stack, or one another stack of the env defines and this one looks up by family. */

@@ -12,6 +12,20 @@ export interface SynthesizedStack {
 }
 
 /**
+ * The block a Terraform reference of the stack points at: `${type.name.attr}` a resource,
+ * `${data.type.name.attr}` a data source (the load-test edge's lookups of the platform).
+ */
+export function referencedBlock(
+  stack: SynthesizedStack,
+  reference: unknown,
+): { kind: 'resource' | 'data'; type: string; config: Record<string, unknown> } | undefined {
+  const [, data, type = '', name = ''] = /^\$\{(data\.)?([\w-]+)\.([\w-]+)\.[\w-]+\}$/.exec(String(reference ?? '')) ?? [];
+  const blocks = data ? ((stack['data'] ?? {}) as TerraformResources) : stack.resource;
+  const config = blocks[type]?.[name];
+  return config ? { kind: data ? 'data' : 'resource', type, config } : undefined;
+}
+
+/**
  * Synthesizes the stacks exactly as `nx run stacks:synth` does (a separate process running
  * stacks/src/main.ts, stub Lambda zips) into a temporary folder and reads the JSON back, so
  * checks see what would be applied, never the TypeScript objects behind it.

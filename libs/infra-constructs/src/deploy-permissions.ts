@@ -1,4 +1,4 @@
-import { NETWORK_AND_SCALING_DISCOVERY, SECURITY_GROUP_WRITES, type Statement } from './iam';
+import { ECS_CLUSTER_ACTIONS, NETWORK_AND_SCALING_DISCOVERY, SECURITY_GROUP_WRITES, taggingActions as tagging, type Statement } from './iam';
 import { ROLE_FAMILIES } from './role-families';
 
 export interface DeployScope {
@@ -141,7 +141,6 @@ export function previewDeployStatements(s: DeployScope): Statement[] {
 
 export function deployStatements(s: DeployScope): Statement[] {
   const arn = (service: string, resource: string, region = s.region) => `arn:aws:${service}:${region}:${s.accountId}:${resource}`;
-  const tagging = (service: string) => [`${service}:TagResource`, `${service}:UntagResource`, `${service}:ListTagsForResource`];
   return [
     {
       sid: 'StateReadWrite',
@@ -478,11 +477,7 @@ export function deployStatements(s: DeployScope): Statement[] {
       // The image registry belongs to the bootstrap stack: the deploy role only runs images.
       sid: 'Cluster',
       actions: [
-        'ecs:CreateCluster',
-        'ecs:DeleteCluster',
-        'ecs:DescribeClusters',
-        'ecs:PutClusterCapacityProviders',
-        'ecs:UpdateClusterSettings',
+        ...ECS_CLUSTER_ACTIONS,
         'ecs:CreateService',
         'ecs:UpdateService',
         'ecs:DeleteService',

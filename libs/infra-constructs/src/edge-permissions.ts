@@ -1,5 +1,5 @@
-import { broadcastService, loadTestEdge, stateLocation, type Environment } from '@relay/platform-config';
-import { NETWORK_AND_SCALING_DISCOVERY, SECURITY_GROUP_WRITES, type Statement } from './iam';
+import { broadcastService, loadTestEdge, parameterPath, stateLocation, type Environment } from '@relay/platform-config';
+import { ECS_CLUSTER_ACTIONS, NETWORK_AND_SCALING_DISCOVERY, SECURITY_GROUP_WRITES, taggingActions as tagging, type Statement } from './iam';
 
 /** The `service` tag TaggingAspect gives the edge stack's resources (RelayStack's component). */
 export const EDGE_COMPONENT = 'edge';
@@ -16,7 +16,6 @@ export function edgeStatements(env: Environment): Statement[] {
   const edge = loadTestEdge(env);
   const arn = (service: string, resource: string) => `arn:aws:${service}:${env.region}:${env.accountId}:${resource}`;
   const state = stateLocation(env, EDGE_COMPONENT);
-  const tagging = (service: string) => [`${service}:TagResource`, `${service}:UntagResource`, `${service}:ListTagsForResource`];
   const taggedEdge = { StringEquals: { 'aws:ResourceTag/service': EDGE_COMPONENT, 'aws:ResourceTag/env': env.name } };
   const creatingEdge = { StringEquals: { 'aws:RequestTag/service': EDGE_COMPONENT, 'aws:RequestTag/env': env.name } };
   // The platform's task definition family is named like its cluster (FargateService).
@@ -31,14 +30,7 @@ export function edgeStatements(env: Environment): Statement[] {
     { sid: 'StateKeys', actions: ['s3:ListBucket'], resources: [`arn:aws:s3:::${state.bucket}`] },
     {
       sid: 'EdgeCluster',
-      actions: [
-        'ecs:CreateCluster',
-        'ecs:DeleteCluster',
-        'ecs:DescribeClusters',
-        'ecs:PutClusterCapacityProviders',
-        'ecs:UpdateClusterSettings',
-        ...tagging('ecs'),
-      ],
+      actions: [...ECS_CLUSTER_ACTIONS, ...tagging('ecs')],
       resources: [arn('ecs', `cluster/${edge.cluster}`)],
     },
     {
@@ -133,7 +125,7 @@ export function edgeStatements(env: Environment): Statement[] {
         'ssm:RemoveTagsFromResource',
         'ssm:ListTagsForResource',
       ],
-      resources: [arn('ssm', `parameter${edge.urlParameter.replace(/\/[^/]+$/, '')}/*`)],
+      resources: [arn('ssm', `parameter${parameterPath(env, EDGE_COMPONENT)}/*`)],
     },
     {
       // Security groups are known by id: the edge's are the ones it tags as its own when it creates them.

@@ -58,6 +58,18 @@ export const NETWORK_AND_SCALING_DISCOVERY: readonly string[] = [
   'application-autoscaling:DescribeScalingPolicies',
 ];
 
+/** Tagging a service's resources, as Terraform does on create and update. */
+export const taggingActions = (service: string): string[] => [`${service}:TagResource`, `${service}:UntagResource`, `${service}:ListTagsForResource`];
+
+/** An ECS cluster and its capacity providers (the deploy role's clusters, and the edge role's one). */
+export const ECS_CLUSTER_ACTIONS: readonly string[] = [
+  'ecs:CreateCluster',
+  'ecs:DeleteCluster',
+  'ecs:DescribeClusters',
+  'ecs:PutClusterCapacityProviders',
+  'ecs:UpdateClusterSettings',
+];
+
 /** Managing a security group and its rules once it exists (the deploy role's, and the edge role's on its own groups). */
 export const SECURITY_GROUP_WRITES: readonly string[] = [
   'ec2:DeleteSecurityGroup',

@@ -1,5 +1,5 @@
 import { resolveEnvironment, type Environment } from '@relay/platform-config';
-import type { SynthesizedStack } from '@relay/emulators';
+import { referencedBlock, type SynthesizedStack } from '@relay/emulators';
 import { rolesOf } from './synthesized-roles';
 import { TERRAFORM_ACTIONS, TERRAFORM_DATA_READS, type ApiCall, type ResourceContext } from './terraform-actions';
 
@@ -22,15 +22,13 @@ function regionOf(stack: SynthesizedStack, config: Record<string, unknown>, fall
 
 /** Resolves ${type.name.attribute} and ${data.type.name.attribute} to the referenced block's configuration. */
 function contextFor(stack: SynthesizedStack, region: string, account: string): ResourceContext {
-  const data = (stack['data'] ?? {}) as SynthesizedStack['resource'];
   return {
     region,
     account,
     config(reference) {
-      const [, isData, type = '', name = ''] = /^\$\{(data\.)?([a-z0-9_]+)\.([^.}]+)\.[a-z_]+\}$/.exec(String(reference)) ?? [];
-      const config = (isData ? data : stack.resource)[type]?.[name];
-      if (!config) throw new Error(`cannot resolve ${String(reference)}`);
-      return config;
+      const block = referencedBlock(stack, reference);
+      if (!block) throw new Error(`cannot resolve ${String(reference)}`);
+      return block.config;
     },
   };
 }
