@@ -86,6 +86,20 @@ const bucketSetting =
 
 const ec2 = (ctx: ResourceContext, type: string) => `arn:aws:ec2:${ctx.region}:${ctx.account}:${type}/${type}-${STANDIN_ID}`;
 
+/** A security group's ingress or egress rule: authorized on the group it belongs to, which carries that group's tags. */
+const securityGroupRule =
+  (direction: 'Ingress' | 'Egress'): Builder =>
+  (c, ctx) => {
+    const tagged = tagContext(ctx.config(c['security_group_id']), 'Resource');
+    const group = ec2(ctx, 'security-group');
+    return {
+      create: [...withContext(on(group, `ec2:AuthorizeSecurityGroup${direction}`), tagged), ...star('ec2:DescribeSecurityGroupRules')],
+      read: star('ec2:DescribeSecurityGroupRules'),
+      update: withContext(on(group, `ec2:RevokeSecurityGroup${direction}`, `ec2:AuthorizeSecurityGroup${direction}`), tagged),
+      delete: withContext(on(group, `ec2:RevokeSecurityGroup${direction}`), tagged),
+    };
+  };
+
 export const TERRAFORM_ACTIONS: Record<string, Builder> = {
   aws_dynamodb_table: (c, ctx) => {
     const table = `arn:aws:dynamodb:${ctx.region}:${ctx.account}:table/${str(c['name'])}`;
@@ -628,27 +642,8 @@ export const TERRAFORM_ACTIONS: Record<string, Builder> = {
       delete: [...withContext(on(group, 'ec2:DeleteSecurityGroup'), tagged), ...star('ec2:DescribeNetworkInterfaces')],
     };
   },
-  aws_vpc_security_group_ingress_rule: (c, ctx) => {
-    // Authorized on the group the rule belongs to, which carries that group's tags.
-    const tagged = tagContext(ctx.config(c['security_group_id']), 'Resource');
-    const group = ec2(ctx, 'security-group');
-    return {
-      create: [...withContext(on(group, 'ec2:AuthorizeSecurityGroupIngress'), tagged), ...star('ec2:DescribeSecurityGroupRules')],
-      read: star('ec2:DescribeSecurityGroupRules'),
-      update: withContext(on(group, 'ec2:RevokeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupIngress'), tagged),
-      delete: withContext(on(group, 'ec2:RevokeSecurityGroupIngress'), tagged),
-    };
-  },
-  aws_vpc_security_group_egress_rule: (c, ctx) => {
-    const tagged = tagContext(ctx.config(c['security_group_id']), 'Resource');
-    const group = ec2(ctx, 'security-group');
-    return {
-      create: [...withContext(on(group, 'ec2:AuthorizeSecurityGroupEgress'), tagged), ...star('ec2:DescribeSecurityGroupRules')],
-      read: star('ec2:DescribeSecurityGroupRules'),
-      update: withContext(on(group, 'ec2:RevokeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupEgress'), tagged),
-      delete: withContext(on(group, 'ec2:RevokeSecurityGroupEgress'), tagged),
-    };
-  },
+  aws_vpc_security_group_ingress_rule: securityGroupRule('Ingress'),
+  aws_vpc_security_group_egress_rule: securityGroupRule('Egress'),
   aws_cloudfront_distribution: (c, ctx) => {
     const distribution = `arn:aws:cloudfront::${ctx.account}:distribution/${STANDIN_ID}`;
     // Standard logging: CloudFront adds its delivery grant to the log bucket's ACL as the caller.
