@@ -8,8 +8,9 @@ import prettierRecommended from 'eslint-plugin-prettier/recommended';
  *   scope:chat and scope:broadcast may use scope:platform; scope:platform uses only itself.
  *   Tools (tools/*, one project per job) may use libs and, by job, the tools beneath them:
  *   k6 and ci stand alone, emulators may run k6, prices, operations, policy and contract may use
- *   the emulators, operations the prices, and bench, cost and the workflow rehearsals operations. Nothing but a tool may
- *   use a tool, so product code never depends on tools/.
+ *   the emulators, operations the prices, bench, cost and the rehearsal runner operations, and
+ *   each workflow's rehearsal (tools/rehearsals/*) the runner. Nothing but a tool may use a tool,
+ *   so product code never depends on tools/.
  */
 export default [
   ...nx.configs['flat/base'],
@@ -42,6 +43,10 @@ export default [
             { sourceTag: 'tool:contract', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator'] },
             { sourceTag: 'tool:bench', onlyDependOnLibsWithTags: ['type:lib', 'tool:operations', 'tool:emulator', 'tool:k6'] },
             { sourceTag: 'tool:rehearsal', onlyDependOnLibsWithTags: ['type:lib', 'tool:operations', 'tool:emulator', 'tool:k6'] },
+            {
+              sourceTag: 'tool:workflow-rehearsal',
+              onlyDependOnLibsWithTags: ['type:lib', 'tool:rehearsal', 'tool:operations', 'tool:emulator', 'tool:k6'],
+            },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'scope:chat', onlyDependOnLibsWithTags: ['scope:chat', 'scope:platform'] },
             { sourceTag: 'scope:broadcast', onlyDependOnLibsWithTags: ['scope:broadcast', 'scope:chat', 'scope:platform'] },

@@ -24,7 +24,7 @@ interface PostProfile {
 }
 
 const PROFILES: Record<string, PostProfile> = {
-  smoke: { peakPostsPerSecond: 10, rampSeconds: 3, holdSeconds: 5, dropSeconds: 2, preAllocatedVUs: 10, maxVUs: 30 },
+  smoke: { peakPostsPerSecond: 10, rampSeconds: 2, holdSeconds: 3, dropSeconds: 1, preAllocatedVUs: 10, maxVUs: 30 },
   'local-spike': { peakPostsPerSecond: 40, rampSeconds: 10, holdSeconds: 20, dropSeconds: 5, preAllocatedVUs: 30, maxVUs: 100 },
   nightly: { peakPostsPerSecond: 150, rampSeconds: 30, holdSeconds: 60, dropSeconds: 15, preAllocatedVUs: 100, maxVUs: 400 },
   // The platform team's target, from the in-region fleet only (loadtests:fleet --profile

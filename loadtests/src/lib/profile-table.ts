@@ -35,16 +35,17 @@ const NIGHTLY: Profile = {
 };
 
 export const PROFILES: Record<string, Profile> = {
-  // Seconds, for CI: ~60 followers.
+  // Seconds, for CI: ~45 followers. Every suite that checks a fleet or a rehearsal runs it, so it
+  // is as short as a ramp, a hold and a drop can be while each follower still sees several posts.
   smoke: {
     peakFollowersPerSecond: 10,
-    rampSeconds: 3,
-    holdSeconds: 4,
-    dropSeconds: 2,
-    sessionSeconds: 6,
+    rampSeconds: 2,
+    holdSeconds: 3,
+    dropSeconds: 1,
+    sessionSeconds: 4,
     followersPerIteration: 1,
     postIntervalMs: 500,
-    graceMs: 3000,
+    graceMs: 2000,
     preAllocatedVUs: 80,
     maxVUs: 120,
   },

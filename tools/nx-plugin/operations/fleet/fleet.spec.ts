@@ -182,7 +182,7 @@ describe('the local fleet with the real k6', () => {
         requests: r.merged.counters['http_reqs'],
         failedChecks: r.merged.rates['checks']?.fails,
       });
-      // k6 itself starts 74 or 75 of this schedule's iterations from one run to the next (its
+      // k6 itself starts 44 or 45 of this schedule's iterations from one run to the next (its
       // ramp's last arrival falls on the boundary; seen in two single-task runs): a split may
       // differ from a whole run by that boundary iteration, at most one per task, never more.
       const a = counts(one);

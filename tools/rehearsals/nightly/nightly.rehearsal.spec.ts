@@ -15,9 +15,7 @@ import { seedLoadgenInMoto, seedLoadTestTargetInMoto, FLEET_TASK_ENTRYPOINT } fr
 import { holdEcsTasksRunning, motoCliEnv } from '@relay/emulators';
 import { ensureK6 } from '@relay/k6-process';
 import { LocalRuntimeProcess } from '@relay/local-stack';
-import { ArtifactStore } from './artifacts';
-import { ROOT, SHA, startFixture, type Fixture } from './rehearsal-fixture';
-import { WorkflowRehearsal } from './workflow-runner';
+import { ArtifactStore, ROOT, SHA, startFixture, type Fixture, WorkflowRehearsal } from '@relay/rehearsal';
 
 /**
  * nightly-spike.yml, rehearsed end to end with its smoke profiles (workflow_dispatch): edge-up

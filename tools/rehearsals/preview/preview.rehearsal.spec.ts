@@ -2,8 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parameterPath, previewNameForBranch, resolveEnvironment, resourcePrefix, stateLocation } from '@relay/platform-config';
-import { SHA, startFixture, type Fixture } from './rehearsal-fixture';
-import { WorkflowRehearsal } from './workflow-runner';
+import { SHA, startFixture, type Fixture, WorkflowRehearsal } from '@relay/rehearsal';
 
 /**
  * A developer preview, rehearsed from the pull request to its sweep:

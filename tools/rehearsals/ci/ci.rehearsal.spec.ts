@@ -1,6 +1,5 @@
 import { resolveEnvironment, stateLocation } from '@relay/platform-config';
-import { SHA, startFixture, type Fixture } from './rehearsal-fixture';
-import { WorkflowRehearsal } from './workflow-runner';
+import { SHA, startFixture, type Fixture, WorkflowRehearsal } from '@relay/rehearsal';
 
 /**
  * The read-only workflows, rehearsed for dev's account (moto emulates one account: the stag and

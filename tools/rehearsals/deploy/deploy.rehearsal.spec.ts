@@ -2,9 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { IMAGE_TAG_PREFIXES, resolveEnvironment, stateLocation } from '@relay/platform-config';
-import { ArtifactStore } from './artifacts';
-import { ROOT, SHA, startFixture, type Fixture } from './rehearsal-fixture';
-import { copyCheckout, WorkflowRehearsal, type RehearsalOptions } from './workflow-runner';
+import { ArtifactStore, ROOT, SHA, startFixture, type Fixture, copyCheckout, WorkflowRehearsal, type RehearsalOptions } from '@relay/rehearsal';
 
 /**
  * deploy.yml rehearsed for each of dev, stag and prod, from a push to main to the web client
