@@ -82,6 +82,13 @@ function main(): void {
     const wanted = values.projects ? values.projects.split(',') : all;
     const unknown = wanted.filter((p) => !all.includes(p));
     if (unknown.length) throw new BenchFailure(`no such project: ${unknown.join(', ')} (projects: ${all.join(', ')})`);
+    // Each project's file to edit is found before the cold run, so a project with none fails in seconds, not after it.
+    const edits = wanted.map((name) => {
+      const project = JSON.parse(
+        execFileSync('npx', ['nx', 'show', 'project', name, '--json'], { cwd: clone, encoding: 'utf8', env: NX_ENV(cacheDir) }),
+      ) as Project;
+      return { name, project, file: editedFile(clone, project) };
+    });
 
     const cold = nx(clone, cacheDir, ['run-many']);
     const warm = nx(clone, cacheDir, ['run-many']);
@@ -92,11 +99,7 @@ function main(): void {
     console.log(row('run-many, cold cache', cold, String(all.length), ''));
     console.log(row('run-many, warm cache', warm, String(all.length), `target < 5 s: ${warm.seconds < 5 ? 'met' : 'missed'}`));
     const missed: string[] = [];
-    for (const name of wanted) {
-      const project = JSON.parse(
-        execFileSync('npx', ['nx', 'show', 'project', name, '--json'], { cwd: clone, encoding: 'utf8', env: NX_ENV(cacheDir) }),
-      ) as Project;
-      const file = editedFile(clone, project);
+    for (const { name, project, file } of edits) {
       appendFileSync(path.join(clone, file), '\n// bench: a one-line edit\n');
       git('commit', '--quiet', '-am', `bench: touch ${file}`);
       const affected = projectsOf(clone, cacheDir, ['--affected', '--base=HEAD~1', '--head=HEAD']);

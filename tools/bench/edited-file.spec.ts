@@ -15,11 +15,15 @@ describe("bench:affected's one-line edit", () => {
     expect(editableFile(root, 'tools/docs')).toBe('tools/docs/check-docs.mjs');
   });
 
-  it('finds nothing in a project of tests, configuration and fixtures only', () => {
+  it('goes to the test of a project of tests only (a workflow rehearsal)', () => {
+    expect(editableFile(root, 'tools/rehearsals/nightly')).toBe('tools/rehearsals/nightly/nightly.rehearsal.spec.ts');
+  });
+
+  it('finds nothing in a project of configuration and fixtures only', () => {
     const cwd = mkdtempSync(path.join(tmpdir(), 'relay-edit-'));
     mkdirSync(path.join(cwd, 'p/fixtures'), { recursive: true });
     writeFileSync(path.join(cwd, 'p/jest.config.js'), '');
-    writeFileSync(path.join(cwd, 'p/a.spec.ts'), '');
+    writeFileSync(path.join(cwd, 'p/fixtures/a.spec.ts'), '');
     writeFileSync(path.join(cwd, 'p/fixtures/broken.mjs'), '');
     expect(editableFile(cwd, 'p')).toBeUndefined();
   });

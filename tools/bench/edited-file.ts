@@ -4,7 +4,8 @@ import path from 'node:path';
 /**
  * The file a one-line edit goes to: the project's index.ts or main.ts, else its first non-test
  * TypeScript file, else its first JavaScript module that is not configuration (tools/docs is one
- * .mjs): every one of them takes a // comment.
+ * .mjs), else, in a project of tests only (a workflow's rehearsal), its first test: every one of
+ * them takes a // comment.
  */
 export function editableFile(cwd: string, root: string): string | undefined {
   const candidates = ['src/index.ts', 'src/main.ts', 'index.ts'].map((f) => path.join(root, f));
@@ -17,6 +18,7 @@ export function editableFile(cwd: string, root: string): string | undefined {
   const files = walk(root);
   return (
     files.find((f) => f.endsWith('.ts') && !/\.(spec|e2e|rehearsal\.spec)\.ts$/.test(f)) ??
-    files.find((f) => /\.(mjs|cjs|js)$/.test(f) && !/(^|\/)[^/]*\.config\.[cm]?js$/.test(f))
+    files.find((f) => /\.(mjs|cjs|js)$/.test(f) && !/(^|\/)[^/]*\.config\.[cm]?js$/.test(f)) ??
+    files.find((f) => /\.(spec|e2e)\.ts$/.test(f))
   );
 }

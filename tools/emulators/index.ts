@@ -3,6 +3,7 @@
  * the parts moto lacks), the synthesized stacks Terraform would get, and the Python tools' venvs.
  */
 export * from './moto/moto-server';
+export * from './moto/aws-cli';
 export * from './moto/fargate-stand-in';
 export * from './moto/elbv2-capacity-stand-in';
 export * from './moto/sqs-move-task-stand-in';

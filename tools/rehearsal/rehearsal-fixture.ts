@@ -1,9 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolveEnvironment } from '@relay/platform-config';
-import { motoBin, startMoto, type MotoServer } from '@relay/emulators';
+import { awsCli, motoBin, startMoto, type AwsCli, type MotoServer } from '@relay/emulators';
 import { ArtifactStore } from './artifacts';
 import type { RehearsalEvent, RehearsalOptions } from './workflow-runner';
 
@@ -29,8 +29,8 @@ export interface Fixture {
   artifactsDir: string;
   /** Every terraform invocation so far: working directory and arguments. */
   terraform(): { cwd: string; args: string[] }[];
-  /** The aws CLI against moto, as the dev account; JSON out. */
-  aws(...args: string[]): string;
+  /** The aws CLI against moto, as the account the fixture was started for; JSON out. */
+  aws: AwsCli;
   /** What `gh api` answers in the next steps. */
   githubAnswers(json: unknown): void;
   stop(): Promise<void>;
@@ -94,14 +94,7 @@ export async function startFixture(event: RehearsalEvent, notRehearsedJobs: Rehe
         .split('\n')
         .filter(Boolean)
         .map((l) => JSON.parse(l) as { cwd: string; args: string[] }),
-    aws(...args: string[]) {
-      const result = spawnSync('aws', [...args, '--output', 'json'], {
-        encoding: 'utf8',
-        env: { ...options.env, ...options.awsEnv, AWS_REGION: env.region, AWS_DEFAULT_REGION: env.region },
-      });
-      if (result.status !== 0) throw new Error(`aws ${args.join(' ')}: ${result.stderr}`);
-      return result.stdout;
-    },
+    aws: awsCli({ ...options.env, ...options.awsEnv, AWS_REGION: env.region, AWS_DEFAULT_REGION: env.region }),
     githubAnswers: (json) => writeFileSync(githubAnswer, JSON.stringify(json)),
     async stop() {
       await moto.stop();

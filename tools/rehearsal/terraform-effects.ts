@@ -9,19 +9,15 @@
  * to RELAY_REHEARSAL_TF_EFFECTS_LOG, so a rehearsal can see what the night left behind.
  *   node --import tsx tools/rehearsal/terraform-effects.ts <apply|destroy> <stack id>
  */
-import { spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { loadTestTarget, resolveEnvironment } from '@relay/platform-config';
 import { removeLoadTestTargetFromMoto, seedLoadTestTargetInMoto } from '@relay/operations';
+import { awsCli } from '@relay/emulators';
 
 const [action = '', stackId = ''] = process.argv.slice(2);
 const [component, ...rest] = stackId.split('-');
 
-function aws(...args: string[]): string {
-  const result = spawnSync('aws', [...args, '--output', 'json'], { encoding: 'utf8', env: process.env });
-  if (result.status !== 0) throw new Error(`aws ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout;
-}
+const aws = awsCli(process.env);
 
 /** The edge's bounds and admission patterns as the night leaves them, or null where they are gone. */
 function found(env: ReturnType<typeof resolveEnvironment>): { bounds: number[] | null; patterns: string[] | null } {

@@ -7,7 +7,7 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { verifyToken } from '@relay/chat-core';
 import { LOCAL_AUTH } from '@relay/serverless-emulator';
 import { IMAGE_TAG_PREFIXES, resolveEnvironment, stateLocation } from '@relay/platform-config';
-import { motoCliEnv, startMoto, type MotoServer } from '@relay/emulators';
+import { awsCli, motoCliEnv, startMoto, type MotoServer } from '@relay/emulators';
 import { sweep } from './preview-sweep';
 
 /**
@@ -26,11 +26,8 @@ let ssm: SSMClient;
 const awsEnv = () => motoCliEnv(moto, dev.region);
 
 /** The aws CLI from moto's venv (CloudFront has no SDK client in this repo; the tool uses the CLI too). */
-function aws(...args: string[]): unknown {
-  const result = spawnSync('aws', [...args, '--output', 'json'], { encoding: 'utf8', env: awsEnv() });
-  if (result.status !== 0) throw new Error(`aws ${args.join(' ')}: ${result.stderr}`);
-  return JSON.parse(result.stdout || 'null');
-}
+const cli = awsCli(awsEnv);
+const aws = (...args: string[]): unknown => JSON.parse(cli(...args) || 'null');
 
 beforeAll(async () => {
   moto = await startMoto(dev.region, { account: dev.accountId });

@@ -1,6 +1,5 @@
+import type { AwsCli } from '@relay/emulators';
 import { FLEET_ADMISSION_CLOSED, loadTestTarget, type Environment } from '@relay/platform-config';
-
-type Aws = (...args: string[]) => string;
 
 /** The aws CLI's name of an ECS service's scalable target. */
 const scalableTargetArgs = (resourceId: string) => [
@@ -19,7 +18,7 @@ const scalableTargetArgs = (resourceId: string) => [
  * schedule leaves the platform's at night), and where a WAF guards it, the rate rule's exemption
  * set (matching nothing) with the parameter naming it, and the target's URL parameter.
  */
-export function seedLoadTestTargetInMoto(aws: Aws, env: Environment, url = 'http://127.0.0.1:9'): { resourceId: string; setArn: string | null } {
+export function seedLoadTestTargetInMoto(aws: AwsCli, env: Environment, url = 'http://127.0.0.1:9'): { resourceId: string; setArn: string | null } {
   const json = (...args: string[]) => JSON.parse(aws(...args) || 'null') as Record<string, unknown>;
   const { cluster, service, scalableTarget, loadBalancer, admission, urlParameter } = loadTestTarget(env);
   // The load balancer in front of it, in two zones as Network builds it.
@@ -57,7 +56,7 @@ export function seedLoadTestTargetInMoto(aws: Aws, env: Environment, url = 'http
  * What destroying the target stack takes away, from moto: the load balancer, service, cluster,
  * scalable target, exemption set and parameters. Whatever is already gone is skipped.
  */
-export function removeLoadTestTargetFromMoto(aws: Aws, env: Environment): string[] {
+export function removeLoadTestTargetFromMoto(aws: AwsCli, env: Environment): string[] {
   const json = (...args: string[]) => JSON.parse(aws(...args) || 'null') as Record<string, unknown>;
   const { cluster, service, scalableTarget, loadBalancer, admission, urlParameter } = loadTestTarget(env);
   const removed: string[] = [];

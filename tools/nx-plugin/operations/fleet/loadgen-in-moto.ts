@@ -1,3 +1,4 @@
+import type { AwsCli } from '@relay/emulators';
 import { LOADGEN_CONTAINER } from '@relay/infra-constructs';
 import { FLEET_START_MARGIN_MS, loadgenLaunchParameter, loadgenResultsBucket, type Environment } from '@relay/platform-config';
 import type { LaunchConfig } from './remote-fleet';
@@ -10,7 +11,7 @@ import type { LaunchConfig } from './remote-fleet';
  * local processes, up in a second or two).
  */
 export function seedLoadgenInMoto(
-  aws: (...args: string[]) => string,
+  aws: AwsCli,
   env: Environment & { loadgen: NonNullable<Environment['loadgen']> },
   options: { startMarginMs?: number } = {},
 ): LaunchConfig {

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -9,7 +8,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { FLEET_ADMISSION_HEADER, FLEET_START_MARGIN_MS, fleetAdmissionSecret, loadgenLaunchParameter, resolveEnvironment } from '@relay/platform-config';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import { FargateStandIn, holdEcsTasksRunning, motoCliEnv, startMoto, type MotoServer, synthesizeStacks } from '@relay/emulators';
+import { awsCli, FargateStandIn, holdEcsTasksRunning, motoCliEnv, startMoto, type MotoServer, synthesizeStacks } from '@relay/emulators';
 import { FLEET_TASK_ENTRYPOINT } from './fleet-task';
 import { seedLoadgenInMoto } from './loadgen-in-moto';
 import { ensureK6 } from '@relay/k6-process';
@@ -42,15 +41,11 @@ const clockHeaders: (string | undefined)[] = [];
 const awsEnv = () => motoCliEnv(moto, stag.region);
 
 /** The aws CLI from moto's venv, for what the loadgen stack would have created (no EC2 SDK client here). */
-function aws(...args: string[]): Record<string, unknown> {
-  const result = spawnSync('aws', [...args, '--output', 'json'], { encoding: 'utf8', env: awsEnv() });
-  if (result.status !== 0) throw new Error(`aws ${args.join(' ')}: ${result.stderr}`);
-  return JSON.parse(result.stdout || 'null') as Record<string, unknown>;
-}
+const aws = awsCli(awsEnv);
 
 /** The loadgen stack as applied (in moto), and what the orchestrator reads of it is what the stack writes. */
 function deployFleet(options: { startMarginMs?: number } = {}): LaunchConfig {
-  const launch = seedLoadgenInMoto((...args) => JSON.stringify(aws(...args)), { ...stag, loadgen: stag.loadgen! }, options);
+  const launch = seedLoadgenInMoto(aws, { ...stag, loadgen: stag.loadgen! }, options);
   const synthesized = synthesizeStacks({ RELAY_ENVS: 'stag', RELAY_COMPONENTS: 'loadgen' })['loadgen-stag']!;
   const parameter = Object.values(synthesized.resource['aws_ssm_parameter']!).find((p) => p['name'] === loadgenLaunchParameter(stag))!;
   const written = JSON.parse(String(parameter['value'])) as Record<string, unknown>;

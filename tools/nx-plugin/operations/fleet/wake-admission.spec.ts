@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
@@ -14,7 +13,7 @@ import {
   resolveEnvironment,
 } from '@relay/platform-config';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { Elbv2CapacityStandIn, FargateStandIn, holdEcsTasksRunning, motoCliEnv, startMoto, type MotoServer } from '@relay/emulators';
+import { awsCli, Elbv2CapacityStandIn, FargateStandIn, holdEcsTasksRunning, motoCliEnv, startMoto, type MotoServer } from '@relay/emulators';
 import { FLEET_TASK_ENTRYPOINT } from './fleet-task';
 import { seedLoadTestTargetInMoto } from './load-test-target-in-moto';
 import { admitFleet, closeAdmission } from './admission';
@@ -42,11 +41,7 @@ let readyUrl: string;
 let admitted: string | undefined;
 const seen: (string | undefined)[] = [];
 
-const aws = (...args: string[]) => {
-  const result = spawnSync('aws', [...args, '--output', 'json'], { encoding: 'utf8', env: motoCliEnv(moto, stag.region) });
-  if (result.status !== 0) throw new Error(`aws ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout;
-};
+const aws = awsCli(() => motoCliEnv(moto, stag.region));
 
 /** The Fargate stand-in for its Application Auto Scaling part only: it runs no task here. */
 function scalingStandIn(): FargateStandIn {

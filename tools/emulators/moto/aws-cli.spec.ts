@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { awsCli, awsCliDriverUrl } from './aws-cli';
+import { motoCliEnv, startMoto, type MotoServer } from './moto-server';
+
+/**
+ * The kept-loaded CLI answers as the CLI run as a process of its own would, against real moto:
+ * the same output, the same failures with the same messages, each command with its own
+ * environment (two accounts through one driver), and it does not outlive the process it serves.
+ */
+jest.setTimeout(120_000);
+
+let dev: MotoServer;
+let stag: MotoServer;
+const region = 'ap-northeast-2';
+
+beforeAll(async () => {
+  [dev, stag] = await Promise.all([startMoto(region, { account: '111111111111' }), startMoto(region, { account: '222222222222' })]);
+});
+afterAll(async () => Promise.all([dev?.stop(), stag?.stop()]));
+
+/** What a call answers: its output, or the message it failed with. */
+function outcome(call: () => string): { stdout: string } | { error: string } {
+  try {
+    return { stdout: call() };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+describe('the aws CLI against moto, kept loaded', () => {
+  it('answers as a process of its own would: output, a service error, a usage error', () => {
+    const env = motoCliEnv(dev, region);
+    const driver = awsCli(env);
+    const process_ = awsCli(env, { via: 'process' });
+    driver('ssm', 'put-parameter', '--name', '/relay/dev/a', '--type', 'String', '--value', 'one');
+    process_('ssm', 'put-parameter', '--name', '/relay/dev/b', '--type', 'String', '--value', 'two');
+    const calls: string[][] = [
+      ['ssm', 'get-parameters', '--names', '/relay/dev/a', '/relay/dev/b'],
+      ['ssm', 'get-parameter', '--name', '/relay/dev/missing'],
+      ['ssm', 'get-parameter', '--no-such-option'],
+      ['ssm', 'put-parameter', '--cli-input-json', JSON.stringify({ Name: '/relay/dev/a', Type: 'String', Value: 'again' })],
+    ];
+    for (const args of calls) expect([args, outcome(() => driver(...args))]).toEqual([args, outcome(() => process_(...args))]);
+    const [found, missing, usage, conflict] = calls.map((args) => outcome(() => driver(...args)));
+    expect(JSON.parse((found as { stdout: string }).stdout).Parameters.map((p: { Value: string }) => p.Value)).toEqual(['one', 'two']);
+    expect(missing).toEqual({ error: expect.stringContaining('ParameterNotFound') });
+    expect(usage).toEqual({ error: expect.stringContaining('--no-such-option') });
+    expect(conflict).toEqual({ error: expect.stringContaining('ParameterAlreadyExists') });
+    expect(awsCliDriverUrl()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  });
+
+  it('runs each command in its own environment: two accounts through one driver', () => {
+    const identity = (moto: MotoServer) => JSON.parse(awsCli(() => motoCliEnv(moto, region))('sts', 'get-caller-identity')).Account as string;
+    expect([identity(dev), identity(stag), identity(dev)]).toEqual(['111111111111', '222222222222', '111111111111']);
+    // Nothing of one command's environment is left for the next: without credentials it fails.
+    const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...bare } = motoCliEnv(dev, region);
+    expect(outcome(() => awsCli(bare)('sts', 'get-caller-identity'))).toEqual({ error: expect.stringContaining('credentials') });
+  });
+
+  it('stops serving once the process it serves has exited', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '-e', `console.log(require(${JSON.stringify(path.join(__dirname, 'aws-cli.ts'))}).awsCliDriverUrl())`],
+      {
+        cwd: path.resolve(__dirname, '../../..'),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let url = '';
+    child.stdout.on('data', (chunk: Buffer) => (url += chunk.toString()));
+    await new Promise((resolve) => child.once('exit', resolve));
+    url = url.trim();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const answers = async () =>
+      fetch(url, { method: 'POST', body: JSON.stringify({ args: ['--version'], env: {} }) }).then(
+        () => true,
+        () => false,
+      );
+    const deadline = Date.now() + 30_000;
+    while ((await answers()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(await answers()).toBe(false);
+  });
+});

@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { motoBin } from './moto-server';
+
+/** The aws CLI as the tests and rehearsals seed and read moto with: arguments in, JSON text out. */
+export type AwsCli = (...args: string[]) => string;
+
+interface Outcome {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const DRIVER = path.join(__dirname, 'aws-cli-driver.py');
+
+let driver: string | null | undefined;
+
+/** This process's kept-loaded CLI (aws-cli-driver.py), started on first use: its URL, or null where curl is missing. */
+export function awsCliDriverUrl(): string | null {
+  if (driver !== undefined) return driver;
+  if (spawnSync('curl', ['--version']).status !== 0) return (driver = null);
+  const started = spawnSync(path.join(motoBin(), 'python3'), [DRIVER, String(process.pid)], {
+    encoding: 'utf8',
+    env: { PATH: process.env['PATH'], HOME: process.env['HOME'] ?? tmpdir() },
+  });
+  if (started.status !== 0) throw new Error(`the aws CLI driver did not start: ${started.stderr}`);
+  return (driver = `http://127.0.0.1:${started.stdout.trim()}/`);
+}
+
+function defined(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+function viaDriver(url: string, args: string[], env: NodeJS.ProcessEnv): Outcome {
+  const sent = spawnSync('curl', ['--silent', '--show-error', '--fail', '--max-time', '300', '--data-binary', '@-', url], {
+    encoding: 'utf8',
+    input: JSON.stringify({ args, env: defined(env) }),
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (sent.status !== 0) throw new Error(`the aws CLI driver did not answer aws ${args.join(' ')}: ${sent.stderr}`);
+  return JSON.parse(sent.stdout) as Outcome;
+}
+
+function viaProcess(args: string[], env: NodeJS.ProcessEnv): Outcome {
+  const run = spawnSync('aws', args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/**
+ * The aws CLI from moto's venv with `env` (or what `env()` returns at each call) as its whole
+ * environment; JSON out, and an error carrying its stderr when it exits non-zero. Each command
+ * runs in this process's kept-loaded CLI (aws-cli-driver.py: ~0.5 s of start-up paid once, not
+ * per call), or as a process of its own with `via: 'process'` or where curl is missing: the same
+ * CLI, the same answers.
+ */
+export function awsCli(env: NodeJS.ProcessEnv | (() => NodeJS.ProcessEnv), options: { via?: 'driver' | 'process' } = {}): AwsCli {
+  return (...args) => {
+    const argv = [...args, '--output', 'json'];
+    const vars = typeof env === 'function' ? env() : env;
+    const url = options.via === 'process' ? null : awsCliDriverUrl();
+    const outcome = url ? viaDriver(url, argv, vars) : viaProcess(argv, vars);
+    if (outcome.status !== 0) throw new Error(`aws ${args.join(' ')}: ${outcome.stderr}`);
+    return outcome.stdout;
+  };
+}
