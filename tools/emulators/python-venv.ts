@@ -1,25 +1,77 @@
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
+const ROOT = path.resolve(__dirname, '../..');
+const LOCK_WAIT_MS = 20 * 60_000;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * `install` with `lock` (a directory, created atomically) held: Nx runs several test targets at
+ * once, and two of them installing one venv side by side broke both (one recreating it under the
+ * other's pip). A lock whose owner has exited is taken over. Hand-written because the install is
+ * one blocking call of minutes, during which a lock library's heartbeat (proper-lockfile's mtime
+ * refresh) cannot run and others would take the lock as stale.
+ */
+function whileLocked<T>(lock: string, install: () => T): T {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  const owner = path.join(lock, 'pid');
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(owner, String(process.pid));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    // No pid yet: its owner is between mkdir and writing it, so it is alive.
+    const pid = existsSync(owner) ? Number(readFileSync(owner, 'utf8')) : 0;
+    if (pid && !alive(pid)) rmSync(lock, { recursive: true, force: true });
+    else if (Date.now() > deadline) throw new Error(`${lock} is still held by process ${pid} after ${LOCK_WAIT_MS / 60_000} minutes`);
+    else sleep(250);
+  }
+  try {
+    return install();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /**
  * A Python tool from PyPI in a venv of its own under .tools/<name>-venv, installed from a pinned
- * requirements file on first use and again whenever that file changes. Returns the venv's bin/.
+ * requirements file on first use and again whenever that file changes, by one process at a time
+ * (the others wait and find it installed). Returns the venv's bin/.
  */
 export function ensureVenv(name: string, requirements: string): string {
-  const root = path.resolve(__dirname, '../..');
-  const venv = path.join(root, '.tools', `${name}-venv`);
+  const venv = path.join(ROOT, '.tools', `${name}-venv`);
   const stamp = path.join(venv, '.requirements');
-  if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== readFileSync(requirements, 'utf8')) {
-    const steps: [string, string[]][] = [
-      ['python3', ['-m', 'venv', venv]],
-      [path.join(venv, 'bin/pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', requirements]],
-    ];
-    for (const [command, args] of steps) {
-      const result = spawnSync(command, args, { encoding: 'utf8' });
-      if (result.status !== 0) throw new Error(`installing ${name} failed (${command} ${args.join(' ')}):\n${result.stderr}`);
-    }
-    cpSync(requirements, stamp);
+  const current = () => existsSync(stamp) && readFileSync(stamp, 'utf8') === readFileSync(requirements, 'utf8');
+  if (!current()) {
+    mkdirSync(path.dirname(venv), { recursive: true });
+    whileLocked(`${venv}.lock`, () => {
+      if (current()) return;
+      const steps: [string, string[]][] = [
+        ['python3', ['-m', 'venv', venv]],
+        [path.join(venv, 'bin/pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', requirements]],
+      ];
+      for (const [command, args] of steps) {
+        const result = spawnSync(command, args, { encoding: 'utf8' });
+        if (result.status !== 0) throw new Error(`installing ${name} failed (${command} ${args.join(' ')}):\n${result.stderr ?? result.error?.message}`);
+      }
+      cpSync(requirements, stamp);
+    });
   }
   return path.join(venv, 'bin');
 }
