@@ -49,12 +49,15 @@ describe('ensureVenv, beside other installs', () => {
     expect(existsSync(path.join(venv, '.requirements'))).toBe(true);
   });
 
-  it('takes over a lock whose owner has exited', async () => {
-    const gone = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' }).stdout.trim();
-    mkdirSync(lock, { recursive: true });
-    writeFileSync(path.join(lock, 'pid'), gone);
-    expect(await install()).toEqual({ status: 0, stderr: '' });
-    expect(existsSync(lock)).toBe(false);
+  it('takes over a lock whose owner has exited, or that names no owner', async () => {
+    const gone = spawnSync('true').pid;
+    for (const pid of [String(gone), '']) {
+      rmSync(venv, { recursive: true, force: true });
+      mkdirSync(lock, { recursive: true });
+      writeFileSync(path.join(lock, 'pid'), pid);
+      expect(await install()).toEqual({ status: 0, stderr: '' });
+      expect(existsSync(lock)).toBe(false);
+    }
   });
 
   it('ends with the venv installed when three processes install it at once', async () => {

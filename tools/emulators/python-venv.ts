@@ -4,6 +4,8 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
 const LOCK_WAIT_MS = 20 * 60_000;
+/** A lock that names no owner for this long lost its owner between creating it and writing its pid. */
+const UNOWNED_MS = 10_000;
 
 function alive(pid: number): boolean {
   try {
@@ -21,13 +23,15 @@ function sleep(ms: number): void {
 /**
  * `install` with `lock` (a directory, created atomically) held: Nx runs several test targets at
  * once, and two of them installing one venv side by side broke both (one recreating it under the
- * other's pip). A lock whose owner has exited is taken over. Hand-written because the install is
- * one blocking call of minutes, during which a lock library's heartbeat (proper-lockfile's mtime
- * refresh) cannot run and others would take the lock as stale.
+ * other's pip). A lock that names no live owner (its owner exited, or died before writing its
+ * pid) is taken over. Hand-written because the install is one blocking call of minutes, during
+ * which a lock library's heartbeat (proper-lockfile's mtime refresh) cannot run and others would
+ * take the lock as stale.
  */
 function whileLocked<T>(lock: string, install: () => T): T {
   const deadline = Date.now() + LOCK_WAIT_MS;
   const owner = path.join(lock, 'pid');
+  let unownedSince: number | undefined;
   for (;;) {
     try {
       mkdirSync(lock);
@@ -36,9 +40,12 @@ function whileLocked<T>(lock: string, install: () => T): T {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    // No pid yet: its owner is between mkdir and writing it, so it is alive.
-    const pid = existsSync(owner) ? Number(readFileSync(owner, 'utf8')) : 0;
-    if (pid && !alive(pid)) rmSync(lock, { recursive: true, force: true });
+    const pid = existsSync(owner) ? Number(readFileSync(owner, 'utf8').trim()) : NaN;
+    // No pid yet: its owner is most likely between mkdir and writing it.
+    if (!Number.isInteger(pid) || pid <= 0) unownedSince ??= Date.now();
+    else unownedSince = undefined;
+    const stale = unownedSince === undefined ? !alive(pid) : Date.now() - unownedSince > UNOWNED_MS;
+    if (stale) rmSync(lock, { recursive: true, force: true });
     else if (Date.now() > deadline) throw new Error(`${lock} is still held by process ${pid} after ${LOCK_WAIT_MS / 60_000} minutes`);
     else sleep(250);
   }
