@@ -28,29 +28,58 @@ from awscli.clidriver import create_clidriver
 BASE = dict(os.environ)
 
 
+def command(body):
+    """The request's arguments and environment, or None where it is not {"args": [str], "env": {str: str}}."""
+    try:
+        request = json.loads(body)
+    except ValueError:
+        return None
+    args, env = (request.get("args"), request.get("env")) if isinstance(request, dict) else (None, None)
+    if not (isinstance(args, list) and all(isinstance(a, str) for a in args)):
+        return None
+    if not (isinstance(env, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in env.items())):
+        return None
+    return args, env
+
+
 class Handler(BaseHTTPRequestHandler):
+    def answer(self, code, payload):
+        body = json.dumps(payload).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def do_POST(self):
-        request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        try:
+            length = int(self.headers.get("Content-Length", ""))
+        except ValueError:
+            return self.answer(411, {"error": "a Content-Length is required"})
+        parsed = command(self.rfile.read(length))
+        if parsed is None:
+            return self.answer(400, {"error": 'expected {"args": [string], "env": {string: string}}'})
+        args, env = parsed
         os.environ.clear()
         os.environ.update(BASE)
-        os.environ.update(request["env"])
+        os.environ.update(env)
         # Its usage errors name the program as argparse finds it in argv[0].
-        sys.argv = ["aws", *request["args"]]
+        sys.argv = ["aws", *args]
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
-                status = create_clidriver().main(request["args"])
+                status = create_clidriver().main(args)
             except SystemExit as exit:
                 status = exit.code if isinstance(exit.code, int) else 1
             except Exception:
                 traceback.print_exc()
                 status = 255
-        body = json.dumps({"status": status, "stdout": out.getvalue(), "stderr": err.getvalue()}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.answer(200, {"status": status, "stdout": out.getvalue(), "stderr": err.getvalue()})
+
+    def refuse(self):
+        self.answer(405, {"error": "POST a command"})
+
+    do_GET = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = refuse
 
     def log_message(self, *args):
         pass

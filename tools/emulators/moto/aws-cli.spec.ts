@@ -60,6 +60,16 @@ describe('the aws CLI against moto, kept loaded', () => {
     expect(outcome(() => awsCli(bare)('sts', 'get-caller-identity'))).toEqual({ error: expect.stringContaining('credentials') });
   });
 
+  it('answers a malformed request 4xx, and goes on serving', async () => {
+    const url = awsCliDriverUrl()!;
+    const statusOf = (init: RequestInit) => fetch(url, init).then((r) => r.status);
+    const bodies = ['not json', '[]', '{"args": "ssm", "env": {}}', '{"args": [1], "env": {}}', '{"args": [], "env": {"A": 1}}', '{"args": []}'];
+    expect(await Promise.all(bodies.map((body) => statusOf({ method: 'POST', body })))).toEqual(bodies.map(() => 400));
+    expect(await statusOf({ method: 'GET' })).toBe(405);
+    expect(await statusOf({ method: 'DELETE' })).toBe(405);
+    expect(JSON.parse(awsCli(motoCliEnv(dev, region))('sts', 'get-caller-identity')).Account).toBe('111111111111');
+  });
+
   it('stops serving once the process it serves has exited', async () => {
     const child = spawn(
       process.execPath,
