@@ -16,6 +16,15 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The pid a lock names, NaN where it names none (not written yet, or the lock just went away). */
+function ownerOf(file: string): number {
+  try {
+    return Number(readFileSync(file, 'utf8').trim());
+  } catch {
+    return NaN;
+  }
+}
+
 function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
@@ -26,7 +35,8 @@ function sleep(ms: number): void {
  * other's pip). A lock that names no live owner (its owner exited, or died before writing its
  * pid) is taken over. Hand-written because the install is one blocking call of minutes, during
  * which a lock library's heartbeat (proper-lockfile's mtime refresh) cannot run and others would
- * take the lock as stale.
+ * take the lock as stale. Two waiters taking over one stale lock at the same instant may both
+ * install; a stale lock only follows an install that was killed, so that is left.
  */
 function whileLocked<T>(lock: string, install: () => T): T {
   const deadline = Date.now() + LOCK_WAIT_MS;
@@ -40,7 +50,7 @@ function whileLocked<T>(lock: string, install: () => T): T {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const pid = existsSync(owner) ? Number(readFileSync(owner, 'utf8').trim()) : NaN;
+    const pid = ownerOf(owner);
     // No pid yet: its owner is most likely between mkdir and writing it.
     if (!Number.isInteger(pid) || pid <= 0) unownedSince ??= Date.now();
     else unownedSince = undefined;
