@@ -7,11 +7,12 @@ import { parse } from 'yaml';
 
 /**
  * A job that builds projects with `nx run-many -t build` and uploads artifacts uploads exactly
- * what those builds declare as outputs. Where the two part (a project's output moved, an upload path edited),
- * the later jobs download nothing, and only a rehearsal of the whole workflow would notice. This
- * check is that rehearsal's cheap half: with it, an edit to a built project need not re-run the
- * deploy rehearsal (the project's own build proves the rest), and `ci` declares every project a
- * workflow builds as an implicit dependency, so `nx affected` runs this check on their edits.
+ * what those builds declare as outputs. Where the two part (a project's output moved, an upload
+ * path edited), the later jobs download nothing, and only a rehearsal of the whole workflow would
+ * notice. This check is that rehearsal's cheap half: with it, an edit to a built project need not
+ * re-run the deploy rehearsal (the project's own build proves the rest), and `ci` declares every
+ * project a workflow builds as an implicit dependency, so `nx affected` runs this check on their
+ * edits.
  */
 jest.setTimeout(120_000);
 

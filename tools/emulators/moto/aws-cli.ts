@@ -4,7 +4,11 @@ import path from 'node:path';
 import { motoBin } from './moto-server';
 
 /** The aws CLI as the tests and rehearsals seed and read moto with: arguments in, JSON text out. */
-export type AwsCli = (...args: string[]) => string;
+export interface AwsCli {
+  (...args: string[]): string;
+  /** The same call, its answer parsed (null where the command prints nothing). */
+  json<T = Record<string, unknown>>(...args: string[]): T;
+}
 
 interface Outcome {
   status: number | null;
@@ -55,7 +59,7 @@ function viaProcess(args: string[], env: NodeJS.ProcessEnv): Outcome {
  * CLI, the same answers.
  */
 export function awsCli(env: NodeJS.ProcessEnv | (() => NodeJS.ProcessEnv), options: { via?: 'driver' | 'process' } = {}): AwsCli {
-  return (...args) => {
+  const aws = (...args: string[]) => {
     const argv = [...args, '--output', 'json'];
     const vars = typeof env === 'function' ? env() : env;
     const url = options.via === 'process' ? null : awsCliDriverUrl();
@@ -63,4 +67,5 @@ export function awsCli(env: NodeJS.ProcessEnv | (() => NodeJS.ProcessEnv), optio
     if (outcome.status !== 0) throw new Error(`aws ${args.join(' ')}: ${outcome.stderr}`);
     return outcome.stdout;
   };
+  return Object.assign(aws, { json: <T>(...args: string[]) => JSON.parse(aws(...args) || 'null') as T });
 }

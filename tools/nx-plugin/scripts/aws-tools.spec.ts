@@ -26,8 +26,7 @@ let ssm: SSMClient;
 const awsEnv = () => motoCliEnv(moto, dev.region);
 
 /** The aws CLI from moto's venv (CloudFront has no SDK client in this repo; the tool uses the CLI too). */
-const cli = awsCli(awsEnv);
-const aws = (...args: string[]): unknown => JSON.parse(cli(...args) || 'null');
+const aws = awsCli(awsEnv).json<unknown>;
 
 beforeAll(async () => {
   moto = await startMoto(dev.region, { account: dev.accountId });

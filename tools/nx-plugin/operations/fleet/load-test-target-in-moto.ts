@@ -19,14 +19,13 @@ const scalableTargetArgs = (resourceId: string) => [
  * set (matching nothing) with the parameter naming it, and the target's URL parameter.
  */
 export function seedLoadTestTargetInMoto(aws: AwsCli, env: Environment, url = 'http://127.0.0.1:9'): { resourceId: string; setArn: string | null } {
-  const json = (...args: string[]) => JSON.parse(aws(...args) || 'null') as Record<string, unknown>;
   const { cluster, service, scalableTarget, loadBalancer, admission, urlParameter } = loadTestTarget(env);
   // The load balancer in front of it, in two zones as Network builds it.
-  const vpc = (json('ec2', 'create-vpc', '--cidr-block', '10.42.0.0/16')['Vpc'] as { VpcId: string }).VpcId;
+  const vpc = (aws.json('ec2', 'create-vpc', '--cidr-block', '10.42.0.0/16')['Vpc'] as { VpcId: string }).VpcId;
   const subnets = ['a', 'c'].map(
     (zone, i) =>
       (
-        json('ec2', 'create-subnet', '--vpc-id', vpc, '--cidr-block', `10.42.${i * 16}.0/20`, '--availability-zone', `${env.region}${zone}`)['Subnet'] as {
+        aws.json('ec2', 'create-subnet', '--vpc-id', vpc, '--cidr-block', `10.42.${i * 16}.0/20`, '--availability-zone', `${env.region}${zone}`)['Subnet'] as {
           SubnetId: string;
         }
       ).SubnetId,
@@ -38,7 +37,7 @@ export function seedLoadTestTargetInMoto(aws: AwsCli, env: Environment, url = 'h
   aws('application-autoscaling', 'register-scalable-target', ...scalableTargetArgs(scalableTarget), '--min-capacity', '0', '--max-capacity', '0');
   aws('ssm', 'put-parameter', '--cli-input-json', JSON.stringify({ Name: urlParameter, Type: 'String', Value: url, Overwrite: true }));
   if (!admission) return { resourceId: scalableTarget, setArn: null };
-  const created = json(
+  const created = aws.json(
     'wafv2',
     'create-regex-pattern-set',
     '--name',
@@ -57,7 +56,6 @@ export function seedLoadTestTargetInMoto(aws: AwsCli, env: Environment, url = 'h
  * scalable target, exemption set and parameters. Whatever is already gone is skipped.
  */
 export function removeLoadTestTargetFromMoto(aws: AwsCli, env: Environment): string[] {
-  const json = (...args: string[]) => JSON.parse(aws(...args) || 'null') as Record<string, unknown>;
   const { cluster, service, scalableTarget, loadBalancer, admission, urlParameter } = loadTestTarget(env);
   const removed: string[] = [];
   const attempt = (what: string, remove: () => unknown) => {
@@ -69,7 +67,7 @@ export function removeLoadTestTargetFromMoto(aws: AwsCli, env: Environment): str
     }
   };
   attempt(`load balancer ${loadBalancer}`, () => {
-    const [lb] = json('elbv2', 'describe-load-balancers', '--names', loadBalancer)['LoadBalancers'] as { LoadBalancerArn: string }[];
+    const [lb] = aws.json('elbv2', 'describe-load-balancers', '--names', loadBalancer)['LoadBalancers'] as { LoadBalancerArn: string }[];
     if (!lb) throw new Error('gone');
     aws('elbv2', 'delete-load-balancer', '--load-balancer-arn', lb.LoadBalancerArn);
   });
@@ -78,9 +76,9 @@ export function removeLoadTestTargetFromMoto(aws: AwsCli, env: Environment): str
   attempt(`cluster ${cluster}`, () => aws('ecs', 'delete-cluster', '--cluster', cluster));
   if (admission) {
     attempt(`exemption set ${admission.regexPatternSet}`, () => {
-      const { Parameter } = json('ssm', 'get-parameter', '--name', admission.setArnParameter) as { Parameter: { Value: string } };
+      const { Parameter } = aws.json('ssm', 'get-parameter', '--name', admission.setArnParameter) as { Parameter: { Value: string } };
       const [, id = ''] = /\/([^/]+)$/.exec(Parameter.Value) ?? [];
-      const { LockToken } = json('wafv2', 'get-regex-pattern-set', '--name', admission.regexPatternSet, '--scope', 'REGIONAL', '--id', id) as {
+      const { LockToken } = aws.json('wafv2', 'get-regex-pattern-set', '--name', admission.regexPatternSet, '--scope', 'REGIONAL', '--id', id) as {
         LockToken: string;
       };
       aws('wafv2', 'delete-regex-pattern-set', '--name', admission.regexPatternSet, '--scope', 'REGIONAL', '--id', id, '--lock-token', LockToken);

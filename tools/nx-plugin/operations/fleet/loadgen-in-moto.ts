@@ -15,14 +15,13 @@ export function seedLoadgenInMoto(
   env: Environment & { loadgen: NonNullable<Environment['loadgen']> },
   options: { startMarginMs?: number } = {},
 ): LaunchConfig {
-  const json = (...args: string[]) => JSON.parse(aws(...args) || 'null') as Record<string, unknown>;
   const name = `relay-${env.name}-loadgen`;
-  const vpc = (json('ec2', 'create-vpc', '--cidr-block', '10.41.0.0/16')['Vpc'] as { VpcId: string }).VpcId;
+  const vpc = (aws.json('ec2', 'create-vpc', '--cidr-block', '10.41.0.0/16')['Vpc'] as { VpcId: string }).VpcId;
   // moto names an awsvpc task's interface only in a VPC with DNS hostnames, as Network creates it.
   aws('ec2', 'modify-vpc-attribute', '--vpc-id', vpc, '--enable-dns-hostnames', '{"Value":true}');
-  const subnet = (json('ec2', 'create-subnet', '--vpc-id', vpc, '--cidr-block', '10.41.0.0/20')['Subnet'] as { SubnetId: string }).SubnetId;
-  const group = json('ec2', 'create-security-group', '--group-name', `${name}-task`, '--description', 'fleet', '--vpc-id', vpc)['GroupId'] as string;
-  const cluster = (json('ecs', 'create-cluster', '--cluster-name', name)['cluster'] as { clusterArn: string }).clusterArn;
+  const subnet = (aws.json('ec2', 'create-subnet', '--vpc-id', vpc, '--cidr-block', '10.41.0.0/20')['Subnet'] as { SubnetId: string }).SubnetId;
+  const group = aws.json('ec2', 'create-security-group', '--group-name', `${name}-task`, '--description', 'fleet', '--vpc-id', vpc)['GroupId'] as string;
+  const cluster = (aws.json('ecs', 'create-cluster', '--cluster-name', name)['cluster'] as { clusterArn: string }).clusterArn;
   const { cpu, memoryMb } = env.loadgen;
   aws(
     'ecs',
