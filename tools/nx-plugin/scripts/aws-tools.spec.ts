@@ -8,6 +8,7 @@ import { verifyToken } from '@relay/chat-core';
 import { LOCAL_AUTH } from '@relay/serverless-emulator';
 import { IMAGE_TAG_PREFIXES, resolveEnvironment, stateLocation } from '@relay/platform-config';
 import { awsCli, motoCliEnv, startMoto, type MotoServer } from '@relay/emulators';
+import { seedWebInMoto } from '../operations/web/web-in-moto';
 import { sweep } from './preview-sweep';
 
 /**
@@ -85,27 +86,10 @@ describe('edge-left-up.ts (drift.yml: the load-test edge outside the nightly win
 describe('publish-web.sh', () => {
   it('uploads immutable assets, a no-cache index and config.json with the env’s WebSocket URL, then invalidates', async () => {
     const bucket = `relay-dev-web-${dev.accountId}`;
-    await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: 'ap-northeast-2' } }));
-    const distributionConfig = {
-      CallerReference: 'relay-test',
-      Comment: 'relay-dev web client',
-      Enabled: true,
-      Origins: { Quantity: 1, Items: [{ Id: 'web-bucket', DomainName: `${bucket}.s3.amazonaws.com`, S3OriginConfig: { OriginAccessIdentity: '' } }] },
-      DefaultCacheBehavior: {
-        TargetOriginId: 'web-bucket',
-        ViewerProtocolPolicy: 'redirect-to-https',
-        ForwardedValues: { QueryString: false, Cookies: { Forward: 'none' } },
-        MinTTL: 0,
-      },
-    };
-    const { Distribution } = aws('cloudfront', 'create-distribution', '--distribution-config', JSON.stringify(distributionConfig)) as {
-      Distribution: { Id: string };
-    };
-    const distributionId = Distribution.Id;
-    const put = (name: string, value: string) => ssm.send(new PutParameterCommand({ Name: `/relay/dev/${name}`, Value: value, Type: 'String' }));
-    await put('web/bucket', bucket);
-    await put('web/distribution-id', distributionId);
-    await put('chat/ws-url', 'wss://abc123.execute-api.ap-northeast-2.amazonaws.com/live');
+    const { distributionId } = seedWebInMoto(awsCli(awsEnv), 'dev', bucket);
+    await ssm.send(
+      new PutParameterCommand({ Name: '/relay/dev/chat/ws-url', Value: 'wss://abc123.execute-api.ap-northeast-2.amazonaws.com/live', Type: 'String' }),
+    );
     const dist = mkdtempSync(path.join(tmpdir(), 'relay-web-'));
     mkdirSync(path.join(dist, 'assets'));
     writeFileSync(path.join(dist, 'index.html'), '<!doctype html><script src="/assets/app-1a2b3c.js"></script>');

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { IMAGE_TAG_PREFIXES, resolveEnvironment, stateLocation } from '@relay/platform-config';
+import { seedWebInMoto } from '@relay/operations';
 import { ArtifactStore, ROOT, SHA, startFixture, type Fixture, copyCheckout, WorkflowRehearsal, type RehearsalOptions } from '@relay/rehearsal';
 
 /**
@@ -36,33 +37,8 @@ function seedAccount(fixture: Fixture, envName: string): void {
     };
     aws('ssm', 'put-parameter', '--name', `/relay/${envName}/${service}/image-digest`, '--type', 'String', '--value', pushed.image.imageId.imageDigest);
   }
-  aws('s3api', 'create-bucket', '--bucket', site, '--create-bucket-configuration', 'LocationConstraint=ap-northeast-2');
-  const distribution = JSON.parse(
-    aws(
-      'cloudfront',
-      'create-distribution',
-      '--distribution-config',
-      JSON.stringify({
-        CallerReference: 'rehearsal',
-        Comment: `relay-${envName} web client`,
-        Enabled: true,
-        Origins: { Quantity: 1, Items: [{ Id: 'site', DomainName: `${site}.s3.amazonaws.com`, S3OriginConfig: { OriginAccessIdentity: '' } }] },
-        DefaultCacheBehavior: {
-          TargetOriginId: 'site',
-          ViewerProtocolPolicy: 'redirect-to-https',
-          ForwardedValues: { QueryString: false, Cookies: { Forward: 'none' } },
-          MinTTL: 0,
-        },
-      }),
-    ),
-  ) as { Distribution: { Id: string } };
-  for (const [name, value] of [
-    ['web/bucket', site],
-    ['web/distribution-id', distribution.Distribution.Id],
-    ['chat/ws-url', `wss://api.${envName}.example/live`],
-  ] as const) {
-    aws('ssm', 'put-parameter', '--name', `/relay/${envName}/${name}`, '--type', 'String', '--value', value);
-  }
+  seedWebInMoto(fixture.aws, envName, site);
+  aws('ssm', 'put-parameter', '--name', `/relay/${envName}/chat/ws-url`, '--type', 'String', '--value', `wss://api.${envName}.example/live`);
   aws('s3api', 'create-bucket', '--bucket', stateLocation(env, 'chat').bucket, '--create-bucket-configuration', 'LocationConstraint=ap-northeast-2');
 }
 
