@@ -1,21 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import {
-  DEPLOYED_TOKEN_CLAIMS,
-  FLEET_ADMISSION_CLOSED,
-  fleetAdmissionSecret,
-  loadgenLaunchParameter,
-  loadTestTarget,
-  resolveEnvironment,
-} from '@relay/platform-config';
+import { DEPLOYED_TOKEN_CLAIMS, FLEET_ADMISSION_CLOSED, fleetAdmissionSecret, loadTestTarget } from '@relay/platform-config';
 import { seedLoadgenInMoto, seedLoadTestTargetInMoto, FLEET_TASK_ENTRYPOINT } from '@relay/operations';
 import { holdEcsTasksRunning, motoCliEnv } from '@relay/emulators';
 import { ensureK6 } from '@relay/k6-process';
 import { LocalRuntimeProcess } from '@relay/local-stack';
-import { ArtifactStore, ROOT, SHA, startFixture, type Fixture, WorkflowRehearsal } from '@relay/rehearsal';
+import { ROOT, type Fixture, WorkflowRehearsal } from '@relay/rehearsal';
+import { edgeLeft, stag, startNightly } from './nightly-account';
 
 /**
  * nightly-spike.yml, rehearsed end to end with its smoke profiles (workflow_dispatch): edge-up
@@ -35,37 +28,24 @@ import { ArtifactStore, ROOT, SHA, startFixture, type Fixture, WorkflowRehearsal
  * Last night's run is planted as killed mid-way with its edge-down never run (the edge still up,
  * its service left at prod's size, only the run's in-flight record saying so): tonight's edge-up
  * takes the edge over and the first run puts it back. The job builds no k6 here: K6_BIN stands
- * for the runner's build (tools/k6/install.sh).
+ * for the runner's build (tools/k6/install.sh). The nights that only take the edge down are
+ * nightly-edge-down.rehearsal.spec.ts, beside this one (Jest runs the two side by side).
  */
 jest.setTimeout(900_000);
 
-const stag = resolveEnvironment('stag');
 let fixture: Fixture;
 let runtime: LocalRuntimeProcess;
 let fargate: ChildProcess;
 let launch: ReturnType<typeof seedLoadgenInMoto>;
-const effectsLog = path.join(mkdtempSync(path.join(tmpdir(), 'relay-edge-effects-')), 'effects.jsonl');
+let effectsLog: string;
 
 beforeAll(async () => {
-  fixture = await startFixture({ name: 'workflow_dispatch', ref: 'refs/heads/main', sha: SHA, payload: { inputs: { profile: 'smoke' } } }, {}, 'stag');
   const secret = randomBytes(32).toString('base64url');
   runtime = await LocalRuntimeProcess.start({ auth: { secret, ...DEPLOYED_TOKEN_CLAIMS } });
-  for (const [name, value, type] of [
-    ['/relay/stag/chat/ws-url', runtime.wsUrl, 'String'],
-    ['/relay/stag/chat/auth-token-secret', secret, 'SecureString'],
-  ] as const) {
-    // As JSON: the CLI would fetch a value that looks like a URL.
-    fixture.aws('ssm', 'put-parameter', '--cli-input-json', JSON.stringify({ Name: name, Type: type, Value: value }));
-  }
+  // The edge's URL is the local stack's broadcast API.
+  ({ fixture, effectsLog } = await startNightly({ wsUrl: runtime.wsUrl, secret, edgeUrl: runtime.broadcastUrl }));
   // The stand-in's tasks are local processes: ready in seconds, not Fargate's 20.
   launch = seedLoadgenInMoto(fixture.aws, { ...stag, loadgen: stag.loadgen! }, { startMarginMs: 5000 });
-  fixture.options.env['K6_BIN'] = ensureK6();
-  // The edge's apply and destroy, done to moto; its URL is the local stack's broadcast API.
-  Object.assign(fixture.options.env, {
-    RELAY_REHEARSAL_TF_EFFECTS: path.join(ROOT, 'tools/rehearsal/terraform-effects.ts'),
-    RELAY_REHEARSAL_TF_EFFECTS_LOG: effectsLog,
-    RELAY_REHEARSAL_EDGE_URL: runtime.broadcastUrl,
-  });
   // Last night's run was killed at prod's size, before its cleanup and before edge-down: the
   // edge is still up and only the run's record says what it changed.
   seedLoadTestTargetInMoto(fixture.aws, stag, runtime.broadcastUrl);
@@ -112,26 +92,6 @@ afterAll(async () => {
   await runtime?.stop();
   await fixture?.stop();
 });
-
-/** What of the load-test edge is in stag's account. */
-function edgeLeft(): { loadBalancers: string[]; scalableTargets: string[]; url: boolean } {
-  const target = loadTestTarget(stag);
-  const { LoadBalancers = [] } = JSON.parse(fixture.aws('elbv2', 'describe-load-balancers')) as { LoadBalancers?: { LoadBalancerName: string }[] };
-  const { ScalableTargets = [] } = JSON.parse(
-    fixture.aws('application-autoscaling', 'describe-scalable-targets', '--service-namespace', 'ecs', '--resource-ids', target.scalableTarget),
-  ) as { ScalableTargets?: { ResourceId: string }[] };
-  let url = true;
-  try {
-    fixture.aws('ssm', 'get-parameter', '--name', target.urlParameter);
-  } catch {
-    url = false;
-  }
-  return {
-    loadBalancers: LoadBalancers.map((lb) => lb.LoadBalancerName).filter((n) => n === target.loadBalancer),
-    scalableTargets: ScalableTargets.map((t) => t.ResourceId),
-    url,
-  };
-}
 
 describe('nightly-spike.yml, rehearsed with its smoke profiles', () => {
   it('orchestrates both profiles on the fleet from the runner, keeps their records, publishes and uploads', () => {
@@ -211,43 +171,10 @@ describe('nightly-spike.yml, rehearsed with its smoke profiles', () => {
       .filter(Boolean)
       .map((l) => JSON.parse(l) as { stackId: string; found: { bounds: number[]; patterns: string[] } });
     expect(destroyed).toEqual({ action: 'destroy', stackId: 'edge-stag', found: { bounds: [0, 0], patterns: [FLEET_ADMISSION_CLOSED] } });
-    expect(edgeLeft()).toEqual({ loadBalancers: [], scalableTargets: [], url: false });
+    expect(edgeLeft(fixture)).toEqual({ loadBalancers: [], scalableTargets: [], url: false });
     expect(() => fixture.aws('ssm', 'get-parameter', '--name', fleetAdmissionSecret(stag))).toThrow(/ParameterNotFound/);
     // Delivery's p95 went beside delivery's own metrics.
     const metrics = JSON.parse(fixture.aws('cloudwatch', 'list-metrics', '--namespace', 'Relay/LoadTest')) as { Metrics: { MetricName: string }[] };
     expect(metrics.Metrics.map((m) => m.MetricName).sort()).toEqual(['NightlyDeliveredRatio', 'NightlyDeliveryP95']);
-  });
-
-  it('takes the edge down even when the runs fail, and the night fails', () => {
-    // Tonight the fleet cannot launch: its launch parameter is gone.
-    fixture.aws('ssm', 'delete-parameter', '--name', loadgenLaunchParameter(stag));
-    const before = fixture.terraform().length;
-    // Another run of the workflow: its artifacts are its own.
-    const nightly = new WorkflowRehearsal({ ...fixture.options, artifacts: new ArtifactStore(mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-artifacts-'))) });
-    expect(() => nightly.run('nightly-spike.yml', undefined, { profile: 'smoke' })).toThrow(/Fleet runs/);
-    expect(nightly.jobs.map((j) => j.job)).toEqual(['nightly-spike.yml#edge-up', 'nightly-spike.yml#spike', 'nightly-spike.yml#edge-down']);
-    expect(
-      fixture
-        .terraform()
-        .slice(before)
-        .map((c) => `${path.basename(c.cwd)}:${c.args[0]}`)
-        .slice(-2),
-    ).toEqual(['edge-stag:init', 'edge-stag:destroy']);
-    expect(edgeLeft()).toEqual({ loadBalancers: [], scalableTargets: [], url: false });
-  });
-
-  it("with profile none only takes the edge down (the runbook's way to end an edge left up)", () => {
-    seedLoadTestTargetInMoto(fixture.aws, stag);
-    const before = fixture.terraform().length;
-    const nightly = new WorkflowRehearsal({ ...fixture.options, artifacts: new ArtifactStore(mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-artifacts-'))) });
-    nightly.run('nightly-spike.yml', undefined, { profile: 'none' });
-    expect(nightly.jobs.map((j) => j.job)).toEqual(['nightly-spike.yml#edge-down']);
-    expect(
-      fixture
-        .terraform()
-        .slice(before)
-        .map((c) => `${path.basename(c.cwd)}:${c.args[0]}`),
-    ).toEqual(['edge-stag:init', 'edge-stag:destroy']);
-    expect(edgeLeft()).toEqual({ loadBalancers: [], scalableTargets: [], url: false });
   });
 });

@@ -46,7 +46,7 @@ import type { DDSketch } from '@datadog/sketches-js';
 import { trendValues } from './merge';
 import { FLEET_PROFILES, seededUsers, TASK_SIZE } from './plan';
 import { sketch } from './task-results';
-import { newRunId, runRemoteFleet } from './remote-fleet';
+import { newRunId, readLaunchConfig, runRemoteFleet } from './remote-fleet';
 import { preflight } from './preflight';
 import { EXIT } from './verdict';
 
@@ -164,7 +164,11 @@ async function remote(profileName: string, target: string, tasksAsked: number | 
   try {
     await putBackLeftovers(env, clients);
     // The broadcast API the fleet loads: the env's load-test edge, where it has one (ADR 10).
+    // Everything the run reads comes before anything it changes: a run that cannot launch (no
+    // fleet applied, too many tasks, no URL or token secret) leaves the target as it found it.
     const [wsUrl, broadcastUrl] = [await parameter(parameterPath(env, 'chat', 'ws-url')), await parameter(loads.urlParameter)];
+    const launch = await readLaunchConfig(clients.ssm, env, tasks);
+    const secret = await secretFromSsm(secretParameter(env, 'chat/auth-token-secret').name, clients.ssm);
     const latencyMetric = LATENCY[profile.scenario] ?? 'iteration_duration';
     // Admitted before waking: the readiness checks pass the WAF as the fleet's requests will.
     if (loads.admission) {
@@ -186,12 +190,12 @@ async function remote(profileName: string, target: string, tasksAsked: number | 
       loadBalancer: reservation ? { reservedLcus: reservation.lcus, state: reservation.state } : null,
     };
     const counts = seededUsers(profile);
-    const secret = await secretFromSsm(secretParameter(env, 'chat/auth-token-secret').name, clients.ssm);
     writeUsers(usersFile, await seedUsers(counts.followers, { secret, ...DEPLOYED_TOKEN_CLAIMS }, `${Date.now()}`, counts.artists));
     const result = await runRemoteFleet({
       env,
       clients,
       runId: record.runId,
+      launch,
       tasks,
       script: profile.scenario,
       k6Env: { ...k6Profile, WS_URL: wsUrl, BROADCAST_URL: broadcastUrl },

@@ -41,6 +41,8 @@ export interface RemoteFleetRun {
   tasks: number;
   script: string;
   k6Env: Record<string, string>;
+  /** The env's fleet, where the caller read it already (readLaunchConfig); else read here. */
+  launch?: LaunchConfig;
   /** The seeded users file (tokens), uploaded as the run's input; never put in an override. */
   usersFile?: string;
   timeUrl?: string;
@@ -65,15 +67,27 @@ export class RemoteFleetError extends Error {}
 
 /** At most this many task ARNs per DescribeTasks call (the API's limit). */
 const DESCRIBE_BATCH = 100;
+/**
+ * DescribeTasks every second until RUNNING (the barrier's margin starts there) and every 2 s until
+ * STOPPED: one call per 100 tasks, against ECS's cluster read quota of 20 per second sustained.
+ */
+const POLL_MS = { running: 1000, stopped: 2000 };
 
-export async function readLaunchConfig(ssm: SSMClient, env: Environment): Promise<LaunchConfig> {
+/**
+ * The env's applied fleet, refused where it cannot run `tasks`. The orchestrator reads it before
+ * it changes anything in the target (admission, wake, reservation): a run that cannot launch
+ * leaves the account as it found it.
+ */
+export async function readLaunchConfig(ssm: SSMClient, env: Environment, tasks: number): Promise<LaunchConfig> {
   const name = loadgenLaunchParameter(env);
   const response = await ssm.send(new GetParameterCommand({ Name: name })).catch((error: unknown) => {
     throw new RemoteFleetError(
       `no fleet in ${env.name}: reading ${name} failed (${error instanceof Error ? error.name : String(error)}); is loadgen-${env.name} applied?`,
     );
   });
-  return JSON.parse(response.Parameter?.Value ?? '{}') as LaunchConfig;
+  const launch = JSON.parse(response.Parameter?.Value ?? '{}') as LaunchConfig;
+  if (tasks > launch.maxTasks) throw new RemoteFleetError(`${tasks} tasks asked; loadgen-${env.name} allows ${launch.maxTasks} (catalogue loadgen.maxTasks)`);
+  return launch;
 }
 
 export function newRunId(now = new Date()): string {
@@ -85,9 +99,7 @@ export async function runRemoteFleet(
 ): Promise<FleetResult & { runId: string; taskArns: string[]; launch: LaunchConfig; secondsPerTask: number[] }> {
   const log = run.log ?? ((line: string) => console.log(line));
   const { ecs, s3, ssm } = run.clients;
-  const launch = await readLaunchConfig(ssm, run.env);
-  if (run.tasks > launch.maxTasks)
-    throw new RemoteFleetError(`${run.tasks} tasks asked; loadgen-${run.env.name} allows ${launch.maxTasks} (catalogue loadgen.maxTasks)`);
+  const launch = run.launch ?? (await readLaunchConfig(ssm, run.env, run.tasks));
   const runId = run.runId ?? newRunId();
   const prefix = `runs/${runId}/`;
   const expiresIn = run.urlSeconds ?? 7200;
@@ -147,12 +159,19 @@ export async function runRemoteFleet(
       taskArns.push(arn);
     }
     log(`run ${runId}: ${run.tasks} task(s) launched in ${launch.cluster}; waiting for every one to be RUNNING`);
-    await waitFor(ecs, launch.cluster, taskArns, 'RUNNING', run.timeouts?.runningMs ?? 5 * 60_000, run.pollMs ?? 3000);
+    await waitFor(ecs, launch.cluster, taskArns, 'RUNNING', run.timeouts?.runningMs ?? 5 * 60_000, run.pollMs ?? POLL_MS.running);
     const margin = run.startMarginMs ?? launch.startMarginMs ?? FLEET_START_MARGIN_MS;
     const startAt = Date.now() + margin;
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}start.json`, Body: JSON.stringify({ startAt }), ContentType: 'application/json' }));
     log(`run ${runId}: every task RUNNING; the barrier opens in ${margin} ms, at ${new Date(startAt).toISOString()}`);
-    const stopped = await waitFor(ecs, launch.cluster, taskArns, 'STOPPED', startAt - Date.now() + (run.timeouts?.finishMs ?? 30 * 60_000), run.pollMs ?? 5000);
+    const stopped = await waitFor(
+      ecs,
+      launch.cluster,
+      taskArns,
+      'STOPPED',
+      startAt - Date.now() + (run.timeouts?.finishMs ?? 30 * 60_000),
+      run.pollMs ?? POLL_MS.stopped,
+    );
     const secondsPerTask = stopped.map(secondsRunning);
     const taskSeconds = secondsPerTask.reduce((sum, seconds) => sum + seconds, 0);
 

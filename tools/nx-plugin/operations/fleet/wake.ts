@@ -81,7 +81,8 @@ export async function wakeTarget(options: {
   log(`woke ${scalableTarget}: bounds ${show(before)} -> ${show(bounds)}`);
   await options.onChanged?.({ resourceId: scalableTarget, before, during: bounds, runningCount: 0 });
   const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
-  const pollMs = options.pollMs ?? 5000;
+  // DescribeServices every 2 s: the run waits on it, and ECS allows 20 cluster reads a second.
+  const pollMs = options.pollMs ?? 2000;
   let runningCount = 0;
   try {
     for (;;) {
