@@ -16,7 +16,7 @@ describe("bench:affected's one-line edit", () => {
   });
 
   it('goes to the test of a project of tests only (a workflow rehearsal)', () => {
-    expect(editableFile(root, 'tools/rehearsals/nightly')).toBe('tools/rehearsals/nightly/nightly.rehearsal.spec.ts');
+    expect(editableFile(root, 'tools/rehearsals/ci')).toBe('tools/rehearsals/ci/ci.rehearsal.spec.ts');
   });
 
   it('finds nothing in a project of configuration and fixtures only', () => {
