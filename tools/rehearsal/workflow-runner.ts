@@ -78,6 +78,8 @@ export interface StepRecord {
   step: string;
   outcome: 'ran' | 'emulated' | 'skipped' | 'not rehearsed';
   note?: string;
+  /** How long a step's script ran: where a rehearsal spends its time. */
+  seconds?: number;
 }
 
 export interface JobRecord {
@@ -426,6 +428,7 @@ export class WorkflowRehearsal {
     const scriptFile = `${job.scratch}/step-${this.steps.length}.sh`;
     writeFileSync(scriptFile, script);
     this.log(`-- ${stepLabel}`);
+    const started = performance.now();
     const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', scriptFile], {
       cwd: step['working-directory'] ? path.join(workspace, step['working-directory']) : workspace,
       encoding: 'utf8',
@@ -452,7 +455,7 @@ export class WorkflowRehearsal {
       throw new RehearsalFailure(`${label}: step "${stepLabel}" exited ${String(result.status ?? result.signal)}:\n${tail}`);
     }
     Object.assign(jobEnv, readKeyValues(files.GITHUB_ENV));
-    this.steps.push({ job: label, step: stepLabel, outcome: 'ran' });
+    this.steps.push({ job: label, step: stepLabel, outcome: 'ran', seconds: (performance.now() - started) / 1000 });
     return readKeyValues(files.GITHUB_OUTPUT);
   }
 
@@ -466,6 +469,12 @@ export class WorkflowRehearsal {
     const lines = [...this.notRehearsed(), ...this.steps.filter((s) => s.outcome === 'emulated')].map(
       (s) => `  ${s.outcome}: ${s.job} ${s.step === '(job)' ? '' : `${s.step} `}(${s.note ?? ''})`,
     );
-    return `rehearsal: ${this.steps.filter((s) => s.outcome === 'ran').length} steps ran\n${[...new Set(lines)].join('\n')}\n`;
+    const timed = this.steps.flatMap((s) => (s.seconds === undefined ? [] : [{ ...s, seconds: s.seconds }])).sort((a, b) => b.seconds - a.seconds);
+    const total = timed.reduce((sum, s) => sum + s.seconds, 0);
+    const slowest = timed.slice(0, 5).map((s) => `  ${s.seconds.toFixed(1)} s: ${s.job} ${s.step}`);
+    return (
+      `rehearsal: ${this.steps.filter((s) => s.outcome === 'ran').length} steps ran, their scripts for ${total.toFixed(1)} s; the slowest:\n` +
+      `${slowest.join('\n')}\n${[...new Set(lines)].join('\n')}\n`
+    );
   }
 }
