@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { parse } from 'yaml';
+import { readProjectGraph } from './project-graph';
 
 /**
  * A job that builds projects with `nx run-many -t build` and uploads artifacts uploads exactly
@@ -72,28 +71,12 @@ export function partedArtifacts(file: string, doc: Workflow, outputsOf: OutputsO
 
 /** Every project's build outputs from the project graph as Nx computes it (inferred targets included). */
 function graphOutputs(): OutputsOf {
-  const dir = mkdtempSync(path.join(tmpdir(), 'relay-graph-'));
-  try {
-    const file = path.join(dir, 'graph.json');
-    const run = spawnSync(process.execPath, [require.resolve('nx/bin/nx'), 'graph', `--file=${file}`], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
-    });
-    if (run.status !== 0) throw new Error(`nx graph: ${run.stderr}`);
-    const nodes = (
-      JSON.parse(readFileSync(file, 'utf8')) as {
-        graph: { nodes: Record<string, { data: { root: string; targets?: Record<string, { outputs?: string[] }> } }> };
-      }
-    ).graph.nodes;
-    return (project) => {
-      const node = nodes[project];
-      if (!node) throw new Error(`a workflow builds ${project}, which is not a project`);
-      return (node.data.targets?.['build']?.outputs ?? []).map((o) => o.replace('{workspaceRoot}/', '').replace('{projectRoot}', node.data.root));
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { nodes } = readProjectGraph(root);
+  return (project) => {
+    const node = nodes[project];
+    if (!node) throw new Error(`a workflow builds ${project}, which is not a project`);
+    return (node.data.targets?.['build']?.outputs ?? []).map((o) => o.replace('{workspaceRoot}/', '').replace('{projectRoot}', node.data.root));
+  };
 }
 
 describe('what the workflows build is what they upload', () => {
