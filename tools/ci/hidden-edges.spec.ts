@@ -1,0 +1,98 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CHAT_FUNCTIONS } from '@relay/chat-core';
+import { dependenciesOf, readProjectGraph, type ProjectGraph } from './project-graph';
+
+/**
+ * `nx affected` re-runs a project when one it depends on changes, and sees only the edges the
+ * graph has: imports and declared ones. Code that reads or runs another project's files by path
+ * shows no import, so each such edge must be declared. Two ways code does that:
+ * - a path into another project's root, written in the code (`'loadtests/src'`,
+ *   `'apps/broadcast-api/Dockerfile'`);
+ * - a call into a library that runs a project for its caller: the local runtime runs the apps'
+ *   handlers from their sources (serverless-emulator's handler-modules.ts), and the synth helpers
+ *   run the stacks (emulators' synthesized-stacks.ts). The host cannot depend on what it runs for
+ *   everyone (the apps build on serverless-emulator), so the edge is each caller's.
+ * It reads every project's code, so it runs in every full run (`.ci/run` skips the cache) and
+ * wherever `ci` is affected (a project.json among its inputs), not with each project's own edit:
+ * a lint rule, run by each project's lint, would be that.
+ */
+jest.setTimeout(120_000);
+
+const root = path.resolve(__dirname, '../..');
+const APPS: string[] = [...new Set(CHAT_FUNCTIONS.map((fn) => fn.app))].sort();
+
+/** Calls that run another project, where the caller must depend on it. */
+const HOSTED_RUNS = [
+  { host: 'serverless-emulator', call: /\b(startLocalRuntime|startLocalStack|LocalRuntimeProcess\.start)\s*\(/, runs: APPS, what: 'starts the local runtime' },
+  { host: 'emulators', call: /\bsynthesize(Stacks|Into|Everything)\s*\(/, runs: ['stacks'], what: 'synthesizes the stacks' },
+];
+
+/** Paths written in one project's code into another's that are not an edge, and why. */
+const NOT_EDGES: Record<string, string> = {
+  'nx-plugin -> cost': "an executor names the script of the project whose target runs it (cost's own targets use it; cost depends on the plugin)",
+};
+
+/** A project's own files: its root, less the roots of projects nested in it; comment lines dropped. */
+function sourcesOf(graph: ProjectGraph, project: string): { file: string; text: string }[] {
+  const own = graph.nodes[project]!.data.root;
+  const nested = new Set(
+    Object.values(graph.nodes)
+      .map((n) => n.data.root)
+      .filter((r) => r !== own && (own === '.' || r.startsWith(`${own}/`))),
+  );
+  const walk = (dir: string): string[] =>
+    readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
+      const rel = path.join(dir, e.name);
+      if (e.isDirectory()) return ['node_modules', 'dist', 'fixtures', '.git'].includes(e.name) || nested.has(rel) ? [] : walk(rel);
+      return /\.(ts|mts|cts|mjs|cjs|js|sh)$/.test(e.name) ? [rel] : [];
+    });
+  return walk(own).map((file) => ({
+    file,
+    text: readFileSync(path.join(root, file), 'utf8')
+      .split('\n')
+      .filter((line) => !/^\s*(\/\/|\*|\/\*|#)/.test(line))
+      .join('\n'),
+  }));
+}
+
+const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** Every edge code shows by path or by a hosted run that the graph lacks, named with the file that shows it. */
+export function hiddenEdges(graph: ProjectGraph): string[] {
+  const roots = Object.entries(graph.nodes).map(([name, node]) => ({ name, pattern: new RegExp(`['"\`]${escaped(node.data.root)}(/[^'"\`]*)?['"\`]`) }));
+  return Object.keys(graph.nodes)
+    .sort()
+    .flatMap((project) => {
+      const deps = dependenciesOf(graph, project);
+      const sources = sourcesOf(graph, project);
+      const missing = new Map<string, string>();
+      for (const { host, call, runs, what } of HOSTED_RUNS) {
+        if (project === host || runs.includes(project)) continue;
+        const caller = sources.find((s) => call.test(s.text));
+        for (const target of caller ? runs : []) if (!deps.has(target)) missing.set(target, `${caller!.file} ${what}`);
+      }
+      for (const { name, pattern } of roots) {
+        if (name === project || deps.has(name) || missing.has(name) || NOT_EDGES[`${project} -> ${name}`]) continue;
+        if (HOSTED_RUNS.some((h) => h.host === project && h.runs.includes(name))) continue;
+        const reader = sources.find((s) => pattern.test(s.text));
+        if (reader) missing.set(name, `${reader.file} names ${reader.text.match(pattern)![0]}`);
+      }
+      return [...missing].map(([target, why]) => `${project} -> ${target}: ${why}`);
+    });
+}
+
+describe('edges that only code shows', () => {
+  const graph = readProjectGraph(root);
+
+  it('are declared in the graph', () => {
+    expect(hiddenEdges(graph)).toEqual([]);
+  });
+
+  it('are found where a project drops them: a path, and a hosted run', () => {
+    const dropped: ProjectGraph = { ...graph, dependencies: { ...graph.dependencies, 'chat-local': [], bench: [] } };
+    const found = hiddenEdges(dropped);
+    expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^chat-local -> chat-ws: apps\/chat-local\/.* starts the local runtime$/)]));
+    expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^bench -> loadtests: tools\/bench\/.* names 'loadtests\/src'$/)]));
+  });
+});
