@@ -1,6 +1,6 @@
 /**
  * End-of-test output without remote jslib: a threshold table on stdout, the full summary as
- * JSON (compared run to run by tools/nx-plugin/scripts/k6-compare.ts) and JUnit XML for CI.
+ * JSON (compared run to run by tools/loadgen/k6/k6-compare.ts) and JUnit XML for CI.
  */
 interface MetricSummary {
   type: string;

@@ -1,13 +1,10 @@
 /**
- * What other tools use of the operations: the fleet's plan and cost (bench:loadgen, the cost model), the delivery
- * model (bench:fanout --model), and the fleet's image entrypoint and the moto seedings (the fleet's,
- * the web stack's), which the workflow rehearsals share with the operations' own specs.
+ * What other tools use of the operations: the delivery model (bench:fanout --model, the load
+ * generator's fan-out floor), the quota checks the load generator runs before a fleet, the web
+ * stack's moto seeding (the deploy rehearsal) and the entry wrapper of a tool script.
  */
 export * from './delivery-model/fanout-model';
-export * from './fleet/plan';
-export * from './fleet/run-cost';
-export * from './fleet/run-estimate';
-export { FLEET_TASK_ENTRYPOINT } from './fleet/fleet-task';
-export * from './fleet/loadgen-in-moto';
-export * from './fleet/load-test-target-in-moto';
+export { unmetQuotas, type QuotaNeed } from './terraform/quotas';
+export { serviceQuotas, type Quotas } from './terraform/service-quotas-stand-in';
 export * from './web/web-in-moto';
+export { runIfMain } from '../scripts/run-if-main';

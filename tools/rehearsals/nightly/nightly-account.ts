@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadTestTarget, resolveEnvironment } from '@relay/platform-config';
 import { ensureK6 } from '@relay/k6-process';
-import { ROOT, SHA, startFixture, type Fixture } from '@relay/rehearsal';
+import { SHA, startFixture, type Fixture } from '@relay/rehearsal';
 
 export const stag = resolveEnvironment('stag');
 
@@ -25,7 +25,7 @@ export async function startNightly(chat: { wsUrl: string; secret: string; edgeUr
   fixture.options.env['K6_BIN'] = ensureK6();
   const effectsLog = path.join(mkdtempSync(path.join(tmpdir(), 'relay-edge-effects-')), 'effects.jsonl');
   Object.assign(fixture.options.env, {
-    RELAY_REHEARSAL_TF_EFFECTS: path.join(ROOT, 'tools/rehearsal/terraform-effects.ts'),
+    RELAY_REHEARSAL_TF_EFFECTS: path.join(__dirname, 'terraform-effects.ts'),
     RELAY_REHEARSAL_TF_EFFECTS_LOG: effectsLog,
     RELAY_REHEARSAL_EDGE_URL: chat.edgeUrl,
   });

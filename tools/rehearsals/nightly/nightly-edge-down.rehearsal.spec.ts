@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadgenLaunchParameter } from '@relay/platform-config';
-import { seedLoadgenInMoto, seedLoadTestTargetInMoto } from '@relay/operations';
+import { seedLoadgenInMoto, seedLoadTestTargetInMoto } from '@relay/loadgen';
 import { ArtifactStore, type Fixture, WorkflowRehearsal } from '@relay/rehearsal';
 import { edgeLeft, stag, startNightly } from './nightly-account';
 

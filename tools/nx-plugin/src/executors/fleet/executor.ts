@@ -9,9 +9,9 @@ interface Options {
   tasks?: number;
 }
 
-/** tools/nx-plugin/operations/fleet/cli.ts with a schema (`nx run loadtests:fleet --help`). */
+/** tools/loadgen/fleet/cli.ts with a schema (`nx run loadtests:fleet --help`). */
 export default async function fleetExecutor(options: Options, context: { root: string }): Promise<{ success: boolean }> {
-  return runScript(context.root, 'tools/nx-plugin/operations/fleet/cli.ts', [
+  return runScript(context.root, 'tools/loadgen/fleet/cli.ts', [
     '--profile',
     options.profile,
     '--target',

@@ -7,9 +7,9 @@ interface Options {
   warmup?: boolean;
 }
 
-/** tools/nx-plugin/operations/k6/cli.ts with a schema (`nx run loadtests:spike --help`). */
+/** tools/loadgen/k6/cli.ts with a schema (`nx run loadtests:spike --help`). */
 export default async function k6Executor(options: Options, context: { root: string }): Promise<{ success: boolean }> {
-  return runScript(context.root, 'tools/nx-plugin/operations/k6/cli.ts', [
+  return runScript(context.root, 'tools/loadgen/k6/cli.ts', [
     '--scenarios',
     options.scenarios,
     '--profile',

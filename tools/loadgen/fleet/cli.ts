@@ -1,6 +1,6 @@
 /**
  * The load-generator fleet:
- *   node --import tsx tools/nx-plugin/operations/fleet/cli.ts --profile smoke --target local --tasks 3
+ *   node --import tsx tools/loadgen/fleet/cli.ts --profile smoke --target local --tasks 3
  * Behind `nx run loadtests:fleet`. Local: starts the local stack in its own process, seeds users,
  * and runs each of the profile's scenarios as N k6 processes split by execution segment, started
  * together, merged exactly and judged once (local-fleet.ts). Prints each scenario's verdict and
@@ -35,7 +35,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { runLocalFleet } from './local-fleet';
 import { compareRuns, loadHistory, saveRecord, targetConfig, trendMarkdown, type RunConditions, type RunRecord } from './history';
-import { quotaFloorMs } from '../delivery-model/fanout-model';
+import { quotaFloorMs } from '@relay/operations';
 import { admitFleet, type Admission } from './admission';
 import { loadInFlight, putBack, saveInFlight, type InFlight, type TargetClients } from './in-flight';
 import { actualFleetCost } from './run-cost';

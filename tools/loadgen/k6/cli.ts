@@ -1,7 +1,7 @@
 /**
  * Runs k6 scenarios end to end:
- *   node --import tsx tools/nx-plugin/operations/k6/cli.ts --scenarios chat-spike --profile local-spike --target local
- *   node --import tsx tools/nx-plugin/operations/k6/cli.ts --scenarios chat-spike --profile nightly --target remote   (WS_URL, USERS_FILE set)
+ *   node --import tsx tools/loadgen/k6/cli.ts --scenarios chat-spike --profile local-spike --target local
+ *   node --import tsx tools/loadgen/k6/cli.ts --scenarios chat-spike --profile nightly --target remote   (WS_URL, USERS_FILE set)
  * Local: builds k6 if needed, starts the local runtime in its own process, seeds users, warms
  * the runtime with an unmeasured pass (profiles in WARMUP), runs each scenario, stops
  * everything. Prints k6's threshold table, the delta against the previous run and k6's own CPU
@@ -12,7 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOCAL_AUTH } from '@relay/serverless-emulator';
-import { compareSummaries } from '../../scripts/k6-compare';
+import { compareSummaries } from './k6-compare';
 import { LocalRuntimeProcess } from '@relay/local-stack';
 import { cpuSecondsOf, ensureK6, k6Environment, workspaceRoot as root } from '@relay/k6-process';
 import { seedUsers, writeUsers } from './seed-users';

@@ -1,7 +1,7 @@
 /**
  * Compares two k6 summary.json files (previous run, this run) and prints the deltas of what
  * matters: delivery latency, delivery rate, checks, volume and dropped iterations.
- *   node --import tsx tools/nx-plugin/scripts/k6-compare.ts <previous summary.json> <current summary.json>
+ *   node --import tsx tools/loadgen/k6/k6-compare.ts <previous summary.json> <current summary.json>
  */
 import { readFileSync } from 'node:fs';
 

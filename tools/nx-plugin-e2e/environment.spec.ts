@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { scratchWorkspace, WORKSPACE, type Scratch } from '../scratch-workspace.ts';
+import { scratchWorkspace, WORKSPACE, type Scratch } from './scratch-workspace';
 
 /**
  * `nx g @relay/nx-plugin:environment` on a scratch copy of the workspace, through the real Nx

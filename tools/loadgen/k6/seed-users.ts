@@ -1,7 +1,7 @@
 /**
  * Seeds load-test users: the chat has no user table (identity is the token), so seeding
  * means issuing one token per user, signed like the real issuer would.
- *   node --import tsx tools/nx-plugin/operations/k6/seed-users.ts --count 1000 --out reports/k6/users.json
+ *   node --import tsx tools/loadgen/k6/seed-users.ts --count 1000 --out reports/k6/users.json
  *   … --secret-parameter /relay/stag/chat/auth-token-secret   (deployed env: secret from SSM)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { checkSecret, signToken, type TokenSettings } from '@relay/chat-core';
 import { LOCAL_AUTH } from '@relay/serverless-emulator';
 import { DEPLOYED_TOKEN_CLAIMS } from '@relay/platform-config';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { runIfMain } from '../../scripts/run-if-main';
+import { runIfMain } from '@relay/operations';
 
 export interface SeededUsers {
   artist: { userId: string; token: string };
