@@ -27,7 +27,7 @@ const PROFILES: Record<string, PostProfile> = {
   smoke: { peakPostsPerSecond: 10, rampSeconds: 2, holdSeconds: 3, dropSeconds: 1, preAllocatedVUs: 10, maxVUs: 30 },
   'local-spike': { peakPostsPerSecond: 40, rampSeconds: 10, holdSeconds: 20, dropSeconds: 5, preAllocatedVUs: 30, maxVUs: 100 },
   nightly: { peakPostsPerSecond: 150, rampSeconds: 30, holdSeconds: 60, dropSeconds: 15, preAllocatedVUs: 100, maxVUs: 400 },
-  // The platform team's target, from the in-region fleet only (loadtests:fleet --profile
+  // The platform team's target, from the in-region fleet only (loadgen:fleet --profile
   // seed-http): 100,000 posts a second at once, held 10 s. At ~50 ms a post that is ~5,000
   // requests in flight; the VUs are split across the fleet's tasks by execution segment.
   'seed-http': { peakPostsPerSecond: 100_000, rampSeconds: 0, holdSeconds: 10, dropSeconds: 0, preAllocatedVUs: 20_000, maxVUs: 40_000 },

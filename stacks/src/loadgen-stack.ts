@@ -13,7 +13,7 @@ const LOADGEN_CIDR = '10.41.0.0/16';
  * loadgen-<env>: the in-region k6 fleet of an environment whose catalogue entry has `loadgen`
  * (stag by default), in the target's own account and region. Idle it runs nothing: a VPC with
  * public subnets and no NAT gateway, a cluster without a service, a task definition, a results
- * bucket and a log group. The fleet orchestrator (loadtests:fleet) reads how to launch from
+ * bucket and a log group. The fleet orchestrator (loadgen:fleet) reads how to launch from
  * the one parameter this stack writes, /relay/<env>/loadgen/launch.
  */
 export class LoadgenStack extends RelayStack {

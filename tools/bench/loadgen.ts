@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuSecondsOf, ensureK6, k6Environment, workspaceRoot } from '@relay/k6-process';
-import { FLEET_PROFILES, planFleet, type GeneratorCapacity, estimateFleetCost, k6RunSeconds } from '@relay/loadgen';
+import { FLEET_PROFILES, planFleet, type GeneratorCapacity, estimateFleetCost, k6RunSeconds } from '@relay/fleet';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' } } });
 const seconds = Number(values.seconds);

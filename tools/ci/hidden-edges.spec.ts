@@ -32,7 +32,7 @@ const HOSTED_RUNS = [
 const NOT_EDGES: Record<string, string> = {
   'nx-plugin -> cost': "an executor names the script of the project whose target runs it (cost's own targets use it; cost depends on the plugin)",
   'nx-plugin -> loadtests': "the runner names the Nx project whose Dockerfile builds a stack's image (for deploy.yml's matrix); it reads nothing of it",
-  'nx-plugin -> loadgen': "the k6 and fleet executors name the load generator's scripts for loadtests' targets; the load generator depends on the plugin",
+  'nx-plugin -> loadgen': "the k6 and fleet executors name the scripts of the project whose targets run them (loadgen's; loadgen depends on the plugin)",
 };
 
 /** A project's own files: its root, less the roots of projects nested in it; comment lines dropped. */

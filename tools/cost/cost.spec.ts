@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { synthesizeInto } from '@relay/emulators';
 import { ensureK6 } from '@relay/k6-process';
-import { NIGHTLY_PROFILES } from '@relay/loadgen';
+import { NIGHTLY_PROFILES } from '@relay/fleet';
 import { HOURS_PER_MONTH, price } from '@relay/prices';
 import { BASE_ENVIRONMENTS } from '@relay/platform-config';
 import { DAYS_PER_MONTH, estimateEnvs, estimateStack, overBudget, unpricedCharges, UnpricedResourceError } from './estimate';

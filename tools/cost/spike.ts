@@ -1,5 +1,5 @@
 import { ensureK6 } from '@relay/k6-process';
-import { estimateRun, FLEET_PROFILES, NIGHTLY_PROFILES, planFleet } from '@relay/loadgen';
+import { estimateRun, FLEET_PROFILES, NIGHTLY_PROFILES, planFleet } from '@relay/fleet';
 import { resolveEnvironment, type Environment } from '@relay/platform-config';
 import type { UnitCost } from './usage';
 

@@ -127,7 +127,7 @@ export function buildBroadcastApp(deps: BroadcastDeps): FastifyInstance {
     async (_request, reply) => ((await deps.ready()) ? { status: 'ready' as const } : reply.code(503).send({ status: 'draining' as const })),
   );
   // The server's clock, for load generators to measure their offset against it before a run
-  // (tools/loadgen/fleet/clock-offset.ts): delivery latency spans both clocks.
+  // (tools/fleet/clock-offset.ts): delivery latency spans both clocks.
   app.get('/health/time', { schema: { response: { 200: z.object({ now: z.number().int() }) } } }, async (_request, reply) =>
     reply.header('cache-control', 'no-store').send({ now: Date.now() }),
   );

@@ -8,7 +8,7 @@ export function loadgenName(env: Environment): string {
 }
 
 /**
- * What the nightly's orchestrator may do with the k6 fleet (loadtests:fleet --target <env>):
+ * What the nightly's orchestrator may do with the k6 fleet (loadgen:fleet --target <env>):
  * read where to launch, start the fleet's one task definition in the fleet's cluster only, pass
  * that task definition's two roles to ECS only, watch and stop the tasks it started, and read
  * and write the results bucket's runs/ (it signs each task's presigned URLs, so a task can do no

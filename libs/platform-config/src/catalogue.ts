@@ -45,7 +45,7 @@ const NONPROD_QUOTAS = { lambdaConcurrentExecutions: 1_000, fargateOnDemandVcpu:
 
 /**
  * One k6 generator task (loadgen stack): 4 vCPU and 8 GiB, the size bench:loadgen's per-task
- * capacities are planned at (tools/loadgen/fleet/plan.ts).
+ * capacities are planned at (tools/fleet/plan.ts).
  */
 export const LOADGEN_TASK = { cpu: 4096, memoryMb: 8192 } as const;
 

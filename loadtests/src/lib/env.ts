@@ -32,7 +32,7 @@ export function admissionHeaders(): Record<string, string> {
 
 /** Artists with role "artist", for posting through the broadcast API. */
 export function seededArtists(file = __ENV['USERS_FILE']): { length: number; [index: number]: { userId: string; token: string } } {
-  if (!file) throw new Error('USERS_FILE must point at the seeded users (npx nx run loadtests:seed)');
+  if (!file) throw new Error('USERS_FILE must point at the seeded users (npx nx run loadgen:seed)');
   return new SharedArray('artists', () => (JSON.parse(open(file)) as SeededUsers).artists);
 }
 
@@ -45,7 +45,7 @@ export class Users {
   private readonly artistIds: string[];
 
   constructor(file = __ENV['USERS_FILE']) {
-    if (!file) throw new Error('USERS_FILE must point at the seeded users (npx nx run loadtests:seed)');
+    if (!file) throw new Error('USERS_FILE must point at the seeded users (npx nx run loadgen:seed)');
     this.tokens = new SharedArray<string>('users', () => {
       const seeded = JSON.parse(open(file)) as SeededUsers;
       return [seeded.artist.token, ...seeded.followers.map((f) => f.token)];

@@ -68,7 +68,7 @@ export const PROFILES: Record<string, Profile> = {
   },
   // The real target, against stag: ~10,000 followers connected at the peak.
   nightly: NIGHTLY,
-  // On demand from the fleet only (loadtests:fleet --profile chat-100k): nightly's shape at ten
+  // On demand from the fleet only (loadgen:fleet --profile chat-100k): nightly's shape at ten
   // times its arrivals, ~100,000 followers connected at the peak. Needs the account's
   // new-connection quota raised to 5,000/s first; the fleet's preflight refuses it until then.
   'chat-100k': { ...NIGHTLY, peakFollowersPerSecond: 5_000, preAllocatedVUs: 12_000, maxVUs: 20_000 },

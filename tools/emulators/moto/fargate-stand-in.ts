@@ -10,7 +10,7 @@ import { cpuSecondsOf } from '@relay/k6-process';
 /**
  * What Fargate does that moto does not, for rehearsals of the k6 fleet: every task moto holds
  * RUNNING in the cluster gets its container, a local process running the image's entrypoint
- * (the caller names it: the fleet's is tools/loadgen/fleet/fleet-task-main.ts) with the environment moto recorded for that task (RunTask's
+ * (the caller names it: the fleet's is tools/fleet/fleet-task-main.ts) with the environment moto recorded for that task (RunTask's
  * override) and the image's layout (K6_BIN, FLEET_SCENARIOS, FLEET_WORK_DIR); when the process
  * exits the task is recorded STOPPED (StopTask), as ECS would. It also plays the ECS agent's
  * task metadata endpoint v4: /task/stats in Docker's documented shape, from the task process's

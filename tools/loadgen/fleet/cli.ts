@@ -1,7 +1,7 @@
 /**
  * The load-generator fleet:
  *   node --import tsx tools/loadgen/fleet/cli.ts --profile smoke --target local --tasks 3
- * Behind `nx run loadtests:fleet`. Local: starts the local stack in its own process, seeds users,
+ * Behind `nx run loadgen:fleet`. Local: starts the local stack in its own process, seeds users,
  * and runs each of the profile's scenarios as N k6 processes split by execution segment, started
  * together, merged exactly and judged once (local-fleet.ts). Prints each scenario's verdict and
  * exits 0 (pass), 1 (a threshold failed on the merged run) or 3 (inconclusive: generator-bound).
@@ -24,7 +24,6 @@ import { parseArgs } from 'node:util';
 import { LOCAL_AUTH } from '@relay/serverless-emulator';
 import { LocalRuntimeProcess } from '@relay/local-stack';
 import { ensureK6, workspaceRoot } from '@relay/k6-process';
-import { secretFromSsm, seedUsers, writeUsers } from '../k6/seed-users';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { DEPLOYED_TOKEN_CLAIMS, loadTestTarget, parameterPath, resolveEnvironment, secretParameter, type Environment } from '@relay/platform-config';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
@@ -33,22 +32,45 @@ import { WAFV2Client } from '@aws-sdk/client-wafv2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { runLocalFleet } from './local-fleet';
-import { compareRuns, loadHistory, saveRecord, targetConfig, trendMarkdown, type RunConditions, type RunRecord } from './history';
 import { quotaFloorMs } from '@relay/operations';
-import { admitFleet, type Admission } from './admission';
-import { loadInFlight, putBack, saveInFlight, type InFlight, type TargetClients } from './in-flight';
-import { actualFleetCost } from './run-cost';
-import { estimateRun } from './run-estimate';
-import { reserveLoadBalancer, spikeLcus, type Reservation } from './load-balancer-reservation';
-import { boundsFor, wakeTarget } from './wake';
+import {
+  secretFromSsm,
+  seedUsers,
+  writeUsers,
+  runLocalFleet,
+  compareRuns,
+  loadHistory,
+  saveRecord,
+  targetConfig,
+  trendMarkdown,
+  type RunConditions,
+  type RunRecord,
+  admitFleet,
+  type Admission,
+  loadInFlight,
+  putBack,
+  saveInFlight,
+  type InFlight,
+  type TargetClients,
+  actualFleetCost,
+  estimateRun,
+  reserveLoadBalancer,
+  spikeLcus,
+  type Reservation,
+  boundsFor,
+  wakeTarget,
+  trendValues,
+  FLEET_PROFILES,
+  seededUsers,
+  TASK_SIZE,
+  sketch,
+  newRunId,
+  readLaunchConfig,
+  runRemoteFleet,
+  preflight,
+  EXIT,
+} from '@relay/fleet';
 import type { DDSketch } from '@datadog/sketches-js';
-import { trendValues } from './merge';
-import { FLEET_PROFILES, seededUsers, TASK_SIZE } from './plan';
-import { sketch } from './task-results';
-import { newRunId, readLaunchConfig, runRemoteFleet } from './remote-fleet';
-import { preflight } from './preflight';
-import { EXIT } from './verdict';
 
 /** Scenarios per profile, and the metric whose percentiles each report plots. */
 const PROFILES: Record<string, { scenarios: string[]; users: number }> = {

@@ -15,7 +15,7 @@ import { LOCAL_AUTH } from '@relay/serverless-emulator';
 import { compareSummaries } from './k6-compare';
 import { LocalRuntimeProcess } from '@relay/local-stack';
 import { cpuSecondsOf, ensureK6, k6Environment, workspaceRoot as root } from '@relay/k6-process';
-import { seedUsers, writeUsers } from './seed-users';
+import { seedUsers, writeUsers } from '@relay/fleet';
 const SCENARIOS = ['chat-spike', 'chat-steady', 'broadcast-api'];
 /** Users to seed per profile: at least the peak number of concurrent sockets. */
 const SEED_COUNT: Record<string, number> = { smoke: 200, 'local-spike': 2000, nightly: 12000 };
@@ -101,7 +101,7 @@ async function main(): Promise<number> {
       usersFile = path.join(values['report-dir'], `users-${values.profile}.json`);
       writeUsers(usersFile, await seedUsers(seedCount, LOCAL_AUTH));
     }
-    if (!wsUrl || !usersFile) throw new Error('--target remote needs WS_URL and USERS_FILE (npx nx run loadtests:seed)');
+    if (!wsUrl || !usersFile) throw new Error('--target remote needs WS_URL and USERS_FILE (npx nx run loadgen:seed)');
     const extra = Object.fromEntries(
       values.set.map((pair) => {
         const [key, ...rest] = pair.split('=');

@@ -132,9 +132,7 @@ describe('relay-loadtest and the k6 fleet (stag)', () => {
     );
     const calls = Object.values(
       sdkCallsOf(
-        ['remote-fleet.ts', 'preflight.ts', 'wake.ts', 'admission.ts', 'load-balancer-reservation.ts', 'in-flight.ts'].map(
-          (file) => `tools/loadgen/fleet/${file}`,
-        ),
+        ['remote-fleet.ts', 'preflight.ts', 'wake.ts', 'admission.ts', 'load-balancer-reservation.ts', 'in-flight.ts'].map((file) => `tools/fleet/${file}`),
       ),
     ).flat();
     expect(calls).toEqual(

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadgenLaunchParameter } from '@relay/platform-config';
-import { seedLoadgenInMoto, seedLoadTestTargetInMoto } from '@relay/loadgen';
+import { seedLoadgenInMoto, seedLoadTestTargetInMoto } from '@relay/fleet';
 import { ArtifactStore, type Fixture, WorkflowRehearsal } from '@relay/rehearsal';
 import { edgeLeft, stag, startNightly } from './nightly-account';
 

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { DEPLOYED_TOKEN_CLAIMS, FLEET_ADMISSION_CLOSED, fleetAdmissionSecret, loadTestTarget } from '@relay/platform-config';
-import { seedLoadgenInMoto, seedLoadTestTargetInMoto, FLEET_TASK_ENTRYPOINT } from '@relay/loadgen';
+import { seedLoadgenInMoto, seedLoadTestTargetInMoto, FLEET_TASK_ENTRYPOINT } from '@relay/fleet';
 import { holdEcsTasksRunning, motoCliEnv } from '@relay/emulators';
 import { ensureK6 } from '@relay/k6-process';
 import { LocalRuntimeProcess } from '@relay/local-stack';

@@ -11,7 +11,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { loadTestTarget, resolveEnvironment } from '@relay/platform-config';
-import { removeLoadTestTargetFromMoto, seedLoadTestTargetInMoto } from '@relay/loadgen';
+import { removeLoadTestTargetFromMoto, seedLoadTestTargetInMoto } from '@relay/fleet';
 import { awsCli } from '@relay/emulators';
 
 const [action = '', stackId = ''] = process.argv.slice(2);

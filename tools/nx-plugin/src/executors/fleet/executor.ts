@@ -9,7 +9,7 @@ interface Options {
   tasks?: number;
 }
 
-/** tools/loadgen/fleet/cli.ts with a schema (`nx run loadtests:fleet --help`). */
+/** tools/loadgen/fleet/cli.ts with a schema (`nx run loadgen:fleet --help`). */
 export default async function fleetExecutor(options: Options, context: { root: string }): Promise<{ success: boolean }> {
   return runScript(context.root, 'tools/loadgen/fleet/cli.ts', [
     '--profile',

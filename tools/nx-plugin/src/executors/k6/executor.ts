@@ -7,7 +7,7 @@ interface Options {
   warmup?: boolean;
 }
 
-/** tools/loadgen/k6/cli.ts with a schema (`nx run loadtests:spike --help`). */
+/** tools/loadgen/k6/cli.ts with a schema (`nx run loadgen:spike --help`). */
 export default async function k6Executor(options: Options, context: { root: string }): Promise<{ success: boolean }> {
   return runScript(context.root, 'tools/loadgen/k6/cli.ts', [
     '--scenarios',

@@ -41,7 +41,7 @@ export type Assignment = z.infer<typeof assignmentSchema>;
 export class AssignmentError extends Error {}
 
 export function parseAssignment(text: string | undefined): Assignment {
-  if (!text) throw new AssignmentError(`${ASSIGNMENT_VARIABLE} is not set: this entrypoint runs as a fleet task started by loadtests:fleet`);
+  if (!text) throw new AssignmentError(`${ASSIGNMENT_VARIABLE} is not set: this entrypoint runs as a fleet task started by loadgen:fleet`);
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -3,11 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DDSketch } from '@datadog/sketches-js';
-import { LOCAL_AUTH } from '@relay/serverless-emulator';
-import { LocalRuntimeProcess } from '@relay/local-stack';
 import { ensureK6 } from '@relay/k6-process';
-import { seedUsers, writeUsers } from '../k6/seed-users';
-import { runLocalFleet, type LocalFleetRun } from './local-fleet';
+import { runLocalFleet } from './local-fleet';
 import { mergeTasks, trendValues } from './merge';
 import { executionSegments } from './segments';
 import { RELATIVE_ACCURACY, sketch, type TaskResults } from './task-results';
@@ -145,64 +142,5 @@ describe('the local fleet with the real k6', () => {
     // k6 itself may start the schedule's last iteration or not, run to run (41 or 42 seen here
     // single-process on a loaded machine): the split changes nothing else.
     expect(Math.abs(three.numbers.length - one.numbers.length)).toBeLessThanOrEqual(1);
-  });
-
-  describe('against the local stack', () => {
-    let runtime: LocalRuntimeProcess;
-    const dir = mkdtempSync(path.join(tmpdir(), 'relay-fleet-'));
-    beforeAll(async () => {
-      runtime = await LocalRuntimeProcess.start();
-    });
-    afterAll(async () => runtime?.stop());
-
-    /** Each run its own users (and so its own artist room), as every fleet invocation seeds afresh. */
-    const fleet = async (script: string, tasks: number, latencyMetric: string): Promise<LocalFleetRun> => {
-      const usersFile = path.join(dir, `users-${script}-${tasks}.json`);
-      writeUsers(usersFile, await seedUsers(200, LOCAL_AUTH, `${script}-${tasks}-${Date.now()}`));
-      return {
-        k6,
-        script,
-        tasks,
-        env: { PROFILE: 'smoke', WS_URL: runtime.wsUrl, BROADCAST_URL: runtime.broadcastUrl, USERS_FILE: usersFile },
-        reportDir: path.join(dir, `${script}-${tasks}`),
-        latencyMetric,
-        coresPerTask: 2,
-      };
-    };
-
-    it('splits the smoke profile over 1 or 3 tasks into the same test: arrivals, posts and requests, and no delivery lost', async () => {
-      const one = await runLocalFleet(await fleet('broadcast-api', 1, 'http_req_duration'));
-      const three = await runLocalFleet(await fleet('broadcast-api', 3, 'http_req_duration'));
-      // Asked = started + dropped: the schedule itself, the same however it is split (a loaded
-      // machine may drop some, which the verdict reports; the test asked is what must match).
-      const asked = (r: typeof one) => (r.merged.counters['iterations'] ?? 0) + (r.merged.counters['dropped_iterations'] ?? 0);
-      const counts = (r: typeof one) => ({
-        asked: asked(r),
-        posts: r.merged.counters['chat_posts'],
-        requests: r.merged.counters['http_reqs'],
-        failedChecks: r.merged.rates['checks']?.fails,
-      });
-      // k6 itself starts 44 or 45 of this schedule's iterations from one run to the next (its
-      // ramp's last arrival falls on the boundary; seen in two single-task runs): a split may
-      // differ from a whole run by that boundary iteration, at most one per task, never more.
-      const a = counts(one);
-      const b = counts(three);
-      for (const key of ['asked', 'posts', 'requests'] as const) expect(Math.abs((b[key] ?? 0) - (a[key] ?? 0))).toBeLessThanOrEqual(3);
-      expect(b.failedChecks).toBe(0);
-      expect(a.failedChecks).toBe(0);
-      expect(counts(one).asked).toBeGreaterThan(0);
-      expect(three.verdict.status).not.toBe('fail');
-
-      // The followers' arrivals split the same way; every delivery owed reached its follower in both.
-      const spikeOne = await runLocalFleet(await fleet('chat-spike', 1, 'chat_delivery_ms'));
-      const spikeThree = await runLocalFleet(await fleet('chat-spike', 3, 'chat_delivery_ms'));
-      expect(Math.abs(asked(spikeThree) - asked(spikeOne))).toBeLessThanOrEqual(3);
-      for (const run of [spikeOne, spikeThree]) {
-        expect(run.merged.rates['chat_delivered']?.fails).toBe(0);
-        expect(run.merged.rates['chat_delivered']?.passes).toBeGreaterThan(0);
-      }
-      // One artist posts in one of the three tasks: the posts are not multiplied by the split.
-      expect(Math.abs((spikeThree.merged.counters['chat_posts'] ?? 0) - (spikeOne.merged.counters['chat_posts'] ?? 0))).toBeLessThanOrEqual(1);
-    });
   });
 });
