@@ -42,6 +42,7 @@ export default [
             { sourceTag: 'tool:loadgen', onlyDependOnLibsWithTags: ['type:lib', 'tool:fleet', 'tool:operations', 'tool:k6'] },
             { sourceTag: 'tool:cost', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices', 'tool:operations', 'tool:fleet'] },
             { sourceTag: 'tool:policy', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator'] },
+            { sourceTag: 'tool:role-calls', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:policy'] },
             { sourceTag: 'tool:contract', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator'] },
             { sourceTag: 'tool:bench', onlyDependOnLibsWithTags: ['type:lib', 'tool:operations', 'tool:fleet', 'tool:emulator', 'tool:k6'] },
             { sourceTag: 'tool:rehearsal', onlyDependOnLibsWithTags: ['type:lib', 'tool:operations', 'tool:emulator', 'tool:k6'] },

@@ -28,6 +28,16 @@ const HOSTED_RUNS = [
   { host: 'emulators', call: /\bsynthesize(Stacks|Into|Everything)\s*\(/, runs: ['stacks'], what: 'synthesizes the stacks' },
 ];
 
+/**
+ * Paths into a folder of projects built at run time (`apps/${fn.app}/…`, `path.join(root, 'apps', app)`):
+ * no literal names the project, so each file that builds one says which projects it can reach.
+ */
+const DYNAMIC_PATHS: Record<string, { reaches: string[]; why: string }> = {
+  'tools/role-calls/runtime-roles.spec.ts': { reaches: APPS, why: "reads each chat function's source (CHAT_FUNCTIONS' apps)" },
+  'tools/bench/bundles.ts': { reaches: APPS, why: "sizes each chat app's built bundles (CHAT_FUNCTIONS' apps)" },
+};
+const DYNAMIC_PATH = /`(apps|libs|tools)\/\$\{|['"](apps|libs|tools)['"],\s*[A-Za-z_$][\w$.]*\s*[,)]/;
+
 /** Paths written in one project's code into another's that are not an edge, and why. */
 const NOT_EDGES: Record<string, string> = {
   'nx-plugin -> cost': "an executor names the script of the project whose target runs it (cost's own targets use it; cost depends on the plugin)",
@@ -49,19 +59,22 @@ function sourcesOf(graph: ProjectGraph, project: string): { file: string; text: 
       if (e.isDirectory()) return ['node_modules', 'dist', 'fixtures', '.git'].includes(e.name) || nested.has(rel) ? [] : walk(rel);
       return /\.(ts|mts|cts|mjs|cjs|js|sh)$/.test(e.name) ? [rel] : [];
     });
-  return walk(own).map((file) => ({
-    file,
-    text: readFileSync(path.join(root, file), 'utf8')
-      .split('\n')
-      .filter((line) => !/^\s*(\/\/|\*|\/\*|#)/.test(line))
-      .join('\n'),
-  }));
+  // This file names other projects' files as data (DYNAMIC_PATHS), not to read them.
+  return walk(own)
+    .filter((file) => file !== path.relative(root, __filename))
+    .map((file) => ({
+      file,
+      text: readFileSync(path.join(root, file), 'utf8')
+        .split('\n')
+        .filter((line) => !/^\s*(\/\/|\*|\/\*|#)/.test(line))
+        .join('\n'),
+    }));
 }
 
 const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** Every edge code shows by path or by a hosted run that the graph lacks, named with the file that shows it. */
-export function hiddenEdges(graph: ProjectGraph): string[] {
+export function hiddenEdges(graph: ProjectGraph, dynamicPaths = DYNAMIC_PATHS): string[] {
   const roots = Object.entries(graph.nodes).map(([name, node]) => ({ name, pattern: new RegExp(`['"\`]${escaped(node.data.root)}(/[^'"\`]*)?['"\`]`) }));
   return Object.keys(graph.nodes)
     .sort()
@@ -73,6 +86,16 @@ export function hiddenEdges(graph: ProjectGraph): string[] {
         if (project === host || runs.includes(project)) continue;
         const caller = sources.find((s) => call.test(s.text));
         for (const target of caller ? runs : []) if (!deps.has(target)) missing.set(target, `${caller!.file} ${what}`);
+      }
+      for (const source of sources.filter((s) => DYNAMIC_PATH.test(s.text))) {
+        if (HOSTED_RUNS.some((h) => h.host === project)) continue;
+        const declared = dynamicPaths[source.file];
+        if (!declared)
+          missing.set(
+            `(${source.file})`,
+            `${source.file} builds a path into ${source.text.match(DYNAMIC_PATH)![0]}… at run time: say in DYNAMIC_PATHS which projects it reaches`,
+          );
+        for (const target of declared?.reaches ?? []) if (!deps.has(target)) missing.set(target, `${source.file} ${declared!.why}`);
       }
       for (const { name, pattern } of roots) {
         if (name === project || deps.has(name) || missing.has(name) || NOT_EDGES[`${project} -> ${name}`]) continue;
@@ -91,10 +114,21 @@ describe('edges that only code shows', () => {
     expect(hiddenEdges(graph)).toEqual([]);
   });
 
-  it('are found where a project drops them: a path, and a hosted run', () => {
-    const dropped: ProjectGraph = { ...graph, dependencies: { ...graph.dependencies, 'chat-local': [], bench: [] } };
+  it('are found where a project drops them: a path, a path built at run time, and a hosted run', () => {
+    const dropped: ProjectGraph = { ...graph, dependencies: { ...graph.dependencies, 'chat-local': [], bench: [], 'role-calls': [] } };
     const found = hiddenEdges(dropped);
     expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^chat-local -> chat-ws: apps\/chat-local\/.* starts the local runtime$/)]));
     expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^bench -> loadtests: tools\/bench\/.* names 'loadtests\/src'$/)]));
+    expect(found).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^role-calls -> chat-ws: tools\/role-calls\/runtime-roles.spec.ts reads each chat function's source/)]),
+    );
+  });
+
+  it('name a path built at run time that does not say what it reaches', () => {
+    expect(hiddenEdges(graph, {})).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^role-calls -> \(tools\/role-calls\/runtime-roles.spec.ts\): .* builds a path into `apps\/\$\{… at run time/),
+      ]),
+    );
   });
 });

@@ -15,6 +15,7 @@
  * exits like the local run.
  * --tasks overrides the planned count there. --put-back --target <env> puts back what a run that
  * never reached its cleanup left changed in the env (in-flight.ts), and does nothing else.
+ * The modules named here are the fleet library's (tools/fleet, @relay/fleet).
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, rmSync, writeFileSync } from 'node:fs';

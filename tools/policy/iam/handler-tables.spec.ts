@@ -19,7 +19,7 @@ import { evaluate } from './evaluate';
 
 /**
  * Every DynamoDB call each WebSocket route makes, on the table it names, is allowed by that
- * function's role (CHAT_FUNCTION_ACCESS, what synthesizes into it). runtime-roles.spec.ts proves
+ * function's role (CHAT_FUNCTION_ACCESS, what synthesizes into it). tools/role-calls/runtime-roles.spec.ts proves
  * the actions from the source; this proves the tables, by running the real handlers on dynalite
  * through a tap that logs "operation table": an action granted on one table and used on another
  * is an AccessDenied on AWS that no local test would otherwise see.

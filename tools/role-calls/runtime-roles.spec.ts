@@ -1,10 +1,10 @@
 import { CHAT_FUNCTIONS } from '@relay/chat-core';
+import { sdkCallsOf } from '@relay/policy';
 import { synthesizeStacks, type SynthesizedStack } from '@relay/emulators';
-import { sdkCallsOf } from './sdk-calls';
 
 /**
  * Each Lambda and the broadcast task may do exactly what its code calls: the actions in its
- * role's policy (as synthesized) equal the AWS calls derived from its source (tools/policy/iam/sdk-calls.ts),
+ * role's policy (as synthesized) equal the AWS calls derived from its source (tools/policy/iam/sdk-calls.ts, @relay/policy),
  * plus only what AWS itself does with the role on the function's behalf, listed here.
  */
 jest.setTimeout(180_000);

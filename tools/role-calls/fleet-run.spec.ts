@@ -1,8 +1,6 @@
 import { fleetAdmissionSecret, loadgenResultsBucket, loadTestTarget, resolveEnvironment } from '@relay/platform-config';
+import { evaluate, sdkCallsOf, rolesOf } from '@relay/policy';
 import { synthesizeStacks } from '@relay/emulators';
-import { evaluate } from './evaluate';
-import { sdkCallsOf } from './sdk-calls';
-import { rolesOf } from './synthesized-roles';
 
 /**
  * The nightly's role (relay-loadtest) and the k6 fleet, over the synthesized stag stacks: it can

@@ -1,8 +1,6 @@
 import { loadTestEdge, resolveEnvironment, stateLocation } from '@relay/platform-config';
+import { evaluate, sdkCallsOf, bootstrapRolePolicies, stackCalls } from '@relay/policy';
 import { synthesizeStacks } from '@relay/emulators';
-import { evaluate } from './evaluate';
-import { sdkCallsOf } from './sdk-calls';
-import { bootstrapRolePolicies, stackCalls } from './stack-calls';
 
 /**
  * relay-edge (ADR 10) over the synthesized stag stacks: it can apply, refresh and destroy every
