@@ -87,8 +87,9 @@ export function hiddenEdges(graph: ProjectGraph, dynamicPaths = DYNAMIC_PATHS): 
         const caller = sources.find((s) => call.test(s.text));
         for (const target of caller ? runs : []) if (!deps.has(target)) missing.set(target, `${caller!.file} ${what}`);
       }
-      for (const source of sources.filter((s) => DYNAMIC_PATH.test(s.text))) {
-        if (HOSTED_RUNS.some((h) => h.host === project)) continue;
+      // A host builds the paths of what it runs for its callers, whose edge that is.
+      const dynamic = HOSTED_RUNS.some((h) => h.host === project) ? [] : sources.filter((s) => DYNAMIC_PATH.test(s.text));
+      for (const source of dynamic) {
         const declared = dynamicPaths[source.file];
         if (!declared)
           missing.set(
