@@ -39,12 +39,16 @@ export default [
             { sourceTag: 'tool:prices', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator'] },
             { sourceTag: 'tool:operations', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices'] },
             { sourceTag: 'tool:fleet', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices', 'tool:operations'] },
-            { sourceTag: 'tool:loadgen', onlyDependOnLibsWithTags: ['type:lib', 'tool:fleet', 'tool:operations', 'tool:k6'] },
+            { sourceTag: 'tool:loadgen', onlyDependOnLibsWithTags: ['type:lib', 'tool:fleet', 'tool:operations', 'tool:k6', 'tool:delivery-model'] },
             { sourceTag: 'tool:cost', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices', 'tool:operations', 'tool:fleet'] },
             { sourceTag: 'tool:policy', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator'] },
             { sourceTag: 'tool:role-calls', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:policy'] },
             { sourceTag: 'tool:contract', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator'] },
-            { sourceTag: 'tool:bench', onlyDependOnLibsWithTags: ['type:lib', 'tool:operations', 'tool:fleet', 'tool:emulator', 'tool:k6'] },
+            {
+              sourceTag: 'tool:bench',
+              onlyDependOnLibsWithTags: ['type:lib', 'tool:operations', 'tool:fleet', 'tool:emulator', 'tool:k6', 'tool:delivery-model'],
+            },
+            { sourceTag: 'tool:delivery-model', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'tool:rehearsal', onlyDependOnLibsWithTags: ['type:lib', 'tool:operations', 'tool:emulator', 'tool:k6'] },
             { sourceTag: 'tool:plugin-e2e', onlyDependOnLibsWithTags: ['type:lib'] },
             {

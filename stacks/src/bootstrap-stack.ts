@@ -15,7 +15,7 @@ import {
   StateBucket,
   type RoleMode,
 } from '@relay/infra-constructs';
-import { LOADTEST_METRICS } from '@relay/chat-core';
+import { LOADTEST_METRICS } from '@relay/runtime-contract';
 import {
   BOOTSTRAP_ROLES,
   loadTestTarget,

@@ -1,8 +1,7 @@
 import type { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
-import { followsTable } from '@relay/broadcast-service';
-import { chatTableNames } from '@relay/chat-store';
+import { chatTableNames, followsTable } from '@relay/runtime-contract';
 import {
   Alarms,
   DesignedTable,

@@ -1,9 +1,9 @@
-import { DELIVERY_EVENT_SOURCE, DELIVERY_FANOUT } from '@relay/chat-core';
+import { DELIVERY_EVENT_SOURCE, DELIVERY_FANOUT, type ChatTableNames } from '@relay/runtime-contract';
 import { createSignedPoster, DEFAULT_RETRY, DEFAULT_TIME_RESERVE_MS, type ConnectionPoster } from '@relay/chat-handlers';
-import { createDocumentClient, MembershipsRepository, type ChatTableNames } from '@relay/chat-store';
+import { createDocumentClient, MembershipsRepository } from '@relay/chat-store';
 import { resolveEnvironment } from '@relay/platform-config';
 import type { LocalRuntimeProcess } from '@relay/local-stack';
-import { runModel, type ModelParams, type ModelResult } from '@relay/operations';
+import { runModel, type ModelParams, type ModelResult } from '@relay/delivery-model';
 import { joinRoom, percentile, postOnce, type BenchRoom } from './local-fanout';
 import { createManagementPoster } from './sdk-poster';
 import { measureSignerCost } from './signer-cost';

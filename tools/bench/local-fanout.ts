@@ -1,5 +1,6 @@
 import { signToken } from '@relay/chat-core';
-import { ChatClient, LOCAL_AUTH } from '@relay/serverless-emulator';
+import { ChatClient } from '@relay/serverless-emulator';
+import { LOCAL_AUTH } from '@relay/platform-config';
 import type { LocalRuntimeProcess } from '@relay/local-stack';
 
 /** Fan-out through the local runtime, measured from the outside: shared by bench:fanout's modes. */

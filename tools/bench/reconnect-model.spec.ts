@@ -1,4 +1,4 @@
-import { DELIVERY_FANOUT } from '@relay/chat-core';
+import { DELIVERY_FANOUT } from '@relay/runtime-contract';
 import { DEFAULT_RECONNECT_PARAMS, runReconnectModel, type ReconnectParams } from './reconnect-model';
 
 const run = (over: Partial<ReconnectParams>) =>

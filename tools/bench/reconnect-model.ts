@@ -1,6 +1,7 @@
 import { reconnectDelay, type Backoff } from '@relay/chat-client';
-import { DELIVERY_FANOUT, MAX_PAGE_SIZE } from '@relay/chat-core';
-import { Clock, Quota, random } from '@relay/operations';
+import { MAX_PAGE_SIZE } from '@relay/chat-core';
+import { DELIVERY_FANOUT } from '@relay/runtime-contract';
+import { Clock, Quota, random } from '@relay/delivery-model';
 
 /**
  * What a storm costs a room, on the fan-out model's virtual clock: N members' sockets dropped

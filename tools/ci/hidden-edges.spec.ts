@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CHAT_FUNCTIONS } from '@relay/chat-core';
+import { CHAT_FUNCTIONS } from '@relay/runtime-contract';
 import { dependenciesOf, readProjectGraph, type ProjectGraph } from './project-graph';
 
 /**
@@ -13,6 +13,8 @@ import { dependenciesOf, readProjectGraph, type ProjectGraph } from './project-g
  *   handlers from their sources (serverless-emulator's handler-modules.ts), and the synth helpers
  *   run the stacks (emulators' synthesized-stacks.ts). The host cannot depend on what it runs for
  *   everyone (the apps build on serverless-emulator), so the edge is each caller's.
+ * A generator names the files it edits at their markers and reads none of them: that edge is the
+ * one of the project whose tests run the generator on a copy of the workspace (EDITED_BY).
  * It reads every project's code, so it runs in every full run (`.ci/run` skips the cache) and
  * wherever `ci` is affected (a project.json among its inputs), not with each project's own edit:
  * a lint rule, run by each project's lint, would be that.
@@ -37,6 +39,9 @@ const DYNAMIC_PATHS: Record<string, { reaches: string[]; why: string }> = {
   'tools/bench/bundles.ts': { reaches: APPS, why: "sizes each chat app's built bundles (CHAT_FUNCTIONS' apps)" },
 };
 const DYNAMIC_PATH = /`(apps|libs|tools)\/\$\{|['"](apps|libs|tools)['"],\s*[A-Za-z_$][\w$.]*\s*[,)]/;
+
+/** Code that names other projects' files to write into them, and the project whose tests run it there. */
+const EDITED_BY = [{ dir: 'tools/nx-plugin/src/generators/', testedBy: 'nx-plugin-e2e' }];
 
 /** Paths written in one project's code into another's that are not an edge, and why. */
 const NOT_EDGES: Record<string, string> = {
@@ -101,8 +106,14 @@ export function hiddenEdges(graph: ProjectGraph, dynamicPaths = DYNAMIC_PATHS): 
       for (const { name, pattern } of roots) {
         if (name === project || deps.has(name) || missing.has(name) || NOT_EDGES[`${project} -> ${name}`]) continue;
         if (HOSTED_RUNS.some((h) => h.host === project && h.runs.includes(name))) continue;
-        const reader = sources.find((s) => pattern.test(s.text));
+        const readers = sources.filter((s) => pattern.test(s.text));
+        const reader = readers.find((s) => !EDITED_BY.some((e) => s.file.startsWith(e.dir)));
         if (reader) missing.set(name, `${reader.file} names ${reader.text.match(pattern)![0]}`);
+        for (const writer of reader ? [] : readers) {
+          const { testedBy } = EDITED_BY.find((e) => writer.file.startsWith(e.dir))!;
+          if (!dependenciesOf(graph, testedBy).has(name))
+            missing.set(name, `${writer.file} writes into ${writer.text.match(pattern)![0]}, and ${testedBy}, whose tests run it, does not depend on it`);
+        }
       }
       return [...missing].map(([target, why]) => `${project} -> ${target}: ${why}`);
     });
@@ -122,6 +133,18 @@ describe('edges that only code shows', () => {
     expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^bench -> loadtests: tools\/bench\/.* names 'loadtests\/src'$/)]));
     expect(found).toEqual(
       expect.arrayContaining([expect.stringMatching(/^role-calls -> chat-ws: tools\/role-calls\/runtime-roles.spec.ts reads each chat function's source/)]),
+    );
+  });
+
+  it("hold a generator's edits to the project that runs it, not to the plugin", () => {
+    expect(hiddenEdges(graph).filter((edge) => edge.startsWith('nx-plugin -> chat-core'))).toEqual([]);
+    const dropped: ProjectGraph = { ...graph, dependencies: { ...graph.dependencies, 'nx-plugin-e2e': [] } };
+    expect(hiddenEdges(dropped)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^nx-plugin -> chat-core: tools\/nx-plugin\/src\/generators\/route\/generator.ts writes into 'libs\/chat-core\/src\/frames.ts', and nx-plugin-e2e, whose tests run it, does not depend on it$/,
+        ),
+      ]),
     );
   });
 

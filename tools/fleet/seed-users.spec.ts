@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { verifyToken } from '@relay/chat-core';
-import { LOCAL_AUTH } from '@relay/serverless-emulator';
-import { resolveEnvironment } from '@relay/platform-config';
+import { LOCAL_AUTH, resolveEnvironment } from '@relay/platform-config';
 import { motoCliEnv, startMoto, type MotoServer } from '@relay/emulators';
 
 /**

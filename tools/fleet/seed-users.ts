@@ -7,9 +7,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkSecret, signToken, type TokenSettings } from '@relay/chat-core';
-import { LOCAL_AUTH } from '@relay/serverless-emulator';
-import { DEPLOYED_TOKEN_CLAIMS } from '@relay/platform-config';
+import { signToken, type TokenSettings } from '@relay/chat-core';
+import { checkSecret } from '@relay/runtime-contract';
+import { LOCAL_AUTH, DEPLOYED_TOKEN_CLAIMS } from '@relay/platform-config';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { runIfMain } from '@relay/operations';
 

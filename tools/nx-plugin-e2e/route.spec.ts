@@ -23,7 +23,7 @@ it('wires a new WebSocket route end to end, and the result builds, passes its te
   const generated = scratch.generate('route', 'typing');
   expect({ status: generated.status, stderr: generated.stderr }).toMatchObject({ status: 0 });
 
-  const touched = ['libs/chat-core', 'libs/chat-handlers', 'libs/chat-infra', 'apps/chat-ws'];
+  const touched = ['libs/chat-core', 'libs/runtime-contract', 'libs/chat-handlers', 'libs/chat-infra', 'apps/chat-ws'];
   for (const project of [...touched, 'stacks']) {
     const tsc = scratch.run(node, [path.join(WORKSPACE, 'node_modules/typescript/bin/tsc'), '-p', `${project}/tsconfig.json`, '--noEmit']);
     expect({ project, status: tsc.status, out: tsc.stdout }).toMatchObject({ status: 0 });

@@ -1,4 +1,4 @@
-import { CHAT_FUNCTIONS } from '@relay/chat-core';
+import { CHAT_FUNCTIONS } from '@relay/runtime-contract';
 import { sdkCallsOf } from '@relay/policy';
 import { synthesizeStacks, type SynthesizedStack } from '@relay/emulators';
 

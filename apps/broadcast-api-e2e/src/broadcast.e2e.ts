@@ -2,9 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
-import { artistRoom, followsTable, loadConfig, startBroadcastService, type RunningService } from '@relay/broadcast-service';
+import { artistRoom, loadConfig, startBroadcastService, type RunningService } from '@relay/broadcast-service';
+import { followsTable } from '@relay/runtime-contract';
 import { signToken } from '@relay/chat-core';
-import { ChatClient, LOCAL_AUTH, startLocalRuntime, type LocalRuntime } from '@relay/serverless-emulator';
+import { ChatClient, startLocalRuntime, type LocalRuntime } from '@relay/serverless-emulator';
+import { LOCAL_AUTH } from '@relay/platform-config';
 import { tableInput } from '@relay/chat-store';
 import { createTables } from '@relay/dynamo-emulator';
 

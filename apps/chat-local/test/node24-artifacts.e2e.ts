@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ChatClient, LOCAL_AUTH } from '@relay/serverless-emulator';
+import { ChatClient } from '@relay/serverless-emulator';
+import { LOCAL_AUTH } from '@relay/platform-config';
 import { signToken } from '@relay/chat-core';
 
 jest.setTimeout(90_000);

@@ -2,11 +2,12 @@ import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { signToken } from '@relay/chat-core';
-import { chatTableNames, createChatStores, createDocumentClient, createTableInputs, tableInput } from '@relay/chat-store';
+import { createChatStores, createDocumentClient, createTableInputs, tableInput } from '@relay/chat-store';
+import { chatTableNames, followsTable } from '@relay/runtime-contract';
 import { createTables, startDynalite, type RunningServer } from '@relay/dynamo-emulator';
 import { buildBroadcastApp } from './app';
 import { REST_ERROR_CODES } from './errors';
-import { FollowsRepository, followsTable } from './follows';
+import { FollowsRepository } from './follows';
 
 /**
  * Generated requests against the real app and a real DynamoDB emulator: no 5xx, every error in

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkSecret } from '@relay/chat-core';
+import { checkSecret } from '@relay/runtime-contract';
 
 /**
  * The service's configuration: environment variables, which ECS fills from the task definition

@@ -1,16 +1,5 @@
 import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { PageKey, TableDefinition } from '@relay/chat-store';
-
-export const FOLLOWERS_BY_USER_INDEX = 'byFollower';
-
-/** The follow graph: artistId / userId, with an index to list what a user follows. */
-export const followsTable = {
-  partitionKey: { name: 'artistId', type: 'S' },
-  sortKey: { name: 'userId', type: 'S' },
-  globalSecondaryIndexes: [
-    { name: FOLLOWERS_BY_USER_INDEX, partitionKey: { name: 'userId', type: 'S' }, sortKey: { name: 'artistId', type: 'S' }, projection: 'KEYS_ONLY' },
-  ],
-} as const satisfies TableDefinition;
+import type { PageKey } from '@relay/chat-store';
 
 export class FollowsRepository {
   constructor(

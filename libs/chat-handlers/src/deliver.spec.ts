@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DELIVERY_METRICS } from '@relay/chat-core';
+import { DELIVERY_METRICS } from '@relay/runtime-contract';
 import type { ChatClient, LocalWebSocketGateway } from '@relay/serverless-emulator';
 import type { ChatStores } from '@relay/chat-store';
 import type { DynamoStreamTap } from '@relay/dynamo-emulator';

@@ -1,6 +1,7 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { ChatClient, LocalWebSocketGateway, type GatewayOptions } from '@relay/serverless-emulator';
-import { chatTableNames, createChatStores, createDocumentClient, createTableInputs, type ChatStores } from '@relay/chat-store';
+import { createChatStores, createDocumentClient, createTableInputs, type ChatStores } from '@relay/chat-store';
+import { chatTableNames } from '@relay/runtime-contract';
 import { createTables, DynamoStreamTap, startDynalite } from '@relay/dynamo-emulator';
 
 /**

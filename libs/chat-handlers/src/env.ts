@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
-import { checkSecret, CursorCodec, DELIVERY_FANOUT, DELIVERY_METRICS, type TokenSettings } from '@relay/chat-core';
+import { CursorCodec, type TokenSettings } from '@relay/chat-core';
+import { checkSecret, DELIVERY_FANOUT, DELIVERY_METRICS } from '@relay/runtime-contract';
 // English messages: chat-core configures them when it loads.
 import * as z from 'zod/mini';
 import { createChatStores, createDocumentClient } from '@relay/chat-store';

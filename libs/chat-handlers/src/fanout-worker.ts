@@ -1,7 +1,8 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { DELIVERY_FANOUT, DELIVERY_METRICS, deliveryChunkSchema, type DeliveryChunk } from '@relay/chat-core';
+import { deliveryChunkSchema, type DeliveryChunk } from '@relay/chat-core';
+import { DELIVERY_FANOUT, DELIVERY_METRICS } from '@relay/runtime-contract';
 import type { ChunkQueue } from './chunk-queue';
 import { postToAll, removeGoneRecipients, type PostingDeps } from './post';
 

@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CursorCodec, KeyedTokenBuckets } from '@relay/chat-core';
-import { chatTableNames, createChatStores, createDocumentClient, createTableInputs, type ChatStores } from '@relay/chat-store';
+import { createChatStores, createDocumentClient, createTableInputs, type ChatStores } from '@relay/chat-store';
+import { chatTableNames } from '@relay/runtime-contract';
 import { createTables, DynamoStreamTap, startDynalite, type RunningDynalite, type RunningServer } from '@relay/dynamo-emulator';
 import type { WebSocketEvent } from './events';
 import { NewestPageCache } from './newest-page-cache';

@@ -1,4 +1,4 @@
-import type { ChatTableKey } from '@relay/chat-store';
+import type { ChatTableKey } from '@relay/runtime-contract';
 import type { Statement } from '@relay/infra-constructs';
 
 export interface ChatResourceArns {

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { designedTableConfig } from '@relay/infra-constructs';
 import type { Environment } from '@relay/platform-config';
-import { chatTables, type ChatTableKey, type ChatTableNames } from '@relay/chat-store';
+import { chatTables, type ChatTableKey, type ChatTableNames } from '@relay/runtime-contract';
 
 /** The chat tables from the one design in chat-store: on-demand, TTL, streams, prod protection. */
 export class ChatTables extends Construct {

@@ -11,8 +11,16 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { CHAT_FUNCTIONS, DELIVERY_EVENT_SOURCE, DELIVERY_FANOUT, ROUTE_SELECTION_EXPRESSION, type ChatFunction } from '@relay/chat-core';
-import { chatTableNames, type ChatTableKey, type ChatTableNames } from '@relay/chat-store';
+import {
+  CHAT_FUNCTIONS,
+  chatTableNames,
+  DELIVERY_EVENT_SOURCE,
+  DELIVERY_FANOUT,
+  ROUTE_SELECTION_EXPRESSION,
+  type ChatFunction,
+  type ChatTableKey,
+  type ChatTableNames,
+} from '@relay/runtime-contract';
 import type { Environment } from '@relay/platform-config';
 import { CHAT_FUNCTION_ACCESS } from './chat-permissions';
 import { ChatTables } from './chat-tables';

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { DELIVERY_METRICS, LOADTEST_METRICS } from '@relay/chat-core';
+import { DELIVERY_METRICS, LOADTEST_METRICS } from '@relay/runtime-contract';
 import type { Environment } from '@relay/platform-config';
 import { describedAlarm } from '@relay/infra-constructs';
 

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CHAT_FUNCTIONS } from '@relay/chat-core';
+import { CHAT_FUNCTIONS } from '@relay/runtime-contract';
 
 /** The smallest valid zip (an empty archive): fixed bytes, so asset hashes never change. */
 const EMPTY_ZIP = Buffer.from(`504b0506${'00'.repeat(18)}`, 'hex');

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createTables, startDynalite, type RunningDynalite } from '@relay/dynamo-emulator';
 import { createDocumentClient } from './client';
-import { chatTableNames, createTableInputs } from './tables';
+import { chatTableNames } from '@relay/runtime-contract';
+import { createTableInputs } from './tables';
 
 /**
  * A call that waits for a socket past the connection timeout (the pool is busy with a slow call)

@@ -1,5 +1,5 @@
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { MEMBERSHIPS_BY_CONNECTION_INDEX } from './tables';
+import { MEMBERSHIPS_BY_CONNECTION_INDEX } from '@relay/runtime-contract';
 
 export interface MembershipRecord {
   roomId: string;

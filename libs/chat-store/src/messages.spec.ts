@@ -3,7 +3,8 @@ import { createTables, startDynalite, type RunningServer } from '@relay/dynamo-e
 import { createDocumentClient } from './client';
 import { MembershipsRepository } from './memberships';
 import { MessagesRepository } from './messages';
-import { chatTableNames, createTableInputs } from './tables';
+import { chatTableNames } from '@relay/runtime-contract';
+import { createTableInputs } from './tables';
 
 const tables = chatTableNames('store-test');
 let dynamo: RunningServer;

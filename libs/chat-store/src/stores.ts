@@ -3,7 +3,7 @@ import { ConnectionsRepository } from './connections';
 import { DeliveryProgressRepository } from './delivery-progress';
 import { MembershipsRepository } from './memberships';
 import { MessagesRepository } from './messages';
-import type { ChatTableNames } from './tables';
+import type { ChatTableNames } from '@relay/runtime-contract';
 
 export interface ChatStores {
   connections: ConnectionsRepository;

@@ -1,14 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { followsTable, loadConfig, startBroadcastService, type RunningService } from '@relay/broadcast-service';
-import {
-  LOCAL_AUTH,
-  LOCAL_REGION,
-  startLocalRuntime,
-  type HandlerPlacement,
-  type HandlerSource,
-  type LocalRuntime,
-  type StageThrottle,
-} from '@relay/serverless-emulator';
+import { loadConfig, startBroadcastService, type RunningService } from '@relay/broadcast-service';
+import { followsTable } from '@relay/runtime-contract';
+import { LOCAL_REGION, startLocalRuntime, type HandlerPlacement, type HandlerSource, type LocalRuntime, type StageThrottle } from '@relay/serverless-emulator';
+import { LOCAL_AUTH } from '@relay/platform-config';
 import type { TokenSettings } from '@relay/chat-core';
 import { tableInput } from '@relay/chat-store';
 import { createTables, type RunningServer } from '@relay/dynamo-emulator';

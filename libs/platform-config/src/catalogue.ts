@@ -20,6 +20,13 @@ export const REGION = 'ap-northeast-2';
  */
 export const DEPLOYED_TOKEN_CLAIMS = { issuer: 'relay', audience: 'relay-chat' } as const;
 
+/**
+ * How the local runtime signs and verifies tokens when no deployed env's settings are given.
+ * Its secret is printed here for anyone to read, so the secret scan refuses it in any plan;
+ * deployed environments read theirs from SSM.
+ */
+export const LOCAL_AUTH = { secret: 'relay-local-development-secret-not-for-any-deployed-env', issuer: 'relay-local', audience: 'relay-chat' } as const;
+
 /** The GitHub repository whose workflows may plan and deploy (OIDC trust). */
 export const GITHUB_REPOSITORY = 'relay-chat/relay';
 

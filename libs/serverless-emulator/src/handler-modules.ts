@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { ChatFunction } from '@relay/chat-core';
+import type { ChatFunction } from '@relay/runtime-contract';
 import { workspaceRoot } from './workspace';
 
 /**

@@ -1,4 +1,4 @@
-export { startLocalRuntime, LOCAL_AUTH, type LocalRuntime, type LocalRuntimeOptions } from './runtime';
+export { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from './runtime';
 export { LocalWebSocketGateway, type GatewayOptions, type PostFaults, type StageThrottle } from './gateway';
 export { verifyManagementSignature, type ManagementCredentials, type SigningExpectation } from './management-auth';
 export { LOCAL_REGION } from './local-region';

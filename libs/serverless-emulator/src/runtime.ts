@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import { CHAT_FUNCTIONS, DELIVERY_FANOUT, signToken, type ChatFunction, type TokenSettings } from '@relay/chat-core';
-import { chatTableNames, chatTables, createTableInputs, type ChatTableNames } from '@relay/chat-store';
+import { signToken, type TokenSettings } from '@relay/chat-core';
+import { CHAT_FUNCTIONS, chatTableNames, chatTables, DELIVERY_FANOUT, type ChatFunction, type ChatTableNames } from '@relay/runtime-contract';
+import { createTableInputs } from '@relay/chat-store';
+import { LOCAL_AUTH } from '@relay/platform-config';
 import { createTables, DynamoStreamTap, startDynalite } from '@relay/dynamo-emulator';
 import { LocalWebSocketGateway, type GatewayOptions, type StageThrottle } from './gateway';
 import { handlerModulePath, type HandlerSource } from './handler-modules';
@@ -60,13 +62,6 @@ export interface LocalRuntime {
   settle(): Promise<void>;
   stop(): Promise<void>;
 }
-
-/** The secret of the embedded default only; deployed environments read theirs from SSM. */
-export const LOCAL_AUTH: TokenSettings = {
-  secret: 'relay-local-development-secret-not-for-any-deployed-env',
-  issuer: 'relay-local',
-  audience: 'relay-chat',
-};
 
 /**
  * Brings up the whole chat on 127.0.0.1: dynalite behind a stream tap, the tables, the

@@ -1,5 +1,5 @@
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { DELIVERY_EVENT_SOURCE } from '@relay/chat-core';
+import { DELIVERY_EVENT_SOURCE } from '@relay/runtime-contract';
 import { StreamPump } from './stream-pump';
 
 const record = (n: number): DynamoDBRecord => ({ eventName: 'INSERT', dynamodb: { SequenceNumber: String(n).padStart(21, '0') } });

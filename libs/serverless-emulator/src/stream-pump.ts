@@ -1,5 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { DELIVERY_EVENT_SOURCE } from '@relay/chat-core';
+import { DELIVERY_EVENT_SOURCE } from '@relay/runtime-contract';
 import type { StreamLambda } from './lambda-types';
 
 export interface StreamPumpOptions {

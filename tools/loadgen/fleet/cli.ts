@@ -22,18 +22,25 @@ import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { LOCAL_AUTH } from '@relay/serverless-emulator';
+import {
+  LOCAL_AUTH,
+  DEPLOYED_TOKEN_CLAIMS,
+  loadTestTarget,
+  parameterPath,
+  resolveEnvironment,
+  secretParameter,
+  type Environment,
+} from '@relay/platform-config';
 import { LocalRuntimeProcess } from '@relay/local-stack';
 import { ensureK6, workspaceRoot } from '@relay/k6-process';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import { DEPLOYED_TOKEN_CLAIMS, loadTestTarget, parameterPath, resolveEnvironment, secretParameter, type Environment } from '@relay/platform-config';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { WAFV2Client } from '@aws-sdk/client-wafv2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { quotaFloorMs } from '@relay/operations';
+import { quotaFloorMs } from '@relay/delivery-model';
 import {
   secretFromSsm,
   seedUsers,

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LOCAL_AUTH } from '@relay/serverless-emulator';
+import { LOCAL_AUTH } from '@relay/platform-config';
 import { LocalRuntimeProcess } from '@relay/local-stack';
 import { ensureK6 } from '@relay/k6-process';
 import { runLocalFleet, seedUsers, writeUsers, type LocalFleetRun } from '@relay/fleet';

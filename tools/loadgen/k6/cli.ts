@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { LOCAL_AUTH } from '@relay/serverless-emulator';
+import { LOCAL_AUTH } from '@relay/platform-config';
 import { compareSummaries } from './k6-compare';
 import { LocalRuntimeProcess } from '@relay/local-stack';
 import { cpuSecondsOf, ensureK6, k6Environment, workspaceRoot as root } from '@relay/k6-process';

@@ -1,9 +1,8 @@
 /**
- * What other tools use of the operations: the delivery model (bench:fanout --model, the load
- * generator's fan-out floor), the quota checks the load generator runs before a fleet, the web
- * stack's moto seeding (the deploy rehearsal) and the entry wrapper of a tool script.
+ * What other tools use of the operations: the quota checks the load generator runs before a
+ * fleet, the web stack's moto seeding (the deploy rehearsal) and the entry wrapper of a tool
+ * script.
  */
-export * from './delivery-model/fanout-model';
 export { unmetQuotas, type QuotaNeed } from './terraform/quotas';
 export { serviceQuotas, type Quotas } from './terraform/service-quotas-stand-in';
 export * from './web/web-in-moto';

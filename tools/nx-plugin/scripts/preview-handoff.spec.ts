@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { ZipFile } from 'yazl';
-import { CHAT_FUNCTIONS } from '@relay/chat-core';
+import { CHAT_FUNCTIONS } from '@relay/runtime-contract';
 import { previewNameForBranch } from '@relay/platform-config';
 import { admit, decide, type PullRequest, type TriggeringRun } from './preview-handoff';
 

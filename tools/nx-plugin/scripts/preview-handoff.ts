@@ -11,7 +11,7 @@
  */
 import { copyFileSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, closeSync } from 'node:fs';
 import path from 'node:path';
-import { CHAT_FUNCTIONS } from '@relay/chat-core';
+import { CHAT_FUNCTIONS } from '@relay/runtime-contract';
 import { previewNameForBranch } from '@relay/platform-config';
 import { runIfMain } from './run-if-main';
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LOCAL_AUTH } from '@relay/serverless-emulator';
+import { LOCAL_AUTH } from '@relay/platform-config';
 import { everythingStackCount, synthesizeEverything } from '@relay/emulators';
 import { findSecrets } from './scan';
 

@@ -7,7 +7,7 @@
  * development secrets, and literal values of attributes named like secrets.
  */
 import { readFileSync } from 'node:fs';
-import { LOCAL_AUTH } from '@relay/serverless-emulator';
+import { LOCAL_AUTH } from '@relay/platform-config';
 
 export interface Finding {
   path: string;

@@ -1,5 +1,5 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DELIVERY_FANOUT } from '@relay/chat-core';
+import { DELIVERY_FANOUT } from '@relay/runtime-contract';
 import { resolveEnvironment } from '@relay/platform-config';
 import { startMoto, type MotoServer, startSqsMoveTaskStandIn, type SqsMoveTaskStandIn } from '@relay/emulators';
 import { chunkQueueNames, redriveChunks, redriveRate } from './redrive';

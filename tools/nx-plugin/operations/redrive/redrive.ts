@@ -13,7 +13,7 @@ import {
   type ListMessageMoveTasksResultEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { DELIVERY_FANOUT } from '@relay/chat-core';
+import { DELIVERY_FANOUT } from '@relay/runtime-contract';
 import { resourcePrefix, type Environment } from '@relay/platform-config';
 
 export interface RedriveOptions {

@@ -1,5 +1,5 @@
 import { GetParameterCommand, ListTagsForResourceCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { PLACEHOLDER_SECRET_PREFIX } from '@relay/chat-core';
+import { PLACEHOLDER_SECRET_PREFIX } from '@relay/runtime-contract';
 import { resolveEnvironment, RUNTIME_SECRETS, secretParameter } from '@relay/platform-config';
 import { startMoto, type MotoServer } from '@relay/emulators';
 import { ensureSecrets } from './ensure-secrets';

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { checkSecret } from '@relay/chat-core';
+import { checkSecret } from '@relay/runtime-contract';
 import { resolveEnvironment, RUNTIME_SECRETS, secretParameter, type Environment } from '@relay/platform-config';
 import { runIfMain } from '../../scripts/run-if-main';
 

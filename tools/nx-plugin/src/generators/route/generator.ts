@@ -7,7 +7,7 @@ export interface RouteOptions {
 
 const FILES = {
   frames: 'libs/chat-core/src/frames.ts',
-  functions: 'libs/chat-core/src/functions.ts',
+  functions: 'libs/runtime-contract/src/chat-functions.ts',
   access: 'libs/chat-infra/src/chat-permissions.ts',
   known: 'libs/chat-handlers/src/default-route.ts',
   handlers: 'libs/chat-handlers/src/index.ts',

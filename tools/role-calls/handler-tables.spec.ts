@@ -13,13 +13,14 @@ import {
   type WebSocketHandler,
 } from '@relay/chat-handlers';
 import { CHAT_FUNCTION_ACCESS, type ChatResourceArns } from '@relay/chat-infra';
-import { chatTableNames, createChatStores, createDocumentClient, createTableInputs, type ChatTableKey } from '@relay/chat-store';
+import { createChatStores, createDocumentClient, createTableInputs } from '@relay/chat-store';
+import { chatTableNames, type ChatTableKey } from '@relay/runtime-contract';
 import { createTables, DynamoStreamTap, startDynalite, type RunningDynalite, type RunningServer } from '@relay/dynamo-emulator';
-import { evaluate } from './evaluate';
+import { evaluate } from '@relay/policy';
 
 /**
  * Every DynamoDB call each WebSocket route makes, on the table it names, is allowed by that
- * function's role (CHAT_FUNCTION_ACCESS, what synthesizes into it). tools/role-calls/runtime-roles.spec.ts proves
+ * function's role (CHAT_FUNCTION_ACCESS, what synthesizes into it). runtime-roles.spec.ts proves
  * the actions from the source; this proves the tables, by running the real handlers on dynalite
  * through a tap that logs "operation table": an action granted on one table and used on another
  * is an AccessDenied on AWS that no local test would otherwise see.

@@ -1,4 +1,4 @@
-import { DELIVERY_EVENT_SOURCE, DELIVERY_FANOUT } from '@relay/chat-core';
+import { DELIVERY_EVENT_SOURCE, DELIVERY_FANOUT } from '@relay/runtime-contract';
 import { DEFAULT_RETRY, DEFAULT_TIME_RESERVE_MS } from '@relay/chat-handlers';
 import { resolveEnvironment } from '@relay/platform-config';
 import { runModel, type ModelParams } from './fanout-model';

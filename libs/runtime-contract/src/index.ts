@@ -1,0 +1,4 @@
+export * from './chat-functions';
+export * from './delivery-settings';
+export * from './table-designs';
+export * from './secrets';
