@@ -39,7 +39,10 @@ export default [
             { sourceTag: 'tool:prices', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator'] },
             { sourceTag: 'tool:operations', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices'] },
             { sourceTag: 'tool:fleet', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices', 'tool:operations'] },
-            { sourceTag: 'tool:loadgen', onlyDependOnLibsWithTags: ['type:lib', 'tool:fleet', 'tool:operations', 'tool:k6', 'tool:delivery-model'] },
+            {
+              sourceTag: 'tool:loadgen',
+              onlyDependOnLibsWithTags: ['type:lib', 'tool:fleet', 'tool:operations', 'tool:emulator', 'tool:k6', 'tool:delivery-model'],
+            },
             { sourceTag: 'tool:cost', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices', 'tool:operations', 'tool:fleet'] },
             { sourceTag: 'tool:policy', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator'] },
             { sourceTag: 'tool:role-calls', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:policy'] },

@@ -1,7 +1,7 @@
 /**
  * The k6 fleet as a library: its plan and cost (bench:loadgen, the cost model), the run on an
- * env's fleet or on this machine's cores, the exact merge and the verdict, the users a run signs,
- * the fleet image's entrypoint, and what an applied fleet and load-test edge leave in moto (the
+ * env's fleet or on this machine's cores, the exact merge and the verdict, the fleet image's
+ * entrypoint, and what an applied fleet and load-test edge leave in moto (the
  * nightly rehearsal). The commands that run it, locally against the local stack or against an
  * env, are the load generator's (tools/loadgen).
  */
@@ -22,4 +22,3 @@ export { sketch } from './task-results';
 export { newRunId, readLaunchConfig, runRemoteFleet } from './remote-fleet';
 export { preflight } from './preflight';
 export { EXIT } from './verdict';
-export { secretFromSsm, seedUsers, writeUsers } from './seed-users';

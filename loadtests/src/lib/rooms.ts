@@ -1,4 +1,4 @@
-// Plain data, no k6 API: loadtests/test/rooms.spec.ts loads it beside @relay/chat-core's rules.
+// Plain data, no k6 API: tools/loadgen/k6/rooms.spec.ts loads it beside @relay/chat-core's rules.
 
 /**
  * An artist's broadcast room, named as @relay/chat-core's room rules name it (artistRoom). k6

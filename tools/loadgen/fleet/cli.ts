@@ -42,9 +42,6 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { quotaFloorMs } from '@relay/delivery-model';
 import {
-  secretFromSsm,
-  seedUsers,
-  writeUsers,
   runLocalFleet,
   compareRuns,
   loadHistory,
@@ -78,6 +75,7 @@ import {
   preflight,
   EXIT,
 } from '@relay/fleet';
+import { secretFromSsm, seedUsers, writeUsers } from '../seed-users';
 import type { DDSketch } from '@datadog/sketches-js';
 
 /** Scenarios per profile, and the metric whose percentiles each report plots. */

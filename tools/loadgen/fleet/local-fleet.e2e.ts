@@ -4,7 +4,8 @@ import path from 'node:path';
 import { LOCAL_AUTH } from '@relay/platform-config';
 import { LocalRuntimeProcess } from '@relay/local-stack';
 import { ensureK6 } from '@relay/k6-process';
-import { runLocalFleet, seedUsers, writeUsers, type LocalFleetRun } from '@relay/fleet';
+import { runLocalFleet, type LocalFleetRun } from '@relay/fleet';
+import { seedUsers, writeUsers } from '../seed-users';
 
 /**
  * The local fleet (what `nx run loadgen:fleet` runs) against the local stack in its own process:

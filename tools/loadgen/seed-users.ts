@@ -1,7 +1,7 @@
 /**
  * Seeds load-test users: the chat has no user table (identity is the token), so seeding
  * means issuing one token per user, signed like the real issuer would.
- *   node --import tsx tools/fleet/seed-users.ts --count 1000 --out reports/k6/users.json
+ *   node --import tsx tools/loadgen/seed-users.ts --count 1000 --out reports/k6/users.json
  *   … --secret-parameter /relay/stag/chat/auth-token-secret   (deployed env: secret from SSM)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { artistRoom, broadcastRoomOwner, mayPost } from '@relay/chat-core';
 
-// The k6 scripts' copy of the room naming (they cannot import workspace libraries), loaded by path.
-const k6Rooms = require(path.resolve(__dirname, '../src/lib/rooms.ts')) as { artistRoom(artistId: string): string };
+// The k6 scripts' copy of the room naming (they cannot import workspace libraries), loaded by
+// path: the scenarios meet the chat's rules here, where they are run against it.
+const k6Rooms = require(path.resolve(__dirname, '../../../loadtests/src/lib/rooms.ts')) as { artistRoom(artistId: string): string };
 
 describe("the load tests' artist room", () => {
   it('is the broadcast room the chat rules give the artist: only that artist posts, followers only receive', () => {
