@@ -10,6 +10,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { editableFile } from './edited-file';
+import { jestFailures } from './jest-failures';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs, stripVTControlCharacters } from 'node:util';
@@ -53,11 +54,10 @@ function nx(cwd: string, cacheDir: string, args: string[]): Measured {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) {
     const failed = [...result.stdout.matchAll(/^\s*-\s+([\w-]+:[\w-]+)\s*$/gm)].map((m) => m[1]);
-    // Jest's failure headings name the failing tests wherever they are in a long output.
     const plain = stripVTControlCharacters(result.stdout);
-    const tests = [...plain.matchAll(/^\s*● (.+)$/gm)].map((m) => `  ● ${m[1]}`);
+    const failures = jestFailures(plain);
     throw new BenchFailure(
-      `nx ${args.join(' ')} failed${failed.length ? ` (${failed.join(', ')})` : ''}${tests.length ? `\n${[...new Set(tests)].join('\n')}` : ''}; its last output:\n${plain.slice(-2000)}`,
+      `nx ${args.join(' ')} failed${failed.length ? ` (${failed.join(', ')})` : ''}${failures ? `:\n${failures}` : `; its last output:\n${plain.slice(-2000)}`}`,
     );
   }
   return { seconds, tasks: (result.stdout.match(/^> nx run /gm) ?? []).length };
