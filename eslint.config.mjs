@@ -41,7 +41,7 @@ export default [
             { sourceTag: 'tool:fleet', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices', 'tool:operations'] },
             {
               sourceTag: 'tool:loadgen',
-              onlyDependOnLibsWithTags: ['type:lib', 'tool:fleet', 'tool:operations', 'tool:emulator', 'tool:k6', 'tool:delivery-model'],
+              onlyDependOnLibsWithTags: ['type:lib', 'tool:fleet', 'tool:operations', 'tool:emulator', 'tool:k6'],
             },
             { sourceTag: 'tool:cost', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices', 'tool:operations', 'tool:fleet'] },
             { sourceTag: 'tool:policy', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator'] },

@@ -1,5 +1,6 @@
 import { chunked } from '@relay/chat-core';
 import { AdaptiveLimit, type RetryPolicy } from '@relay/chat-handlers';
+import { quotaFloorMs } from '@relay/platform-config';
 
 /**
  * A discrete-event model of deployed delivery on a virtual clock: what one post to N followers
@@ -339,11 +340,6 @@ class Simulation {
       quotaFloorMs: quotaFloorMs(this.params.followers, this.params.quotaPerSecond),
     };
   }
-}
-
-/** No design delivers one post to every follower sooner than the account quota lets it post: followers ÷ quota. */
-export function quotaFloorMs(followers: number, quotaPerSecond: number): number {
-  return (followers / quotaPerSecond) * 1000;
 }
 
 export function runModel(params: ModelParams): ModelResult {

@@ -1,4 +1,12 @@
-export { environmentSchema, accountIdSchema, fargatePeakVcpu, UNRESERVED_LAMBDA_CONCURRENCY, type Environment, type EnvironmentInput } from './schema';
+export {
+  environmentSchema,
+  accountIdSchema,
+  fargatePeakVcpu,
+  quotaFloorMs,
+  UNRESERVED_LAMBDA_CONCURRENCY,
+  type Environment,
+  type EnvironmentInput,
+} from './schema';
 export {
   ACCOUNTS,
   REGION,

@@ -257,3 +257,11 @@ export const environmentSchema = z
 
 export type Environment = z.infer<typeof environmentSchema>;
 export type EnvironmentInput = z.input<typeof environmentSchema>;
+
+/**
+ * No design delivers one post to every follower sooner than the account's API Gateway quota lets
+ * it post: followers ÷ quota (the delivery model's floor, and the fleet's report beside a run).
+ */
+export function quotaFloorMs(followers: number, quotaPerSecond: number): number {
+  return (followers / quotaPerSecond) * 1000;
+}

@@ -27,6 +27,7 @@ import {
   DEPLOYED_TOKEN_CLAIMS,
   loadTestTarget,
   parameterPath,
+  quotaFloorMs,
   resolveEnvironment,
   secretParameter,
   type Environment,
@@ -40,7 +41,6 @@ import { WAFV2Client } from '@aws-sdk/client-wafv2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { quotaFloorMs } from '@relay/delivery-model';
 import {
   runLocalFleet,
   compareRuns,

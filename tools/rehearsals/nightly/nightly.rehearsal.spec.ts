@@ -97,6 +97,7 @@ describe('nightly-spike.yml, rehearsed with its smoke profiles', () => {
   it('orchestrates both profiles on the fleet from the runner, keeps their records, publishes and uploads', () => {
     const nightly = new WorkflowRehearsal(fixture.options);
     nightly.run('nightly-spike.yml', undefined, { profile: 'smoke' });
+    process.stdout.write(nightly.report());
     const role = (name: string) => `arn:aws:iam::${stag.accountId}:role/${name}`;
     expect(nightly.jobs.map((j) => [j.job, j.environment, j.roles])).toEqual([
       ['nightly-spike.yml#edge-up', 'stag', [role('relay-edge')]],
