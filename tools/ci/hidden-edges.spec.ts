@@ -81,6 +81,8 @@ const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 /** Every edge code shows by path or by a hosted run that the graph lacks, named with the file that shows it. */
 export function hiddenEdges(graph: ProjectGraph, dynamicPaths = DYNAMIC_PATHS): string[] {
   const roots = Object.entries(graph.nodes).map(([name, node]) => ({ name, pattern: new RegExp(`['"\`]${escaped(node.data.root)}(/[^'"\`]*)?['"\`]`) }));
+  const editors = EDITED_BY.map((e) => ({ ...e, deps: dependenciesOf(graph, e.testedBy) }));
+  const editorOf = (file: string) => editors.find((e) => file.startsWith(e.dir));
   return Object.keys(graph.nodes)
     .sort()
     .flatMap((project) => {
@@ -107,11 +109,11 @@ export function hiddenEdges(graph: ProjectGraph, dynamicPaths = DYNAMIC_PATHS): 
         if (name === project || deps.has(name) || missing.has(name) || NOT_EDGES[`${project} -> ${name}`]) continue;
         if (HOSTED_RUNS.some((h) => h.host === project && h.runs.includes(name))) continue;
         const readers = sources.filter((s) => pattern.test(s.text));
-        const reader = readers.find((s) => !EDITED_BY.some((e) => s.file.startsWith(e.dir)));
+        const reader = readers.find((s) => !editorOf(s.file));
         if (reader) missing.set(name, `${reader.file} names ${reader.text.match(pattern)![0]}`);
         for (const writer of reader ? [] : readers) {
-          const { testedBy } = EDITED_BY.find((e) => writer.file.startsWith(e.dir))!;
-          if (!dependenciesOf(graph, testedBy).has(name))
+          const { testedBy, deps: testerDeps } = editorOf(writer.file)!;
+          if (!testerDeps.has(name))
             missing.set(name, `${writer.file} writes into ${writer.text.match(pattern)![0]}, and ${testedBy}, whose tests run it, does not depend on it`);
         }
       }
