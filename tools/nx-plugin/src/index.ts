@@ -4,7 +4,19 @@ import path from 'node:path';
 type Result = readonly [string, { projects: Record<string, { targets: Record<string, unknown> }> }];
 
 /**
- * Infers `typecheck` for every project with a tsconfig.json: `tsc -p <project> --noEmit`.
+ * The type-check of one tsconfig: `tsc --noEmit`, incremental. Its build info (what each file's
+ * check found, and the shape each file exports) lives in the workspace's ignored tmp/, one file
+ * per tsconfig, so a re-run after an edit checks again only the files whose inputs changed: an
+ * edit that leaves a dependency's declarations as they were re-checks nothing that imports it,
+ * and one that changes them re-checks every importer. A clean clone has none and checks all.
+ */
+export function typecheckCommand(tsconfig: string): string {
+  const buildInfo = path.posix.join('tmp/typecheck', `${tsconfig.replace(/\.json$/, '').replaceAll('/', '__')}.tsbuildinfo`);
+  return `tsc -p ${tsconfig} --noEmit --incremental --tsBuildInfoFile ${buildInfo}`;
+}
+
+/**
+ * Infers `typecheck` for every project with a tsconfig.json: typecheckCommand over it.
  * `@nx/js/typescript` would infer `tsc --build` over project references, which this workspace
  * does not use: libraries are mapped to their sources by tsconfig.base.json paths, never built.
  * Only existing projects (a project.json beside the tsconfig) get the target.
@@ -22,8 +34,8 @@ function inferTypecheck(files: readonly string[], _options: unknown, context: { 
               typecheck: {
                 executor: 'nx:run-commands',
                 cache: true,
-                options: { command: `tsc -p ${file} --noEmit` },
-                metadata: { description: 'Type-check the project (tsc --noEmit)', technologies: ['typescript'] },
+                options: { command: typecheckCommand(file) },
+                metadata: { description: 'Type-check the project (tsc --noEmit, incremental)', technologies: ['typescript'] },
               },
             },
           },
