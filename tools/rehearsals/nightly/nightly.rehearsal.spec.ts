@@ -44,8 +44,10 @@ beforeAll(async () => {
   runtime = await LocalRuntimeProcess.start({ auth: { secret, ...DEPLOYED_TOKEN_CLAIMS } });
   // The edge's URL is the local stack's broadcast API.
   ({ fixture, effectsLog } = await startNightly({ wsUrl: runtime.wsUrl, secret, edgeUrl: runtime.broadcastUrl }));
-  // The stand-in's tasks are local processes: ready in seconds, not Fargate's 20.
-  launch = seedLoadgenInMoto(fixture.aws, { ...stag, loadgen: stag.loadgen! }, { startMarginMs: 5000 });
+  // The stand-in's tasks are local processes that start as they turn RUNNING and read the
+  // barrier within about a second, not Fargate's 20 s from RUNNING to k6: the barrier opens 2 s
+  // after. Each smoke profile is one task, so a task that comes late only starts late.
+  launch = seedLoadgenInMoto(fixture.aws, { ...stag, loadgen: stag.loadgen! }, { startMarginMs: 2000 });
   // Last night's run was killed at prod's size, before its cleanup and before edge-down: the
   // edge is still up and only the run's record says what it changed.
   seedLoadTestTargetInMoto(fixture.aws, stag, runtime.broadcastUrl);
