@@ -27,8 +27,8 @@ function typecheck(): { status: number | null; out: string } {
 }
 
 it('keeps its build info in the ignored tmp/, named for the tsconfig', () => {
-  expect(typecheckCommand('libs/chat-core/tsconfig.json')).toBe(
-    'tsc -p libs/chat-core/tsconfig.json --noEmit --incremental --tsBuildInfoFile tmp/typecheck/libs__chat-core__tsconfig.tsbuildinfo',
+  expect(typecheckCommand('libs/example/tsconfig.json')).toBe(
+    'tsc -p libs/example/tsconfig.json --noEmit --incremental --tsBuildInfoFile tmp/typecheck/libs__example__tsconfig.tsbuildinfo',
   );
   expect(typecheck()).toEqual({ status: 0, out: '' });
   expect(existsSync(path.join(dir, 'tmp/typecheck/tsconfig.tsbuildinfo'))).toBe(true);
