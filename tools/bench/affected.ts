@@ -3,15 +3,18 @@
  * In a throwaway clone: a cold full run of the targets below (empty Nx cache), a warm re-run of the
  * same (everything cached), then, for every project (or those named), one commit appending a
  * comment line to one of its source files and `nx affected` of the same targets. Prints, per edit,
- * the projects affected, the tasks run, the wall time and its share of the cold run.
+ * the projects affected, the tasks run, the wall time and its share of the cold run, and the CPU
+ * the run used: divided by the cores, a floor under the wall that no scheduling gets below, so a
+ * row whose floor is over its target needs fewer or cheaper tasks, not more parallelism.
  * Targets: a leaf's edit (any tools project, loadtests, web, a single app) <= 15% of cold;
  * libs/chat-core <= 60%; the warm full re-run < 5 s.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { spawnMeasured } from './child-cpu';
 import { editableFile } from './edited-file';
 import { jestFailures } from './jest-failures';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs, stripVTControlCharacters } from 'node:util';
 
@@ -30,6 +33,7 @@ interface Project {
 interface Measured {
   seconds: number;
   tasks: number;
+  cpuSeconds: number;
 }
 
 /** A measured run that failed: reported as such, not as a crash of the benchmark. */
@@ -45,9 +49,8 @@ const NX_ENV = (cacheDir: string) => ({ ...process.env, NX_DAEMON: 'false', NX_C
 
 function nx(cwd: string, cacheDir: string, args: string[]): Measured {
   const started = process.hrtime.bigint();
-  const result = spawnSync('npx', ['nx', ...args, '-t', TARGETS, '--outputStyle=static'], {
+  const result = spawnMeasured('npx', ['nx', ...args, '-t', TARGETS, '--outputStyle=static'], {
     cwd,
-    encoding: 'utf8',
     env: NX_ENV(cacheDir),
     maxBuffer: 256 * 1024 * 1024,
   });
@@ -60,7 +63,7 @@ function nx(cwd: string, cacheDir: string, args: string[]): Measured {
       `nx ${args.join(' ')} failed${failed.length ? ` (${failed.join(', ')})` : ''}${failures ? `:\n${failures}` : `; its last output:\n${plain.slice(-2000)}`}`,
     );
   }
-  return { seconds, tasks: (result.stdout.match(/^> nx run /gm) ?? []).length };
+  return { seconds, tasks: (result.stdout.match(/^> nx run /gm) ?? []).length, cpuSeconds: result.cpuSeconds };
 }
 
 function projectsOf(cwd: string, cacheDir: string, extra: string[] = []): string[] {
@@ -92,10 +95,13 @@ function main(): void {
 
     const cold = nx(clone, cacheDir, ['run-many']);
     const warm = nx(clone, cacheDir, ['run-many']);
+    const cores = availableParallelism();
     const row = (label: string, r: Measured, affected: string, note: string) =>
-      `${label.padEnd(22)} ${affected.padStart(8)} ${String(r.tasks).padStart(6)} ${r.seconds.toFixed(1).padStart(8)} s   ${note}`;
-    console.log(`nx ${TARGETS.replaceAll(',', ' ')} in a fresh clone (${all.length} projects)`);
-    console.log(`${'edit in'.padEnd(22)} ${'affected'.padStart(8)} ${'tasks'.padStart(6)} ${'wall'.padStart(10)}   share of cold`);
+      `${label.padEnd(22)} ${affected.padStart(8)} ${String(r.tasks).padStart(6)} ${r.seconds.toFixed(1).padStart(8)} s ${r.cpuSeconds.toFixed(0).padStart(7)} s   ${note}`;
+    console.log(`nx ${TARGETS.replaceAll(',', ' ')} in a fresh clone (${all.length} projects, ${cores} cores)`);
+    console.log(
+      `${'edit in'.padEnd(22)} ${'affected'.padStart(8)} ${'tasks'.padStart(6)} ${'wall'.padStart(10)} ${'CPU'.padStart(9)}   share of cold (CPU ÷ cores)`,
+    );
     console.log(row('run-many, cold cache', cold, String(all.length), ''));
     console.log(row('run-many, warm cache', warm, String(all.length), `target < 5 s: ${warm.seconds < 5 ? 'met' : 'missed'}`));
     const missed: string[] = [];
@@ -105,10 +111,11 @@ function main(): void {
       const affected = projectsOf(clone, cacheDir, ['--affected', '--base=HEAD~1', '--head=HEAD']);
       const result = nx(clone, cacheDir, ['affected', '--base=HEAD~1', '--head=HEAD']);
       const share = (result.seconds / cold.seconds) * 100;
+      const floor = (result.cpuSeconds / cores / cold.seconds) * 100;
       const target = targetShare(project);
       const verdict = target === undefined ? '' : `; target <= ${target}%: ${share <= target ? 'met' : 'missed'}`;
       if (target !== undefined && share > target) missed.push(name);
-      console.log(row(name, result, String(affected.length), `${share.toFixed(0)}%${verdict}`));
+      console.log(row(name, result, String(affected.length), `${share.toFixed(0)}% (${floor.toFixed(0)}%)${verdict}`));
     }
     console.log(missed.length ? `targets missed: ${missed.join(', ')}` : 'every target met');
   } finally {
