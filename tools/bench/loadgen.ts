@@ -15,7 +15,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuSecondsOf, ensureK6, k6Environment, workspaceRoot } from '@relay/k6-process';
+import { cpuSecondsOf } from '@relay/emulators';
+import { ensureK6, k6Environment, workspaceRoot } from '@relay/k6-process';
 import { FLEET_PROFILES, planFleet, type GeneratorCapacity, estimateFleetCost, k6RunSeconds } from '@relay/fleet';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' } } });

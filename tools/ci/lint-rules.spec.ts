@@ -31,4 +31,11 @@ describe('workspace lint rules', () => {
     const messages = lint("import { signToken } from '@relay/chat-core';\nexport const f = signToken;\n", 'libs/infra-constructs/src/x.ts');
     expect(messages).toEqual([expect.objectContaining({ ruleId: '@nx/enforce-module-boundaries', message: expect.stringContaining('scope:platform') })]);
   });
+
+  it('keeps the tools that most tools import (the emulators, the k6 build) free of other tools', () => {
+    const emulators = lint("import { ensureK6 } from '@relay/k6-process';\nexport const f = ensureK6;\n", 'tools/emulators/moto/x.ts');
+    expect(emulators).toEqual([expect.objectContaining({ ruleId: '@nx/enforce-module-boundaries', message: expect.stringContaining('tool:emulator') })]);
+    const k6 = lint("import { cpuSecondsOf } from '@relay/emulators';\nexport const f = cpuSecondsOf;\n", 'tools/k6/x.ts');
+    expect(k6).toEqual([expect.objectContaining({ ruleId: '@nx/enforce-module-boundaries', message: expect.stringContaining('tool:k6') })]);
+  });
 });

@@ -9,3 +9,4 @@ export * from './moto/elbv2-capacity-stand-in';
 export * from './moto/sqs-move-task-stand-in';
 export * from './synthesized-stacks';
 export * from './python-venv';
+export * from './process-cpu';

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { cpuSecondsOf, k6Environment, workspaceRoot } from '@relay/k6-process';
+import { cpuSecondsOf } from '@relay/emulators';
+import { k6Environment, workspaceRoot } from '@relay/k6-process';
 import { judgeRun, type FleetResult } from './judge';
 import { executionSegments, k6RanToEnd, k6RunArgs } from './segments';
 import { readTaskResults } from './task-results';

@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 // Four levels up from tools/nx-plugin/operations/<name>/.
@@ -11,16 +10,6 @@ export function ensureK6(): string {
   const install = spawnSync('bash', [path.join(workspaceRoot, 'tools/k6/install.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
   if (install.status !== 0) throw new Error('could not provide k6 (tools/k6/install.sh failed)');
   return path.join(workspaceRoot, '.tools/bin/k6');
-}
-
-/** utime + stime of a live process, in seconds (Linux /proc). */
-export function cpuSecondsOf(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

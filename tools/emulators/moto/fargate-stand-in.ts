@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, StopTaskCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { cpuSecondsOf } from '@relay/k6-process';
+import { cpuSecondsOf } from '../process-cpu';
 
 /**
  * What Fargate does that moto does not, for rehearsals of the k6 fleet: every task moto holds

@@ -14,7 +14,8 @@ import { parseArgs } from 'node:util';
 import { LOCAL_AUTH } from '@relay/platform-config';
 import { compareSummaries } from './k6-compare';
 import { LocalRuntimeProcess } from '@relay/local-stack';
-import { cpuSecondsOf, ensureK6, k6Environment, workspaceRoot as root } from '@relay/k6-process';
+import { cpuSecondsOf } from '@relay/emulators';
+import { ensureK6, k6Environment, workspaceRoot as root } from '@relay/k6-process';
 import { seedUsers, writeUsers } from '../seed-users';
 const SCENARIOS = ['chat-spike', 'chat-steady', 'broadcast-api'];
 /** Users to seed per profile: at least the peak number of concurrent sockets. */
