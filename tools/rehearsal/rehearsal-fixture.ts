@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolveEnvironment } from '@relay/platform-config';
-import { awsCli, motoBin, startMoto, type AwsCli, type MotoServer } from '@relay/emulators';
+import { awsCli, awsCliDriverEnv, motoBin, startMoto, type AwsCli, type MotoServer } from '@relay/emulators';
 import { ArtifactStore } from './artifacts';
 import type { RehearsalEvent, RehearsalOptions } from './workflow-runner';
 
@@ -81,6 +81,8 @@ export async function startFixture(event: RehearsalEvent, notRehearsedJobs: Rehe
       NX_TUI: 'false',
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_ENDPOINT_URL_SERVICE_QUOTAS: quotas.endpoint,
+      // The steps' own processes (the terraform stub's effects) use this process's kept-loaded CLI.
+      ...awsCliDriverEnv(),
     },
     awsEnv: { AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
     notRehearsedJobs,

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { awsCli, awsCliDriverUrl } from './aws-cli';
+import { AWS_CLI_DRIVER_ENV, awsCli, awsCliDriverEnv, awsCliDriverUrl } from './aws-cli';
 import { motoCliEnv, startMoto, type MotoServer } from './moto-server';
 
 /**
@@ -68,6 +68,21 @@ describe('the aws CLI against moto, kept loaded', () => {
     expect(await statusOf({ method: 'GET' })).toBe(405);
     expect(await statusOf({ method: 'DELETE' })).toBe(405);
     expect(JSON.parse(awsCli(motoCliEnv(dev, region))('sts', 'get-caller-identity')).Account).toBe('111111111111');
+  });
+
+  it('is shared with the processes this one starts, where their environment names it', async () => {
+    const code = `const { awsCli, awsCliDriverUrl } = require(${JSON.stringify(path.join(__dirname, 'aws-cli.ts'))});
+console.log(JSON.stringify({ url: awsCliDriverUrl(), account: JSON.parse(awsCli(process.env)('sts', 'get-caller-identity')).Account }));`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', code], {
+      cwd: path.resolve(__dirname, '../../..'),
+      env: { ...process.env, ...motoCliEnv(stag, region), ...awsCliDriverEnv() },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(JSON.parse(out)).toEqual({ url: awsCliDriverUrl(), account: '222222222222' });
+    expect(awsCliDriverEnv()).toEqual({ [AWS_CLI_DRIVER_ENV]: awsCliDriverUrl() });
   });
 
   it('stops serving once the process it serves has exited', async () => {

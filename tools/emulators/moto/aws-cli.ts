@@ -18,18 +18,34 @@ interface Outcome {
 
 const DRIVER = path.join(__dirname, 'aws-cli-driver.py');
 
+/** Names a running driver to the processes a test or rehearsal starts, so they use it rather than start their own. */
+export const AWS_CLI_DRIVER_ENV = 'RELAY_AWS_CLI_DRIVER';
+
 let driver: string | null | undefined;
 
-/** This process's kept-loaded CLI (aws-cli-driver.py), started on first use: its URL, or null where curl is missing. */
+/**
+ * This process's kept-loaded CLI (aws-cli-driver.py): the one `$RELAY_AWS_CLI_DRIVER` names, or
+ * one started on first use; its URL, or null where curl is missing. A driver's start-up costs
+ * ~2 s of CPU, more than the few calls a step's process makes (a night's terraform stubs started
+ * five, 9 CPU-seconds).
+ */
 export function awsCliDriverUrl(): string | null {
   if (driver !== undefined) return driver;
   if (spawnSync('curl', ['--version']).status !== 0) return (driver = null);
+  const inherited = process.env[AWS_CLI_DRIVER_ENV];
+  if (inherited) return (driver = inherited);
   const started = spawnSync(path.join(motoBin(), 'python3'), [DRIVER, String(process.pid)], {
     encoding: 'utf8',
     env: { PATH: process.env['PATH'], HOME: process.env['HOME'] ?? tmpdir() },
   });
   if (started.status !== 0) throw new Error(`the aws CLI driver did not start: ${started.stderr}`);
   return (driver = `http://127.0.0.1:${started.stdout.trim()}/`);
+}
+
+/** The variable that hands this process's driver to the processes it starts (none where there is none). */
+export function awsCliDriverEnv(): Record<string, string> {
+  const url = awsCliDriverUrl();
+  return url ? { [AWS_CLI_DRIVER_ENV]: url } : {};
 }
 
 function defined(env: NodeJS.ProcessEnv): Record<string, string> {
