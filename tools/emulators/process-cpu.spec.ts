@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cpuSecondsOf } from './process-cpu';
+import { cpuSecondsOf, processTreeUsage } from './process-cpu';
 
 /**
  * bash under a name of our choosing (/proc/<pid>/stat shows it in parentheses, spaces and all):
@@ -40,5 +40,44 @@ describe('cpuSecondsOf', () => {
 
   it('is undefined for a process that is gone', () => {
     expect(cpuSecondsOf(2 ** 22 + 1)).toBeUndefined();
+  });
+});
+
+describe('processTreeUsage', () => {
+  /** bash that runs a burning subshell (which prints its own CPU), live or waited for, then blocks reading stdin. */
+  function parentOf(child: 'live' | 'reaped'): { pid: number; childSeconds: Promise<number>; stop: () => void } {
+    const burn = 'for ((i = 0; i < 200000; i++)); do :; done; times';
+    const script = child === 'live' ? `( ${burn}; sleep 60 ) & read -r _` : `( ${burn} ) & wait; echo reaped; read -r _`;
+    const shell = spawn('/bin/bash', ['-c', script], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+    const childSeconds = new Promise<number>((resolve, reject) => {
+      let out = '';
+      shell.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const own = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/m.exec(out);
+        if (own && (child === 'live' || out.includes('reaped'))) resolve(Number(own[1]) * 60 + Number(own[2]) + Number(own[3]) * 60 + Number(own[4]));
+      });
+      shell.once('exit', (code) => reject(new Error(`the parent exited ${String(code)}`)));
+    });
+    // The whole group: the live subshell and its sleep too.
+    return { pid: shell.pid!, childSeconds, stop: () => process.kill(-shell.pid!, 'SIGKILL') };
+  }
+
+  it.each(['live', 'reaped'] as const)("counts a %s child's CPU as its parent's, as a container's cgroup does", async (child) => {
+    const parent = parentOf(child);
+    try {
+      const burned = await parent.childSeconds;
+      expect(burned).toBeGreaterThan(0.05);
+      const usage = processTreeUsage(parent.pid);
+      // The parent itself only waits: nearly all of the tree's CPU is the child's.
+      expect(usage?.cpuSeconds).toBeGreaterThanOrEqual(burned - 0.02);
+      expect(usage?.cpuSeconds).toBeLessThan(burned + 1);
+      expect(usage?.rssBytes).toBeGreaterThan(0);
+    } finally {
+      parent.stop();
+    }
+  });
+
+  it('is undefined for a process that is gone', () => {
+    expect(processTreeUsage(2 ** 22 + 1)).toBeUndefined();
   });
 });

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, StopTaskCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { cpuSecondsOf } from '../process-cpu';
+import { processTreeUsage } from '../process-cpu';
 
 /**
  * What Fargate does that moto does not, for rehearsals of the k6 fleet: every task moto holds
@@ -124,28 +124,22 @@ export class FargateStandIn {
     }
   }
 
-  /** /task/stats of one task: its container's CPU and memory from /proc, null until it runs. */
+  /** /task/stats of one task: its container's CPU and memory (its process tree's, from /proc), null until it runs. */
   private statsOf(id: string): Record<string, unknown> {
     const child = [...this.processes.entries()].find(([arn]) => arn.endsWith(id))?.[1];
-    const cpuSeconds = child?.pid ? cpuSecondsOf(child.pid) : undefined;
-    if (!child?.pid || cpuSeconds === undefined) return { k6: null };
+    const usage = child?.pid ? processTreeUsage(child.pid) : undefined;
+    if (!usage) return { k6: null };
     const read = new Date().toISOString();
-    const cpuNs = Math.round(cpuSeconds * 1e9);
+    const cpuNs = Math.round(usage.cpuSeconds * 1e9);
     const before = this.previous.get(id) ?? { read: '0001-01-01T00:00:00Z', cpuNs: 0 };
     this.previous.set(id, { read, cpuNs });
-    let rss = 0;
-    try {
-      rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-    } catch {
-      // Exited between the two reads.
-    }
     return {
       [`${id}-k6`]: {
         read,
         preread: before.read,
         cpu_stats: { cpu_usage: { total_usage: cpuNs } },
         precpu_stats: { cpu_usage: { total_usage: before.cpuNs } },
-        memory_stats: { usage: rss },
+        memory_stats: { usage: usage.rssBytes },
         // No per-task network namespace here: the interface counters are not the task's own.
         networks: { eth1: { rx_bytes: 0, tx_bytes: 0 } },
       },
