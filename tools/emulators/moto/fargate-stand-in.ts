@@ -13,8 +13,8 @@ import { processTreeUsage } from '../process-cpu';
  * (the caller names it: the fleet's is tools/fleet/fleet-task-main.ts) with the environment moto recorded for that task (RunTask's
  * override) and the image's layout (K6_BIN, FLEET_SCENARIOS, FLEET_WORK_DIR); when the process
  * exits the task is recorded STOPPED (StopTask), as ECS would. It also plays the ECS agent's
- * task metadata endpoint v4: /task/stats in Docker's documented shape, from the task process's
- * real /proc counters. And Application Auto Scaling's part, which moto records but never
+ * task metadata endpoint v4: /task/stats in Docker's documented shape, from the real /proc
+ * counters of the task's process tree (the entrypoint and the k6 it runs, as its cgroup would). And Application Auto Scaling's part, which moto records but never
  * applies: a registered ECS target's bounds clamp its service's desired count (moto then
  * reports that many running). Named as a stand-in wherever it is used.
  *
