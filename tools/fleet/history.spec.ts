@@ -74,9 +74,10 @@ describe('one variable per run', () => {
 
 describe('the history in the results bucket (S3 on moto)', () => {
   let moto: MotoServer;
+  // moto's start, not Jest's default 5 s: two CIs on two cores took longer.
   beforeAll(async () => {
     moto = await startMoto(stag.region, { account: stag.accountId });
-  });
+  }, 60_000);
   afterAll(async () => moto?.stop());
 
   it('keeps every record and reads back the last 14 of each profile, oldest first', async () => {

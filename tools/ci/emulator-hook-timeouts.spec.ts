@@ -1,0 +1,33 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * moto is a Python server in a child process: it starts in a second or two alone, and in more
+ * than Jest's default 5 s when two CIs share two cores (fleet's history suite failed so, its
+ * beforeAll timed out). A spec that starts one must give its hooks the time: jest.setTimeout, or
+ * a timeout on the hook itself.
+ */
+const root = path.resolve(__dirname, '../..');
+const SKIPPED = new Set(['node_modules', '.git', '.nx', 'dist', 'cdktf.out', 'reports', 'coverage', 'tmp', '.tools', 'fixtures', '__snapshots__']);
+
+function walk(dir: string): string[] {
+  return readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? (SKIPPED.has(e.name) ? [] : walk(path.join(dir, e.name))) : [path.join(dir, e.name)],
+  );
+}
+
+describe('specs that start moto', () => {
+  const starters = ['libs', 'tools', 'apps', 'stacks', 'loadtests']
+    .flatMap(walk)
+    .filter((f) => /\.(spec|e2e)\.ts$/.test(f) && f !== path.join('tools', 'ci', 'emulator-hook-timeouts.spec.ts'))
+    .filter((f) => readFileSync(path.join(root, f), 'utf8').includes('startMoto('));
+
+  it('are found (so an empty list cannot pass)', () => {
+    expect(starters.length).toBeGreaterThan(5);
+  });
+
+  it('give the hooks that start it more than Jest’s default 5 s', () => {
+    const without = starters.filter((f) => !/jest\.setTimeout\(|\n\s*\},\s*[\d_]+\s*\);/.test(readFileSync(path.join(root, f), 'utf8')));
+    expect(without).toEqual([]);
+  });
+});
