@@ -1,5 +1,6 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { repoFiles, repoRoot } from './repo-files';
 
 /**
  * moto is a Python server in a child process: it starts in a second or two alone, and in more
@@ -7,18 +8,11 @@ import path from 'node:path';
  * beforeAll timed out). A spec that starts one must give its hooks the time: jest.setTimeout, or
  * a timeout on the hook itself.
  */
-const root = path.resolve(__dirname, '../..');
-const SKIPPED = new Set(['node_modules', '.git', '.nx', 'dist', 'cdktf.out', 'reports', 'coverage', 'tmp', '.tools', 'fixtures', '__snapshots__']);
-
-function walk(dir: string): string[] {
-  return readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? (SKIPPED.has(e.name) ? [] : walk(path.join(dir, e.name))) : [path.join(dir, e.name)],
-  );
-}
+const root = repoRoot;
 
 describe('specs that start moto', () => {
   const starters = ['libs', 'tools', 'apps', 'stacks', 'loadtests']
-    .flatMap(walk)
+    .flatMap((dir) => repoFiles(dir))
     .filter((f) => /\.(spec|e2e)\.ts$/.test(f) && f !== path.join('tools', 'ci', 'emulator-hook-timeouts.spec.ts'))
     .filter((f) => readFileSync(path.join(root, f), 'utf8').includes('startMoto('));
 

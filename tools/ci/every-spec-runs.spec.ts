@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { repoFiles, repoRoot } from './repo-files';
 
 /**
  * A spec file no project's Jest config picks up never runs, and nothing says so: splitting
@@ -10,17 +10,10 @@ import path from 'node:path';
  */
 jest.setTimeout(120_000);
 
-const root = path.resolve(__dirname, '../..');
-const SKIPPED = new Set(['node_modules', '.git', '.nx', 'dist', 'cdktf.out', 'reports', 'coverage', 'tmp', '.tools', 'fixtures', '__snapshots__']);
-
-function walk(dir: string): string[] {
-  return readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? (SKIPPED.has(e.name) ? [] : walk(path.join(dir, e.name))) : [path.join(dir, e.name)],
-  );
-}
+const root = repoRoot;
 
 describe('every spec runs', () => {
-  const files = walk('.');
+  const files = repoFiles();
   const configs = files.filter((f) => path.basename(f) === 'jest.config.js');
   const specs = files.filter((f) => /\.(spec|e2e)\.ts$/.test(f) && !f.includes('__tmpl__'));
 
