@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { repoFiles, repoRoot } from './repo-files';
+import { repoFiles, repoRoot as root } from './repo-files';
 
 /**
  * A spec file no project's Jest config picks up never runs, and nothing says so: splitting
@@ -9,8 +9,6 @@ import { repoFiles, repoRoot } from './repo-files';
  * list (Jest's own --listTests over all of them).
  */
 jest.setTimeout(120_000);
-
-const root = repoRoot;
 
 describe('every spec runs', () => {
   const files = repoFiles();
