@@ -20,5 +20,6 @@ export { boundsFor, wakeTarget } from './wake';
 export { trendValues } from './merge';
 export { sketch } from './task-results';
 export { newRunId, readLaunchConfig, runRemoteFleet } from './remote-fleet';
+export { pollIntervalFrom } from './poll-interval';
 export { preflight } from './preflight';
 export { EXIT } from './verdict';

@@ -74,6 +74,7 @@ import {
   runRemoteFleet,
   preflight,
   EXIT,
+  pollIntervalFrom,
 } from '@relay/fleet';
 import { secretFromSsm, seedUsers, writeUsers } from '../seed-users';
 import type { DDSketch } from '@datadog/sketches-js';
@@ -160,6 +161,7 @@ async function remote(profileName: string, target: string, tasksAsked: number | 
     for (const problem of problems) console.error(`  refused: ${problem}`);
     return 2;
   }
+  const pollMs = pollIntervalFrom(process.env);
   const k6 = ensureK6();
   const estimate = estimateRun(profile, env, prod, tasks, k6);
   const { ramp, k6Profile } = estimate;
@@ -210,6 +212,7 @@ async function remote(profileName: string, target: string, tasksAsked: number | 
       readyUrl: `${broadcastUrl}/health/ready`,
       headers: admission ? { [admission.header]: admission.secret } : {},
       onChanged: (changed) => note({ woken: changed }),
+      ...(pollMs ? { pollMs } : {}),
     });
     if (lcus > 0) reservation = await reserveLoadBalancer({ env, elb: clients.elb, lcus, onChanged: (asked) => note({ reservation: asked }) });
     const run: RunConditions = {
@@ -233,6 +236,7 @@ async function remote(profileName: string, target: string, tasksAsked: number | 
       reportDir,
       latencyMetric,
       targetConditions: run,
+      ...(pollMs ? { pollMs } : {}),
     });
     const actual = actualFleetCost(env.region, shape, result.secondsPerTask);
     console.log(

@@ -28,6 +28,8 @@ export async function startNightly(chat: { wsUrl: string; secret: string; edgeUr
     RELAY_REHEARSAL_TF_EFFECTS: path.join(__dirname, 'terraform-effects.ts'),
     RELAY_REHEARSAL_TF_EFFECTS_LOG: effectsLog,
     RELAY_REHEARSAL_EDGE_URL: chat.edgeUrl,
+    // Moto and the stand-in answer at once: the fleet asks every 200 ms, not at AWS's pace.
+    RELAY_FLEET_POLL_MS: '200',
   });
   return { fixture, effectsLog };
 }
