@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import sirv from 'sirv';
 import { listen, type RunningServer } from '@relay/dynamo-emulator';
 
@@ -13,6 +14,7 @@ export interface WebServerOptions {
 }
 
 const USER = /^[A-Za-z0-9_-]{1,32}$/;
+const UPGRADE_REFUSED = JSON.stringify({ error: 'this port serves the web client, not WebSockets: connect to the wsUrl in /config.json' });
 
 /** Serves the built web client like CloudFront would, plus the two local-only endpoints. */
 export async function startWebServer(options: WebServerOptions): Promise<RunningServer> {
@@ -24,6 +26,15 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     } catch {
       if (!res.headersSent) res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'bad request' }));
     }
+  });
+  // Node gives an upgrade request that no 'upgrade' listener takes to the request handler, whose
+  // single-page fallback answers it 200 with the index page, or not at all when the client has
+  // half-closed, by timing. This port speaks no WebSocket: a client pointed here is told, every time.
+  server.on('upgrade', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => undefined);
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(UPGRADE_REFUSED)}\r\nconnection: close\r\n\r\n${UPGRADE_REFUSED}`,
+    );
   });
   const route = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://local');
