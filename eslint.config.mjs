@@ -39,8 +39,11 @@ export default [
             // its edits to all of them (the k6 build's did, to 18 projects).
             { sourceTag: 'tool:emulator', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'tool:prices', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator'] },
-            { sourceTag: 'tool:operations', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices'] },
-            { sourceTag: 'tool:fleet', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices', 'tool:operations'] },
+            { sourceTag: 'tool:quotas', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'tool:operations', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices', 'tool:quotas'] },
+            // The fleet imports none of the operations: through it, every plugin edit re-ran the
+            // fleet, the cost model and the benchmarks. The quota checks they share are tool:quotas.
+            { sourceTag: 'tool:fleet', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices', 'tool:quotas'] },
             {
               sourceTag: 'tool:loadgen',
               onlyDependOnLibsWithTags: ['type:lib', 'tool:fleet', 'tool:operations', 'tool:emulator', 'tool:k6'],

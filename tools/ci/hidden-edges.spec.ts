@@ -45,6 +45,8 @@ const EDITED_BY = [{ dir: 'tools/nx-plugin/src/generators/', testedBy: 'nx-plugi
 
 /** Paths written in one project's code into another's that are not an edge, and why. */
 const NOT_EDGES: Record<string, string> = {
+  'ci -> fleet':
+    "lint-rules.spec lints a snippet as if it were a fleet file: ESLint reads the fleet's tags (its project.json, an input of ci's tests), none of its code",
   'nx-plugin -> cost': "an executor names the script of the project whose target runs it (cost's own targets use it; cost depends on the plugin)",
   'nx-plugin -> loadtests': "the runner names the Nx project whose Dockerfile builds a stack's image (for deploy.yml's matrix); it reads nothing of it",
   'nx-plugin -> loadgen': "the k6 and fleet executors name the scripts of the project whose targets run them (loadgen's; loadgen depends on the plugin)",

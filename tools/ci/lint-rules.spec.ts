@@ -38,4 +38,10 @@ describe('workspace lint rules', () => {
     const k6 = lint("import { cpuSecondsOf } from '@relay/emulators';\nexport const f = cpuSecondsOf;\n", 'tools/k6/x.ts');
     expect(k6).toEqual([expect.objectContaining({ ruleId: '@nx/enforce-module-boundaries', message: expect.stringContaining('tool:k6') })]);
   });
+
+  it('keeps the fleet off the operations, and on the quota checks it shares with them', () => {
+    const operations = lint("import { runIfMain } from '@relay/operations';\nexport const f = runIfMain;\n", 'tools/fleet/x.ts');
+    expect(operations).toEqual([expect.objectContaining({ ruleId: '@nx/enforce-module-boundaries', message: expect.stringContaining('tool:fleet') })]);
+    expect(lint("import { unmetQuotas } from '@relay/quotas';\nexport const f = unmetQuotas;\n", 'tools/fleet/x.ts')).toEqual([]);
+  });
 });

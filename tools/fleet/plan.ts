@@ -1,5 +1,5 @@
 import { LOADGEN_TASK, type Environment } from '@relay/platform-config';
-import type { QuotaNeed } from '@relay/operations';
+import type { QuotaNeed } from '@relay/quotas';
 import capacity from './generator-capacity.json';
 import { boundsFor } from './wake';
 

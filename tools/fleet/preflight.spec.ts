@@ -1,5 +1,5 @@
 import { resolveEnvironment } from '@relay/platform-config';
-import { serviceQuotas, type Quotas } from '@relay/operations';
+import { serviceQuotas, type Quotas } from '@relay/quotas';
 import path from 'node:path';
 import { ensureK6, workspaceRoot } from '@relay/k6-process';
 import { chatRamp, FLEET_PROFILES, planFleet, TASK_SIZE } from './plan';

@@ -1,6 +1,6 @@
 import type { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { resolveEnvironment, type Environment } from '@relay/platform-config';
-import { unmetQuotas } from '@relay/operations';
+import { unmetQuotas } from '@relay/quotas';
 import { fleetQuotaNeeds, planFleet, profileFor, type FleetPlan, type FleetProfile } from './plan';
 
 /** The plan of a run, and the quotas Service Quotas says would throttle it (empty: go). */

@@ -37,13 +37,9 @@ export interface Fixture {
 }
 
 function startQuotas(): Promise<{ child: ChildProcess; endpoint: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(ROOT, 'tools/nx-plugin/operations/terraform/service-quotas-stand-in.ts'), '{}', JSON.stringify(QUOTAS)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tools/quotas/service-quotas-stand-in.ts'), '{}', JSON.stringify(QUOTAS)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     child.stdout.once('data', (chunk: Buffer) => resolve({ child, endpoint: chunk.toString().trim() }));
     child.once('exit', (code) => reject(new Error(`the Service Quotas stand-in exited ${String(code)}`)));

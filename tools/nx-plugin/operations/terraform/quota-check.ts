@@ -6,7 +6,7 @@
  */
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { resolveEnvironment } from '@relay/platform-config';
-import { quotaNeeds, quotaProblems } from './quotas';
+import { quotaNeeds, quotaProblems } from '@relay/quotas';
 
 async function main(): Promise<void> {
   const [envName, flag] = process.argv.slice(2);
