@@ -1,5 +1,5 @@
-import path from 'node:path';
 import { dependenciesOf, readProjectGraph, type ProjectGraph } from './project-graph';
+import { repoRoot as root } from './repo-files';
 
 /**
  * `nx affected` counts a project as touched when an edited file matches any of its targets'
@@ -11,14 +11,12 @@ import { dependenciesOf, readProjectGraph, type ProjectGraph } from './project-g
  */
 jest.setTimeout(120_000);
 
-const root = path.resolve(__dirname, '../..');
-
-/** Files in a project's folder that other projects' targets run through, with the reason. */
-const SHARED_MACHINERY: { input: string; why: string }[] = [
-  { input: '{workspaceRoot}/tools/ci/jest-json-report.cjs', why: 'the reporter every Jest run writes its JSON report through (jest.preset.js)' },
-  { input: '{workspaceRoot}/tools/nx-plugin/operations/lambda-bundle/**/*', why: "the Lambda bundles' executor" },
-  { input: '{workspaceRoot}/tools/nx-plugin/operations/service-bundle/**/*', why: "the service bundles' executor" },
-];
+/** Files in a project's folder that other projects' targets run through, and why. */
+const SHARED_MACHINERY: Record<string, string> = {
+  '{workspaceRoot}/tools/ci/jest-json-report.cjs': 'the reporter every Jest run writes its JSON report through (jest.preset.js)',
+  '{workspaceRoot}/tools/nx-plugin/operations/lambda-bundle/**/*': "the Lambda bundles' executor",
+  '{workspaceRoot}/tools/nx-plugin/operations/service-bundle/**/*': "the service bundles' executor",
+};
 
 type Targets = Record<string, { inputs?: unknown[] }>;
 
@@ -33,7 +31,7 @@ export function hiddenInputEdges(graph: ProjectGraph): string[] {
     for (const [target, config] of Object.entries((node.data.targets ?? {}) as Targets)) {
       for (const input of config.inputs ?? []) {
         if (typeof input !== 'string' || !input.startsWith('{workspaceRoot}/')) continue;
-        if (SHARED_MACHINERY.some((s) => s.input === input)) continue;
+        if (SHARED_MACHINERY[input]) continue;
         const file = input.slice('{workspaceRoot}/'.length);
         const owner = owners.find((o) => o.name !== name && (file === o.root || file.startsWith(`${o.root}/`)));
         if (owner && !deps.has(owner.name)) found.push(`${name}:${target} takes ${input}, in ${owner.name}, which it does not depend on`);
