@@ -8,7 +8,8 @@ import prettierRecommended from 'eslint-plugin-prettier/recommended';
  *   scope:chat and scope:broadcast may use scope:platform; scope:platform uses only itself.
  *   Tools (tools/*, one project per job) may use libs and, by job, the tools beneath them:
  *   k6 and ci stand alone, emulators may run k6, prices, operations, policy and contract may use
- *   the emulators, operations the prices, bench, cost and the rehearsal runner operations, and
+ *   the emulators, operations the prices, bench and the rehearsal runner operations, the cost
+ *   model the prices and the cost commands the model and the fleet, and
  *   each workflow's rehearsal (tools/rehearsals/*) the runner. Nothing but a tool may use a tool,
  *   so product code never depends on tools/.
  */
@@ -48,7 +49,10 @@ export default [
               sourceTag: 'tool:loadgen',
               onlyDependOnLibsWithTags: ['type:lib', 'tool:fleet', 'tool:operations', 'tool:emulator', 'tool:k6'],
             },
-            { sourceTag: 'tool:cost', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices', 'tool:operations', 'tool:fleet'] },
+            // The cost model prices no load-test run: through the fleet, every fleet, scenario and k6
+            // edit re-ran the pull request's cost diff and the ci rehearsal that runs it.
+            { sourceTag: 'tool:cost-model', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:prices'] },
+            { sourceTag: 'tool:cost', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices', 'tool:cost-model', 'tool:fleet'] },
             { sourceTag: 'tool:policy', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator'] },
             { sourceTag: 'tool:role-calls', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:policy'] },
             { sourceTag: 'tool:contract', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator'] },

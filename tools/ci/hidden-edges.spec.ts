@@ -44,9 +44,12 @@ const DYNAMIC_PATH = /`(apps|libs|tools)\/\$\{|['"](apps|libs|tools)['"],\s*[A-Z
 const EDITED_BY = [{ dir: 'tools/nx-plugin/src/generators/', testedBy: 'nx-plugin-e2e' }];
 
 /** Paths written in one project's code into another's that are not an edge, and why. */
+const LINTED_AS_IF =
+  "lint-rules.spec lints a snippet as if it were the project's file: ESLint reads the project's tags (its project.json, an input of ci's tests), none of its code";
 const NOT_EDGES: Record<string, string> = {
-  'ci -> fleet':
-    "lint-rules.spec lints a snippet as if it were a fleet file: ESLint reads the fleet's tags (its project.json, an input of ci's tests), none of its code",
+  'ci -> fleet': LINTED_AS_IF,
+  'ci -> cost': LINTED_AS_IF,
+  'ci -> cost-model': LINTED_AS_IF,
   'nx-plugin -> cost': "an executor names the script of the project whose target runs it (cost's own targets use it; cost depends on the plugin)",
   'nx-plugin -> loadtests': "the runner names the Nx project whose Dockerfile builds a stack's image (for deploy.yml's matrix); it reads nothing of it",
   'nx-plugin -> loadgen': "the k6 and fleet executors name the scripts of the project whose targets run them (loadgen's; loadgen depends on the plugin)",

@@ -44,4 +44,13 @@ describe('workspace lint rules', () => {
     expect(operations).toEqual([expect.objectContaining({ ruleId: '@nx/enforce-module-boundaries', message: expect.stringContaining('tool:fleet') })]);
     expect(lint("import { unmetQuotas } from '@relay/quotas';\nexport const f = unmetQuotas;\n", 'tools/fleet/x.ts')).toEqual([]);
   });
+
+  it("keeps the cost model, which the pull request's diff runs, off the fleet, and the cost commands on both", () => {
+    const fleet = "import { planFleet } from '@relay/fleet';\nexport const f = planFleet;\n";
+    expect(lint(fleet, 'tools/cost-model/x.ts')).toEqual([
+      expect.objectContaining({ ruleId: '@nx/enforce-module-boundaries', message: expect.stringContaining('tool:cost-model') }),
+    ]);
+    expect(lint(fleet, 'tools/cost/x.ts')).toEqual([]);
+    expect(lint("import { costReport } from '@relay/cost-model';\nexport const f = costReport;\n", 'tools/cost/x.ts')).toEqual([]);
+  });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { motoBin, startMoto, type MotoServer } from '@relay/emulators';
 import { actualCosts, compareActuals, GAP_REPORTED, tagValue } from './actuals';
-import type { EnvEstimate } from './estimate';
+import type { EnvEstimate } from '@relay/cost-model';
 
 /**
  * cost:actuals against moto's Cost Explorer, which answers GetCostAndUsage from results queued

@@ -10,8 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
 import { workspaceRoot } from '@relay/k6-process';
-import { estimateEnvs, type EnvEstimate } from './estimate';
-import { readSynthesized } from './synthesized';
+import { estimateEnvs, readSynthesized, type EnvEstimate } from '@relay/cost-model';
 
 /** Above this share the estimate and the bill disagree enough for someone to look. */
 export const GAP_REPORTED = 0.25;

@@ -14,10 +14,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { synthesizeInto } from '@relay/emulators';
 import { workspaceRoot } from '@relay/k6-process';
-import { overBudget } from './estimate';
-import { costReport, formatReport, reportJson } from './report';
+import { costReport, formatReport, overBudget, readSynthesized, reportJson, type StackInput } from '@relay/cost-model';
 import { nightlySpikeCost } from './spike';
-import { readSynthesized, type StackInput } from './synthesized';
 
 const ENVS = ['dev', 'stag', 'prod', 'preview'];
 const FORMATS = ['table', 'json', 'markdown'] as const;

@@ -1,7 +1,7 @@
 import { ensureK6 } from '@relay/k6-process';
 import { estimateRun, FLEET_PROFILES, NIGHTLY_PROFILES, planFleet } from '@relay/fleet';
 import { resolveEnvironment, type Environment } from '@relay/platform-config';
-import type { UnitCost } from './usage';
+import type { UnitCost } from '@relay/cost-model';
 
 /**
  * A night of the spike, priced as the fleet prices each run before launching it (estimateRun:

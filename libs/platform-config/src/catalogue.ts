@@ -67,7 +67,7 @@ export const FLEET_START_MARGIN_MS = 20_000;
 /**
  * Hours a night the load-test edge (ADR 10) lives, as it bills (ALB and public addresses by the
  * started hour, WAF prorated by the hour): from the nightly's edge-up to its edge-down. The
- * workflow's job timeouts must fit in it (tools/cost/cost.spec.ts keeps them from drifting apart).
+ * workflow's job timeouts must fit in it (tools/cost-model/cost-model.spec.ts keeps them from drifting apart).
  */
 export const LOAD_TEST_EDGE_HOURS = 2;
 

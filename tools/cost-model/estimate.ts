@@ -57,10 +57,13 @@ export function unpricedCharges(stacks: StackInput[]): string[] {
       if (!unpricedSetting) continue;
       for (const [name, resource] of Object.entries(resources)) {
         const why = unpricedSetting(resource);
-        if (why) settings.push(`${type}.${name} (in ${id}): ${why}; price it in tools/cost/resource-prices.ts`);
+        if (why) settings.push(`${type}.${name} (in ${id}): ${why}; price it in tools/cost-model/resource-prices.ts`);
       }
     }
-  return [...[...found].map(([type, ids]) => `${type} (in ${ids.join(', ')}): neither priced nor declared free in tools/cost/resource-prices.ts`), ...settings];
+  return [
+    ...[...found].map(([type, ids]) => `${type} (in ${ids.join(', ')}): neither priced nor declared free in tools/cost-model/resource-prices.ts`),
+    ...settings,
+  ];
 }
 
 /** What one stack costs idle each month. */
@@ -68,7 +71,7 @@ export function estimateStack({ id, component, stack }: StackInput, siblings: Sy
   const items: LineItem[] = [];
   for (const [type, resources] of Object.entries(stack.resource ?? {})) {
     const pricing = RESOURCE_PRICING[type];
-    if (!pricing) throw new UnpricedResourceError(`${type} in ${id}: neither priced nor declared free in tools/cost/resource-prices.ts`);
+    if (!pricing) throw new UnpricedResourceError(`${type} in ${id}: neither priced nor declared free in tools/cost-model/resource-prices.ts`);
     if (pricing.kind !== 'fixed') continue;
     for (const [name, resource] of Object.entries(resources))
       items.push(...pricing.monthly(resource, name, { stack, region: regionOf(resource, stack), siblings }));

@@ -1,5 +1,5 @@
 /**
- * node --import tsx tools/cost/pr-diff.ts --base-dir <checkout of the base>
+ * node --import tsx tools/cost-model/pr-diff.ts --base-dir <checkout of the base>
  * The offline `infracost diff` for a pull request: synthesizes the base checkout and this one
  * (each with its own code, stub Lambda zips and a preview), prices both with this model, and
  * prints in Markdown what the change adds to or removes from each env's fixed monthly cost,
