@@ -47,7 +47,7 @@ export default [
             { sourceTag: 'tool:fleet', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices', 'tool:quotas'] },
             {
               sourceTag: 'tool:loadgen',
-              onlyDependOnLibsWithTags: ['type:lib', 'tool:fleet', 'tool:operations', 'tool:emulator', 'tool:k6'],
+              onlyDependOnLibsWithTags: ['type:lib', 'tool:fleet', 'tool:emulator', 'tool:k6'],
             },
             // The cost model prices no load-test run: through the fleet, every fleet, scenario and k6
             // edit re-ran the pull request's cost diff and the ci rehearsal that runs it.

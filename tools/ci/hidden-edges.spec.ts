@@ -50,9 +50,10 @@ const NOT_EDGES: Record<string, string> = {
   'ci -> fleet': LINTED_AS_IF,
   'ci -> cost': LINTED_AS_IF,
   'ci -> cost-model': LINTED_AS_IF,
-  'nx-plugin -> cost': "an executor names the script of the project whose target runs it (cost's own targets use it; cost depends on the plugin)",
+  'ci -> loadgen': LINTED_AS_IF,
+  'nx-plugin -> cost': "an executor names the script of the project whose target runs it (cost's own targets use it; no test runs it through the plugin)",
   'nx-plugin -> loadtests': "the runner names the Nx project whose Dockerfile builds a stack's image (for deploy.yml's matrix); it reads nothing of it",
-  'nx-plugin -> loadgen': "the k6 and fleet executors name the scripts of the project whose targets run them (loadgen's; loadgen depends on the plugin)",
+  'nx-plugin -> loadgen': "the k6 and fleet executors name the scripts of the project whose targets run them (loadgen's; no test runs them through the plugin)",
 };
 
 /** A project's own files: its root, less the roots of projects nested in it; comment lines dropped. */

@@ -39,9 +39,15 @@ describe('workspace lint rules', () => {
     expect(k6).toEqual([expect.objectContaining({ ruleId: '@nx/enforce-module-boundaries', message: expect.stringContaining('tool:k6') })]);
   });
 
-  it('keeps the fleet off the operations, and on the quota checks it shares with them', () => {
-    const operations = lint("import { runIfMain } from '@relay/operations';\nexport const f = runIfMain;\n", 'tools/fleet/x.ts');
-    expect(operations).toEqual([expect.objectContaining({ ruleId: '@nx/enforce-module-boundaries', message: expect.stringContaining('tool:fleet') })]);
+  it('keeps the fleet and its commands off the operations, and the fleet on the quota checks it shares with them', () => {
+    const operations = "import { runIfMain } from '@relay/operations';\nexport const f = runIfMain;\n";
+    expect(lint(operations, 'tools/fleet/x.ts')).toEqual([
+      expect.objectContaining({ ruleId: '@nx/enforce-module-boundaries', message: expect.stringContaining('tool:fleet') }),
+    ]);
+    // Through the load generator, every plugin edit re-ran its tests.
+    expect(lint(operations, 'tools/loadgen/x.ts')).toEqual([
+      expect.objectContaining({ ruleId: '@nx/enforce-module-boundaries', message: expect.stringContaining('tool:loadgen') }),
+    ]);
     expect(lint("import { unmetQuotas } from '@relay/quotas';\nexport const f = unmetQuotas;\n", 'tools/fleet/x.ts')).toEqual([]);
   });
 

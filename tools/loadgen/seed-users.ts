@@ -11,7 +11,6 @@ import { signToken, type TokenSettings } from '@relay/chat-core';
 import { checkSecret } from '@relay/runtime-contract';
 import { LOCAL_AUTH, DEPLOYED_TOKEN_CLAIMS } from '@relay/platform-config';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { runIfMain } from '@relay/operations';
 
 export interface SeededUsers {
   artist: { userId: string; token: string };
@@ -64,4 +63,10 @@ async function main(): Promise<void> {
   console.log(`seeded ${users.followers.length} followers and 1 artist into ${values.out} (${parameter ? `secret ${parameter}` : 'local runtime secret'})`);
 }
 
-runIfMain(module, main);
+// Run as a script, not when a test imports it; a failure prints its message, without a stack.
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}
