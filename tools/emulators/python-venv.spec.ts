@@ -13,19 +13,20 @@ const root = path.resolve(__dirname, '../..');
 const name = `venv-lock-spec-${process.pid}`;
 const venv = path.join(root, '.tools', `${name}-venv`);
 const lock = `${venv}.lock`;
+const UNOWNED_MS = 2000;
 const requirements = path.join(mkdtempSync(path.join(tmpdir(), 'relay-venv-')), 'requirements.txt');
 writeFileSync(requirements, '# nothing to install: the venv itself is what is locked\n');
 
-/** ensureVenv in a process of its own, as a test target running beside this one would call it. */
+/**
+ * ensureVenv in a process of its own, as a test target running beside this one would call it. A
+ * lock that names no owner is taken over after two seconds here, not ten: the rule, not the wait.
+ */
 function install(): Promise<{ status: number | null; stderr: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '-e', `require('./tools/emulators/python-venv.ts').ensureVenv(${JSON.stringify(name)}, ${JSON.stringify(requirements)})`],
-    {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+  const args = [name, requirements, { unownedMs: UNOWNED_MS }].map((a) => JSON.stringify(a)).join(', ');
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', `require('./tools/emulators/python-venv.ts').ensureVenv(${args})`], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => child.once('exit', (status) => resolve({ status, stderr })));

@@ -7,6 +7,11 @@ const LOCK_WAIT_MS = 20 * 60_000;
 /** A lock that names no owner for this long lost its owner between creating it and writing its pid. */
 const UNOWNED_MS = 10_000;
 
+export interface VenvLockTiming {
+  /** How long a lock may name no owner before it is taken over (default UNOWNED_MS). */
+  unownedMs?: number;
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -38,7 +43,7 @@ function sleep(ms: number): void {
  * take the lock as stale. Two waiters taking over one stale lock at the same instant may both
  * install; a stale lock only follows an install that was killed, so that is left.
  */
-function whileLocked<T>(lock: string, install: () => T): T {
+function whileLocked<T>(lock: string, install: () => T, unownedMs: number): T {
   const deadline = Date.now() + LOCK_WAIT_MS;
   const owner = path.join(lock, 'pid');
   let unownedSince: number | undefined;
@@ -54,7 +59,7 @@ function whileLocked<T>(lock: string, install: () => T): T {
     // No pid yet: its owner is most likely between mkdir and writing it.
     if (!Number.isInteger(pid) || pid <= 0) unownedSince ??= Date.now();
     else unownedSince = undefined;
-    const stale = unownedSince === undefined ? !alive(pid) : Date.now() - unownedSince > UNOWNED_MS;
+    const stale = unownedSince === undefined ? !alive(pid) : Date.now() - unownedSince > unownedMs;
     if (stale) rmSync(lock, { recursive: true, force: true });
     else if (Date.now() > deadline) throw new Error(`${lock} is still held by process ${pid} after ${LOCK_WAIT_MS / 60_000} minutes`);
     else sleep(250);
@@ -71,24 +76,28 @@ function whileLocked<T>(lock: string, install: () => T): T {
  * requirements file on first use and again whenever that file changes, by one process at a time
  * (the others wait and find it installed). Returns the venv's bin/.
  */
-export function ensureVenv(name: string, requirements: string): string {
+export function ensureVenv(name: string, requirements: string, { unownedMs = UNOWNED_MS }: VenvLockTiming = {}): string {
   const venv = path.join(ROOT, '.tools', `${name}-venv`);
   const stamp = path.join(venv, '.requirements');
   const current = () => existsSync(stamp) && readFileSync(stamp, 'utf8') === readFileSync(requirements, 'utf8');
   if (!current()) {
     mkdirSync(path.dirname(venv), { recursive: true });
-    whileLocked(`${venv}.lock`, () => {
-      if (current()) return;
-      const steps: [string, string[]][] = [
-        ['python3', ['-m', 'venv', venv]],
-        [path.join(venv, 'bin/pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', requirements]],
-      ];
-      for (const [command, args] of steps) {
-        const result = spawnSync(command, args, { encoding: 'utf8' });
-        if (result.status !== 0) throw new Error(`installing ${name} failed (${command} ${args.join(' ')}):\n${result.stderr ?? result.error?.message}`);
-      }
-      cpSync(requirements, stamp);
-    });
+    whileLocked(
+      `${venv}.lock`,
+      () => {
+        if (current()) return;
+        const steps: [string, string[]][] = [
+          ['python3', ['-m', 'venv', venv]],
+          [path.join(venv, 'bin/pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', requirements]],
+        ];
+        for (const [command, args] of steps) {
+          const result = spawnSync(command, args, { encoding: 'utf8' });
+          if (result.status !== 0) throw new Error(`installing ${name} failed (${command} ${args.join(' ')}):\n${result.stderr ?? result.error?.message}`);
+        }
+        cpSync(requirements, stamp);
+      },
+      unownedMs,
+    );
   }
   return path.join(venv, 'bin');
 }
