@@ -9,7 +9,8 @@ have exited and printed them.
     python3 aws-cli-driver.py <owner pid>
 
 binds 127.0.0.1, prints its port, and leaves a daemon serving POST {"args": [...], "env": {...}}
-until the owner process is gone. Commands run one at a time.
+(and "cwd", the folder the command runs in: the `aws` of aws-cli-client.py sends its own) until
+the owner process is gone. Commands run one at a time.
 """
 
 import contextlib
@@ -25,8 +26,10 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from awscli.clidriver import create_clidriver
 
 # What importing the CLI set (its data path) and the launcher's PATH and HOME: each command's
-# environment is this and what the caller gives, never what an earlier command was given.
+# environment is this and what the caller gives, never what an earlier command was given. So
+# with the folder it runs in: the caller's, else the launcher's.
 BASE = dict(os.environ)
+BASE_CWD = os.getcwd()
 
 # The service models, read once: a fresh driver's loader re-reads and re-parses each command's
 # model (EC2's takes 80-240 ms a call, 20 ms with the loaded one). The models are the installed
@@ -43,17 +46,22 @@ def driver(env):
 
 
 def command(body):
-    """The request's arguments and environment, or None where it is not {"args": [str], "env": {str: str}}."""
+    """The request's arguments, environment and folder, or None where it is not
+    {"args": [str], "env": {str: str}, "cwd"?: an existing folder}."""
     try:
         request = json.loads(body)
     except ValueError:
         return None
-    args, env = (request.get("args"), request.get("env")) if isinstance(request, dict) else (None, None)
+    if not isinstance(request, dict):
+        return None
+    args, env, cwd = request.get("args"), request.get("env"), request.get("cwd", BASE_CWD)
     if not (isinstance(args, list) and all(isinstance(a, str) for a in args)):
         return None
     if not (isinstance(env, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in env.items())):
         return None
-    return args, env
+    if not (isinstance(cwd, str) and os.path.isdir(cwd)):
+        return None
+    return args, env, cwd
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -72,11 +80,12 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(411, {"error": "a Content-Length is required"})
         parsed = command(self.rfile.read(length))
         if parsed is None:
-            return self.answer(400, {"error": 'expected {"args": [string], "env": {string: string}}'})
-        args, env = parsed
+            return self.answer(400, {"error": 'expected {"args": [string], "env": {string: string}, "cwd"?: an existing folder}'})
+        args, env, cwd = parsed
         os.environ.clear()
         os.environ.update(BASE)
         os.environ.update(env)
+        os.chdir(cwd)
         # Its usage errors name the program as argparse finds it in argv[0].
         sys.argv = ["aws", *args]
         out, err = io.StringIO(), io.StringIO()

@@ -1,7 +1,11 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AWS_CLI_DRIVER_ENV, awsCli, awsCliDriverEnv, awsCliDriverUrl } from './aws-cli';
-import { motoCliEnv, startMoto, type MotoServer } from './moto-server';
+import { AWS_CLI_DRIVER_ENV, awsCli, awsCliDriverEnv, awsCliDriverUrl, writeAwsCommand } from './aws-cli';
+import { motoBin, motoCliEnv, startMoto, type MotoServer } from './moto-server';
 
 /**
  * The kept-loaded CLI answers as the CLI run as a process of its own would, against real moto:
@@ -63,7 +67,16 @@ describe('the aws CLI against moto, kept loaded', () => {
   it('answers a malformed request 4xx, and goes on serving', async () => {
     const url = awsCliDriverUrl()!;
     const statusOf = (init: RequestInit) => fetch(url, init).then((r) => r.status);
-    const bodies = ['not json', '[]', '{"args": "ssm", "env": {}}', '{"args": [1], "env": {}}', '{"args": [], "env": {"A": 1}}', '{"args": []}'];
+    const bodies = [
+      'not json',
+      '[]',
+      '{"args": "ssm", "env": {}}',
+      '{"args": [1], "env": {}}',
+      '{"args": [], "env": {"A": 1}}',
+      '{"args": []}',
+      '{"args": [], "env": {}, "cwd": 1}',
+      '{"args": [], "env": {}, "cwd": "/no/such/folder"}',
+    ];
     expect(await Promise.all(bodies.map((body) => statusOf({ method: 'POST', body })))).toEqual(bodies.map(() => 400));
     expect(await statusOf({ method: 'GET' })).toBe(405);
     expect(await statusOf({ method: 'DELETE' })).toBe(405);
@@ -107,5 +120,73 @@ console.log(JSON.stringify({ url: awsCliDriverUrl(), account: JSON.parse(awsCli(
     const deadline = Date.now() + 30_000;
     while ((await answers()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
     expect(await answers()).toBe(false);
+  });
+});
+
+describe("the `aws` a rehearsal's shell steps run", () => {
+  const bin = mkdtempSync(path.join(tmpdir(), 'relay-aws-bin-'));
+  writeAwsCommand(bin);
+  /** A shell step, as GitHub runs one (bash --noprofile --norc): `script` in `cwd` with the rehearsal's bin first on PATH. */
+  const step = (script: string, cwd: string, env: NodeJS.ProcessEnv) =>
+    spawnSync('bash', ['--noprofile', '--norc', '-c', script], { cwd, encoding: 'utf8', env: { ...env, PATH: `${bin}:${process.env['PATH'] ?? ''}` } });
+
+  it("runs in the kept-loaded CLI in the step's folder, and fails as the CLI does", () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'relay-aws-step-'));
+    writeFileSync(path.join(cwd, 'index.html'), '<p>relay</p>');
+    const env = { ...motoCliEnv(dev, region), ...awsCliDriverEnv() };
+    const copied = step(
+      [
+        `aws s3api create-bucket --bucket web --create-bucket-configuration LocationConstraint=${region} >/dev/null`,
+        'aws s3 cp index.html s3://web/index.html --cache-control no-cache >/dev/null',
+        'aws s3 cp s3://web/index.html back.html >/dev/null',
+      ].join(' && '),
+      cwd,
+      env,
+    );
+    expect([copied.status, copied.stderr]).toEqual([0, '']);
+    expect(readFileSync(path.join(cwd, 'back.html'), 'utf8')).toBe('<p>relay</p>');
+    const missing = ['ssm', 'get-parameter', '--name', '/relay/dev/missing'];
+    const viaStep = step(`aws ${missing.join(' ')}`, cwd, env);
+    const viaCli = spawnSync(path.join(motoBin(), 'aws'), missing, { cwd, encoding: 'utf8', env });
+    expect([viaStep.status, viaStep.stdout, viaStep.stderr]).toEqual([viaCli.status, viaCli.stdout, viaCli.stderr]);
+    expect(viaStep.stderr).toContain('ParameterNotFound');
+  });
+
+  it("sends the step's arguments, environment and folder, and answers with the driver's status and output", async () => {
+    const received: unknown[] = [];
+    const recorder = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        received.push(JSON.parse(body));
+        response.end(JSON.stringify({ status: 3, stdout: 'out\n', stderr: 'err\n' }));
+      });
+    });
+    await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}/`;
+    const cwd = mkdtempSync(path.join(tmpdir(), 'relay-aws-step-'));
+    // spawnSync would block the recorder's answer: the step runs as a child this process awaits.
+    const child = spawn('bash', ['--noprofile', '--norc', '-c', 'aws s3 ls "s3://a bucket"'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: `${bin}:${process.env['PATH'] ?? ''}`, AWS_REGION: region, [AWS_CLI_DRIVER_ENV]: url },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const status = await new Promise((resolve) => child.once('exit', resolve));
+    recorder.close();
+    expect([status, stdout, stderr]).toEqual([3, 'out\n', 'err\n']);
+    expect(received).toEqual([{ args: ['s3', 'ls', 's3://a bucket'], cwd, env: expect.objectContaining({ AWS_REGION: region }) }]);
+  });
+
+  it('is the CLI itself where no driver is named, and says so where the named one does not answer', () => {
+    const cwd = tmpdir();
+    const version = spawnSync(path.join(motoBin(), 'aws'), ['--version'], { encoding: 'utf8' });
+    const own = step('aws --version', cwd, {});
+    expect([own.status, own.stdout + own.stderr]).toEqual([0, version.stdout + version.stderr]);
+    const gone = step('aws --version', cwd, { [AWS_CLI_DRIVER_ENV]: 'http://127.0.0.1:9/' });
+    expect([gone.status, gone.stderr]).toEqual([255, expect.stringContaining('did not answer')]);
   });
 });

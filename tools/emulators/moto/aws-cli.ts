@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { motoBin } from './moto-server';
@@ -17,6 +18,7 @@ interface Outcome {
 }
 
 const DRIVER = path.join(__dirname, 'aws-cli-driver.py');
+const CLIENT = path.join(__dirname, 'aws-cli-client.py');
 
 /** Names a running driver to the processes a test or rehearsal starts, so they use it rather than start their own. */
 export const AWS_CLI_DRIVER_ENV = 'RELAY_AWS_CLI_DRIVER';
@@ -46,6 +48,18 @@ export function awsCliDriverUrl(): string | null {
 export function awsCliDriverEnv(): Record<string, string> {
   const url = awsCliDriverUrl();
   return url ? { [AWS_CLI_DRIVER_ENV]: url } : {};
+}
+
+/**
+ * Writes an `aws` command into `bin` for the processes a rehearsal starts (their shell steps):
+ * with `$RELAY_AWS_CLI_DRIVER` in their environment, each call runs in that kept-loaded CLI with
+ * the step's arguments, environment and folder (aws-cli-client.py); without it, it is the CLI.
+ */
+export function writeAwsCommand(bin: string): string {
+  const command = path.join(bin, 'aws');
+  writeFileSync(command, `#!/bin/sh\nexec '${path.join(motoBin(), 'python3')}' '${CLIENT}' "$@"\n`);
+  chmodSync(command, 0o755);
+  return command;
 }
 
 function defined(env: NodeJS.ProcessEnv): Record<string, string> {
