@@ -35,6 +35,7 @@ export default [
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:tool'] },
             { sourceTag: 'tool:k6', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'tool:ci', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'tool:repo-checks', onlyDependOnLibsWithTags: ['type:lib', 'tool:ci'] },
             { sourceTag: 'tool:docs', onlyDependOnLibsWithTags: ['type:lib'] },
             // Every rehearsal and policy proof imports the emulators: another tool here would carry
             // its edits to all of them (the k6 build's did, to 18 projects).

@@ -1,7 +1,8 @@
 /**
  * npm run bench:affected [-- --projects a,b]
  * In a throwaway clone: a cold full run of the targets below (empty Nx cache), a warm re-run of the
- * same (everything cached), then, for every project (or those named), one commit appending a
+ * same (everything cached), the checks pr.yml runs on every pull request whatever it edits
+ * (repo-checks:test, in no edit's affected list), then, for every project (or those named), one commit appending a
  * comment line to one of its source files and `nx affected` of the same targets. Prints, per edit,
  * the projects affected, the tasks run, the wall time and its share of the cold run, and the CPU
  * the run used: divided by the cores, a floor under the wall that no scheduling gets below, so a
@@ -71,6 +72,18 @@ function projectsOf(cwd: string, cacheDir: string, extra: string[] = []): string
   return (JSON.parse(out) as string[]).sort();
 }
 
+/** repo-checks:test, run as pr.yml runs it for every pull request (its runtime input changes with any edit). */
+function everyPullRequest(cwd: string, cacheDir: string): Measured {
+  const started = process.hrtime.bigint();
+  const result = spawnMeasured('npx', ['nx', 'run', 'repo-checks:test', '--skip-nx-cache', '--outputStyle=static'], {
+    cwd,
+    env: NX_ENV(cacheDir),
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new BenchFailure(`repo-checks:test failed:\n${stripVTControlCharacters(result.stdout).slice(-3000)}`);
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, tasks: 1, cpuSeconds: result.cpuSeconds };
+}
+
 function main(): void {
   const { values } = parseArgs({ options: { projects: { type: 'string' } } });
   const work = mkdtempSync(path.join(tmpdir(), 'relay-bench-affected-'));
@@ -104,6 +117,10 @@ function main(): void {
     );
     console.log(row('run-many, cold cache', cold, String(all.length), ''));
     console.log(row('run-many, warm cache', warm, String(all.length), `target < 5 s: ${warm.seconds < 5 ? 'met' : 'missed'}`));
+    // The checks over the whole repository are in no edit's affected list but their own: pr.yml
+    // runs them on every pull request. Shown once, as what every row below adds in CI.
+    const everyPr = everyPullRequest(clone, cacheDir);
+    console.log(row('+ every PR: repo-checks', everyPr, '1', `${((everyPr.seconds / cold.seconds) * 100).toFixed(0)}%, added to each edit below by pr.yml`));
     const missed: string[] = [];
     for (const { name, project, file } of edits) {
       appendFileSync(path.join(clone, file), '\n// bench: a one-line edit\n');

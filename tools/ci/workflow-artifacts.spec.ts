@@ -9,9 +9,9 @@ import { readProjectGraph } from './project-graph';
  * what those builds declare as outputs. Where the two part (a project's output moved, an upload
  * path edited), the later jobs download nothing, and only a rehearsal of the whole workflow would
  * notice. This check is that rehearsal's cheap half: with it, an edit to a built project need not
- * re-run the deploy rehearsal (the project's own build proves the rest), and `ci` declares every
- * project a workflow builds as an implicit dependency, so `nx affected` runs this check on their
- * edits.
+ * re-run the deploy rehearsal (the project's own build proves the rest). It reads the workflows
+ * and where the builds write, which only configuration says (project.json, nx.json: ci's test
+ * inputs), so `nx affected` runs it on an edit to either, and not on every edit to the sources.
  */
 jest.setTimeout(120_000);
 
@@ -114,8 +114,19 @@ describe('what the workflows build is what they upload', () => {
     expect(partedArtifacts('deploy.yml', doc, (p) => [`dist/apps/${p}`])).toEqual([]);
   });
 
-  it("is run by nx affected on an edit to any project a workflow builds (ci's implicit dependencies)", () => {
-    const ci = JSON.parse(readFileSync(path.join(__dirname, 'project.json'), 'utf8')) as { implicitDependencies?: string[] };
-    expect(built.filter((p) => !(ci.implicitDependencies ?? []).includes(p))).toEqual([]);
+  it("knows a build's outputs from configuration alone, whose every edit runs it (ci's test inputs)", () => {
+    const { nodes } = readProjectGraph(root);
+    const ci = JSON.parse(readFileSync(path.join(__dirname, 'project.json'), 'utf8')) as { targets: { test: { inputs: unknown[] } } };
+    const inputs = ci.targets.test.inputs.filter((i): i is string => typeof i === 'string' && i.startsWith('{workspaceRoot}/'));
+    const isInput = (file: string) => inputs.some((i) => picomatch(i.replace('{workspaceRoot}/', ''), { dot: true })(file));
+    const defaults = (JSON.parse(readFileSync(path.join(root, 'nx.json'), 'utf8')) as { targetDefaults: { build?: { outputs?: string[] } } }).targetDefaults;
+    expect(isInput('nx.json')).toBe(true);
+    for (const project of built) {
+      const dir = nodes[project]!.data.root;
+      const own = JSON.parse(readFileSync(path.join(root, dir, 'project.json'), 'utf8')) as { targets?: { build?: { outputs?: string[] } } };
+      // What Nx computes is what the two files declare: no plugin infers it from the sources.
+      expect([project, nodes[project]!.data.targets?.['build']?.outputs]).toEqual([project, own.targets?.build?.outputs ?? defaults.build?.outputs]);
+      expect([project, isInput(path.join(dir, 'project.json'))]).toEqual([project, true]);
+    }
   });
 });

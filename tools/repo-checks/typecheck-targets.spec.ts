@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { readProjectGraph } from './project-graph';
+import { readProjectGraph, repoRoot as root } from '@relay/ci';
 
 /**
  * Every project's `typecheck` checks each of its tsconfigs incrementally, into a build info of
@@ -10,7 +9,6 @@ import { readProjectGraph } from './project-graph';
  */
 jest.setTimeout(120_000);
 
-const root = path.resolve(__dirname, '../..');
 const CHECK = /^tsc -p (\S+) --noEmit --incremental --tsBuildInfoFile (tmp\/typecheck\/\S+\.tsbuildinfo)$/;
 
 it('checks every tracked tsconfig of a project incrementally, each into a build info of its own', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoFiles, repoRoot as root } from './repo-files';
+import { repoFiles, repoRoot as root } from '@relay/ci';
 
 /**
  * moto is a Python server in a child process: it starts in a second or two alone, and in more
@@ -11,7 +11,7 @@ import { repoFiles, repoRoot as root } from './repo-files';
 describe('specs that start moto', () => {
   const starters = ['libs', 'tools', 'apps', 'stacks', 'loadtests']
     .flatMap((dir) => repoFiles(dir))
-    .filter((f) => /\.(spec|e2e)\.ts$/.test(f) && f !== path.join('tools', 'ci', 'emulator-hook-timeouts.spec.ts'))
+    .filter((f) => /\.(spec|e2e)\.ts$/.test(f) && f !== path.join('tools', 'repo-checks', 'emulator-hook-timeouts.spec.ts'))
     .map((f) => ({ file: f, text: readFileSync(path.join(root, f), 'utf8') }))
     .filter(({ text }) => text.includes('startMoto('));
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { repoFiles, repoRoot as root } from './repo-files';
+import { repoFiles, repoRoot as root } from '@relay/ci';
 
 /**
  * A spec file no project's Jest config picks up never runs, and nothing says so: splitting
@@ -17,7 +17,7 @@ describe('every spec runs', () => {
 
   it('finds the configs and the specs (so an empty comparison cannot pass)', () => {
     expect(configs.length).toBeGreaterThan(20);
-    expect(specs).toContain(path.join('tools', 'ci', 'every-spec-runs.spec.ts'));
+    expect(specs).toContain(path.join('tools', 'repo-checks', 'every-spec-runs.spec.ts'));
   });
 
   it("is listed by some project's Jest config, each spec and e2e file", () => {

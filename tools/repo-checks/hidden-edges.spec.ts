@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CHAT_FUNCTIONS } from '@relay/runtime-contract';
-import { dependenciesOf, readProjectGraph, type ProjectGraph } from './project-graph';
+import { dependenciesOf, readProjectGraph, repoRoot as root, type ProjectGraph } from '@relay/ci';
 
 /**
  * `nx affected` re-runs a project when one it depends on changes, and sees only the edges the
@@ -15,13 +15,11 @@ import { dependenciesOf, readProjectGraph, type ProjectGraph } from './project-g
  *   everyone (the apps build on serverless-emulator), so the edge is each caller's.
  * A generator names the files it edits at their markers and reads none of them: that edge is the
  * one of the project whose tests run the generator on a copy of the workspace (EDITED_BY).
- * It reads every project's code, so it runs in every full run (`.ci/run` skips the cache) and
- * wherever `ci` is affected (a project.json among its inputs), not with each project's own edit:
- * a lint rule, run by each project's lint, would be that.
+ * It reads every project's code, so it re-runs on any edit (repo-checks hashes the whole tree as
+ * its input) and pr.yml runs it on every pull request, whatever the change touches.
  */
 jest.setTimeout(120_000);
 
-const root = path.resolve(__dirname, '../..');
 const APPS: string[] = [...new Set(CHAT_FUNCTIONS.map((fn) => fn.app))].sort();
 
 /** Calls that run another project, where the caller must depend on it. */
@@ -46,11 +44,16 @@ const EDITED_BY = [{ dir: 'tools/nx-plugin/src/generators/', testedBy: 'nx-plugi
 /** Paths written in one project's code into another's that are not an edge, and why. */
 const LINTED_AS_IF =
   "lint-rules.spec lints a snippet as if it were the project's file: ESLint reads the project's tags (its project.json, an input of ci's tests), none of its code";
+const AFFECTED_BY =
+  "plan-scope.spec asks nx what an edit to the project's file affects: the answer is the graph's (project.json, an input of ci's tests), not the file's";
 const NOT_EDGES: Record<string, string> = {
   'ci -> fleet': LINTED_AS_IF,
   'ci -> cost': LINTED_AS_IF,
   'ci -> cost-model': LINTED_AS_IF,
   'ci -> loadgen': LINTED_AS_IF,
+  'ci -> chat-ws': AFFECTED_BY,
+  'ci -> web': AFFECTED_BY,
+  'ci -> repo-checks': "repo-checks-step.spec reads its project.json (an input of ci's tests) for its test's inputs, none of its code",
   'nx-plugin -> cost': "an executor names the script of the project whose target runs it (cost's own targets use it; no test runs it through the plugin)",
   'nx-plugin -> loadtests': "the runner names the Nx project whose Dockerfile builds a stack's image (for deploy.yml's matrix); it reads nothing of it",
   'nx-plugin -> loadgen': "the k6 and fleet executors name the scripts of the project whose targets run them (loadgen's; no test runs them through the plugin)",
