@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export interface ProjectGraph {
-  nodes: Record<string, { data: { root: string; targets?: Record<string, { outputs?: string[] }> } }>;
+  nodes: Record<string, { data: { root: string; targets?: Record<string, { outputs?: string[]; inputs?: unknown[] }> } }>;
   dependencies: Record<string, { target: string }[]>;
 }
 

@@ -48,11 +48,13 @@ const AFFECTED_BY =
   "plan-scope.spec asks nx what an edit to the project's file affects: the answer is the graph's (project.json, an input of ci's tests), not the file's";
 const NOT_EDGES: Record<string, string> = {
   'ci -> fleet': LINTED_AS_IF,
+  'ci -> k6': LINTED_AS_IF,
   'ci -> cost': LINTED_AS_IF,
   'ci -> cost-model': LINTED_AS_IF,
   'ci -> loadgen': LINTED_AS_IF,
   'ci -> chat-ws': AFFECTED_BY,
   'ci -> web': AFFECTED_BY,
+  'ci -> loadtests': "dockerfile.spec reads the fleet image's Dockerfile (every Dockerfile is an input of ci's tests), none of the scenarios",
   'ci -> repo-checks': "repo-checks-step.spec reads its project.json (an input of ci's tests) for its test's inputs, none of its code",
   'nx-plugin -> cost': "an executor names the script of the project whose target runs it (cost's own targets use it; no test runs it through the plugin)",
   'nx-plugin -> loadtests': "the runner names the Nx project whose Dockerfile builds a stack's image (for deploy.yml's matrix); it reads nothing of it",
@@ -88,11 +90,17 @@ function sourcesOf(graph: ProjectGraph, project: string): { file: string; text: 
 const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** Every edge code shows by path or by a hosted run that the graph lacks, named with the file that shows it. */
+/** Projects whose tests read every project's files and take the whole tree as their input: no path of theirs is an edge. */
+const READS_THE_TREE: Record<string, string> = {
+  'repo-checks': "its tests' input is the hash of every file (tree-hash.mjs) and pr.yml runs them on every pull request",
+};
+
 export function hiddenEdges(graph: ProjectGraph, dynamicPaths = DYNAMIC_PATHS): string[] {
   const roots = Object.entries(graph.nodes).map(([name, node]) => ({ name, pattern: new RegExp(`['"\`]${escaped(node.data.root)}(/[^'"\`]*)?['"\`]`) }));
   const editors = EDITED_BY.map((e) => ({ ...e, deps: dependenciesOf(graph, e.testedBy) }));
   const editorOf = (file: string) => editors.find((e) => file.startsWith(e.dir));
   return Object.keys(graph.nodes)
+    .filter((project) => !READS_THE_TREE[project])
     .sort()
     .flatMap((project) => {
       const deps = dependenciesOf(graph, project);
@@ -135,6 +143,13 @@ describe('edges that only code shows', () => {
 
   it('are declared in the graph', () => {
     expect(hiddenEdges(graph)).toEqual([]);
+  });
+
+  it('are not looked for only where the tests take the whole tree as their input', () => {
+    for (const project of Object.keys(READS_THE_TREE)) {
+      const inputs = graph.nodes[project]!.data.targets?.['test']?.inputs;
+      expect([project, inputs]).toEqual([project, expect.arrayContaining([{ runtime: 'node tools/repo-checks/tree-hash.mjs' }])]);
+    }
   });
 
   it('are found where a project drops them: a path, a path built at run time, and a hosted run', () => {
