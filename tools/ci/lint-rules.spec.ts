@@ -51,12 +51,17 @@ describe('workspace lint rules', () => {
     expect(lint("import { unmetQuotas } from '@relay/quotas';\nexport const f = unmetQuotas;\n", 'tools/fleet/x.ts')).toEqual([]);
   });
 
-  it("keeps the cost model, which the pull request's diff runs, off the fleet, and the cost commands on both", () => {
+  it("keeps the cost model, which the pull request's diff runs, and the benchmarks off the fleet, and the cost and load generator's commands on it", () => {
     const fleet = "import { planFleet } from '@relay/fleet';\nexport const f = planFleet;\n";
     expect(lint(fleet, 'tools/cost-model/x.ts')).toEqual([
       expect.objectContaining({ ruleId: '@nx/enforce-module-boundaries', message: expect.stringContaining('tool:cost-model') }),
     ]);
     expect(lint(fleet, 'tools/cost/x.ts')).toEqual([]);
+    // The benchmarks import no fleet either: the load generator's benchmark is the load generator's.
+    expect(lint(fleet, 'tools/bench/x.ts')).toEqual([
+      expect.objectContaining({ ruleId: '@nx/enforce-module-boundaries', message: expect.stringContaining('tool:bench') }),
+    ]);
+    expect(lint(fleet, 'tools/loadgen/capacity/x.ts')).toEqual([]);
     expect(lint("import { costReport } from '@relay/cost-model';\nexport const f = costReport;\n", 'tools/cost/x.ts')).toEqual([]);
   });
 });

@@ -49,6 +49,9 @@ const AFFECTED_BY =
 const NOT_EDGES: Record<string, string> = {
   'ci -> fleet': LINTED_AS_IF,
   'ci -> k6': LINTED_AS_IF,
+  'ci -> bench': LINTED_AS_IF,
+  'bench -> stacks':
+    "bench:affected compares a project's root with 'stacks' to judge its row, and reads nothing of the stacks (it measures every project in a clone)",
   'ci -> cost': LINTED_AS_IF,
   'ci -> cost-model': LINTED_AS_IF,
   'ci -> loadgen': LINTED_AS_IF,
@@ -153,10 +156,10 @@ describe('edges that only code shows', () => {
   });
 
   it('are found where a project drops them: a path, a path built at run time, and a hosted run', () => {
-    const dropped: ProjectGraph = { ...graph, dependencies: { ...graph.dependencies, 'chat-local': [], bench: [], 'role-calls': [] } };
+    const dropped: ProjectGraph = { ...graph, dependencies: { ...graph.dependencies, 'chat-local': [], loadgen: [], 'role-calls': [] } };
     const found = hiddenEdges(dropped);
     expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^chat-local -> chat-ws: apps\/chat-local\/.* starts the local runtime$/)]));
-    expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^bench -> loadtests: tools\/bench\/.* names 'loadtests\/src'$/)]));
+    expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^loadgen -> loadtests: tools\/loadgen\/.* names 'loadtests\/src'$/)]));
     expect(found).toEqual(
       expect.arrayContaining([expect.stringMatching(/^role-calls -> chat-ws: tools\/role-calls\/runtime-roles.spec.ts reads each chat function's source/)]),
     );

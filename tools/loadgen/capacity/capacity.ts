@@ -36,7 +36,7 @@ function peakRssMb(pid: number): number {
 }
 
 async function target(pushPerSecond = 0, pushAfterMs = 0) {
-  const child = fork(path.join(__dirname, 'loadgen/target-server.cjs'), [], {
+  const child = fork(path.join(__dirname, 'target-server.cjs'), [], {
     env: { ...process.env, PUSH_PER_SECOND: String(pushPerSecond), PUSH_AFTER_MS: String(pushAfterMs) },
     execArgv: [],
   });
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   const http = await target();
   let sustained = 0;
   for (const rate of [250, 500, 1000, 2000, 3000, 4000, 6000, 8000]) {
-    const r = await runK6(path.join(__dirname, 'loadgen/http.js'), {
+    const r = await runK6(path.join(__dirname, 'http.js'), {
       RATE: String(rate),
       SECONDS: String(seconds),
       URL: `http://127.0.0.1:${http.port}/v1/artists/a/posts`,
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const vus = 1000;
   const pushes = 2000;
   const ws = await target(pushes, 2000);
-  const r = await runK6(path.join(__dirname, 'loadgen/sockets.js'), { VUS: String(vus), SECONDS: String(seconds + 2), URL: `ws://127.0.0.1:${ws.port}` });
+  const r = await runK6(path.join(__dirname, 'sockets.js'), { VUS: String(vus), SECONDS: String(seconds + 2), URL: `ws://127.0.0.1:${ws.port}` });
   ws.stop();
   const received = r.metrics['received']?.values['count'] ?? 0;
   const perGiB = Math.floor((vus / r.rss) * 1024);
