@@ -43,7 +43,7 @@ function sleep(ms: number): void {
  * take the lock as stale. Two waiters taking over one stale lock at the same instant may both
  * install; a stale lock only follows an install that was killed, so that is left.
  */
-function whileLocked<T>(lock: string, install: () => T, unownedMs: number): T {
+function whileLocked<T>(lock: string, unownedMs: number, install: () => T): T {
   const deadline = Date.now() + LOCK_WAIT_MS;
   const owner = path.join(lock, 'pid');
   let unownedSince: number | undefined;
@@ -82,22 +82,18 @@ export function ensureVenv(name: string, requirements: string, { unownedMs = UNO
   const current = () => existsSync(stamp) && readFileSync(stamp, 'utf8') === readFileSync(requirements, 'utf8');
   if (!current()) {
     mkdirSync(path.dirname(venv), { recursive: true });
-    whileLocked(
-      `${venv}.lock`,
-      () => {
-        if (current()) return;
-        const steps: [string, string[]][] = [
-          ['python3', ['-m', 'venv', venv]],
-          [path.join(venv, 'bin/pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', requirements]],
-        ];
-        for (const [command, args] of steps) {
-          const result = spawnSync(command, args, { encoding: 'utf8' });
-          if (result.status !== 0) throw new Error(`installing ${name} failed (${command} ${args.join(' ')}):\n${result.stderr ?? result.error?.message}`);
-        }
-        cpSync(requirements, stamp);
-      },
-      unownedMs,
-    );
+    whileLocked(`${venv}.lock`, unownedMs, () => {
+      if (current()) return;
+      const steps: [string, string[]][] = [
+        ['python3', ['-m', 'venv', venv]],
+        [path.join(venv, 'bin/pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', requirements]],
+      ];
+      for (const [command, args] of steps) {
+        const result = spawnSync(command, args, { encoding: 'utf8' });
+        if (result.status !== 0) throw new Error(`installing ${name} failed (${command} ${args.join(' ')}):\n${result.stderr ?? result.error?.message}`);
+      }
+      cpSync(requirements, stamp);
+    });
   }
   return path.join(venv, 'bin');
 }
