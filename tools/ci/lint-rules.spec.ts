@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { readProjectGraph } from './project-graph';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -63,5 +65,51 @@ describe('workspace lint rules', () => {
     ]);
     expect(lint(fleet, 'tools/loadgen/capacity/x.ts')).toEqual([]);
     expect(lint("import { costReport } from '@relay/cost-model';\nexport const f = costReport;\n", 'tools/cost/x.ts')).toEqual([]);
+  });
+});
+
+interface LintConfig {
+  languageOptions?: { parserOptions?: Record<string, unknown> };
+  rules?: Record<string, unknown[]>;
+}
+
+/** ESLint's computed config for each file, in a child: Jest's VM cannot import the .mjs config. */
+function configsFor(files: string[]): Record<string, LintConfig> {
+  const script = `const { ESLint } = require('eslint');
+    const eslint = new ESLint({ cwd: process.cwd() });
+    const files = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
+    Promise.all(files.map((f) => eslint.calculateConfigForFile(f))).then((c) => console.log(JSON.stringify(Object.fromEntries(files.map((f, i) => [f, c[i]])))));`;
+  const run = spawnSync(process.execPath, ['-e', script], { cwd: root, input: JSON.stringify(files), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`eslint's config: ${run.stderr}`);
+  return JSON.parse(run.stdout) as Record<string, LintConfig>;
+}
+
+describe("lint's inputs", () => {
+  jest.setTimeout(60_000);
+
+  it("take from a dependency only its project configuration, because no lint rule reads a dependency's code", () => {
+    // The one rule that looks past the linted file is the module boundaries', and what it reads of
+    // an imported project is its tags (project.json). A rule that read a dependency's code (a
+    // type-aware rule, or the boundaries' transitive options) would need `^production` back: before,
+    // every dependency edit re-ran the lint of everything above it.
+    const graph = readProjectGraph(root);
+    const configs = configsFor(Object.values(graph.nodes).map(({ data }) => path.join(data.root, 'linted.ts')));
+    const transitive = ['notDependOnLibsWithTags', 'banTransitiveDependencies', 'checkNestedExternalImports'];
+    const readsDependencies: string[] = [];
+    for (const [name, { data }] of Object.entries(graph.nodes)) {
+      const config = configs[path.join(data.root, 'linted.ts')]!;
+      const parser = config.languageOptions?.parserOptions ?? {};
+      if (parser['project'] || parser['projectService']) readsDependencies.push(`${name}: type-aware rules`);
+      const [, boundaries = {}] = config.rules?.['@nx/enforce-module-boundaries'] ?? [];
+      const options = JSON.stringify(boundaries);
+      for (const option of transitive) if (options.includes(`"${option}"`)) readsDependencies.push(`${name}: ${option}`);
+      const lint = data.targets?.['lint'];
+      if (!lint) continue;
+      const fromDependencies = (lint.inputs ?? []).filter((i) => typeof i === 'string' && i.startsWith('^'));
+      expect([name, fromDependencies]).toEqual([name, ['^projectConfig']]);
+    }
+    expect(readsDependencies).toEqual([]);
+    const nxJson = JSON.parse(readFileSync(path.join(root, 'nx.json'), 'utf8')) as { namedInputs: Record<string, string[]> };
+    expect(nxJson.namedInputs['projectConfig']).toContain('{projectRoot}/project.json');
   });
 });
