@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LOCAL_AUTH } from '@relay/platform-config';
@@ -76,7 +76,16 @@ describe('the local fleet against the local stack', () => {
       expect(run.merged.rates['chat_delivered']?.fails).toBe(0);
       expect(run.merged.rates['chat_delivered']?.passes).toBeGreaterThan(0);
     }
-    // One artist posts in one of the three tasks: the posts are not multiplied by the split.
-    expect(Math.abs((spikeThree.merged.counters['chat_posts'] ?? 0) - (spikeOne.merged.counters['chat_posts'] ?? 0))).toBeLessThanOrEqual(1);
+    // One artist posts, in one of the three tasks: the posts are not multiplied by the split. How
+    // many it posts is how many acks its loop waited for in its window, a matter of speed, so
+    // that is not compared with the one-task run (a loaded machine made them differ by 2).
+    const postsPerTask = [0, 1, 2].map((task) => {
+      const summary = JSON.parse(readFileSync(path.join(dir, 'chat-spike-3', `task-${task}`, 'summary.json'), 'utf8')) as {
+        metrics: Record<string, { values: { count: number } } | undefined>;
+      };
+      return summary.metrics['chat_posts']?.values.count ?? 0;
+    });
+    expect(postsPerTask.filter((n) => n > 0)).toEqual([spikeThree.merged.counters['chat_posts']]);
+    expect(spikeOne.merged.counters['chat_posts']).toBeGreaterThan(0);
   });
 });
