@@ -1,7 +1,15 @@
 import type { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
-import { imageByDigest, LOADGEN_CONTAINER, LoadGenerator, LOG_PREFIXES, Network, RelayStack, RuntimeParameters, type RoleMode } from '@relay/infra-constructs';
-import { FLEET_START_MARGIN_MS, imageRepositoryName, loadgenResultsBucket, logBucketName, resourcePrefix, type Environment } from '@relay/platform-config';
+import { imageByDigest, LoadGenerator, LOG_PREFIXES, Network, RelayStack, RuntimeParameters, type RoleMode } from '@relay/infra-constructs';
+import {
+  FLEET_START_MARGIN_MS,
+  imageRepositoryName,
+  LOADGEN_CONTAINER,
+  loadgenResultsBucket,
+  logBucketName,
+  resourcePrefix,
+  type Environment,
+} from '@relay/platform-config';
 
 /** The Terraform variable the deploy pipeline fills with the pushed k6 image's digest. */
 export const LOADGEN_IMAGE_DIGEST_VARIABLE = 'loadgen_image_digest';

@@ -10,3 +10,4 @@ export * from './moto/sqs-move-task-stand-in';
 export * from './synthesized-stacks';
 export * from './python-venv';
 export * from './process-cpu';
+export * from './loaded-packages';

@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { writeStubArtifacts } from '@relay/chat-infra';
 import { BASE_ENVIRONMENTS, deployedComponents, resolveEnvironment, SYNTH_NODE_ARGS } from '@relay/platform-config';
 
 export type TerraformResources = Record<string, Record<string, Record<string, unknown>>>;
@@ -36,13 +35,23 @@ export function synthesizeStacks(env: Record<string, string> = {}): Record<strin
   return Object.fromEntries(readdirSync(dir).map((id) => [id, JSON.parse(readFileSync(path.join(dir, id, 'cdk.tf.json'), 'utf8')) as SynthesizedStack]));
 }
 
+/**
+ * The placeholder Lambda zips the synth embeds. chat-infra is read here, not at the top: its
+ * barrel is the constructs, and cdktf with them (some 450 modules), which the emulators' other
+ * users (every rehearsal step, every spec that starts moto) never need.
+ */
+function stubArtifacts(dir: string): string {
+  const { writeStubArtifacts } = require('@relay/chat-infra') as typeof import('@relay/chat-infra');
+  return writeStubArtifacts(dir);
+}
+
 /** Runs the synth into `outdir` (stacks/<id>/cdk.tf.json and manifest.json) and returns it. */
 export function synthesizeInto(outdir: string, env: Record<string, string> = {}): string {
   const root = path.resolve(__dirname, '../..');
   const result = spawnSync(process.execPath, [...SYNTH_NODE_ARGS, 'stacks/src/main.ts'], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, ...env, CDKTF_OUTDIR: outdir, RELAY_ARTIFACTS_DIR: writeStubArtifacts(mkdtempSync(path.join(tmpdir(), 'relay-stubs-'))) },
+    env: { ...process.env, ...env, CDKTF_OUTDIR: outdir, RELAY_ARTIFACTS_DIR: stubArtifacts(mkdtempSync(path.join(tmpdir(), 'relay-stubs-'))) },
   });
   if (result.status !== 0) throw new Error(`synth failed: ${result.stderr}`);
   return outdir;

@@ -1,6 +1,5 @@
 import type { AwsCli } from '@relay/emulators';
-import { LOADGEN_CONTAINER } from '@relay/infra-constructs';
-import { FLEET_START_MARGIN_MS, loadgenLaunchParameter, loadgenResultsBucket, type Environment } from '@relay/platform-config';
+import { FLEET_START_MARGIN_MS, LOADGEN_CONTAINER, loadgenLaunchParameter, loadgenResultsBucket, type Environment } from '@relay/platform-config';
 import type { LaunchConfig } from './remote-fleet';
 
 /**

@@ -1,7 +1,5 @@
 import { createServer, type AddressInfo } from 'node:net';
 import type { RequestListener, Server } from 'node:http';
-// dynalite ships no types; its factory returns a plain node http server.
-const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
 
 export interface RunningServer {
   url: string;
@@ -16,6 +14,10 @@ export interface RunningDynalite extends RunningServer {
 
 /** In-memory DynamoDB API (real request validation) on 127.0.0.1 only. */
 export async function startDynalite(port = 0): Promise<RunningDynalite> {
+  // Here, not at the top: this barrel's port and child-process helpers are imported by processes
+  // that start no dynalite (the moto server's launcher among them), and dynalite is 41 modules.
+  // It ships no types; its factory returns a plain node http server.
+  const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const [handle] = server.listeners('request') as RequestListener[];
   if (!handle) throw new Error('dynalite created a server without a request handler');

@@ -8,7 +8,7 @@ export { OffHoursSchedule, OFF_HOURS_RETRY, type OffHoursScheduleProps } from '.
 export { StaticSite, type StaticSiteProps } from './static-site';
 export { Network, type NetworkProps } from './network';
 export { fleetRunStatements, loadgenName } from './fleet-run-permissions';
-export { LoadGenerator, LOADGEN_CONTAINER, LOADGEN_RESULTS_DAYS, type LoadGeneratorProps } from './load-generator';
+export { LoadGenerator, LOADGEN_RESULTS_DAYS, type LoadGeneratorProps } from './load-generator';
 export { Alarms, DEAD_LETTER_MAX_AGE_SECONDS, NEAR_TIMEOUT_SHARE, type AlarmsProps, type DeadLetterQueue } from './alarms';
 export { describedAlarm, runbookUrl, RUNBOOK_PATH, type RunbookEntry } from './runbook';
 export { LogBucket, LOG_PREFIXES } from './log-bucket';

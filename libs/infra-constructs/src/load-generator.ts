@@ -7,7 +7,7 @@ import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { parameterPath, type Environment } from '@relay/platform-config';
+import { LOADGEN_CONTAINER, parameterPath, type Environment } from '@relay/platform-config';
 import { loadgenName } from './fleet-run-permissions';
 import { ecsTaskRole } from './ecs-role';
 import { serviceRoleName } from './role-families';
@@ -15,8 +15,6 @@ import { SecureBucket } from './secure-bucket';
 
 /** Days a run's results stay in the bucket; the nightly's 14-night trend reads fewer. */
 export const LOADGEN_RESULTS_DAYS = 30;
-/** The generator's container in the task definition (RunTask overrides name it). */
-export const LOADGEN_CONTAINER = 'k6';
 /** Open files per task: one per socket, and a 4 vCPU task holds tens of thousands of sockets. */
 const OPEN_FILES = 1_048_576;
 

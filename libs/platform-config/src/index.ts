@@ -36,6 +36,7 @@ export {
   imageRepositoryName,
   imageDigestParameter,
   loadgenResultsBucket,
+  LOADGEN_CONTAINER,
   loadgenLaunchParameter,
   RUNTIME_SECRETS,
   secretParameter,

@@ -73,6 +73,12 @@ export function imageDigestParameter(env: Environment, service: string): string 
   return parameterPath(env, service, 'image-digest');
 }
 
+/**
+ * The generator's container in the loadgen stack's task definition, which the fleet's RunTask
+ * overrides name: here, not beside the construct, so the fleet reads it without loading cdktf.
+ */
+export const LOADGEN_CONTAINER = 'k6';
+
 /** The k6 fleet's results bucket (loadgen stack): one prefix per task of every run, 30 days. */
 export function loadgenResultsBucket(env: Environment): string {
   return `${resourcePrefix(env)}-loadgen-${env.accountId}-${env.region}`;

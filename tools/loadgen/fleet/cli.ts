@@ -32,7 +32,6 @@ import {
   secretParameter,
   type Environment,
 } from '@relay/platform-config';
-import { LocalRuntimeProcess } from '@relay/local-stack';
 import { ensureK6, workspaceRoot } from '@relay/k6-process';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
@@ -102,6 +101,9 @@ async function main(): Promise<number> {
   if (!profile) throw new Error(`unknown local fleet profile "${values.profile}": expected ${Object.keys(PROFILES).join(', ')}`);
   const tasks = Number(values.tasks ?? '3');
   const k6 = ensureK6();
+  // Imported here: the local stack's barrel is the whole local runtime (fastify, dynalite, the
+  // handlers), which the workflows' remote runs and put-backs never start.
+  const { LocalRuntimeProcess } = require('@relay/local-stack') as typeof import('@relay/local-stack');
   const runtime = await LocalRuntimeProcess.start();
   let worst: number = EXIT.pass;
   try {
