@@ -1,5 +1,5 @@
 /**
- * What the proofs over a role's code (tools/role-calls) use of the policy tools: the IAM
+ * What the proofs over a role's code (tools/role-calls/*) use of the policy tools: the IAM
  * evaluator, the AWS calls derived from a source file, and the roles and calls a synthesized
  * stack holds.
  */

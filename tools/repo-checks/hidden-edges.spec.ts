@@ -33,7 +33,7 @@ const HOSTED_RUNS = [
  * no literal names the project, so each file that builds one says which projects it can reach.
  */
 const DYNAMIC_PATHS: Record<string, { reaches: string[]; why: string }> = {
-  'tools/role-calls/runtime-roles.spec.ts': { reaches: APPS, why: "reads each chat function's source (CHAT_FUNCTIONS' apps)" },
+  'tools/role-calls/runtime/runtime-roles.spec.ts': { reaches: APPS, why: "reads each chat function's source (CHAT_FUNCTIONS' apps)" },
   'tools/bench/bundles.ts': { reaches: APPS, why: "sizes each chat app's built bundles (CHAT_FUNCTIONS' apps)" },
 };
 const DYNAMIC_PATH = /`(apps|libs|tools)\/\$\{|['"](apps|libs|tools)['"],\s*[A-Za-z_$][\w$.]*\s*[,)]/;
@@ -156,12 +156,14 @@ describe('edges that only code shows', () => {
   });
 
   it('are found where a project drops them: a path, a path built at run time, and a hosted run', () => {
-    const dropped: ProjectGraph = { ...graph, dependencies: { ...graph.dependencies, 'chat-local': [], loadgen: [], 'role-calls': [] } };
+    const dropped: ProjectGraph = { ...graph, dependencies: { ...graph.dependencies, 'chat-local': [], loadgen: [], 'role-calls-runtime': [] } };
     const found = hiddenEdges(dropped);
     expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^chat-local -> chat-ws: apps\/chat-local\/.* starts the local runtime$/)]));
     expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^loadgen -> loadtests: tools\/loadgen\/.* names 'loadtests\/src'$/)]));
     expect(found).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^role-calls -> chat-ws: tools\/role-calls\/runtime-roles.spec.ts reads each chat function's source/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^role-calls-runtime -> chat-ws: tools\/role-calls\/runtime\/runtime-roles.spec.ts reads each chat function's source/),
+      ]),
     );
   });
 
@@ -180,7 +182,7 @@ describe('edges that only code shows', () => {
   it('name a path built at run time that does not say what it reaches', () => {
     expect(hiddenEdges(graph, {})).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^role-calls -> \(tools\/role-calls\/runtime-roles.spec.ts\): .* builds a path into `apps\/\$\{… at run time/),
+        expect.stringMatching(/^role-calls-runtime -> \(tools\/role-calls\/runtime\/runtime-roles.spec.ts\): .* builds a path into `apps\/\$\{… at run time/),
       ]),
     );
   });

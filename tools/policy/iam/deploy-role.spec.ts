@@ -14,7 +14,7 @@ import { TERRAFORM_ACTIONS } from './terraform-actions';
 jest.setTimeout(120_000);
 
 const stacks = synthesizeEverything();
-// The bootstrap stack is an administrator's; the load-test edge is relay-edge's (tools/role-calls/edge-role.spec.ts).
+// The bootstrap stack is an administrator's; the load-test edge is relay-edge's (tools/role-calls/edge/edge-role.spec.ts).
 const DEPLOYED = Object.keys(stacks)
   .filter((id) => !id.startsWith('bootstrap-') && !id.startsWith('edge-'))
   .sort();

@@ -40,14 +40,14 @@ export const PARLIAMENT_EXCEPTIONS: { issue: string; policy: RegExp; detail: Reg
     policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_loadtest-policy_/,
     detail: /^$/,
     reason:
-      "iam:PassRole of the k6 fleet task definition's own two roles, to ECS tasks only (tools/role-calls/fleet-run.spec.ts): RunTask passes them; neither role reaches more than the run's parameters and its logs",
+      "iam:PassRole of the k6 fleet task definition's own two roles, to ECS tasks only (tools/role-calls/fleet/fleet-run.spec.ts): RunTask passes them; neither role reaches more than the run's parameters and its logs",
   },
   {
     issue: 'PERMISSIONS_MANAGEMENT_ACTIONS',
     policy: /^bootstrap-[a-z]+\/aws_iam_role_policy\.github_edge-policy_/,
     detail: /^$/,
     reason:
-      "iam:CreateServiceLinkedRole, for AWS's own ECS, ELB and Application Auto Scaling roles only (iam:AWSServiceName), which an account's first load balancer and service need; relay-edge creates, edits and passes no role (tools/role-calls/edge-role.spec.ts)",
+      "iam:CreateServiceLinkedRole, for AWS's own ECS, ELB and Application Auto Scaling roles only (iam:AWSServiceName), which an account's first load balancer and service need; relay-edge creates, edits and passes no role (tools/role-calls/edge/edge-role.spec.ts)",
   },
   {
     issue: 'RESOURCE_MISMATCH',
