@@ -62,7 +62,8 @@ export default [
             { sourceTag: 'tool:bench', onlyDependOnLibsWithTags: ['type:lib', 'tool:delivery-model'] },
             { sourceTag: 'tool:delivery-model', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'tool:rehearsal', onlyDependOnLibsWithTags: ['type:lib', 'tool:operations', 'tool:emulator', 'tool:k6'] },
-            { sourceTag: 'tool:plugin-e2e', onlyDependOnLibsWithTags: ['type:lib'] },
+            // Each generator's run is a project of its own, with the edges of what it edits; they share the scratch workspace.
+            { sourceTag: 'tool:plugin-e2e', onlyDependOnLibsWithTags: ['type:lib', 'tool:plugin-e2e'] },
             {
               sourceTag: 'tool:workflow-rehearsal',
               onlyDependOnLibsWithTags: ['type:lib', 'tool:rehearsal', 'tool:operations', 'tool:fleet', 'tool:emulator', 'tool:k6'],

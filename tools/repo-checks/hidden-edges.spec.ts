@@ -39,7 +39,10 @@ const DYNAMIC_PATHS: Record<string, { reaches: string[]; why: string }> = {
 const DYNAMIC_PATH = /`(apps|libs|tools)\/\$\{|['"](apps|libs|tools)['"],\s*[A-Za-z_$][\w$.]*\s*[,)]/;
 
 /** Code that names other projects' files to write into them, and the project whose tests run it there. */
-const EDITED_BY = [{ dir: 'tools/nx-plugin/src/generators/', testedBy: 'nx-plugin-e2e' }];
+const EDITED_BY = [
+  { dir: 'tools/nx-plugin/src/generators/environment/', testedBy: 'nx-plugin-e2e' },
+  { dir: 'tools/nx-plugin/src/generators/route/', testedBy: 'nx-plugin-e2e-route' },
+];
 
 /** Paths written in one project's code into another's that are not an edge, and why. */
 const LINTED_AS_IF =
@@ -169,11 +172,11 @@ describe('edges that only code shows', () => {
 
   it("hold a generator's edits to the project that runs it, not to the plugin", () => {
     expect(hiddenEdges(graph).filter((edge) => edge.startsWith('nx-plugin -> chat-core'))).toEqual([]);
-    const dropped: ProjectGraph = { ...graph, dependencies: { ...graph.dependencies, 'nx-plugin-e2e': [] } };
+    const dropped: ProjectGraph = { ...graph, dependencies: { ...graph.dependencies, 'nx-plugin-e2e-route': [] } };
     expect(hiddenEdges(dropped)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          /^nx-plugin -> chat-core: tools\/nx-plugin\/src\/generators\/route\/generator.ts writes into 'libs\/chat-core\/src\/frames.ts', and nx-plugin-e2e, whose tests run it, does not depend on it$/,
+          /^nx-plugin -> chat-core: tools\/nx-plugin\/src\/generators\/route\/generator.ts writes into 'libs\/chat-core\/src\/frames.ts', and nx-plugin-e2e-route, whose tests run it, does not depend on it$/,
         ),
       ]),
     );

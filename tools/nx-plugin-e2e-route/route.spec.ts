@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { scratchWorkspace, WORKSPACE, type Scratch } from './scratch-workspace';
+import { scratchWorkspace, WORKSPACE, type Scratch } from '@relay/nx-plugin-e2e';
 
 /**
  * `nx g @relay/nx-plugin:route typing` on a scratch copy of the workspace, then what CI would
