@@ -49,8 +49,15 @@ function startQuotas(): Promise<{ child: ChildProcess; endpoint: string }> {
 /** `account`: the environment whose account moto answers as (one account per server). */
 export async function startFixture(event: RehearsalEvent, notRehearsedJobs: RehearsalOptions['notRehearsedJobs'] = {}, account = 'dev'): Promise<Fixture> {
   const env = resolveEnvironment(account);
-  const moto = await startMoto(env.region, { account: env.accountId });
-  const quotas = await startQuotas();
+  // Side by side: the stand-in's start-up overlaps moto's. Whichever started is stopped if the other did not.
+  const [motoStart, quotasStart] = await Promise.allSettled([startMoto(env.region, { account: env.accountId }), startQuotas()]);
+  if (motoStart.status === 'rejected' || quotasStart.status === 'rejected') {
+    if (motoStart.status === 'fulfilled') await motoStart.value.stop();
+    if (quotasStart.status === 'fulfilled') quotasStart.value.child.kill();
+    throw motoStart.status === 'rejected' ? motoStart.reason : (quotasStart as PromiseRejectedResult).reason;
+  }
+  const moto = motoStart.value;
+  const quotas = quotasStart.value;
   const bin = mkdtempSync(path.join(tmpdir(), 'relay-rehearsal-bin-'));
   const terraformLog = path.join(bin, 'terraform.log');
   const githubAnswer = path.join(bin, 'gh-answer.json');

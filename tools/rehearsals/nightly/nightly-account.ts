@@ -7,14 +7,29 @@ import { SHA, startFixture, type Fixture } from '@relay/rehearsal';
 
 export const stag = resolveEnvironment('stag');
 
+/** Where stag's chat answers, and the secret it signs tokens with. */
+export interface ChatEndpoints {
+  wsUrl: string;
+  secret: string;
+  edgeUrl: string;
+}
+
 /**
  * nightly-spike.yml's fixture (workflow_dispatch, the smoke profiles) against stag's account in
  * moto: the chat's URL and token secret in SSM, K6_BIN standing for the runner's build
  * (tools/k6/install.sh), and terraform's apply and destroy of the edge done to moto by
- * terraform-effects.ts (logged to `effectsLog`), the edge's URL being `edgeUrl`.
+ * terraform-effects.ts (logged to `effectsLog`), the edge's URL being `edgeUrl`. The chat may
+ * still be starting: the account starts meanwhile, and is stopped if the chat does not come up.
  */
-export async function startNightly(chat: { wsUrl: string; secret: string; edgeUrl: string }): Promise<{ fixture: Fixture; effectsLog: string }> {
+export async function startNightly(starting: ChatEndpoints | Promise<ChatEndpoints>): Promise<{ fixture: Fixture; effectsLog: string }> {
   const fixture = await startFixture({ name: 'workflow_dispatch', ref: 'refs/heads/main', sha: SHA, payload: { inputs: { profile: 'smoke' } } }, {}, 'stag');
+  let chat: ChatEndpoints;
+  try {
+    chat = await starting;
+  } catch (error) {
+    await fixture.stop();
+    throw error;
+  }
   for (const [name, value, type] of [
     ['/relay/stag/chat/ws-url', chat.wsUrl, 'String'],
     ['/relay/stag/chat/auth-token-secret', chat.secret, 'SecureString'],

@@ -41,13 +41,14 @@ let effectsLog: string;
 
 beforeAll(async () => {
   const secret = randomBytes(32).toString('base64url');
-  runtime = await LocalRuntimeProcess.start({ auth: { secret, ...DEPLOYED_TOKEN_CLAIMS } });
-  // The edge's URL is the local stack's broadcast API.
-  ({ fixture, effectsLog } = await startNightly({ wsUrl: runtime.wsUrl, secret, edgeUrl: runtime.broadcastUrl }));
+  // The local stack and stag's account start side by side; the edge's URL is the stack's broadcast API.
+  const chat = LocalRuntimeProcess.start({ auth: { secret, ...DEPLOYED_TOKEN_CLAIMS } }).then((started) => (runtime = started));
+  ({ fixture, effectsLog } = await startNightly(chat.then((r) => ({ wsUrl: r.wsUrl, secret, edgeUrl: r.broadcastUrl }))));
   // The stand-in's tasks are local processes that start as they turn RUNNING and read the
-  // barrier within about a second, not Fargate's 20 s from RUNNING to k6: the barrier opens 2 s
-  // after. Each smoke profile is one task, so a task that comes late only starts late.
-  launch = seedLoadgenInMoto(fixture.aws, { ...stag, loadgen: stag.loadgen! }, { startMarginMs: 2000 });
+  // barrier within about 0.6 s (they poll it every 500 ms), not Fargate's 20 s from RUNNING to
+  // k6: the barrier opens 1 s after. Each smoke profile is one task, so a task that comes late
+  // only starts late.
+  launch = seedLoadgenInMoto(fixture.aws, { ...stag, loadgen: stag.loadgen! }, { startMarginMs: 1000 });
   // Last night's run was killed at prod's size, before its cleanup and before edge-down: the
   // edge is still up and only the run's record says what it changed.
   seedLoadTestTargetInMoto(fixture.aws, stag, runtime.broadcastUrl);
