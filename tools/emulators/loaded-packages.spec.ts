@@ -1,6 +1,4 @@
-import { packagesLoadedBy } from './loaded-packages';
-
-const HEAVY = ['cdktf', '@cdktf/provider-aws', 'dynalite', 'fastify'];
+import { HEAVY_PACKAGES as HEAVY, packagesLoadedBy } from './loaded-packages';
 
 describe('what importing the emulators costs a process', () => {
   jest.setTimeout(60_000);

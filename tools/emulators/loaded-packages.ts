@@ -3,6 +3,9 @@ import path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
 
+/** The constructs and the local runtime: what a process that neither synthesizes nor serves the chat should not load. */
+export const HEAVY_PACKAGES = ['cdktf', '@cdktf/provider-aws', 'dynalite', 'fastify'];
+
 /**
  * Which of `packages` a process loads when it runs `args` (after `node --import tsx`, from the
  * workspace root). The rehearsals start a process per workflow step, and every spec file loads

@@ -1,4 +1,4 @@
-import { packagesLoadedBy } from '@relay/emulators';
+import { HEAVY_PACKAGES as HEAVY, packagesLoadedBy } from '@relay/emulators';
 
 /**
  * What a process pays to import the fleet: the nightly workflow runs the fleet's command once per
@@ -6,7 +6,6 @@ import { packagesLoadedBy } from '@relay/emulators';
  */
 describe("the fleet's command and library", () => {
   jest.setTimeout(60_000);
-  const HEAVY = ['cdktf', '@cdktf/provider-aws', 'dynalite', 'fastify'];
 
   it('load neither the constructs nor the local runtime until a local run starts it', () => {
     expect(packagesLoadedBy(['-e', "require('@relay/fleet')"], HEAVY)).toEqual([]);
