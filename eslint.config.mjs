@@ -9,8 +9,9 @@ import prettierRecommended from 'eslint-plugin-prettier/recommended';
  *   Tools (tools/*, one project per job) may use libs and, by job, the tools beneath them:
  *   k6 and ci stand alone, emulators may run k6, prices, operations, policy and contract may use
  *   the emulators, operations the prices, bench and the rehearsal runner operations, the cost
- *   model the prices and the cost commands the model and the fleet, and
- *   each workflow's rehearsal (tools/rehearsals/*) the runner. Nothing but a tool may use a tool,
+ *   model the prices and the cost commands the model and the fleet, the fleet's command the
+ *   fleet, the load generator the fleet's command, and each workflow's rehearsal
+ *   (tools/rehearsals/*) the runner and the nightly's account. Nothing but a tool may use a tool,
  *   so product code never depends on tools/.
  */
 export default [
@@ -46,9 +47,12 @@ export default [
             // The fleet imports none of the operations: through it, every plugin edit re-ran the
             // fleet, the cost model and the benchmarks. The quota checks they share are tool:quotas.
             { sourceTag: 'tool:fleet', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices', 'tool:quotas'] },
+            // The fleet's command against an env starts no local stack: the nightly rehearsals that run
+            // it without load (rehearsal-nightly) do not re-run for a chat edit.
+            { sourceTag: 'tool:fleet-command', onlyDependOnLibsWithTags: ['type:lib', 'tool:fleet', 'tool:emulator', 'tool:k6'] },
             {
               sourceTag: 'tool:loadgen',
-              onlyDependOnLibsWithTags: ['type:lib', 'tool:fleet', 'tool:emulator', 'tool:k6'],
+              onlyDependOnLibsWithTags: ['type:lib', 'tool:fleet', 'tool:fleet-command', 'tool:emulator', 'tool:k6'],
             },
             // The cost model prices no load-test run: through the fleet, every fleet, scenario and k6
             // edit re-ran the pull request's cost diff and the ci rehearsal that runs it.
@@ -66,7 +70,8 @@ export default [
             { sourceTag: 'tool:plugin-e2e', onlyDependOnLibsWithTags: ['type:lib', 'tool:plugin-e2e'] },
             {
               sourceTag: 'tool:workflow-rehearsal',
-              onlyDependOnLibsWithTags: ['type:lib', 'tool:rehearsal', 'tool:operations', 'tool:fleet', 'tool:emulator', 'tool:k6'],
+              // The nightly's smoke night uses the account its edge-only nights set up (tool:nightly-account).
+              onlyDependOnLibsWithTags: ['type:lib', 'tool:rehearsal', 'tool:operations', 'tool:fleet', 'tool:emulator', 'tool:k6', 'tool:nightly-account'],
             },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'scope:chat', onlyDependOnLibsWithTags: ['scope:chat', 'scope:platform'] },

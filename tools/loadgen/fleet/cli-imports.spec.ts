@@ -1,8 +1,8 @@
 import { HEAVY_PACKAGES as HEAVY, packagesLoadedBy } from '@relay/emulators';
 
 /**
- * What a process pays to import the fleet: the nightly workflow runs the fleet's command once per
- * profile and once to put stag back, and only `--target local` starts the local stack.
+ * What a process pays to import the fleet: the load generator's fleet command loads the local
+ * stack only when a local run starts it (the command against an env is tools/fleet-command's).
  */
 describe("the fleet's command and library", () => {
   jest.setTimeout(60_000);

@@ -5,7 +5,7 @@ import { LOCAL_AUTH } from '@relay/platform-config';
 import { LocalRuntimeProcess } from '@relay/local-stack';
 import { ensureK6 } from '@relay/k6-process';
 import { runLocalFleet, type LocalFleetRun } from '@relay/fleet';
-import { seedUsers, writeUsers } from '../seed-users';
+import { seedUsers, writeUsers } from '@relay/fleet-command';
 
 /**
  * The local fleet (what `nx run loadgen:fleet` runs) against the local stack in its own process:

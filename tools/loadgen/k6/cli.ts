@@ -16,7 +16,7 @@ import { compareSummaries } from './k6-compare';
 import { LocalRuntimeProcess } from '@relay/local-stack';
 import { cpuSecondsOf } from '@relay/emulators';
 import { ensureK6, k6Environment, workspaceRoot as root } from '@relay/k6-process';
-import { seedUsers, writeUsers } from '../seed-users';
+import { seedUsers, writeUsers } from '@relay/fleet-command';
 const SCENARIOS = ['chat-spike', 'chat-steady', 'broadcast-api'];
 /** Users to seed per profile: at least the peak number of concurrent sockets. */
 const SEED_COUNT: Record<string, number> = { smoke: 200, 'local-spike': 2000, nightly: 12000 };

@@ -1,0 +1,23 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { HEAVY_PACKAGES as HEAVY, packagesLoadedBy } from '@relay/emulators';
+
+/**
+ * What a process pays to import the fleet's command: the nightly workflow runs it once per profile
+ * and once to put stag back, and it never starts the local stack.
+ */
+describe("the fleet's command against an env", () => {
+  jest.setTimeout(60_000);
+
+  it('loads neither the constructs nor the local runtime', () => {
+    expect(packagesLoadedBy(['tools/fleet-command/cli.ts', '--target', 'stag', '--profile', 'no-such-profile'], HEAVY)).toEqual([]);
+  });
+
+  it('refuses the local target, and names the command that runs it', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'tools/fleet-command/cli.ts', '--target', 'local'], {
+      cwd: path.resolve(__dirname, '../..'),
+      encoding: 'utf8',
+    });
+    expect([run.status, run.stderr.trim()]).toEqual([2, expect.stringContaining('npx nx run loadgen:fleet')]);
+  });
+});

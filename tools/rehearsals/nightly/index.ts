@@ -1,0 +1,1 @@
+export { stag, startNightly, edgeLeft, type ChatEndpoints } from './nightly-account';
