@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { CHAT_FUNCTIONS } from '@relay/runtime-contract';
 import { dependenciesOf, readProjectGraph, repoRoot as root, type ProjectGraph } from '@relay/ci';
 
@@ -15,6 +16,8 @@ import { dependenciesOf, readProjectGraph, repoRoot as root, type ProjectGraph }
  *   everyone (the apps build on serverless-emulator), so the edge is each caller's.
  * A generator names the files it edits at their markers and reads none of them: that edge is the
  * one of the project whose tests run the generator on a copy of the workspace (EDITED_BY).
+ * A workflow rehearsal runs a workflow's steps, and they run scripts by path: each script's
+ * project is the rehearsal's edge (WORKFLOW_STEPS), or a step it never runs says why in NOT_EDGES.
  * It reads every project's code, so it re-runs on any edit (repo-checks hashes the whole tree as
  * its input) and pr.yml runs it on every pull request, whatever the change touches.
  */
@@ -44,6 +47,29 @@ const EDITED_BY = [
   { dir: 'tools/nx-plugin/src/generators/route/', testedBy: 'nx-plugin-e2e-route' },
 ];
 
+/** A rehearsal runs a workflow by its file name; its steps' scripts are named by path. */
+const REHEARSES = /\bnew WorkflowRehearsal\(/;
+const WORKFLOW_FILE = /['"`]([\w-]+\.ya?ml)['"`]/g;
+const STEP_PATH = /(?:^|[\s"'=(])((?:apps|libs|tools|stacks|loadtests)\/[\w./-]+)/g;
+
+interface WorkflowStep {
+  run?: string;
+  uses?: string;
+}
+
+/** The `run:` scripts of a workflow or local action, and of the reusable workflows and local actions it calls. */
+export function stepScripts(file: string, seen = new Set<string>()): string[] {
+  if (seen.has(file) || !existsSync(file)) return [];
+  seen.add(file);
+  const doc = parse(readFileSync(file, 'utf8')) as { jobs?: Record<string, { uses?: string; steps?: WorkflowStep[] }>; runs?: { steps?: WorkflowStep[] } };
+  const steps = doc.runs?.steps ?? Object.values(doc.jobs ?? {}).flatMap((job) => (job.uses ? [{ uses: job.uses }] : (job.steps ?? [])));
+  const local = (uses: string) => {
+    const target = path.join(root, uses);
+    return existsSync(path.join(target, 'action.yml')) ? path.join(target, 'action.yml') : target;
+  };
+  return steps.flatMap((step) => [...(step.run ? [step.run] : []), ...(step.uses?.startsWith('./') ? stepScripts(local(step.uses), seen) : [])]);
+}
+
 /** Paths written in one project's code into another's that are not an edge, and why. */
 const LINTED_AS_IF =
   "lint-rules.spec lints a snippet as if it were the project's file: ESLint reads the project's tags (its project.json, an input of ci's tests), none of its code";
@@ -65,6 +91,8 @@ const NOT_EDGES: Record<string, string> = {
   'nx-plugin -> cost': "an executor names the script of the project whose target runs it (cost's own targets use it; no test runs it through the plugin)",
   'nx-plugin -> loadtests': "the runner names the Nx project whose Dockerfile builds a stack's image (for deploy.yml's matrix); it reads nothing of it",
   'nx-plugin -> loadgen': "the k6 and fleet executors name the scripts of the project whose targets run them (loadgen's; no test runs them through the plugin)",
+  'rehearsal-deploy -> k6':
+    "deploy.yml's loadgen-image job cross-builds k6 for the fleet's ARM image; the rehearsal runs the build, plan and apply jobs, not the image jobs (no container engine here)",
 };
 
 /** A project's own files: its root, less the roots of projects nested in it; comment lines dropped. */
@@ -103,6 +131,11 @@ const READS_THE_TREE: Record<string, string> = {
 
 export function hiddenEdges(graph: ProjectGraph, dynamicPaths = DYNAMIC_PATHS): string[] {
   const roots = Object.entries(graph.nodes).map(([name, node]) => ({ name, pattern: new RegExp(`['"\`]${escaped(node.data.root)}(/[^'"\`]*)?['"\`]`) }));
+  const owners = Object.entries(graph.nodes)
+    .map(([name, node]) => ({ name, root: node.data.root }))
+    .filter((o) => o.root !== '.')
+    .sort((a, b) => b.root.length - a.root.length);
+  const ownerOf = (file: string) => owners.find((o) => file === o.root || file.startsWith(`${o.root}/`))?.name;
   const editors = EDITED_BY.map((e) => ({ ...e, deps: dependenciesOf(graph, e.testedBy) }));
   const editorOf = (file: string) => editors.find((e) => file.startsWith(e.dir));
   return Object.keys(graph.nodes)
@@ -116,6 +149,16 @@ export function hiddenEdges(graph: ProjectGraph, dynamicPaths = DYNAMIC_PATHS): 
         if (project === host || runs.includes(project)) continue;
         const caller = sources.find((s) => call.test(s.text));
         for (const target of caller ? runs : []) if (!deps.has(target)) missing.set(target, `${caller!.file} ${what}`);
+      }
+      if (sources.some((s) => REHEARSES.test(s.text))) {
+        const workflows = new Set(sources.flatMap((s) => [...s.text.matchAll(WORKFLOW_FILE)].map((m) => m[1]!)));
+        for (const workflow of [...workflows].sort())
+          for (const script of stepScripts(path.join(root, '.github/workflows', workflow)))
+            for (const [, file] of script.matchAll(STEP_PATH)) {
+              const owner = ownerOf(file!);
+              if (owner && owner !== project && !deps.has(owner) && !missing.has(owner) && !NOT_EDGES[`${project} -> ${owner}`])
+                missing.set(owner, `${workflow}, which it rehearses, runs ${file}`);
+            }
       }
       // A host builds the paths of what it runs for its callers, whose edge that is.
       const dynamic = HOSTED_RUNS.some((h) => h.host === project) ? [] : sources.filter((s) => DYNAMIC_PATH.test(s.text));
@@ -166,6 +209,18 @@ describe('edges that only code shows', () => {
     expect(found).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^role-calls-runtime -> chat-ws: tools\/role-calls\/runtime\/runtime-roles.spec.ts reads each chat function's source/),
+      ]),
+    );
+  });
+
+  it("are found where a rehearsal does not depend on what its workflow's steps run", () => {
+    const dropped: ProjectGraph = { ...graph, dependencies: { ...graph.dependencies, 'rehearsal-nightly': [], 'rehearsal-ci': [] } };
+    expect(hiddenEdges(dropped)).toEqual(
+      expect.arrayContaining([
+        'rehearsal-nightly -> fleet-command: nightly-spike.yml, which it rehearses, runs tools/fleet-command/cli.ts',
+        // Through the reusable workflow drift.yml calls (plan-env.yml).
+        'rehearsal-ci -> secrets-scan: drift.yml, which it rehearses, runs tools/secrets-scan/scan.ts',
+        'rehearsal-ci -> cost-model: pr.yml, which it rehearses, runs tools/cost-model/pr-diff.ts',
       ]),
     );
   });

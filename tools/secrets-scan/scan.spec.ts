@@ -8,7 +8,7 @@ import { findSecrets } from './scan';
 
 jest.setTimeout(120_000);
 
-const root = path.resolve(__dirname, '../../..');
+const root = path.resolve(__dirname, '../..');
 const fixture = () =>
   JSON.parse(readFileSync(path.join(__dirname, 'fixtures/plan-chat-dev.json'), 'utf8')) as {
     resource_changes: { type: string; change: { after: Record<string, unknown> } }[];
@@ -47,7 +47,7 @@ describe('secret scan', () => {
   });
 
   it('exits non-zero from the command line on a finding', () => {
-    const clean = spawnSync(process.execPath, ['--import', 'tsx', 'tools/policy/secrets/scan.ts', 'tools/policy/secrets/fixtures/plan-chat-dev.json'], {
+    const clean = spawnSync(process.execPath, ['--import', 'tsx', 'tools/secrets-scan/scan.ts', 'tools/secrets-scan/fixtures/plan-chat-dev.json'], {
       cwd: root,
       encoding: 'utf8',
     });
@@ -55,7 +55,7 @@ describe('secret scan', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'relay-scan-'));
     const leaky = path.join(dir, 'plan.json');
     writeFileSync(leaky, JSON.stringify({ resource_changes: [{ change: { after: { type: 'SecureString', value: 'v'.repeat(40) } } }] }));
-    const dirty = spawnSync(process.execPath, ['--import', 'tsx', 'tools/policy/secrets/scan.ts', leaky], { cwd: root, encoding: 'utf8' });
+    const dirty = spawnSync(process.execPath, ['--import', 'tsx', 'tools/secrets-scan/scan.ts', leaky], { cwd: root, encoding: 'utf8' });
     expect(dirty.status).toBe(1);
     expect(dirty.stderr).toContain('SecureString');
   });

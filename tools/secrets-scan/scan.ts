@@ -1,7 +1,7 @@
 /**
  * Looks through Terraform JSON (synthesized stacks, `terraform show -json` plans, state) for
  * anything that looks like a secret value, before it is uploaded or kept anywhere:
- *   node --import tsx tools/policy/secrets/scan.ts <file.json>...   (exit 1 on a finding)
+ *   node --import tsx tools/secrets-scan/scan.ts <file.json>...   (exit 1 on a finding)
  * Heuristics, each a class seen in real leaks: SSM SecureStrings under Terraform (their value
  * is read back into state on every refresh), JWTs, AWS access keys, PEM private keys, known
  * development secrets, and literal values of attributes named like secrets.
