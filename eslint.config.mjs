@@ -65,12 +65,14 @@ export default [
             // every fleet, scenario and k6 edit re-ran the benchmarks' lint and tests.
             { sourceTag: 'tool:bench', onlyDependOnLibsWithTags: ['type:lib', 'tool:delivery-model'] },
             { sourceTag: 'tool:delivery-model', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'tool:nightly-account', onlyDependOnLibsWithTags: ['type:lib', 'tool:rehearsal', 'tool:fleet', 'tool:emulator', 'tool:k6'] },
             { sourceTag: 'tool:rehearsal', onlyDependOnLibsWithTags: ['type:lib', 'tool:operations', 'tool:emulator', 'tool:k6'] },
             // Each generator's run is a project of its own, with the edges of what it edits; they share the scratch workspace.
             { sourceTag: 'tool:plugin-e2e', onlyDependOnLibsWithTags: ['type:lib', 'tool:plugin-e2e'] },
             {
               sourceTag: 'tool:workflow-rehearsal',
-              // The nightly's smoke night uses the account its edge-only nights set up (tool:nightly-account).
+              // The nightly's two rehearsals share stag's account (tool:nightly-account), a project of its
+              // own: one importing the other would make it a dependency, which Nx starts first.
               onlyDependOnLibsWithTags: ['type:lib', 'tool:rehearsal', 'tool:operations', 'tool:fleet', 'tool:emulator', 'tool:k6', 'tool:nightly-account'],
             },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },

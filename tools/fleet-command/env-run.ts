@@ -1,5 +1,5 @@
 /**
- * The load-generator fleet against an env (stag, prod): what nightly-spike.yml's spike step runs
+ * The load-generator fleet against a deployed env: what nightly-spike.yml's spike step runs
  * once per profile, and its always-run step to put the target back. The modules named here are
  * the fleet library's (tools/fleet, @relay/fleet). Nothing here starts the local stack: the
  * local fleet is the load generator's (tools/loadgen/fleet/cli.ts, `nx run loadgen:fleet`).
@@ -65,7 +65,7 @@ import type { DDSketch } from '@datadog/sketches-js';
 export const LATENCY: Record<string, string> = { 'broadcast-api': 'http_req_duration', 'chat-spike': 'chat_delivery_ms', 'chat-steady': 'chat_delivery_ms' };
 
 /**
- * --target <env>: the plan and its cost, the quota preflight, then the run on the env's fleet,
+ * A profile against an env: the plan and its cost, the quota preflight, then the run on the env's fleet,
  * with the target woken (at prod's size, its load balancer's capacity reserved, for a spike) and
  * the fleet admitted past the WAF's rate rule for the run only: all of it is put back however
  * the run ends.

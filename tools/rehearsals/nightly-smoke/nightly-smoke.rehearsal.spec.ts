@@ -8,7 +8,7 @@ import { holdEcsTasksRunning, motoCliEnv } from '@relay/emulators';
 import { ensureK6 } from '@relay/k6-process';
 import { LocalRuntimeProcess } from '@relay/local-stack';
 import { ROOT, type Fixture, WorkflowRehearsal } from '@relay/rehearsal';
-import { edgeLeft, stag, startNightly } from '@relay/rehearsal-nightly';
+import { edgeLeft, stag, startNightly } from '@relay/rehearsal-nightly-account';
 
 /**
  * nightly-spike.yml, rehearsed end to end with its smoke profiles (workflow_dispatch): edge-up
@@ -28,9 +28,10 @@ import { edgeLeft, stag, startNightly } from '@relay/rehearsal-nightly';
  * Last night's run is planted as killed mid-way with its edge-down never run (the edge still up,
  * its service left at prod's size, only the run's in-flight record saying so): tonight's edge-up
  * takes the edge over and the first run puts it back. The job builds no k6 here: K6_BIN stands
- * for the runner's build (tools/k6/install.sh). The nights that only take the edge down, and
- * stag's account both use, are rehearsal-nightly's (tools/rehearsals/nightly): they run no chat,
- * so a chat edit re-runs this night and not those.
+ * for the runner's build (tools/k6/install.sh). The nights that only take the edge down are
+ * rehearsal-nightly's (tools/rehearsals/nightly), and stag's account, which both use, is
+ * rehearsal-nightly-account's: those nights run no chat, so a chat edit re-runs this night and
+ * not them.
  */
 jest.setTimeout(900_000);
 

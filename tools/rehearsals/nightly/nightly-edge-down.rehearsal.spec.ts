@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadgenLaunchParameter } from '@relay/platform-config';
 import { seedLoadgenInMoto, seedLoadTestTargetInMoto } from '@relay/fleet';
 import { ArtifactStore, type Fixture, WorkflowRehearsal } from '@relay/rehearsal';
-import { edgeLeft, stag, startNightly } from './nightly-account';
+import { edgeLeft, stag, startNightly } from '@relay/rehearsal-nightly-account';
 
 /**
  * nightly-spike.yml's nights that end with the edge taken down and no load run: one whose fleet

@@ -7,7 +7,7 @@
  * for stag (RELAY_REHEARSAL_EDGE_URL). An edge already there (a night whose edge-down never ran)
  * is taken over as Terraform would, not created twice. Before a destroy it writes what it found
  * to RELAY_REHEARSAL_TF_EFFECTS_LOG, so a rehearsal can see what the night left behind.
- *   node --import tsx tools/rehearsals/nightly/terraform-effects.ts <apply|destroy> <stack id>
+ *   node --import tsx tools/rehearsals/nightly-account/terraform-effects.ts <apply|destroy> <stack id>
  */
 import { appendFileSync } from 'node:fs';
 import { loadTestTarget, resolveEnvironment } from '@relay/platform-config';
