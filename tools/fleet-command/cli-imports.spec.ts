@@ -13,11 +13,19 @@ describe("the fleet's command against an env", () => {
     expect(packagesLoadedBy(['tools/fleet-command/cli.ts', '--target', 'stag', '--profile', 'no-such-profile'], HEAVY)).toEqual([]);
   });
 
-  it('refuses the local target, and names the command that runs it', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'tools/fleet-command/cli.ts', '--target', 'local'], {
+  const run = (...args: string[]) => {
+    const { status, stderr } = spawnSync(process.execPath, ['--import', 'tsx', 'tools/fleet-command/cli.ts', ...args], {
       cwd: path.resolve(__dirname, '../..'),
       encoding: 'utf8',
     });
-    expect([run.status, run.stderr.trim()]).toEqual([2, expect.stringContaining('npx nx run loadgen:fleet')]);
+    return [status, stderr.trim()];
+  };
+
+  it('refuses the local target, and names the command that runs it', () => {
+    expect(run('--target', 'local', '--profile', 'smoke-http')).toEqual([2, expect.stringContaining('npx nx run loadgen:fleet')]);
+  });
+
+  it('refuses a run without a profile, and names the profiles', () => {
+    expect(run('--target', 'stag')).toEqual([2, expect.stringMatching(/--profile names the fleet profile to run: .*smoke-http/)]);
   });
 });

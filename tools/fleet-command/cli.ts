@@ -16,12 +16,13 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { workspaceRoot } from '@relay/k6-process';
+import { FLEET_PROFILES } from '@relay/fleet';
 import { putBackOnly, runOnEnv } from './env-run';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      profile: { type: 'string', default: 'smoke' },
+      profile: { type: 'string' },
       target: { type: 'string' },
       tasks: { type: 'string' },
       'report-dir': { type: 'string', default: path.join(workspaceRoot, 'reports/fleet') },
@@ -32,6 +33,7 @@ async function main(): Promise<number> {
   if (!target || target === 'local')
     throw new Error('--target names an env (dev, stag, prod); the local fleet is `npx nx run loadgen:fleet` (tools/loadgen/fleet/cli.ts)');
   if (values['put-back']) return putBackOnly(target);
+  if (!values.profile) throw new Error(`--profile names the fleet profile to run: ${Object.keys(FLEET_PROFILES).join(', ')}`);
   return runOnEnv(values.profile, target, values.tasks === undefined ? undefined : Number(values.tasks), values['report-dir']);
 }
 
