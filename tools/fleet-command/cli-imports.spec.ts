@@ -13,6 +13,13 @@ describe("the fleet's command against an env", () => {
     expect(packagesLoadedBy(['tools/fleet-command/cli.ts', '--target', 'stag', '--profile', 'no-such-profile'], HEAVY)).toEqual([]);
   });
 
+  it('costs a local run that imports it for its users no AWS client and no orchestration', () => {
+    const envOnly = ['@aws-sdk/client-ecs', '@aws-sdk/client-wafv2', '@datadog/sketches-js'];
+    expect(packagesLoadedBy(['-e', "require('@relay/fleet-command').seedUsers"], envOnly)).toEqual([]);
+    // What the check looks for is what a run against an env loads.
+    expect(packagesLoadedBy(['tools/fleet-command/cli.ts', '--target', 'stag', '--profile', 'no-such-profile'], envOnly)).toEqual(envOnly);
+  });
+
   const run = (...args: string[]) => {
     const { status, stderr } = spawnSync(process.execPath, ['--import', 'tsx', 'tools/fleet-command/cli.ts', ...args], {
       cwd: path.resolve(__dirname, '../..'),

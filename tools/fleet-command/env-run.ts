@@ -59,10 +59,8 @@ import {
   pollIntervalFrom,
 } from '@relay/fleet';
 import { secretFromSsm, seedUsers, writeUsers } from './seed-users';
+import { LATENCY } from './latency';
 import type { DDSketch } from '@datadog/sketches-js';
-
-/** The metric whose percentiles each scenario's report plots. */
-export const LATENCY: Record<string, string> = { 'broadcast-api': 'http_req_duration', 'chat-spike': 'chat_delivery_ms', 'chat-steady': 'chat_delivery_ms' };
 
 /**
  * A profile against an env: the plan and its cost, the quota preflight, then the run on the env's fleet,
