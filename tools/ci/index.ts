@@ -3,5 +3,5 @@
  * Nx computes it. `ci` checks the workflows and the configuration with them; `repo-checks` the
  * code of every project.
  */
-export { dependenciesOf, readProjectGraph, type ProjectGraph } from './project-graph';
+export { dependenciesOf, projectOwning, readProjectGraph, type ProjectGraph } from './project-graph';
 export { repoFiles, repoRoot } from './repo-files';

@@ -1,4 +1,4 @@
-import { dependenciesOf, readProjectGraph, type ProjectGraph } from './project-graph';
+import { dependenciesOf, projectOwning, readProjectGraph, type ProjectGraph } from './project-graph';
 import { repoRoot as root } from './repo-files';
 
 /**
@@ -22,9 +22,6 @@ type Targets = Record<string, { inputs?: unknown[] }>;
 
 /** Every input of every target that lies in a folder of a project the target's project does not depend on. */
 export function hiddenInputEdges(graph: ProjectGraph): string[] {
-  const owners = Object.entries(graph.nodes)
-    .map(([name, node]) => ({ name, root: node.data.root }))
-    .filter((o) => o.root !== '.');
   const found: string[] = [];
   for (const [name, node] of Object.entries(graph.nodes)) {
     const deps = dependenciesOf(graph, name);
@@ -33,8 +30,8 @@ export function hiddenInputEdges(graph: ProjectGraph): string[] {
         if (typeof input !== 'string' || !input.startsWith('{workspaceRoot}/')) continue;
         if (SHARED_MACHINERY[input]) continue;
         const file = input.slice('{workspaceRoot}/'.length);
-        const owner = owners.find((o) => o.name !== name && (file === o.root || file.startsWith(`${o.root}/`)));
-        if (owner && !deps.has(owner.name)) found.push(`${name}:${target} takes ${input}, in ${owner.name}, which it does not depend on`);
+        const owner = projectOwning(graph, file);
+        if (owner && owner !== name && !deps.has(owner)) found.push(`${name}:${target} takes ${input}, in ${owner}, which it does not depend on`);
       }
     }
   }

@@ -39,3 +39,14 @@ export function dependenciesOf(graph: ProjectGraph, project: string): Set<string
   }
   return seen;
 }
+
+/** The project whose root holds `file` (a workspace-relative path): the deepest, where roots nest. */
+export function projectOwning(graph: ProjectGraph, file: string): string | undefined {
+  let owner: { name: string; depth: number } | undefined;
+  for (const [name, node] of Object.entries(graph.nodes)) {
+    const { root } = node.data;
+    if (root === '.' || (file !== root && !file.startsWith(`${root}/`))) continue;
+    if (!owner || root.length > owner.depth) owner = { name, depth: root.length };
+  }
+  return owner?.name;
+}

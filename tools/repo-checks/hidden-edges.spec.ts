@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { CHAT_FUNCTIONS } from '@relay/runtime-contract';
-import { dependenciesOf, readProjectGraph, repoRoot as root, type ProjectGraph } from '@relay/ci';
+import { dependenciesOf, projectOwning, readProjectGraph, repoRoot as root, type ProjectGraph } from '@relay/ci';
 
 /**
  * `nx affected` re-runs a project when one it depends on changes, and sees only the edges the
@@ -17,7 +17,7 @@ import { dependenciesOf, readProjectGraph, repoRoot as root, type ProjectGraph }
  * A generator names the files it edits at their markers and reads none of them: that edge is the
  * one of the project whose tests run the generator on a copy of the workspace (EDITED_BY).
  * A workflow rehearsal runs a workflow's steps, and they run scripts by path: each script's
- * project is the rehearsal's edge (WORKFLOW_STEPS), or a step it never runs says why in NOT_EDGES.
+ * project is the rehearsal's edge (stepScripts), or NOT_EDGES says which job it never runs.
  * It reads every project's code, so it re-runs on any edit (repo-checks hashes the whole tree as
  * its input) and pr.yml runs it on every pull request, whatever the change touches.
  */
@@ -131,11 +131,6 @@ const READS_THE_TREE: Record<string, string> = {
 
 export function hiddenEdges(graph: ProjectGraph, dynamicPaths = DYNAMIC_PATHS): string[] {
   const roots = Object.entries(graph.nodes).map(([name, node]) => ({ name, pattern: new RegExp(`['"\`]${escaped(node.data.root)}(/[^'"\`]*)?['"\`]`) }));
-  const owners = Object.entries(graph.nodes)
-    .map(([name, node]) => ({ name, root: node.data.root }))
-    .filter((o) => o.root !== '.')
-    .sort((a, b) => b.root.length - a.root.length);
-  const ownerOf = (file: string) => owners.find((o) => file === o.root || file.startsWith(`${o.root}/`))?.name;
   const editors = EDITED_BY.map((e) => ({ ...e, deps: dependenciesOf(graph, e.testedBy) }));
   const editorOf = (file: string) => editors.find((e) => file.startsWith(e.dir));
   return Object.keys(graph.nodes)
@@ -155,7 +150,7 @@ export function hiddenEdges(graph: ProjectGraph, dynamicPaths = DYNAMIC_PATHS): 
         for (const workflow of [...workflows].sort())
           for (const script of stepScripts(path.join(root, '.github/workflows', workflow)))
             for (const [, file] of script.matchAll(STEP_PATH)) {
-              const owner = ownerOf(file!);
+              const owner = projectOwning(graph, file!);
               if (owner && owner !== project && !deps.has(owner) && !missing.has(owner) && !NOT_EDGES[`${project} -> ${owner}`])
                 missing.set(owner, `${workflow}, which it rehearses, runs ${file}`);
             }
