@@ -7,7 +7,7 @@ interface MetricSummary {
   values: Record<string, number>;
   thresholds?: Record<string, { ok: boolean }>;
 }
-interface SummaryData {
+export interface SummaryData {
   metrics: Record<string, MetricSummary>;
   state?: { testRunDurationMs?: number };
 }

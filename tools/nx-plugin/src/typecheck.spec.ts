@@ -1,12 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { typecheckCommand } from './index.ts';
+import { declarationsDir, typecheckCommand } from './index.ts';
 
 /**
  * The inferred typecheck, run with the workspace's tsc on a two-file project: incremental must
- * never hide an error an edit causes elsewhere, whether the edit breaks its importer or itself.
+ * never hide an error an edit causes elsewhere, whether the edit breaks its importer or itself;
+ * and the declarations it writes, which dependents' checks hash in place of the sources, must
+ * stay byte for byte as they were after an edit that changes no exported shape, and change after
+ * one that does.
  */
 const tsc = require.resolve('typescript/bin/tsc');
 let dir: string;
@@ -26,12 +29,28 @@ function typecheck(): { status: number | null; out: string } {
   return { status: run.status, out: run.stdout + run.stderr };
 }
 
-it('keeps its build info in the ignored tmp/, named for the tsconfig', () => {
+it('keeps its build info and declarations in the ignored tmp/, named for the tsconfig', () => {
   expect(typecheckCommand('libs/example/tsconfig.json')).toBe(
-    'tsc -p libs/example/tsconfig.json --noEmit --incremental --tsBuildInfoFile tmp/typecheck/libs__example__tsconfig.tsbuildinfo',
+    'tsc -p libs/example/tsconfig.json --incremental --tsBuildInfoFile tmp/typecheck/libs__example__tsconfig.tsbuildinfo --declaration --emitDeclarationOnly --outDir tmp/declarations/libs/example/tsconfig',
   );
   expect(typecheck()).toEqual({ status: 0, out: '' });
   expect(existsSync(path.join(dir, 'tmp/typecheck/tsconfig.tsbuildinfo'))).toBe(true);
+  expect(existsSync(path.join(dir, declarationsDir('tsconfig.json'), 'shape.d.ts'))).toBe(true);
+});
+
+it('leaves the declarations as they were after a body or comment edit, and changes them with the exported shape', () => {
+  const declaration = () => readFileSync(path.join(dir, declarationsDir('tsconfig.json'), 'shape.d.ts'), 'utf8');
+  writeFileSync(path.join(dir, 'shape.ts'), 'export function size(): number {\n  return 1;\n}\n');
+  writeFileSync(path.join(dir, 'user.ts'), "import { size } from './shape';\nexport const doubled: number = size() * 2;\n");
+  expect(typecheck()).toEqual({ status: 0, out: '' });
+  const before = declaration();
+  writeFileSync(path.join(dir, 'shape.ts'), 'export function size(): number {\n  const one = 1;\n  return one;\n}\n// probe\n');
+  expect(typecheck()).toEqual({ status: 0, out: '' });
+  expect(declaration()).toBe(before);
+  writeFileSync(path.join(dir, 'shape.ts'), 'export function size(unit: string): number {\n  return unit.length;\n}\n');
+  expect(typecheck().status).not.toBe(0);
+  expect(declaration()).not.toBe(before);
+  expect(declaration()).toContain('size(unit: string): number');
 });
 
 it("finds the error an edit causes in a file it did not touch, after a clean run's build info", () => {
