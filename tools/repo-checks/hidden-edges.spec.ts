@@ -80,6 +80,8 @@ const NOT_EDGES: Record<string, string> = {
   'ci -> k6': LINTED_AS_IF,
   'ci -> bench': LINTED_AS_IF,
   'bench -> stacks':
+    "bench:synth times the synth the stacks' own target runs (stacks/src/main.ts); no test runs it, so there is nothing of bench a stacks edit could break",
+  'bench-affected -> stacks':
     "bench:affected compares a project's root with 'stacks' to judge its row, and reads nothing of the stacks (it measures every project in a clone)",
   'ci -> cost': LINTED_AS_IF,
   'ci -> cost-model': LINTED_AS_IF,
