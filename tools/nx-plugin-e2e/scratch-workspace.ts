@@ -1,7 +1,8 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import ts from 'typescript';
 
 /** The workspace the tests run in: the nearest folder with nx.json above the working directory. */
 function findWorkspace(from = process.cwd()): string {
@@ -19,6 +20,39 @@ export interface Scratch {
   bin(name: string): string;
   /** `nx g @relay/nx-plugin:<generator> …` through the real Nx CLI. */
   generate(generator: string, ...args: string[]): SpawnSyncReturns<string>;
+  /** Type-checks the projects (their roots) in one `tsc` program; see typecheckTogether. */
+  typecheck(projects: readonly string[]): SpawnSyncReturns<string>;
+}
+
+/**
+ * One `tsc --noEmit` over every file the projects' tsconfigs compile, where they all compile
+ * with the same options: the same diagnostics as one check each (the same options over the
+ * same files; only two projects declaring one global could differ, and that fails), for the
+ * cost of one program instead of one per project, each loading the same libraries and types.
+ * Projects whose options differ are refused, naming them: they need checks of their own.
+ */
+export function typecheckTogether(dir: string, projects: readonly string[]): { tsconfig: string; args: string[] } {
+  const parsed = projects.map((project) => {
+    const file = path.join(dir, project, 'tsconfig.json');
+    const read = ts.readConfigFile(file, (f) => ts.sys.readFile(f));
+    if (read.error) throw new Error(`${project}/tsconfig.json: ${ts.flattenDiagnosticMessageText(read.error.messageText, '\n')}`);
+    const config = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(file));
+    const [error] = config.errors;
+    if (error) throw new Error(`${project}/tsconfig.json: ${ts.flattenDiagnosticMessageText(error.messageText, '\n')}`);
+    const { configFilePath: _path, ...options } = config.options;
+    return { project, options: JSON.stringify(options), fileNames: config.fileNames };
+  });
+  const differing = parsed.filter((p) => p.options !== parsed[0]?.options);
+  if (differing.length > 0)
+    throw new Error(`${differing.map((p) => p.project).join(', ')} compile with options other than ${parsed[0]?.project}'s: check them apart`);
+  const tsconfig = path.join(dir, 'tmp', `typecheck-${projects.length}-projects.tsconfig.json`);
+  mkdirSync(path.dirname(tsconfig), { recursive: true });
+  // Extending the first project's tsconfig keeps its (everyone's) options; files replace its include.
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({ extends: path.join(dir, projects[0] ?? '', 'tsconfig.json'), files: [...new Set(parsed.flatMap((p) => p.fileNames))], include: [] }),
+  );
+  return { tsconfig, args: [require.resolve('typescript/bin/tsc'), '-p', tsconfig, '--noEmit'] };
 }
 
 /**
@@ -40,5 +74,11 @@ export function scratchWorkspace(): Scratch {
   const run = (command: string, args: string[], env: Record<string, string> = {}) =>
     spawnSync(command, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', ...env } });
   const bin = (name: string) => path.join(WORKSPACE, 'node_modules/.bin', name);
-  return { dir, run, bin, generate: (generator, ...args) => run(bin('nx'), ['g', `@relay/nx-plugin:${generator}`, ...args, '--no-interactive']) };
+  return {
+    dir,
+    run,
+    bin,
+    generate: (generator, ...args) => run(bin('nx'), ['g', `@relay/nx-plugin:${generator}`, ...args, '--no-interactive']),
+    typecheck: (projects) => run(process.execPath, typecheckTogether(dir, projects).args),
+  };
 }
