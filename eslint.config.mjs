@@ -9,8 +9,9 @@ import prettierRecommended from 'eslint-plugin-prettier/recommended';
  *   Tools (tools/*, one project per job) may use libs and, by job, the tools beneath them:
  *   k6 and ci stand alone, emulators may run k6, prices, operations, policy and contract may use
  *   the emulators, operations the prices, bench and the rehearsal runner operations, the cost
- *   model the prices and the cost commands the model and the fleet, the fleet's command the
- *   fleet, the load generator the fleet's command, and each workflow's rehearsal
+ *   model the prices and the cost commands the model and the fleet, a fleet run's cost the
+ *   fleet and the prices, the fleet's command the fleet and its cost, the load generator the
+ *   fleet's command, and each workflow's rehearsal
  *   (tools/rehearsals/*) the runner and the nightly's account. Nothing but a tool may use a tool,
  *   so product code never depends on tools/.
  */
@@ -46,18 +47,24 @@ export default [
             { sourceTag: 'tool:operations', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices', 'tool:quotas'] },
             // The fleet imports none of the operations: through it, every plugin edit re-ran the
             // fleet, the cost model and the benchmarks. The quota checks they share are tool:quotas.
-            { sourceTag: 'tool:fleet', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices', 'tool:quotas'] },
+            { sourceTag: 'tool:fleet', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:quotas'] },
+            // A run's cost is a project of its own: through the fleet, every price edit re-ran the
+            // fleet's tests, its role proof and every night of the nightly rehearsal.
+            { sourceTag: 'tool:fleet-cost', onlyDependOnLibsWithTags: ['type:lib', 'tool:fleet', 'tool:prices', 'tool:k6'] },
             // The fleet's command against an env starts no local stack: the nightly rehearsals that run
             // it without load (rehearsal-nightly) do not re-run for a chat edit.
-            { sourceTag: 'tool:fleet-command', onlyDependOnLibsWithTags: ['type:lib', 'tool:fleet', 'tool:emulator', 'tool:k6'] },
+            { sourceTag: 'tool:fleet-command', onlyDependOnLibsWithTags: ['type:lib', 'tool:fleet', 'tool:fleet-cost', 'tool:emulator', 'tool:k6'] },
             {
               sourceTag: 'tool:loadgen',
-              onlyDependOnLibsWithTags: ['type:lib', 'tool:fleet', 'tool:fleet-command', 'tool:emulator', 'tool:k6'],
+              onlyDependOnLibsWithTags: ['type:lib', 'tool:fleet', 'tool:fleet-cost', 'tool:fleet-command', 'tool:emulator', 'tool:k6'],
             },
             // The cost model prices no load-test run: through the fleet, every fleet, scenario and k6
             // edit re-ran the pull request's cost diff and the ci rehearsal that runs it.
             { sourceTag: 'tool:cost-model', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:prices'] },
-            { sourceTag: 'tool:cost', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices', 'tool:cost-model', 'tool:fleet'] },
+            {
+              sourceTag: 'tool:cost',
+              onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:k6', 'tool:prices', 'tool:cost-model', 'tool:fleet', 'tool:fleet-cost'],
+            },
             { sourceTag: 'tool:policy', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator'] },
             { sourceTag: 'tool:role-calls', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator', 'tool:policy'] },
             { sourceTag: 'tool:contract', onlyDependOnLibsWithTags: ['type:lib', 'tool:emulator'] },

@@ -1,5 +1,6 @@
 import { ensureK6 } from '@relay/k6-process';
-import { estimateRun, FLEET_PROFILES, NIGHTLY_PROFILES, planFleet } from '@relay/fleet';
+import { FLEET_PROFILES, NIGHTLY_PROFILES, planFleet } from '@relay/fleet';
+import { estimateRun } from '@relay/fleet-cost';
 import { resolveEnvironment, type Environment } from '@relay/platform-config';
 import type { UnitCost } from '@relay/cost-model';
 

@@ -39,8 +39,6 @@ import {
   saveInFlight,
   type InFlight,
   type TargetClients,
-  actualFleetCost,
-  estimateRun,
   reserveLoadBalancer,
   spikeLcus,
   type Reservation,
@@ -58,6 +56,7 @@ import {
   EXIT,
   pollIntervalFrom,
 } from '@relay/fleet';
+import { actualFleetCost, estimateRun } from '@relay/fleet-cost';
 import { secretFromSsm, seedUsers, writeUsers } from './seed-users';
 import { LATENCY } from './latency';
 import type { DDSketch } from '@datadog/sketches-js';

@@ -1,15 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { fargateRates, price, PRICES } from '@relay/prices';
 
 /**
  * What a fleet run costs, printed before anything is launched and again from the task-seconds
  * the run actually used. Fargate bills each task from its image pull to its stop, by the second
  * with a one-minute minimum, for its vCPU and memory; each task's public IPv4 address bills by
- * the hour too. A run's duration comes from k6 itself (`k6 inspect --execution-requirements`:
- * the scenarios' longest path, graceful stops included), so it cannot drift from the profile.
+ * the hour too. A run's duration comes from k6 itself (k6RunSeconds, the fleet's), so it
+ * cannot drift from the profile.
  */
 export interface TaskShape {
   count: number;
@@ -78,36 +74,4 @@ export function estimateFleetCost(region: string, shape: TaskShape, k6Seconds: n
 export function actualFleetCost(region: string, shape: Omit<TaskShape, 'count'>, secondsPerTask: number[]): { usd: number; taskSeconds: number } {
   const tasks = secondsPerTask.map((s) => fargateCost(region, { ...shape, count: 1 }, s, ''));
   return { usd: tasks.reduce((sum, t) => sum + t.usd, 0), taskSeconds: tasks.reduce((sum, t) => sum + t.taskSeconds, 0) };
-}
-
-/** k6's "3m10s"-style durations, in seconds. */
-export function parseK6Duration(text: string): number {
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new Error(`not a k6 duration: "${text}"`);
-  const unit: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
-  return parts.reduce((sum, [, n, u]) => sum + Number(n) * (unit[u ?? ''] ?? NaN), 0);
-}
-
-/**
- * The longest a scenario's profile runs, as k6 plans it. The scenario is evaluated as a task
- * would (it opens its users file at init), so a throwaway file stands in for the seeded users.
- */
-export function k6RunSeconds(k6: string, script: string, env: Record<string, string>): number {
-  const dir = mkdtempSync(path.join(tmpdir(), 'relay-k6-inspect-'));
-  try {
-    const users = path.join(dir, 'users.json');
-    const stand = { userId: 'inspect', token: 'inspect' };
-    writeFileSync(users, JSON.stringify({ artist: stand, artists: [stand], followers: [stand] }));
-    const variables = { WS_URL: 'ws://127.0.0.1:9', BROADCAST_URL: 'http://127.0.0.1:9', USERS_FILE: users, ...env };
-    const result = spawnSync(k6, ['inspect', '--execution-requirements', ...Object.entries(variables).flatMap(([k, v]) => ['-e', `${k}=${v}`]), script], {
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    if (result.status !== 0) throw new Error(`k6 inspect ${path.basename(script)} failed: ${(result.stderr || result.stdout).trim().slice(-500)}`);
-    const { totalDuration } = JSON.parse(result.stdout) as { totalDuration?: string };
-    if (!totalDuration) throw new Error(`k6 inspect ${path.basename(script)} gave no totalDuration`);
-    return parseK6Duration(totalDuration);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }

@@ -1,10 +1,8 @@
 import path from 'node:path';
 import { workspaceRoot } from '@relay/k6-process';
 import type { Environment } from '@relay/platform-config';
-import { spikeLcus } from './load-balancer-reservation';
-import { chatRamp, TASK_SIZE, type FleetProfile } from './plan';
-import { estimateFleetCost, fargateCost, k6RunSeconds, reservationCost, type RunCost } from './run-cost';
-import { boundsFor } from './wake';
+import { boundsFor, chatRamp, k6RunSeconds, spikeLcus, TASK_SIZE, type FleetProfile } from '@relay/fleet';
+import { estimateFleetCost, fargateCost, reservationCost, type RunCost } from './run-cost';
 
 /** Allowed for waking the service before the run (tasks started, registered, healthy). */
 export const WAKE_SECONDS = 300;

@@ -1,13 +1,12 @@
 /**
- * The k6 fleet as a library: its plan and cost (bench:loadgen, the cost model), the run on an
+ * The k6 fleet as a library: its plan (its cost is @relay/fleet-cost's), the run on an
  * env's fleet or on this machine's cores, the exact merge and the verdict, the fleet image's
  * entrypoint, and what an applied fleet and load-test edge leave in moto (the
  * nightly rehearsal). The commands that run it, locally against the local stack or against an
  * env, are the load generator's (tools/loadgen).
  */
 export * from './plan';
-export * from './run-cost';
-export * from './run-estimate';
+export { k6RunSeconds, parseK6Duration } from './k6-run-length';
 export { FLEET_TASK_ENTRYPOINT } from './fleet-task';
 export * from './loadgen-in-moto';
 export * from './load-test-target-in-moto';

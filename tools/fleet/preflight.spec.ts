@@ -3,7 +3,7 @@ import { serviceQuotas, type Quotas } from '@relay/quotas';
 import path from 'node:path';
 import { ensureK6, workspaceRoot } from '@relay/k6-process';
 import { chatRamp, FLEET_PROFILES, planFleet, TASK_SIZE } from './plan';
-import { k6RunSeconds } from './run-cost';
+import { k6RunSeconds } from './k6-run-length';
 import { preflight } from './preflight';
 
 /** AWS's defaults for an account nobody has asked anything of. */

@@ -17,7 +17,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuSecondsOf } from '@relay/emulators';
 import { ensureK6, k6Environment, workspaceRoot } from '@relay/k6-process';
-import { FLEET_PROFILES, planFleet, type GeneratorCapacity, estimateFleetCost, k6RunSeconds } from '@relay/fleet';
+import { FLEET_PROFILES, planFleet, type GeneratorCapacity, k6RunSeconds } from '@relay/fleet';
+import { estimateFleetCost } from '@relay/fleet-cost';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' } } });
 const seconds = Number(values.seconds);

@@ -1,0 +1,3 @@
+const { projectConfig } = require('../../jest.preset.js');
+
+module.exports = projectConfig('fleet-cost', __dirname);
