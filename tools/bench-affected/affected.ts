@@ -20,7 +20,7 @@ import path from 'node:path';
 import { parseArgs, stripVTControlCharacters } from 'node:util';
 
 const root = path.resolve(__dirname, '..', '..');
-const TARGETS = 'lint,typecheck,test,e2e-sockets,e2e-browser,e2e-node24,build,synth';
+const TARGETS = 'lint,typecheck,test,e2e-sockets,e2e-faults,e2e-browser,e2e-node24,build,synth';
 /** Share of the cold run a project's edit may take: chat-core is the core; the rest of libs/ and stacks are measured, not judged. */
 function targetShare(project: Project): number | undefined {
   if (project.name === 'chat-core') return 60;

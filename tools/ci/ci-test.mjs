@@ -9,7 +9,7 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const reports = path.join(root, 'reports', 'jest');
-const targets = process.env.RELAY_TEST_TARGETS ?? 'lint,typecheck,test,e2e-sockets,e2e-browser,e2e-node24,build,synth,smoke,schemathesis';
+const targets = process.env.RELAY_TEST_TARGETS ?? 'lint,typecheck,test,e2e-sockets,e2e-faults,e2e-browser,e2e-node24,build,synth,smoke,schemathesis';
 const k6Reports = path.join(root, 'reports', 'k6');
 const started = Date.now();
 const extra = process.argv.slice(2);
