@@ -27,9 +27,11 @@ export interface Scratch {
 /**
  * One `tsc --noEmit` over every file the projects' tsconfigs compile, where they all compile
  * with the same options: the same diagnostics as one check each (the same options over the
- * same files; only two projects declaring one global could differ, and that fails), for the
- * cost of one program instead of one per project, each loading the same libraries and types.
- * Projects whose options differ are refused, naming them: they need checks of their own.
+ * same files), for the cost of one program instead of one per project, each loading the same
+ * libraries and types. Only global declarations cross projects in one program: two projects
+ * declaring the same one fail together, and a file using another project's global would pass
+ * together and fail alone; the projects the generators touch declare none. Projects whose
+ * options differ are refused, naming them: they need checks of their own.
  */
 export function typecheckTogether(dir: string, projects: readonly string[]): { tsconfig: string; args: string[] } {
   const parsed = projects.map((project) => {

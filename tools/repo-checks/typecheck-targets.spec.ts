@@ -37,7 +37,10 @@ function tsconfigsOf(graph: ProjectGraph, name: string): string[] {
     .filter((t): t is string => t !== undefined);
 }
 
-/** One tsconfig's check: its project, what it compiles with (extends resolved), its files, and the workspace files they import by a path alias. */
+/**
+ * One tsconfig's check: its project, what it compiles with (extends resolved), its files, and the
+ * workspace files they import, by a path alias or by a relative path that leaves those files.
+ */
 export interface Check {
   project: string;
   options: ts.CompilerOptions;
