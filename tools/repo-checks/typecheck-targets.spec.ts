@@ -141,10 +141,11 @@ export function needingSources(checks: ReadonlyMap<string, Check>): Map<string, 
   return needing;
 }
 
+const NAMED_INPUTS = (JSON.parse(readFileSync(path.join(root, 'nx.json'), 'utf8')) as { namedInputs: Record<string, unknown[]> }).namedInputs;
+
 /** A target's inputs with nx.json's named inputs spelled out. */
 function expandInputs(inputs: readonly unknown[]): unknown[] {
-  const named = (JSON.parse(readFileSync(path.join(root, 'nx.json'), 'utf8')) as { namedInputs: Record<string, unknown[]> }).namedInputs;
-  return inputs.flatMap((i) => (typeof i === 'string' && named[i] ? expandInputs(named[i]) : [i]));
+  return inputs.flatMap((i) => (typeof i === 'string' && NAMED_INPUTS[i] ? expandInputs(NAMED_INPUTS[i]) : [i]));
 }
 const readsSources = (target: Target | undefined) => expandInputs(target?.inputs ?? []).some((i) => i === '^production' || i === '^default');
 const readsDeclarations = (target: Target | undefined) =>
