@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export interface ProjectGraph {
-  nodes: Record<string, { data: { root: string; targets?: Record<string, { outputs?: string[]; inputs?: unknown[]; dependsOn?: unknown[] }> } }>;
-  /** `type`: static or dynamic where code imports the target, implicit where project.json names it. */
-  dependencies: Record<string, { target: string; type?: string }[]>;
+  nodes: Record<string, { data: { root: string; targets?: Record<string, { outputs?: string[]; inputs?: unknown[] }> } }>;
+  dependencies: Record<string, { target: string }[]>;
 }
 
 /** The workspace's project graph as Nx computes it (inferred targets and implicit edges included). */
@@ -26,13 +25,12 @@ export function readProjectGraph(root: string): ProjectGraph {
   }
 }
 
-/** Every project `project` depends on, directly or not (through edges of the given types only, where named). */
-export function dependenciesOf(graph: ProjectGraph, project: string, types?: readonly string[]): Set<string> {
+/** Every project `project` depends on, directly or not. */
+export function dependenciesOf(graph: ProjectGraph, project: string): Set<string> {
   const seen = new Set<string>();
   const queue = [project];
   for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
-    for (const { target, type } of graph.dependencies[next] ?? []) {
-      if (types && !types.includes(type ?? '')) continue;
+    for (const { target } of graph.dependencies[next] ?? []) {
       if (!seen.has(target)) {
         seen.add(target);
         queue.push(target);

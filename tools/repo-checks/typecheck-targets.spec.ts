@@ -130,10 +130,9 @@ export function needingSources(checks: ReadonlyMap<string, Check>): Map<string, 
       if (seen.has(file)) continue;
       seen.add(file);
       const owners = [...checks].filter(([, c]) => c.files.has(file));
-      const others = owners.filter(([, c]) => c.project !== mine.project);
-      const reasons = others.map(([theirs, c]) => `${theirs}: ${stricterUnder(mine.options, c.options).join('; ')}`);
-      if (others.length > 0 && others.every(([, c]) => stricterUnder(mine.options, c.options).length > 0) && !needing.has(mine.project)) {
-        needing.set(mine.project, `${file} under ${tsconfig}, checked by ${reasons.join(' | ')}`);
+      const others = owners.filter(([, c]) => c.project !== mine.project).map(([theirs, c]) => ({ theirs, reasons: stricterUnder(mine.options, c.options) }));
+      if (others.length > 0 && others.every((o) => o.reasons.length > 0) && !needing.has(mine.project)) {
+        needing.set(mine.project, `${file} under ${tsconfig}, checked by ${others.map((o) => `${o.theirs}: ${o.reasons.join('; ')}`).join(' | ')}`);
       }
       for (const [, c] of owners) queue.push(...c.imports);
     }
